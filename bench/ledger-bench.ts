@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { Ledger } from "../src/ledger/ledger.js";
+import type { NewEvent } from "../src/ledger/ledger-event.js";
+import type { LedgerStore } from "../src/ledger/ledger-store.js";
+import { PostgresLedgerStore } from "../src/ledger/postgres/postgres-ledger-store.js";
+import { SqliteLedgerStore } from "../src/ledger/sqlite/sqlite-ledger-store.js";
+import { startPostgres } from "../test/support/postgres-server.js";
+import { formatRate, median, table, timed } from "./stats.js";
+
+const EVENTS = Number(process.env["BENCH_LEDGER_EVENTS"] ?? 200_000);
+const BATCH = 1_000;
+const RUNS = Number(process.env["BENCH_RUNS"] ?? 5);
+
+/** Realistic events: an attempt start, about 330 bytes of canonical JSON each. */
+function batchOf(offset: number): NewEvent[] {
+  return Array.from({ length: BATCH }, (_, i) => ({
+    type: "attempt.started",
+    project: "bench",
+    actor: { kind: "service", id: "runledger-engine" },
+    data: {
+      run_id: "3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
+      task: `task-${(offset + i) % 2000}`,
+      job_id: `job-${offset + i}`,
+      attempt_id: `attempt-${offset + i}`,
+      attempt_number: 1,
+      operator_ref: "numbers@1.0.0",
+      cache_key: `sha256:${(offset + i).toString(16).padStart(64, "0")}`,
+    },
+  }));
+}
+
+interface Figures {
+  append: number[];
+  verify: number[];
+}
+
+async function measure(open: () => Promise<LedgerStore>, figures: Figures): Promise<void> {
+  const batches = Array.from({ length: EVENTS / BATCH }, (_, b) => batchOf(b * BATCH));
+  const ledger = new Ledger(await open());
+  const appendSeconds = await timed(async () => {
+    for (const batch of batches) await ledger.append(batch);
+  });
+  let checked = 0;
+  const verifySeconds = await timed(async () => {
+    const report = await ledger.verify();
+    if (!report.ok) throw new Error("benchmark ledger does not verify");
+    checked = report.checked;
+  });
+  if (checked !== EVENTS) throw new Error(`verified ${checked} of ${EVENTS}`);
+  figures.append.push(EVENTS / appendSeconds);
+  figures.verify.push(EVENTS / verifySeconds);
+  await ledger.close();
+}
+
+/** The peer: the same rows through a bare prepared INSERT, no validation, canonical JSON or hashing. */
+async function rawSqliteInsert(dir: string, run: number): Promise<number> {
+  const db = new Database(join(dir, `raw-${run}.db`));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.exec("CREATE TABLE events (seq INTEGER PRIMARY KEY, type TEXT, project TEXT, body TEXT, prev TEXT, hash TEXT)");
+  const insert = db.prepare("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)");
+  const tx = db.transaction((rows: NewEvent[], offset: number) => {
+    rows.forEach((e, i) => insert.run(offset + i + 1, e.type, e.project, JSON.stringify(e.data), "p", "h"));
+  });
+  const batches = Array.from({ length: EVENTS / BATCH }, (_, b) => batchOf(b * BATCH));
+  const seconds = await timed(() => batches.forEach((batch, b) => tx(batch, b * BATCH)));
+  db.close();
+  return EVENTS / seconds;
+}
+
+export async function ledgerBench(): Promise<void> {
+  console.log(`ledger benchmark: ${EVENTS.toLocaleString("en-US")} events in group commits of ${BATCH}, ${RUNS} runs each, medians; durability full (fsync per commit)\n`);
+  const dir = mkdtempSync(join(tmpdir(), "runledger-bench-"));
+  const sqlite: Figures = { append: [], verify: [] };
+  const postgres: Figures = { append: [], verify: [] };
+  const raw: number[] = [];
+  const server = await startPostgres();
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      await measure(async () => new SqliteLedgerStore(join(dir, `ledger-${run}.db`), { durability: "full" }), sqlite);
+      raw.push(await rawSqliteInsert(dir, run));
+      await measure(() => PostgresLedgerStore.open({ connectionString: server.connectionString, schema: `bench_${run}`, durability: "full" }), postgres);
+    }
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(
+    table([
+      ["backend", "append (durable)", "verify", "append target", "verify target"],
+      ["sqlite", formatRate(median(sqlite.append)), formatRate(median(sqlite.verify)), ">= 100,000/s", ">= 500,000/s"],
+      ["postgres", formatRate(median(postgres.append)), formatRate(median(postgres.verify)), "-", "-"],
+      ["peer: bare sqlite INSERT", formatRate(median(raw)), "-", "-", "-"],
+    ]),
+  );
+  console.log(`\nsqlite append vs bare INSERT: ${(median(sqlite.append) / median(raw)).toFixed(2)}x`);
+}

@@ -1,0 +1,14 @@
+import { ledgerBench } from "./ledger-bench.js";
+
+const BENCHES: Record<string, () => Promise<void>> = { ledger: ledgerBench };
+
+const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const selected = names.length > 0 ? names : Object.keys(BENCHES);
+for (const name of selected) {
+  const bench = BENCHES[name];
+  if (!bench) {
+    console.error(`unknown benchmark ${name}; choose from: ${Object.keys(BENCHES).join(", ")}`);
+    process.exit(2);
+  }
+  await bench();
+}

@@ -1,0 +1,28 @@
+import * as fsp from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import type { Stats } from "node:fs";
+
+/**
+ * The file operations the filesystem artifact store performs, and nothing more: a seam so tests
+ * can inject failures (ENOSPC at a write, EIO at a rename) that a real disk will not produce on cue.
+ * Every byte is read and written through the FileHandle returned by `open`.
+ */
+export interface FileSystem {
+  open(path: string, flags: string, mode?: number): Promise<FileHandle>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  /** Creates the directory and its parents; resolves to the first directory created, if any. */
+  mkdir(path: string): Promise<string | undefined>;
+  readdir(path: string): Promise<string[]>;
+  stat(path: string): Promise<Stats>;
+}
+
+/** The real filesystem, through node:fs/promises. */
+export const nodeFileSystem: FileSystem = {
+  open: (path, flags, mode) => fsp.open(path, flags, mode),
+  rename: (from, to) => fsp.rename(from, to),
+  unlink: (path) => fsp.unlink(path),
+  mkdir: (path) => fsp.mkdir(path, { recursive: true }),
+  readdir: (path) => fsp.readdir(path),
+  stat: (path) => fsp.stat(path),
+};

@@ -1,0 +1,29 @@
+import type { Actor } from "../contracts/common.js";
+import { findWorkspaceRoot, openWorkspace, type Workspace } from "../workspace/workspace.js";
+import { resolveActor } from "./actor.js";
+import type { CliIo, Output } from "./output.js";
+
+/** The global options every command may read. */
+export interface GlobalOptions {
+  readonly json?: boolean;
+  readonly workspace?: string;
+  readonly actor?: string;
+}
+
+/** What a command gets: its output channel, the environment and the global options. */
+export class CommandContext {
+  constructor(
+    readonly io: CliIo,
+    readonly output: Output,
+    readonly options: GlobalOptions,
+  ) {}
+
+  actor(): Actor {
+    return resolveActor(this.options.actor, this.io.env);
+  }
+
+  /** Opens the workspace named by --workspace, or the nearest one at or above the working directory. */
+  openWorkspace(): Promise<Workspace> {
+    return openWorkspace(findWorkspaceRoot(this.options.workspace ?? this.io.cwd), { env: this.io.env });
+  }
+}

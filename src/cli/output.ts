@@ -1,0 +1,50 @@
+import type { Writable } from "node:stream";
+import { ERROR_CANON, type RunledgerError } from "../core/errors.js";
+
+export interface CliIo {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/**
+ * Where a command's words go. With `--json`, stdout carries only the final envelope and every log
+ * line is structured JSON on stderr; without it, people get plain text on stdout.
+ */
+export class Output {
+  constructor(
+    readonly io: CliIo,
+    readonly json: boolean,
+    readonly executionId: string,
+  ) {}
+
+  /** A structured log line (stderr, JSON mode only), correlated by execution id. */
+  log(event: string, fields: Record<string, unknown> = {}): void {
+    if (!this.json) return;
+    this.io.stderr.write(`${JSON.stringify({ level: "info", event, execution_id: this.executionId, ...fields })}\n`);
+  }
+
+  /** The final success: an envelope in JSON mode, the given text otherwise. */
+  success(payload: Record<string, unknown>, text: string): void {
+    if (this.json) this.io.stdout.write(`${JSON.stringify({ status: "success", execution_id: this.executionId, ...payload })}\n`);
+    else this.io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  /** The final failure: seed 002's error envelope, or what happened, why, how to fix, and the code. */
+  failure(error: RunledgerError): void {
+    if (this.json) {
+      this.io.stderr.write(`${JSON.stringify({ level: "error", event: "command.fail", execution_id: this.executionId, code: error.code })}\n`);
+      const details = error.issues.length > 0 ? { issues: error.issues } : {};
+      this.io.stdout.write(
+        `${JSON.stringify({ status: "error", execution_id: this.executionId, error: { code: error.code, message: error.message, ...details }, meta: {} })}\n`,
+      );
+      return;
+    }
+    const lines = [`error: ${ERROR_CANON[error.code].fragment}`];
+    if (error.detail) lines.push(`  why:  ${error.detail}`);
+    for (const issue of error.issues.slice(0, 50)) lines.push(`    - ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    lines.push(`  fix:  ${error.hint}`, `  code: ${error.code}`);
+    this.io.stderr.write(`${lines.join("\n")}\n`);
+  }
+}

@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { randomIds } from "../core/ids.js";
+import { RunledgerError, toRunledgerError } from "../core/errors.js";
+import { CommandContext, type GlobalOptions } from "./command-context.js";
+import { registerInit } from "./commands/init.js";
+import { registerVerify } from "./commands/verify.js";
+import { Output, type CliIo } from "./output.js";
+
+/** Exit codes: 0 success, 1 a failure at run time, 2 invalid usage or input. */
+export const EXIT = { ok: 0, failure: 1, input: 2 } as const;
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI on `argv` (without node and script) and resolves to the exit code; never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const json = argv.includes("--json");
+  const output = new Output(io, json, randomIds.next());
+  const program = new Command("runledger");
+  program
+    .description("runledger: a local-first, evidence-first run engine with a hash-chained ledger")
+    .version(packageVersion(), "-V, --version")
+    .option("--json", "print only the final JSON envelope on stdout; logs go to stderr as JSON")
+    .option("-w, --workspace <dir>", "the workspace directory (default: the nearest with runledger.json)")
+    .option("--actor <kind:id>", "who is acting (human|llm|service), default RUNLEDGER_ACTOR or the logged-in user")
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => (json ? undefined : io.stderr.write(text)),
+      outputError: () => undefined,
+    });
+  const context = () => new CommandContext(io, output, program.opts<GlobalOptions>());
+  registerInit(program, context);
+  registerVerify(program, context);
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return EXIT.ok;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      if (thrown.exitCode === 0) return EXIT.ok;
+      const detail = thrown.code === "commander.help" ? "a command is required" : thrown.message.replace(/^error: /, "");
+      output.failure(new RunledgerError("ERR_USAGE", { detail }));
+      return EXIT.input;
+    }
+    const error = toRunledgerError(thrown);
+    output.failure(error);
+    return error.kind === "input" ? EXIT.input : EXIT.failure;
+  }
+}

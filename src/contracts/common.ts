@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+/** `sha256:<64 lowercase hex>`. */
+export const DigestSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, "expected sha256:<64 lowercase hex>");
+
+/** ISO-8601 UTC timestamp with a `Z` suffix. */
+export const TimestampSchema = z.iso.datetime({ offset: false });
+
+export const ACTOR_KINDS = ["human", "llm", "service"] as const;
+
+/** Who acted: every ledger event names one. */
+export const ActorSchema = z
+  .object({
+    kind: z.enum(ACTOR_KINDS),
+    id: z.string().min(1).max(200),
+    profile: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+export type Actor = z.infer<typeof ActorSchema>;
+
+/** A project name: the namespace of state; two projects share nothing. */
+export const ProjectSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "expected letters, digits, '.', '_' or '-', starting with a letter or digit");
+
+/** An operator id: letters, digits, '.', '_', '-' or '/', starting with a letter or digit. */
+export const OperatorIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/, "expected letters, digits, '.', '_', '-' or '/', starting with a letter or digit");
+
+/** An operator version: letters, digits, '.', '_', '+' or '-', starting with a letter or digit (e.g. `1.2.0`). */
+export const OperatorVersionSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/, "expected letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
+
+/** An operator reference `id@version`, naming exactly one registered operator version. */
+export const OperatorRefSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}@[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/, "expected <id>@<version>");
+
+/**
+ * A relative path under `outputs/`: segments separated by '/', none empty, none '.' or '..',
+ * no backslashes, so it can never leave the outputs folder.
+ */
+export const OutputPathSchema = z
+  .string()
+  .regex(/^outputs(?:\/(?!\.{1,2}(?:\/|$))[^/\\]+)+$/, "expected a path under outputs/ without '.' or '..' segments");

@@ -1,0 +1,100 @@
+/**
+ * The error canon: every error a user can see has a stable `ERR_*` code and a stable message
+ * fragment. Tests assert code + fragment; the CLI renders what happened, why, how to fix, and the code.
+ */
+
+/** `input` errors are the caller's to fix (CLI exit 2); `failure` errors are runtime failures (exit 1). */
+export type ErrorKind = "input" | "failure";
+
+interface CanonEntry {
+  readonly fragment: string;
+  readonly kind: ErrorKind;
+  readonly hint: string;
+}
+
+/** The closed set of error codes with their stable fragments. Seed 002's canon first, then the engine's own. */
+export const ERROR_CANON = {
+  // seed 002 canon
+  ERR_CI_SAFETY: { fragment: "Refusing to run mode=real in CI", kind: "input", hint: "Run with --run-mode mock in CI, or run mode=real outside CI." },
+  ERR_IMAGE_UNPINNED: { fragment: "image not pinned", kind: "input", hint: "Pin the image by its immutable digest." },
+  ERR_MISSING_SECRET: { fragment: "missing required secret", kind: "input", hint: "Set the secret with `runledger secret set NAME` before running." },
+  ERR_OUTPUT_DUPLICATE: { fragment: "duplicate output after canonicalization", kind: "failure", hint: "Give every declared output a distinct canonical path." },
+  ERR_ADAPTER_INVOCATION: { fragment: "adapter invocation failed", kind: "failure", hint: "Inspect the attempt's stderr artifact and receipt." },
+  ERR_MODAL_INVOCATION: { fragment: "modal invocation failed", kind: "failure", hint: "Inspect the remote function's logs." },
+  ERR_MODAL_LOOKUP: { fragment: "modal function not found", kind: "input", hint: "Check the remote function's name and deployment." },
+  ERR_MODAL_PAYLOAD: { fragment: "invalid payload", kind: "input", hint: "Send a payload that matches the function's contract." },
+  ERR_TIMEOUT: { fragment: "timed out", kind: "failure", hint: "Raise the timebox or make the work smaller." },
+  ERR_INPUTS: { fragment: "invalid inputs payload", kind: "input", hint: "Pass inputs that match the operator's input schema." },
+  // engine
+  ERR_USAGE: { fragment: "invalid usage", kind: "input", hint: "Run `runledger --help` for the commands and their options." },
+  ERR_VALIDATION: { fragment: "invalid definition", kind: "input", hint: "Fix every listed issue; each names its path." },
+  ERR_CONFIG: { fragment: "invalid workspace config", kind: "input", hint: "Fix runledger.json; each issue names its path." },
+  ERR_WORKSPACE_NOT_FOUND: { fragment: "no runledger workspace", kind: "input", hint: "Run `runledger init` first, or pass --workspace DIR." },
+  ERR_WORKSPACE_EXISTS: { fragment: "workspace already initialized", kind: "input", hint: "Use the existing workspace, or choose another directory." },
+  ERR_CANONICAL_JSON: { fragment: "value cannot be canonicalized", kind: "input", hint: "Use only JSON values: no undefined, functions, NaN or Infinity." },
+  ERR_DIGEST_INVALID: { fragment: "invalid digest", kind: "input", hint: "Write digests as sha256:<64 lowercase hex>." },
+  ERR_EVENT_INVALID: { fragment: "invalid ledger event", kind: "input", hint: "Append only events of the catalogue with a valid payload." },
+  ERR_LEDGER_TAMPERED: { fragment: "ledger hash chain broken", kind: "failure", hint: "Restore the ledger from a trusted copy; the named event is the first bad one." },
+  ERR_ARTIFACT_CORRUPT: { fragment: "artifact digest mismatch", kind: "failure", hint: "Restore the blob from a trusted copy or re-run the task that produced it." },
+  ERR_ARTIFACT_MISSING: { fragment: "artifact missing from the store", kind: "failure", hint: "Restore the blob from a trusted copy; the ledger still records its digest." },
+  ERR_ARTIFACT_NOT_FOUND: { fragment: "artifact not found", kind: "input", hint: "Check the digest; `runledger verify` lists what the store holds." },
+  ERR_STORAGE: { fragment: "storage failure", kind: "failure", hint: "Check free disk space, permissions and the database server." },
+  ERR_INTERNAL: { fragment: "internal error", kind: "failure", hint: "This is a bug in runledger; report it with the command that caused it." },
+} as const satisfies Record<`ERR_${string}`, CanonEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CANON;
+export const ERROR_CODES = Object.keys(ERROR_CANON) as readonly ErrorCode[];
+
+/** One problem found by validation, addressed by a path into the input. */
+export interface Issue {
+  readonly code: ErrorCode;
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+export interface RunledgerErrorOptions {
+  readonly detail?: string;
+  readonly issues?: readonly Issue[];
+  readonly context?: Readonly<Record<string, unknown>>;
+  readonly cause?: unknown;
+}
+
+/**
+ * The one error type runledger throws at its boundaries. `message` always starts with the code's
+ * stable fragment, so `message.includes(fragment)` holds for every instance.
+ */
+export class RunledgerError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string | undefined;
+  readonly issues: readonly Issue[];
+  readonly context: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, options: RunledgerErrorOptions = {}) {
+    const fragment = ERROR_CANON[code].fragment;
+    super(options.detail ? `${fragment}: ${options.detail}` : fragment, { cause: options.cause });
+    this.name = "RunledgerError";
+    this.code = code;
+    this.detail = options.detail;
+    this.issues = options.issues ?? [];
+    this.context = options.context ?? {};
+  }
+
+  get kind(): ErrorKind {
+    return ERROR_CANON[this.code].kind;
+  }
+
+  get hint(): string {
+    return ERROR_CANON[this.code].hint;
+  }
+}
+
+export function isRunledgerError(value: unknown): value is RunledgerError {
+  return value instanceof RunledgerError;
+}
+
+/** Wraps an unknown thrown value; a RunledgerError passes through unchanged. */
+export function toRunledgerError(value: unknown, fallback: ErrorCode = "ERR_INTERNAL"): RunledgerError {
+  if (isRunledgerError(value)) return value;
+  const detail = value instanceof Error ? value.message : String(value);
+  return new RunledgerError(fallback, { detail, cause: value });
+}

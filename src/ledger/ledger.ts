@@ -1,0 +1,227 @@
+import { canonicalJson } from "../core/canonical-json.js";
+import { systemClock, type Clock } from "../core/clock.js";
+import { RunledgerError, toRunledgerError, type Issue } from "../core/errors.js";
+import { ActorSchema, ProjectSchema, type Actor } from "../contracts/common.js";
+import { EVENT_CATALOGUE, isEventType, type EventType } from "./events.js";
+import { ChainVerifier, type ChainBreak, type ChainHead, type PendingRow, type StoredRow } from "./hash-chain.js";
+import type { LedgerEvent, NewEvent } from "./ledger-event.js";
+import type { LedgerCapabilities, LedgerStore } from "./ledger-store.js";
+
+export interface LedgerOptions {
+  /** Stamps each event's observation time; defaults to the system clock. */
+  readonly clock?: Clock;
+}
+
+export interface ReadQuery {
+  readonly afterSeq?: number;
+  readonly project?: string;
+  readonly types?: readonly EventType[];
+  readonly pageSize?: number;
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  /** Events whose hash was recomputed and found right. */
+  readonly checked: number;
+  readonly head: ChainHead;
+  readonly broken?: ChainBreak;
+}
+
+interface Prepared {
+  readonly row: PendingRow;
+  readonly actor: Actor;
+  readonly at: string;
+  readonly data: unknown;
+}
+
+interface Waiter {
+  readonly items: readonly Prepared[];
+  resolve(events: LedgerEvent[]): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The append-only, hash-chained event log over any LedgerStore. Appends made while a commit is in
+ * flight, or in the same tick, are committed together (group commit); each append() call is atomic.
+ */
+export class Ledger {
+  private readonly clock: Clock;
+  private queue: Waiter[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly store: LedgerStore,
+    options: LedgerOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get capabilities(): LedgerCapabilities {
+    return this.store.capabilities;
+  }
+
+  /** Validates every event (all problems at once, ERR_EVENT_INVALID), then appends them atomically. */
+  append(events: readonly NewEvent[]): Promise<LedgerEvent[]> {
+    let items: Prepared[];
+    try {
+      items = this.prepare(events);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (items.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ items, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        queueMicrotask(() => void this.drain());
+      }
+    });
+  }
+
+  async appendOne(event: NewEvent): Promise<LedgerEvent> {
+    const [stored] = await this.append([event]);
+    return stored as LedgerEvent;
+  }
+
+  async head(): Promise<ChainHead> {
+    return this.guard(() => this.store.head());
+  }
+
+  /** Events in sequence order, optionally filtered; bodies are parsed, not re-hashed (see verify). */
+  async *read(query: ReadQuery = {}): AsyncGenerator<LedgerEvent> {
+    const limit = query.pageSize ?? 5_000;
+    let afterSeq = query.afterSeq ?? 0;
+    for (;;) {
+      const rows = await this.guard(() =>
+        this.store.scan({ afterSeq, limit, project: query.project, types: query.types }),
+      );
+      for (const row of rows) yield toEvent(row);
+      const last = rows.at(-1);
+      if (!last || rows.length < limit) return;
+      afterSeq = last.seq;
+    }
+  }
+
+  /** Re-hashes the whole chain and compares it with the recorded head; reports the first bad event. */
+  async verify(options: { pageSize?: number } = {}): Promise<VerifyReport> {
+    const limit = options.pageSize ?? 20_000;
+    const verifier = new ChainVerifier();
+    const recorded = await this.head();
+    let afterSeq = 0;
+    let broken: ChainBreak | undefined;
+    for (;;) {
+      const scanned = await this.guard(() => this.store.scan({ afterSeq, limit }));
+      // Events appended after the head was read are left for the next verify.
+      const rows = (scanned.at(-1)?.seq ?? 0) > recorded.seq ? scanned.filter((r) => r.seq <= recorded.seq) : scanned;
+      broken = verifier.feed(rows);
+      const last = rows.at(-1);
+      if (broken || !last || rows.length < limit) break;
+      afterSeq = last.seq;
+    }
+    broken ??= verifier.finish(recorded);
+    return broken
+      ? { ok: false, checked: Math.max(0, broken.seq - 1), head: recorded, broken }
+      : { ok: true, checked: verifier.checked, head: verifier.head };
+  }
+
+  /** Throws ERR_LEDGER_TAMPERED naming the first bad event when verify() finds a break. */
+  async assertIntact(): Promise<VerifyReport> {
+    const report = await this.verify();
+    if (report.broken) {
+      throw new RunledgerError("ERR_LEDGER_TAMPERED", {
+        detail: `event ${report.broken.seq} (${report.broken.reason})`,
+        context: { seq: report.broken.seq, reason: report.broken.reason },
+      });
+    }
+    return report;
+  }
+
+  /** Waits for pending appends, then closes the store. */
+  async close(): Promise<void> {
+    while (this.draining) await new Promise((resolve) => setImmediate(resolve));
+    await this.store.close();
+  }
+
+  private prepare(events: readonly NewEvent[]): Prepared[] {
+    const issues: Issue[] = [];
+    const at = this.clock.now().toISOString();
+    const items = events.map((event, index): Prepared | undefined => {
+      const issue = (path: (string | number)[], message: string) =>
+        issues.push({ code: "ERR_EVENT_INVALID", path: [index, ...path], message });
+      if (!isEventType(event.type)) {
+        issue(["type"], `unknown event type ${JSON.stringify(event.type)}`);
+        return undefined;
+      }
+      const project = ProjectSchema.safeParse(event.project);
+      if (!project.success) issue(["project"], project.error.issues[0]?.message ?? "invalid project");
+      const actor = ActorSchema.safeParse(event.actor);
+      if (!actor.success) for (const i of actor.error.issues) issue(["actor", ...pathOf(i.path)], i.message);
+      const data = EVENT_CATALOGUE[event.type].safeParse(event.data);
+      if (!data.success) for (const i of data.error.issues) issue(["data", ...pathOf(i.path)], i.message);
+      if (!project.success || !actor.success || !data.success) return undefined;
+      const body = canonicalJson({ actor: actor.data, at, data: data.data });
+      return { row: { type: event.type, project: project.data, body }, actor: actor.data, at, data: data.data };
+    });
+    if (issues.length > 0) {
+      const first = issues[0] as Issue;
+      throw new RunledgerError("ERR_EVENT_INVALID", { detail: `${first.path.join(".")}: ${first.message}`, issues });
+    }
+    return items as Prepared[];
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        const stored = await this.guard(() => this.store.append(batch.flatMap((w) => w.items.map((i) => i.row))));
+        let offset = 0;
+        for (const waiter of batch) {
+          waiter.resolve(waiter.items.map((item, i) => sealedEvent(item, stored[offset + i] as StoredRow)));
+          offset += waiter.items.length;
+        }
+      } catch (error) {
+        for (const waiter of batch) waiter.reject(error);
+      }
+    }
+    this.draining = false;
+  }
+
+  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw toRunledgerError(error, "ERR_STORAGE");
+    }
+  }
+}
+
+function pathOf(path: readonly PropertyKey[]): (string | number)[] {
+  return path.map((key) => (typeof key === "number" ? key : String(key)));
+}
+
+function sealedEvent(item: Prepared, row: StoredRow): LedgerEvent {
+  return {
+    seq: row.seq,
+    type: row.type,
+    project: row.project,
+    actor: item.actor,
+    at: item.at,
+    data: item.data,
+    prev: row.prev,
+    hash: row.hash,
+  } as LedgerEvent;
+}
+
+function toEvent(row: StoredRow): LedgerEvent {
+  let body: { actor: Actor; at: string; data: unknown };
+  try {
+    body = JSON.parse(row.body) as typeof body;
+  } catch (cause) {
+    throw new RunledgerError("ERR_LEDGER_TAMPERED", { detail: `event ${row.seq} (unreadable body)`, cause });
+  }
+  if (!isEventType(row.type)) {
+    throw new RunledgerError("ERR_LEDGER_TAMPERED", { detail: `event ${row.seq} (unknown type ${row.type})` });
+  }
+  return { seq: row.seq, type: row.type, project: row.project, actor: body.actor, at: body.at, data: body.data, prev: row.prev, hash: row.hash } as LedgerEvent;
+}

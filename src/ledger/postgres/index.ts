@@ -1,0 +1,1 @@
+export { PostgresLedgerStore, type PostgresLedgerOptions } from "./postgres-ledger-store.js";

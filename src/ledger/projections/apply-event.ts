@@ -1,0 +1,160 @@
+import type { LedgerEvent } from "../ledger-event.js";
+import type { AttemptView, ProjectionState, RunView, TaskView } from "./projection-state.js";
+
+/**
+ * Folds one event into the state. Pure in its inputs: the same events in the same order always
+ * give the same state, which is what makes a rebuild from scratch equal to incremental updates.
+ */
+export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
+  state.seq = event.seq;
+  switch (event.type) {
+    case "workspace.initialized":
+      return;
+    case "run.requested": {
+      const d = event.data;
+      state.runs[d.run_id] = {
+        id: d.run_id,
+        project: event.project,
+        pipeline: d.pipeline,
+        as_of: d.as_of,
+        work_mode: d.work_mode,
+        run_mode: d.run_mode,
+        enforcement: d.enforcement,
+        params: d.params,
+        requested_at_utc: event.at,
+        requested_by: event.actor,
+        status: "requested",
+        result: null,
+        started_at_utc: null,
+        finished_at_utc: null,
+        next: null,
+        tasks: {},
+      };
+      return;
+    }
+    case "run.started": {
+      const run = state.runs[event.data.run_id];
+      if (!run) return;
+      run.status = "running";
+      run.started_at_utc = event.at;
+      return;
+    }
+    case "run.finished": {
+      const run = state.runs[event.data.run_id];
+      if (!run) return;
+      run.status = event.data.status;
+      run.result = event.data.result;
+      run.next = event.data.next;
+      run.finished_at_utc = event.at;
+      return;
+    }
+    case "task.skipped": {
+      const task = taskOf(state.runs[event.data.run_id], event.data.task);
+      if (!task) return;
+      task.outcome = "SKIPPED";
+      task.reason = event.data.reason;
+      return;
+    }
+    case "attempt.started":
+    case "attempt.reused": {
+      const d = event.data;
+      const reused = event.type === "attempt.reused";
+      state.attempts[d.attempt_id] = {
+        job_id: d.job_id,
+        attempt_id: d.attempt_id,
+        attempt_number: reused ? 1 : event.data.attempt_number,
+        operator_ref: reused ? null : event.data.operator_ref,
+        status: reused ? "reused" : "running",
+        created_at_utc: event.at,
+        updated_at_utc: event.at,
+        correlation_ids: { run_id: d.run_id, task: d.task, project: event.project },
+        error_code: null,
+        retryable: false,
+        reason: null,
+        receipt_digest: reused ? event.data.receipt_digest : null,
+        source_attempt_id: reused ? event.data.source_attempt_id : null,
+        checks: [],
+      };
+      const task = taskOf(state.runs[d.run_id], d.task);
+      if (!task) return;
+      task.attempts.push(d.attempt_id);
+      task.outcome = reused ? "SUCCESS" : "RUNNING";
+      task.reason = reused ? "reused" : null;
+      return;
+    }
+    case "attempt.succeeded":
+      settle(state, event.data.attempt_id, event.at, (a) => {
+        a.status = "succeeded";
+        a.receipt_digest = event.data.receipt_digest;
+      }, "SUCCESS");
+      return;
+    case "attempt.failed":
+      settle(state, event.data.attempt_id, event.at, (a) => {
+        a.status = "failed";
+        a.error_code = event.data.error_code;
+        a.retryable = event.data.retryable;
+        a.reason = event.data.reason;
+        a.receipt_digest = event.data.receipt_digest ?? null;
+      }, "FAILED");
+      return;
+    case "attempt.abandoned":
+      settle(state, event.data.attempt_id, event.at, (a) => {
+        a.status = "abandoned";
+        a.retryable = true;
+        a.reason = event.data.reason;
+      }, "PENDING");
+      return;
+    case "check.evaluated": {
+      const attempt = state.attempts[event.data.attempt_id];
+      if (attempt) attempt.checks.push({ name: event.data.name, result: event.data.result });
+      return;
+    }
+    case "artifact.stored": {
+      const d = event.data;
+      const artifact = (state.artifacts[d.digest] ??= { digest: d.digest, size_bytes: d.size_bytes, first_seq: event.seq, names: [], attempts: [] });
+      if (d.name !== undefined && !artifact.names.includes(d.name)) artifact.names.push(d.name);
+      if (d.attempt_id !== undefined && !artifact.attempts.includes(d.attempt_id)) artifact.attempts.push(d.attempt_id);
+      return;
+    }
+    case "admin.recorded": {
+      const { before, after, ...rest } = event.data;
+      state.adminEvents.push({
+        ...rest,
+        project: event.project,
+        actor: event.actor,
+        observed_at_utc: event.at,
+        ...(before === undefined ? {} : { before }),
+        ...(after === undefined ? {} : { after }),
+      });
+      return;
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+function taskOf(run: RunView | undefined, name: string): TaskView | undefined {
+  if (!run) return undefined;
+  return (run.tasks[name] ??= { name, outcome: "PENDING", reason: null, attempts: [] });
+}
+
+function settle(
+  state: ProjectionState,
+  attemptId: string,
+  at: string,
+  update: (attempt: AttemptView) => void,
+  outcome: TaskView["outcome"],
+): void {
+  const attempt = state.attempts[attemptId];
+  if (!attempt) return;
+  update(attempt);
+  attempt.updated_at_utc = at;
+  const task = taskOf(state.runs[attempt.correlation_ids.run_id], attempt.correlation_ids.task);
+  if (!task) return;
+  task.outcome = outcome;
+  task.reason = attempt.reason;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled ledger event ${JSON.stringify(value)}`);
+}

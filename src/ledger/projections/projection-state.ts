@@ -1,0 +1,84 @@
+import type { Actor } from "../../contracts/common.js";
+import type { Verdict } from "../../contracts/verdict.js";
+
+export type RunStatus = "requested" | "running" | "succeeded" | "degraded" | "failed" | "halted";
+export type AttemptStatus = "running" | "succeeded" | "failed" | "abandoned" | "reused";
+
+export interface TaskView {
+  readonly name: string;
+  outcome: "PENDING" | "RUNNING" | "SUCCESS" | "SKIPPED" | "FAILED";
+  reason: string | null;
+  readonly attempts: string[];
+}
+
+export interface RunView {
+  readonly id: string;
+  readonly project: string;
+  readonly pipeline: string;
+  readonly as_of: string;
+  readonly work_mode: string;
+  readonly run_mode: "mock" | "real";
+  readonly enforcement: "shadow" | "enforced";
+  readonly params: Record<string, string>;
+  readonly requested_at_utc: string;
+  readonly requested_by: Actor;
+  status: RunStatus;
+  result: Verdict | null;
+  started_at_utc: string | null;
+  finished_at_utc: string | null;
+  next: string | null;
+  readonly tasks: Record<string, TaskView>;
+}
+
+/** An attempt in the shape of seed 004's JobAttemptRecord, plus runledger's links. */
+export interface AttemptView {
+  readonly job_id: string;
+  readonly attempt_id: string;
+  readonly attempt_number: number;
+  readonly operator_ref: string | null;
+  status: AttemptStatus;
+  readonly created_at_utc: string;
+  updated_at_utc: string;
+  readonly correlation_ids: { readonly run_id: string; readonly task: string; readonly project: string };
+  error_code: string | null;
+  retryable: boolean;
+  reason: string | null;
+  receipt_digest: string | null;
+  readonly source_attempt_id: string | null;
+  readonly checks: { name: string; result: Verdict }[];
+}
+
+export interface ArtifactView {
+  readonly digest: string;
+  readonly size_bytes: number;
+  readonly first_seq: number;
+  readonly names: string[];
+  readonly attempts: string[];
+}
+
+export interface AdminEventView {
+  readonly admin_event_id: string;
+  readonly project: string;
+  readonly action_type: string;
+  readonly actor: Actor;
+  readonly observed_at_utc: string;
+  readonly reason: string;
+  readonly targets: readonly { kind: string; id: string }[];
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly result: "applied" | "refused" | "failed";
+}
+
+/** Everything the engine shows, derived from events only. */
+export interface ProjectionState {
+  /** The last event applied. */
+  seq: number;
+  readonly runs: Record<string, RunView>;
+  readonly attempts: Record<string, AttemptView>;
+  readonly artifacts: Record<string, ArtifactView>;
+  readonly adminEvents: AdminEventView[];
+}
+
+export function emptyProjectionState(): ProjectionState {
+  return { seq: 0, runs: {}, attempts: {}, artifacts: {}, adminEvents: [] };
+}

@@ -1,0 +1,1 @@
+export { SqliteLedgerStore, type SqliteLedgerOptions } from "./sqlite-ledger-store.js";

@@ -1,0 +1,122 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { Digest } from "../../core/digest.js";
+import { RunledgerError } from "../../core/errors.js";
+import { sealRows, type ChainHead, type PendingRow, type StoredRow } from "../hash-chain.js";
+import type { LedgerCapabilities, LedgerStore, ScanQuery } from "../ledger-store.js";
+import { SQLITE_MIGRATIONS } from "./migrations.js";
+
+export interface SqliteLedgerOptions {
+  /** `full` fsyncs every commit (the default); `normal` may lose the last commits on power loss, never on a crash. */
+  readonly durability?: "full" | "normal";
+  /** How long a writer waits for another process's write lock. */
+  readonly busyTimeoutMs?: number;
+}
+
+interface HeadRow {
+  seq: number;
+  hash: Digest;
+}
+
+/**
+ * The embedded ledger backend: one SQLite file in WAL mode. Writers in several processes
+ * serialize on SQLite's write lock (BEGIN IMMEDIATE), under which the head is read and the rows sealed.
+ */
+export class SqliteLedgerStore implements LedgerStore {
+  readonly capabilities: LedgerCapabilities;
+  private readonly db: Database.Database;
+  private readonly insertOne: Database.Statement<unknown[]>;
+  private readonly insertChunk: Database.Statement<unknown[]>;
+  private readonly readHead: Database.Statement<[], HeadRow>;
+  private readonly writeHead: Database.Statement<[number, string]>;
+  private readonly appendTx: (pending: readonly PendingRow[]) => StoredRow[];
+
+  constructor(path: string, options: SqliteLedgerOptions = {}) {
+    const durability = options.durability ?? "full";
+    this.capabilities = { backend: "sqlite", multiProcess: true, multiMachine: false, durability };
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 30_000 });
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma(`synchronous = ${durability === "full" ? "FULL" : "NORMAL"}`);
+    migrate(this.db);
+    this.insertOne = this.db.prepare(insertSql(1));
+    this.insertChunk = this.db.prepare(insertSql(CHUNK));
+    this.readHead = this.db.prepare("SELECT seq, hash FROM ledger_head WHERE id = 1");
+    this.writeHead = this.db.prepare("UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1");
+    const tx = this.db.transaction((pending: readonly PendingRow[]) => {
+      const sealed = sealRows(this.readHead.get() as HeadRow, pending);
+      let i = 0;
+      for (; i + CHUNK <= sealed.length; i += CHUNK) this.insertChunk.run(sealed.slice(i, i + CHUNK).flatMap(columns));
+      for (; i < sealed.length; i++) this.insertOne.run(columns(sealed[i] as StoredRow));
+      const last = sealed.at(-1);
+      if (last) this.writeHead.run(last.seq, last.hash);
+      return sealed;
+    });
+    this.appendTx = (pending) => tx.immediate(pending);
+  }
+
+  append(pending: readonly PendingRow[]): Promise<StoredRow[]> {
+    return attempt(() => this.appendTx(pending));
+  }
+
+  head(): Promise<ChainHead> {
+    return attempt(() => this.readHead.get() as HeadRow);
+  }
+
+  scan(query: ScanQuery): Promise<StoredRow[]> {
+    return attempt(() => {
+      const where = ["seq > ?"];
+      const params: (string | number)[] = [query.afterSeq];
+      if (query.project !== undefined) {
+        where.push("project = ?");
+        params.push(query.project);
+      }
+      if (query.types && query.types.length > 0) {
+        where.push(`type IN (${query.types.map(() => "?").join(", ")})`);
+        params.push(...query.types);
+      }
+      params.push(query.limit);
+      const sql = `SELECT seq, type, project, body, prev, hash FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`;
+      return this.db.prepare<(string | number)[], StoredRow>(sql).all(...params);
+    });
+  }
+
+  close(): Promise<void> {
+    return attempt(() => {
+      if (this.db.open) this.db.close();
+    });
+  }
+}
+
+/** Rows per INSERT statement: one statement per row costs more than the row itself. */
+const CHUNK = 64;
+
+function insertSql(rows: number): string {
+  return `INSERT INTO events (seq, type, project, body, prev, hash) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?)").join(", ")}`;
+}
+
+function columns(r: StoredRow): unknown[] {
+  return [r.seq, r.type, r.project, r.body, r.prev, r.hash];
+}
+
+function migrate(db: Database.Database): void {
+  const apply = db.transaction(() => {
+    const current = db.pragma("user_version", { simple: true }) as number;
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  });
+  apply.immediate();
+}
+
+async function attempt<T>(operation: () => T): Promise<T> {
+  try {
+    return operation();
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw new RunledgerError("ERR_STORAGE", { detail: `sqlite: ${detail}`, cause, context: { code: (cause as { code?: unknown }).code } });
+  }
+}

@@ -1,0 +1,2 @@
+export { findWorkspaceRoot, initWorkspace, openWorkspace, type OpenOptions, type Workspace } from "./workspace.js";
+export { CONFIG_FILE, STATE_DIR, WorkspaceConfigSchema, parseWorkspaceConfig, type WorkspaceConfig } from "./workspace-config.js";

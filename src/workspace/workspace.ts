@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { openFsArtifactStore } from "../artifacts/fs/fs-artifact-store.js";
+import type { ArtifactStore } from "../artifacts/artifact-store.js";
+import type { Actor } from "../contracts/common.js";
+import { systemClock, type Clock } from "../core/clock.js";
+import { RunledgerError } from "../core/errors.js";
+import { Ledger } from "../ledger/ledger.js";
+import type { LedgerStore } from "../ledger/ledger-store.js";
+import { PostgresLedgerStore } from "../ledger/postgres/postgres-ledger-store.js";
+import { SqliteLedgerStore } from "../ledger/sqlite/sqlite-ledger-store.js";
+import { EXAMPLE_PIPELINE } from "./example-pipeline.js";
+import { CONFIG_FILE, STATE_DIR, WorkspaceConfigSchema, parseWorkspaceConfig, type WorkspaceConfig } from "./workspace-config.js";
+
+/** An open workspace: its config and the backends it names. Close it when done. */
+export interface Workspace {
+  readonly root: string;
+  readonly config: WorkspaceConfig;
+  readonly ledger: Ledger;
+  readonly artifacts: ArtifactStore;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  readonly clock?: Clock;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The nearest directory at or above `start` that holds runledger.json. */
+export function findWorkspaceRoot(start: string): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, CONFIG_FILE))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new RunledgerError("ERR_WORKSPACE_NOT_FOUND", { detail: `no ${CONFIG_FILE} in ${resolve(start)} or above` });
+    dir = parent;
+  }
+}
+
+/** Opens the workspace at `root`: reads its config, then the ledger and artifact backends it names. */
+export async function openWorkspace(root: string, options: OpenOptions = {}): Promise<Workspace> {
+  const configPath = join(root, CONFIG_FILE);
+  if (!existsSync(configPath)) throw new RunledgerError("ERR_WORKSPACE_NOT_FOUND", { detail: `no ${CONFIG_FILE} in ${root}` });
+  const config = parseWorkspaceConfig(readFileSync(configPath, "utf8"), configPath);
+  const store = await openLedgerStore(root, config, options.env ?? process.env);
+  const artifacts = await openFsArtifactStore(resolve(root, config.artifacts.path)).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  const ledger = new Ledger(store, { clock: options.clock ?? systemClock });
+  return {
+    root,
+    config,
+    ledger,
+    artifacts,
+    async close() {
+      await ledger.close();
+      await artifacts.close();
+    },
+  };
+}
+
+async function openLedgerStore(root: string, config: WorkspaceConfig, env: NodeJS.ProcessEnv): Promise<LedgerStore> {
+  const ledger = config.ledger;
+  switch (ledger.backend) {
+    case "sqlite":
+      return new SqliteLedgerStore(resolve(root, ledger.path), { durability: ledger.durability });
+    case "postgres": {
+      const connectionString = env[ledger.connectionStringEnv];
+      if (!connectionString) {
+        throw new RunledgerError("ERR_CONFIG", { detail: `ledger.connectionStringEnv: environment variable ${ledger.connectionStringEnv} is not set` });
+      }
+      return PostgresLedgerStore.open({ connectionString, schema: ledger.schema, durability: ledger.durability });
+    }
+  }
+}
+
+/**
+ * Creates a workspace in `dir`: runledger.json, the state folder with its ledger and artifact
+ * store, and an example pipeline; records `workspace.initialized`. Refuses an existing workspace.
+ */
+export async function initWorkspace(dir: string, actor: Actor, options: OpenOptions = {}): Promise<Workspace> {
+  const root = resolve(dir);
+  if (existsSync(join(root, CONFIG_FILE))) throw new RunledgerError("ERR_WORKSPACE_EXISTS", { detail: join(root, CONFIG_FILE) });
+  const config = WorkspaceConfigSchema.parse({ name: basename(root) || "workspace" });
+  await mkdir(join(root, STATE_DIR), { recursive: true });
+  await mkdir(join(root, "pipelines"), { recursive: true });
+  await writeFile(join(root, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, { flag: "wx" });
+  await writeFile(join(root, STATE_DIR, ".gitignore"), "*\n");
+  const examplePath = join(root, "pipelines", "hello.yaml");
+  if (!existsSync(examplePath)) await writeFile(examplePath, EXAMPLE_PIPELINE);
+  const workspace = await openWorkspace(root, options);
+  await workspace.ledger.append([{ type: "workspace.initialized", project: config.project, actor, data: { name: config.name, format_version: 1 } }]);
+  return workspace;
+}

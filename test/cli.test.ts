@@ -1,0 +1,122 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CommandEnvelopeSchema } from "../src/contracts/envelope.js";
+import { ERROR_CANON } from "../src/core/errors.js";
+import { openWorkspace } from "../src/workspace/workspace.js";
+import { CLI, runledger } from "./support/cli.js";
+
+let dir: string;
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
+  dir = mkdtempSync(join(tmpdir(), "runledger-cli-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const envelopeOf = (stdout: string) => {
+  const lines = stdout.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  return CommandEnvelopeSchema.parse(JSON.parse(lines[0]!));
+};
+const fragment = (code: keyof typeof ERROR_CANON) => ERROR_CANON[code].fragment;
+
+/** A fresh workspace with one stored, ledger-recorded artifact. */
+async function workspaceWithArtifact(name: string): Promise<{ root: string; digest: string; blob: string }> {
+  const root = join(dir, name);
+  expect(runledger(["init", root], { cwd: dir }).code).toBe(0);
+  const ws = await openWorkspace(root);
+  const stored = await ws.artifacts.put("seq 1 100\n");
+  await ws.ledger.append([{ type: "artifact.stored", project: "default", actor: { kind: "service", id: "test" }, data: { digest: stored.digest, size_bytes: stored.size_bytes, name: "outputs/numbers.txt" } }]);
+  await ws.close();
+  const hex = stored.digest.slice("sha256:".length);
+  return { root, digest: stored.digest, blob: join(root, ".runledger/artifacts/sha256", hex.slice(0, 2), hex.slice(2)) };
+}
+
+describe("runledger CLI", () => {
+  it("prints its version and help", () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "../package.json"), "utf8")) as { version: string };
+    expect(runledger(["--version"], { cwd: dir })).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    const help = runledger(["--help"], { cwd: dir });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/init \[dir\]/);
+    expect(help.stdout).toMatch(/verify/);
+  });
+
+  it("init creates a workspace with its state folder and an example pipeline, once", () => {
+    const root = join(dir, "fresh");
+    const first = runledger(["init", root, "--json"], { cwd: dir });
+    expect(first.code).toBe(0);
+    expect(envelopeOf(first.stdout)).toMatchObject({ status: "success", workspace: { root, project: "default", head: { seq: 1 } } });
+    for (const path of ["runledger.json", ".runledger/ledger.db", ".runledger/artifacts", "pipelines/hello.yaml"]) expect(existsSync(join(root, path))).toBe(true);
+    const again = runledger(["init", root], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("ERR_WORKSPACE_EXISTS");
+    expect(again.stderr).toContain(fragment("ERR_WORKSPACE_EXISTS"));
+  });
+
+  it("verify passes an intact workspace; with --json stdout holds only the envelope and logs go to stderr", async () => {
+    const { root, digest } = await workspaceWithArtifact("intact");
+    const human = runledger(["verify"], { cwd: root });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain("ledger intact: 2 events");
+    const json = runledger(["verify", "--json"], { cwd: root });
+    expect(json.code).toBe(0);
+    expect(envelopeOf(json.stdout)).toMatchObject({ status: "success", verify: { events: 2, artifacts: 1, referenced: 1 } });
+    const logs = json.stderr.trim().split("\n").map((line) => JSON.parse(line) as { event: string });
+    expect(logs.map((l) => l.event)).toEqual(["verify.start", "verify.settle"]);
+    expect(digest).toMatch(/^sha256:/);
+  });
+
+  it("verify fails with ERR_LEDGER_TAMPERED naming the first bad event", async () => {
+    const { root } = await workspaceWithArtifact("tampered");
+    const db = new Database(join(root, ".runledger/ledger.db"));
+    db.exec("DROP TRIGGER events_append_only_update");
+    db.prepare("UPDATE events SET body = replace(body, 'outputs/numbers.txt', 'outputs/forged.txt') WHERE seq = 2").run();
+    db.close();
+    const result = runledger(["verify", "--json"], { cwd: root });
+    expect(result.code).toBe(1);
+    const envelope = envelopeOf(result.stdout);
+    expect(envelope).toMatchObject({ status: "error", error: { code: "ERR_LEDGER_TAMPERED" } });
+    expect(envelope.status === "error" && envelope.error.message).toContain(`${fragment("ERR_LEDGER_TAMPERED")}: event 2`);
+  });
+
+  it("verify fails with ERR_ARTIFACT_CORRUPT naming the blob whose bytes changed", async () => {
+    const { root, digest, blob } = await workspaceWithArtifact("corrupt");
+    chmodSync(blob, 0o644);
+    writeFileSync(blob, "seq 1 101\n");
+    const result = runledger(["verify"], { cwd: root });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(fragment("ERR_ARTIFACT_CORRUPT"));
+    expect(result.stderr).toContain(digest);
+    expect(result.stderr).toContain("code: ERR_ARTIFACT_CORRUPT");
+  });
+
+  it("verify fails with ERR_ARTIFACT_MISSING when a blob the ledger names is gone", async () => {
+    const { root, digest, blob } = await workspaceWithArtifact("missing");
+    rmSync(blob);
+    const result = runledger(["verify", "--json"], { cwd: root });
+    expect(result.code).toBe(1);
+    expect(envelopeOf(result.stdout)).toMatchObject({ status: "error", error: { code: "ERR_ARTIFACT_MISSING", message: expect.stringContaining(digest) } });
+  });
+
+  it("exits 2 with ERR_USAGE, ERR_CONFIG or ERR_WORKSPACE_NOT_FOUND on bad usage or input", () => {
+    const unknown = runledger(["frobnicate", "--json"], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(envelopeOf(unknown.stdout)).toMatchObject({ status: "error", error: { code: "ERR_USAGE", message: expect.stringContaining("unknown command 'frobnicate'") } });
+    expect(runledger([], { cwd: dir }).code).toBe(2);
+    expect(runledger(["verify", "--actor", "robot:x"], { cwd: dir }).code).toBe(2);
+
+    const nowhere = mkdtempSync(join(tmpdir(), "runledger-nowhere-"));
+    const missing = runledger(["verify"], { cwd: nowhere });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("ERR_WORKSPACE_NOT_FOUND");
+
+    writeFileSync(join(nowhere, "runledger.json"), JSON.stringify({ name: "x", ledger: { backend: "oracle" }, colour: "red" }));
+    const bad = runledger(["verify", "--json"], { cwd: nowhere });
+    expect(bad.code).toBe(2);
+    expect(envelopeOf(bad.stdout)).toMatchObject({ status: "error", error: { code: "ERR_CONFIG", message: expect.stringContaining(fragment("ERR_CONFIG")) } });
+    rmSync(nowhere, { recursive: true, force: true });
+  });
+});
