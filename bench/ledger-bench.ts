@@ -14,12 +14,14 @@ const EVENTS = Number(process.env["BENCH_LEDGER_EVENTS"] ?? 200_000);
 const BATCH = 1_000;
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 5);
 
-/** Realistic events: an attempt start, about 330 bytes of canonical JSON each. */
+const ENGINE = Object.freeze({ kind: "service", id: "runledger-engine" } as const);
+
+/** Realistic events: an attempt start, about 330 bytes of canonical JSON each, from one engine actor. */
 function batchOf(offset: number): NewEvent[] {
   return Array.from({ length: BATCH }, (_, i) => ({
     type: "attempt.started",
     project: "bench",
-    actor: { kind: "service", id: "runledger-engine" },
+    actor: ENGINE,
     data: {
       run_id: "3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
       task: `task-${(offset + i) % 2000}`,

@@ -60,6 +60,11 @@ describe("canonical JSON (RFC 8785)", () => {
     expectCode(() => canonicalJson({ s: "a\ud800b" }), "ERR_CANONICAL_JSON", "$.s holds a lone surrogate");
   });
 
+  it("orders integer-like keys as strings and applies toJSON, where native JSON would not", () => {
+    expect(canonicalJson({ "10": 1, "9": 2, a: { "2": 0, "1": 0 } })).toBe('{"10":1,"9":2,"a":{"1":0,"2":0}}');
+    expect(canonicalJson({ d: new Date(0) })).toBe('{"d":"1970-01-01T00:00:00.000Z"}');
+  });
+
   it("skips undefined object members, as JSON does", () => {
     expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
   });

@@ -27,12 +27,13 @@ runLedgerConformance("sqlite", {
     return {
       store: make(),
       reopen: async () => make(),
-      rawRows: async () => raw((db) => db.prepare("SELECT seq, type, project, body, prev, hash FROM events ORDER BY rowid").all() as StoredRow[]),
+      // SQLite keeps no prev column: the chain's prev is the previous row's hash.
+      rawRows: async () => raw((db) => db.prepare("SELECT seq, type, project, body, '' AS prev, hash FROM events ORDER BY rowid").all() as StoredRow[]),
       rawOverwrite: async (rows) =>
         raw((db) => {
           db.exec("DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete; DELETE FROM events;");
-          const insert = db.prepare("INSERT INTO events (seq, type, project, body, prev, hash) VALUES (?, ?, ?, ?, ?, ?)");
-          for (const r of rows) insert.run(r.seq, r.type, r.project, r.body, r.prev, r.hash);
+          const insert = db.prepare("INSERT INTO events (seq, type, project, body, hash) VALUES (?, ?, ?, ?, ?)");
+          for (const r of rows) insert.run(r.seq, r.type, r.project, r.body, r.hash);
         }),
       destroy: async () => {
         for (const store of stores) await store.close();

@@ -8,11 +8,11 @@ export const TimestampSchema = z.iso.datetime({ offset: false });
 
 export const ACTOR_KINDS = ["human", "llm", "service"] as const;
 
-/** Who acted: every ledger event names one. */
+/** Who acted: every ledger event names one. Keys in sorted order, like the ledger's payloads (see events.ts). */
 export const ActorSchema = z
   .object({
-    kind: z.enum(ACTOR_KINDS),
     id: z.string().min(1).max(200),
+    kind: z.enum(ACTOR_KINDS),
     profile: z.string().min(1).max(200).optional(),
   })
   .strict();

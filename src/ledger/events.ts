@@ -8,41 +8,42 @@ const json = z.unknown();
 
 /**
  * The event catalogue: every event type the ledger accepts, with its payload schema. Names are
- * namespaced and past tense; handlers switch over them exhaustively.
+ * namespaced and past tense; handlers switch over them exhaustively. Payload keys are declared in
+ * sorted order: zod's output keeps that order, so event bodies take canonical JSON's fast path.
  */
 export const EVENT_CATALOGUE = {
-  "workspace.initialized": z.object({ name: z.string(), format_version: z.number().int() }).strict(),
+  "workspace.initialized": z.object({ format_version: z.number().int(), name: z.string() }).strict(),
   "run.requested": z
     .object({
-      run_id: id,
-      pipeline: z.string().min(1),
-      pipeline_digest: DigestSchema.optional(),
       as_of: TimestampSchema,
-      work_mode: z.string().min(1),
-      run_mode: z.enum(["mock", "real"]),
       enforcement: z.enum(["shadow", "enforced"]),
       params: z.record(z.string(), z.string()),
+      pipeline: z.string().min(1),
+      pipeline_digest: DigestSchema.optional(),
+      run_id: id,
+      run_mode: z.enum(["mock", "real"]),
+      work_mode: z.string().min(1),
     })
     .strict(),
   "run.started": z.object({ run_id: id }).strict(),
   "run.finished": z
     .object({
+      next: z.string().nullable(),
+      result: z.enum(["PASS", "WARN", "FAIL"]),
       run_id: id,
       status: z.enum(["succeeded", "degraded", "failed", "halted"]),
-      result: z.enum(["PASS", "WARN", "FAIL"]),
-      next: z.string().nullable(),
     })
     .strict(),
-  "task.skipped": z.object({ run_id: id, task: z.string().min(1), reason: z.string().min(1) }).strict(),
+  "task.skipped": z.object({ reason: z.string().min(1), run_id: id, task: z.string().min(1) }).strict(),
   "attempt.started": z
     .object({
-      run_id: id,
-      task: z.string().min(1),
-      job_id: id,
       attempt_id: id,
       attempt_number: z.number().int().min(1),
-      operator_ref: z.string().min(1),
       cache_key: DigestSchema.optional(),
+      job_id: id,
+      operator_ref: z.string().min(1),
+      run_id: id,
+      task: z.string().min(1),
     })
     .strict(),
   "attempt.succeeded": z.object({ attempt_id: id, receipt_digest: DigestSchema }).strict(),
@@ -51,47 +52,47 @@ export const EVENT_CATALOGUE = {
       attempt_id: id,
       error_code: errorCode,
       reason: z.string(),
-      retryable: z.boolean(),
       receipt_digest: DigestSchema.optional(),
+      retryable: z.boolean(),
     })
     .strict(),
   "attempt.abandoned": z.object({ attempt_id: id, reason: z.string() }).strict(),
   "attempt.reused": z
     .object({
-      run_id: id,
-      task: z.string().min(1),
-      job_id: id,
       attempt_id: id,
-      source_attempt_id: id,
+      job_id: id,
       receipt_digest: DigestSchema,
+      run_id: id,
+      source_attempt_id: id,
+      task: z.string().min(1),
     })
     .strict(),
   "check.evaluated": z
     .object({
       attempt_id: id,
+      evidence: json.optional(),
       name: z.string().min(1),
       result: z.enum(["PASS", "WARN", "FAIL"]),
-      evidence: json.optional(),
     })
     .strict(),
   "artifact.stored": z
     .object({
-      digest: DigestSchema,
-      size_bytes: z.number().int().min(0),
-      name: z.string().optional(),
-      media_type: z.string().optional(),
       attempt_id: id.optional(),
+      digest: DigestSchema,
+      media_type: z.string().optional(),
+      name: z.string().optional(),
+      size_bytes: z.number().int().min(0),
     })
     .strict(),
   "admin.recorded": z
     .object({
-      admin_event_id: id,
       action_type: z.string().min(1),
-      reason: z.string().min(1),
-      targets: z.array(z.object({ kind: z.string(), id: z.string() }).strict()),
-      before: json.optional(),
+      admin_event_id: id,
       after: json.optional(),
+      before: json.optional(),
+      reason: z.string().min(1),
       result: z.enum(["applied", "refused", "failed"]),
+      targets: z.array(z.object({ id: z.string(), kind: z.string() }).strict()),
     })
     .strict(),
 } as const;

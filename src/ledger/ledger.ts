@@ -46,6 +46,8 @@ interface Waiter {
  */
 export class Ledger {
   private readonly clock: Clock;
+  /** Frozen actor objects already validated: callers pass the same one for every event they append. */
+  private readonly actors = new WeakMap<object, Actor>();
   private queue: Waiter[] = [];
   private draining = false;
 
@@ -154,7 +156,7 @@ export class Ledger {
       }
       const project = ProjectSchema.safeParse(event.project);
       if (!project.success) issue(["project"], project.error.issues[0]?.message ?? "invalid project");
-      const actor = ActorSchema.safeParse(event.actor);
+      const actor = this.parseActor(event.actor);
       if (!actor.success) for (const i of actor.error.issues) issue(["actor", ...pathOf(i.path)], i.message);
       const data = EVENT_CATALOGUE[event.type].safeParse(event.data);
       if (!data.success) for (const i of data.error.issues) issue(["data", ...pathOf(i.path)], i.message);
@@ -167,6 +169,15 @@ export class Ledger {
       throw new RunledgerError("ERR_EVENT_INVALID", { detail: `${first.path.join(".")}: ${first.message}`, issues });
     }
     return items as Prepared[];
+  }
+
+  private parseActor(actor: unknown): ReturnType<typeof ActorSchema.safeParse> {
+    const known = typeof actor === "object" && actor !== null ? this.actors.get(actor) : undefined;
+    if (known) return { success: true, data: known };
+    const parsed = ActorSchema.safeParse(actor);
+    // Only a frozen object cannot change after it was checked.
+    if (parsed.success && Object.isFrozen(actor)) this.actors.set(actor as object, Object.freeze(parsed.data));
+    return parsed;
   }
 
   private async drain(): Promise<void> {

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Digest } from "../../core/digest.js";
 import { RunledgerError } from "../../core/errors.js";
-import { sealRows, type ChainHead, type PendingRow, type StoredRow } from "../hash-chain.js";
+import { GENESIS_HASH, sealRows, type ChainHead, type PendingRow, type StoredRow } from "../hash-chain.js";
 import type { LedgerCapabilities, LedgerStore, ScanQuery } from "../ledger-store.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 
@@ -29,6 +29,7 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly insertOne: Database.Statement<unknown[]>;
   private readonly insertChunk: Database.Statement<unknown[]>;
   private readonly readHead: Database.Statement<[], HeadRow>;
+  private readonly hashAt: Database.Statement<[number], { hash: Digest }>;
   private readonly writeHead: Database.Statement<[number, string]>;
   private readonly appendTx: (pending: readonly PendingRow[]) => StoredRow[];
 
@@ -43,6 +44,7 @@ export class SqliteLedgerStore implements LedgerStore {
     this.insertOne = this.db.prepare(insertSql(1));
     this.insertChunk = this.db.prepare(insertSql(CHUNK));
     this.readHead = this.db.prepare("SELECT seq, hash FROM ledger_head WHERE id = 1");
+    this.hashAt = this.db.prepare("SELECT hash FROM events WHERE seq = ?");
     this.writeHead = this.db.prepare("UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1");
     const tx = this.db.transaction((pending: readonly PendingRow[]) => {
       const sealed = sealRows(this.readHead.get() as HeadRow, pending);
@@ -77,8 +79,8 @@ export class SqliteLedgerStore implements LedgerStore {
         params.push(...query.types);
       }
       params.push(query.limit);
-      const sql = `SELECT seq, type, project, body, prev, hash FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`;
-      return this.db.prepare<(string | number)[], StoredRow>(sql).all(...params);
+      const rows = this.db.prepare<(string | number)[], Omit<StoredRow, "prev">>(`SELECT seq, type, project, body, hash FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`).all(...params);
+      return withPrev(rows, (seq) => this.hashAt.get(seq)?.hash ?? GENESIS_HASH);
     });
   }
 
@@ -93,11 +95,24 @@ export class SqliteLedgerStore implements LedgerStore {
 const CHUNK = 64;
 
 function insertSql(rows: number): string {
-  return `INSERT INTO events (seq, type, project, body, prev, hash) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?, ?)").join(", ")}`;
+  return `INSERT INTO events (seq, type, project, body, hash) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?)").join(", ")}`;
 }
 
 function columns(r: StoredRow): unknown[] {
-  return [r.seq, r.type, r.project, r.body, r.prev, r.hash];
+  return [r.seq, r.type, r.project, r.body, r.hash];
+}
+
+/**
+ * Gives each row its `prev`, the hash of the row before it, looked up only where that row was not
+ * read too. Sets it on the driver's fresh row objects rather than copying them: verify reads every row.
+ */
+function withPrev(rows: Omit<StoredRow, "prev">[], hashAt: (seq: number) => Digest): StoredRow[] {
+  let previous: Omit<StoredRow, "prev"> | undefined;
+  for (const row of rows) {
+    (row as { prev?: Digest }).prev = previous && previous.seq === row.seq - 1 ? previous.hash : row.seq === 1 ? GENESIS_HASH : hashAt(row.seq - 1);
+    previous = row;
+  }
+  return rows as StoredRow[];
 }
 
 function migrate(db: Database.Database): void {
