@@ -6,3 +6,24 @@ export { SqliteLedgerStore, type SqliteLedgerOptions } from "./ledger/sqlite/ind
 export { PostgresLedgerStore } from "./ledger/postgres/index.js";
 export * from "./artifacts/index.js";
 export * from "./workspace/index.js";
+export * from "./checks/index.js";
+export * from "./operators/index.js";
+export {
+  DEFAULT_PIPELINE_MODE,
+  DEFAULT_TASK_TIMEOUT_MS,
+  DurationSchema,
+  assertValidPipeline,
+  definePipeline,
+  loadPipelineFile,
+  loadPipelineYaml,
+  parseDuration,
+  pipelineDigest,
+  planPipeline,
+  validatePipeline,
+  type LoadPipelineOptions,
+  type PipelineDefinition,
+  type PipelineSpec,
+  type PipelineTask as PipelineTaskDefinition,
+  type Plan,
+  type TaskSpec,
+} from "./pipelines/index.js";

@@ -1,0 +1,10 @@
+export { CHECK_KINDS, CheckSpecSchema, checkKindOf, checkSpecIssues } from "./check-spec.js";
+export type { CheckKind, CheckSpec, CustomCheckContext, CustomCheckFn, CustomCheckSpec, JsonCheckSpec } from "./check-spec.js";
+export { compareVersions } from "./compare-versions.js";
+export { DEFAULT_OPERATOR_MODES, defineOperator } from "./define-operator.js";
+export type { OperatorSpec } from "./define-operator.js";
+export { normalizeOutputPath } from "./normalize-output-path.js";
+export { operatorCodeDigest } from "./operator-code-digest.js";
+export type { OperatorContext, OperatorDefinition, OperatorFn, OperatorKind, OperatorResult } from "./operator-definition.js";
+export { OperatorRegistry } from "./operator-registry.js";
+export { validateOperator } from "./validate-operator.js";

@@ -1,0 +1,39 @@
+import { digestOf, type Digest } from "../core/digest.js";
+import type { CheckSpec } from "./check-spec.js";
+import type { OperatorDefinition } from "./operator-definition.js";
+
+/** The version tag of what the code digest covers; bump it when the covered fields change. */
+const CODE_DIGEST_SCHEMA = "runledger.operator-code.v1";
+
+const cache = new WeakMap<OperatorDefinition, Digest>();
+
+/**
+ * The operator's code digest: sha256 over the canonical JSON of what decides its behaviour
+ * (ref, kind, command, outputs, checks, env, timeoutMs, retries) plus the source text of `run`,
+ * `mock` and custom check functions, so editing any of them changes the digest. Values a function
+ * captures from its closure are not covered; put those in params or env. Memoized per definition.
+ */
+export function operatorCodeDigest(op: OperatorDefinition): Digest {
+  const known = cache.get(op);
+  if (known !== undefined) return known;
+  const digest = digestOf({
+    schema: CODE_DIGEST_SCHEMA,
+    ref: op.ref,
+    kind: op.kind,
+    command: op.command,
+    outputs: op.outputs,
+    checks: op.checks.map(checkForDigest),
+    env: op.env,
+    timeoutMs: op.timeoutMs,
+    retries: op.retries,
+    run: op.run?.toString(),
+    mock: op.mock?.toString(),
+  });
+  if (Object.isFrozen(op)) cache.set(op, digest);
+  return digest;
+}
+
+function checkForDigest(check: CheckSpec): unknown {
+  if (!("custom" in check)) return check;
+  return { custom: { name: check.custom.name, fn: check.custom.fn.toString() } };
+}

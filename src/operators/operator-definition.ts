@@ -1,0 +1,71 @@
+import type { z } from "zod";
+import type { Clock } from "../core/clock.js";
+import type { CheckSpec } from "./check-spec.js";
+
+/** The operator kinds that can be defined so far: in-process TypeScript, or a subprocess. */
+export type OperatorKind = "function" | "command";
+
+/** What a function operator (or any mock provider) receives for one attempt. */
+export interface OperatorContext<P = unknown> {
+  /** The task's params, parsed by the operator's input schema. */
+  readonly params: P;
+  /** The run's event time; business logic uses this or `clock`, never the wall clock. */
+  readonly asOf: Date;
+  readonly clock: Clock;
+  readonly runId: string;
+  readonly task: string;
+  readonly attemptId: string;
+  /** Passed outputs of the tasks this task needs: task → (path under outputs/ → absolute file path). */
+  readonly inputs: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The absolute path of this attempt's empty `outputs/` directory; write declared outputs here. */
+  readonly outputsDir: string;
+  /** Aborted when the attempt's timebox runs out or the run stops; stop promptly when it fires. */
+  readonly signal: AbortSignal;
+  /** A structured log line correlated with the run, task and attempt. */
+  log(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/** What an operator may return: a next pointer, usage counters, and a processor description for the receipt. */
+export interface OperatorResult {
+  readonly next?: string;
+  readonly usage?: Readonly<Record<string, number>>;
+  readonly processorInfo?: string;
+}
+
+/** The body of a function operator or of a mock provider. */
+export type OperatorFn<P = unknown> = (ctx: OperatorContext<P>) => Promise<OperatorResult | void> | OperatorResult | void;
+
+/**
+ * A defined operator version, frozen. Built by `defineOperator` (or inline from a YAML task);
+ * its invariants are those `validateOperator` checks: legal in at least one mode, at least one
+ * check, a positive timebox, outputs unique and under `outputs/`, `run` for kind function and
+ * `command` for kind command.
+ */
+export interface OperatorDefinition<P = unknown> {
+  readonly id: string;
+  readonly version: string;
+  /** `id@version`. */
+  readonly ref: string;
+  readonly kind: OperatorKind;
+  /** The work modes the operator is legal in. */
+  readonly modes: readonly string[];
+  /** Parses and types the task's params. */
+  readonly input: z.ZodType<P>;
+  /** Declared outputs, normalized, each `outputs/<relative path>`. */
+  readonly outputs: readonly string[];
+  readonly checks: readonly CheckSpec[];
+  readonly timeoutMs: number;
+  readonly retries: number;
+  /** The declared environment a command runs with (besides the minimal base and RUNLEDGER_*). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly effects: readonly string[];
+  readonly secrets: readonly string[];
+  readonly evidence: readonly string[];
+  readonly description?: string;
+  /** The in-process body, for kind function. Method syntax keeps definitions with typed params assignable to `OperatorDefinition`. */
+  run?(ctx: OperatorContext<P>): Promise<OperatorResult | void> | OperatorResult | void;
+  /** The argv, for kind command. */
+  readonly command?: readonly string[];
+  /** The mock provider used in mock runs, for either kind. */
+  mock?(ctx: OperatorContext<P>): Promise<OperatorResult | void> | OperatorResult | void;
+}

@@ -1,0 +1,80 @@
+import type { Issue } from "../core/errors.js";
+import { checkSpecIssues } from "./check-spec.js";
+import { normalizeOutputPath } from "./normalize-output-path.js";
+import type { OperatorDefinition } from "./operator-definition.js";
+
+type Path = readonly (string | number)[];
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Every broken invariant of an operator, as issues whose paths start with `base` and name the
+ * author-facing keys (`timeout`, `checks`, `outputs`, …): no work mode (ERR_MODE_ILLEGAL), no
+ * check (ERR_NO_CHECK), an invalid check (ERR_CHECK_INVALID), no positive whole-millisecond
+ * timebox (ERR_NO_TIMEBOX), an output outside `outputs/` (ERR_OUTPUT_OUTSIDE), two outputs equal
+ * after normalization (ERR_OUTPUT_DUPLICATE), and shape errors (ERR_SCHEMA): a function without
+ * `run`, a command without argv, bad retries, env names that are invalid or reserved (RUNLEDGER_*).
+ */
+export function validateOperator(op: OperatorDefinition, base: Path = []): Issue[] {
+  const issues: Issue[] = [];
+  const at = (...rest: (string | number)[]): (string | number)[] => [...base, ...rest];
+  const name = `operator ${op.ref}`;
+
+  if (op.kind === "function" && typeof op.run !== "function") {
+    issues.push({ code: "ERR_SCHEMA", path: at("run"), message: `${name} is a function operator without a run function` });
+  }
+  if (op.kind === "function" && op.command !== undefined) {
+    issues.push({ code: "ERR_SCHEMA", path: at("command"), message: `${name} is a function operator; a command belongs to kind command` });
+  }
+  if (op.kind === "command") {
+    const argv = op.command;
+    if (!Array.isArray(argv) || argv.length === 0 || !argv.every((arg) => typeof arg === "string") || argv[0] === "") {
+      issues.push({ code: "ERR_SCHEMA", path: at("command"), message: `${name} is a command operator without a command (a non-empty argv)` });
+    }
+    if (op.run !== undefined) {
+      issues.push({ code: "ERR_SCHEMA", path: at("run"), message: `${name} is a command operator; give a mock provider as mock, not run` });
+    }
+  }
+  if (op.kind !== "function" && op.kind !== "command") {
+    issues.push({ code: "ERR_SCHEMA", path: at("kind"), message: `${name} has kind ${String(op.kind)}; expected function or command` });
+  }
+
+  if (op.modes.length === 0) {
+    issues.push({ code: "ERR_MODE_ILLEGAL", path: at("modes"), message: `${name} is legal in no work mode; list at least one in modes` });
+  }
+
+  const seen = new Map<string, number>();
+  op.outputs.forEach((output, i) => {
+    const normal = normalizeOutputPath(output);
+    if (normal === undefined) {
+      issues.push({ code: "ERR_OUTPUT_OUTSIDE", path: at("outputs", i), message: `${name} declares output ${JSON.stringify(output)} outside outputs/; declare a relative path such as outputs/result.json` });
+      return;
+    }
+    const first = seen.get(normal);
+    if (first === undefined) seen.set(normal, i);
+    else issues.push({ code: "ERR_OUTPUT_DUPLICATE", path: at("outputs", i), message: `${name} declares output ${normal} twice (outputs ${first} and ${i})` });
+  });
+
+  if (op.checks.length === 0) {
+    issues.push({ code: "ERR_NO_CHECK", path: at("checks"), message: `${name} has no acceptance check; add one, e.g. { nonEmpty: outputs/result.txt }` });
+  }
+  op.checks.forEach((check, i) => issues.push(...checkSpecIssues(check, at("checks", i))));
+
+  if (!Number.isSafeInteger(op.timeoutMs) || op.timeoutMs <= 0) {
+    const why = op.timeoutMs === 0 ? "set timeout" : `timeout ${String(op.timeoutMs)} is not a positive duration`;
+    issues.push({ code: "ERR_NO_TIMEBOX", path: at("timeout"), message: `${name} has no timebox: ${why}, e.g. timeout: "30s"` });
+  }
+  if (!Number.isSafeInteger(op.retries) || op.retries < 0) {
+    issues.push({ code: "ERR_SCHEMA", path: at("retries"), message: `${name} has retries ${String(op.retries)}; expected a whole number ≥ 0` });
+  }
+
+  for (const [key, value] of Object.entries(op.env)) {
+    if (!ENV_NAME.test(key) || key.startsWith("RUNLEDGER_")) {
+      const why = ENV_NAME.test(key) ? "RUNLEDGER_* variables are set by runledger" : "expected letters, digits and _, not starting with a digit";
+      issues.push({ code: "ERR_SCHEMA", path: at("env", key), message: `${name} declares env ${JSON.stringify(key)}: ${why}` });
+    } else if (typeof value !== "string") {
+      issues.push({ code: "ERR_SCHEMA", path: at("env", key), message: `${name} declares env ${key} with a non-string value` });
+    }
+  }
+  return issues;
+}

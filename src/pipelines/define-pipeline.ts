@@ -1,0 +1,114 @@
+import { RunledgerError, type Issue } from "../core/errors.js";
+import type { RunMode } from "../contracts/run-mode.js";
+import type { OperatorDefinition } from "../operators/operator-definition.js";
+import { parseDuration } from "./duration.js";
+import { validatePipeline } from "./validate-pipeline.js";
+
+/** The work mode of a pipeline that names none. */
+export const DEFAULT_PIPELINE_MODE = "PIPELINE";
+
+/** One task as written in `definePipeline`. */
+export interface TaskSpec {
+  /** An operator definition, or a registry reference `id@version` (bare `id`: the highest version). */
+  readonly operator: OperatorDefinition | string;
+  readonly needs?: readonly string[];
+  /** A failed critical task marks the run DEGRADED. Default false. */
+  readonly critical?: boolean;
+  /** Overrides the operator's retries. */
+  readonly retries?: number;
+  /** Bound inputs, parsed by the operator's input schema. Default {}. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** Accept inputs whose checks ended WARN. Default false. */
+  readonly allowWarn?: boolean;
+  /** The oldest an input may be: a duration (`"6h"`) or milliseconds. */
+  readonly maxStaleness?: string | number;
+}
+
+/** What `definePipeline` takes. */
+export interface PipelineSpec {
+  readonly name: string;
+  /** The work mode; default PIPELINE. */
+  readonly mode?: string;
+  /** false: never reuse a cached attempt (fresh state every run). Default true. */
+  readonly cache?: boolean;
+  readonly runMode?: RunMode;
+  readonly description?: string;
+  readonly tasks: Readonly<Record<string, TaskSpec>>;
+}
+
+/** One task of a defined pipeline, defaults applied. */
+export interface PipelineTask {
+  readonly name: string;
+  readonly operator: OperatorDefinition | string;
+  readonly needs: readonly string[];
+  readonly critical: boolean;
+  readonly retries?: number;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly allowWarn: boolean;
+  readonly maxStalenessMs?: number;
+}
+
+/** A defined pipeline, frozen. `source` is the YAML file it came from, or "typescript". */
+export interface PipelineDefinition {
+  readonly name: string;
+  readonly mode: string;
+  readonly cache: boolean;
+  readonly runMode?: RunMode;
+  readonly description?: string;
+  readonly source: string;
+  readonly tasks: Readonly<Record<string, PipelineTask>>;
+}
+
+/**
+ * Defines a pipeline and returns it frozen, defaults applied. Throws ERR_VALIDATION with every
+ * problem `validatePipeline` finds without a registry; operators given as string refs are checked
+ * when the engine validates against its registry (`assertValidPipeline(def, registry)`).
+ */
+export function definePipeline(spec: PipelineSpec): PipelineDefinition {
+  const { pipeline, issues } = buildPipeline(spec, "typescript");
+  issues.push(...validatePipeline(pipeline));
+  if (issues.length > 0) {
+    throw new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} in pipeline ${spec.name}`, issues });
+  }
+  return pipeline;
+}
+
+/**
+ * Applies defaults and freezes, listing only the problems of converting values (a bad
+ * `maxStaleness`) without throwing; the graph and operators are `validatePipeline`'s to check.
+ */
+export function buildPipeline(spec: PipelineSpec, source: string): { pipeline: PipelineDefinition; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const entries: [string, PipelineTask][] = [];
+  for (const [name, task] of Object.entries(spec.tasks ?? {})) {
+    let maxStalenessMs: number | undefined;
+    if (task.maxStaleness !== undefined) {
+      try {
+        maxStalenessMs = parseDuration(task.maxStaleness);
+      } catch (error) {
+        issues.push({ code: "ERR_SCHEMA", path: ["tasks", name, "maxStaleness"], message: error instanceof RunledgerError ? (error.detail ?? error.message) : String(error) });
+      }
+    }
+    const built: PipelineTask = Object.freeze({
+      name,
+      operator: task.operator,
+      needs: Object.freeze([...(task.needs ?? [])]),
+      critical: task.critical ?? false,
+      ...(task.retries !== undefined && { retries: task.retries }),
+      params: Object.freeze({ ...task.params }),
+      allowWarn: task.allowWarn ?? false,
+      ...(maxStalenessMs !== undefined && { maxStalenessMs }),
+    });
+    entries.push([name, built]);
+  }
+  const pipeline: PipelineDefinition = Object.freeze({
+    name: spec.name,
+    mode: spec.mode ?? DEFAULT_PIPELINE_MODE,
+    cache: spec.cache ?? true,
+    ...(spec.runMode !== undefined && { runMode: spec.runMode }),
+    ...(spec.description !== undefined && { description: spec.description }),
+    source,
+    tasks: Object.freeze(Object.fromEntries(entries)),
+  });
+  return { pipeline, issues };
+}

@@ -1,0 +1,10 @@
+export { DEFAULT_PIPELINE_MODE, definePipeline } from "./define-pipeline.js";
+export type { PipelineDefinition, PipelineSpec, PipelineTask, TaskSpec } from "./define-pipeline.js";
+export { DurationSchema, parseDuration } from "./duration.js";
+export { findDagIssues } from "./find-dag-issues.js";
+export { loadPipelineFile, loadPipelineYaml } from "./load-yaml.js";
+export type { LoadPipelineOptions } from "./load-yaml.js";
+export { pipelineDigest, planPipeline } from "./plan.js";
+export type { Plan } from "./plan.js";
+export { DEFAULT_TASK_TIMEOUT_MS } from "./read-yaml-task.js";
+export { assertValidPipeline, validatePipeline } from "./validate-pipeline.js";

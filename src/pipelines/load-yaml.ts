@@ -1,0 +1,139 @@
+import { readFile } from "node:fs/promises";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { z } from "zod";
+import { RunledgerError, type Issue } from "../core/errors.js";
+import { RunModeSchema } from "../contracts/run-mode.js";
+import type { OperatorRegistry } from "../operators/operator-registry.js";
+import { buildPipeline, DEFAULT_PIPELINE_MODE, type PipelineDefinition, type TaskSpec } from "./define-pipeline.js";
+import { isYamlMapping, readYamlFields } from "./read-yaml-fields.js";
+import { readYamlTask } from "./read-yaml-task.js";
+import { validatePipeline } from "./validate-pipeline.js";
+
+/** Options of the YAML loaders. */
+export interface LoadPipelineOptions {
+  /** Resolve `operator:` references now, so unknown operators are reported with everything else. */
+  readonly registry?: OperatorRegistry;
+}
+
+type Path = readonly (string | number)[];
+
+/** Graph problems are never echoes of a shape problem, so they are always kept. */
+const GRAPH_CODES: ReadonlySet<string> = new Set(["ERR_UNKNOWN_NEEDS", "ERR_DAG_CYCLE"]);
+
+const PIPELINE_KEYS = {
+  pipeline: z.string().min(1),
+  mode: z.string().min(1),
+  cache: z.boolean(),
+  runMode: RunModeSchema,
+  description: z.string(),
+  // z.custom keeps the mapping as parsed, where z.record would drop a key named __proto__.
+  tasks: z.custom<Readonly<Record<string, unknown>>>(isYamlMapping, "expected a mapping of task name to task"),
+};
+
+/**
+ * Parses a YAML pipeline (format: docs/pipelines.md) into a frozen PipelineDefinition whose
+ * `source` is `file`. Throws ERR_VALIDATION ("<n> problems in <file>") with every issue at once:
+ * ERR_YAML for syntax (then nothing else is checked), otherwise shape issues (ERR_SCHEMA, unknown
+ * keys with the closest known key) together with everything `validatePipeline` finds. Paths point
+ * into the YAML (`tasks.total.retries`); each message ends with `(at <file>:<line>:<col>)`.
+ */
+export function loadPipelineYaml(text: string, file: string, options: LoadPipelineOptions = {}): PipelineDefinition {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const where = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((error): Issue => ({ code: "ERR_YAML", path: [], message: `${error.message} (at ${where(error.pos[0])})` }));
+    throw failure(file, issues);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    throw failure(file, [{ code: "ERR_YAML", path: [], message: `${error instanceof Error ? error.message : String(error)} (at ${where(0)})` }]);
+  }
+
+  const shape: Issue[] = [];
+  if (!isYamlMapping(value)) {
+    shape.push({ code: "ERR_SCHEMA", path: [], message: "a pipeline file is a mapping with pipeline:, mode: and tasks:" });
+  }
+  const { fields, issues: fieldIssues } = readYamlFields(isYamlMapping(value) ? value : {}, PIPELINE_KEYS, []);
+  shape.push(...fieldIssues);
+  for (const key of ["pipeline", "tasks"] as const) {
+    if (isYamlMapping(value) && !(key in value)) shape.push({ code: "ERR_SCHEMA", path: [key], message: `${key}: is required` });
+  }
+  const name = fields.pipeline ?? "";
+  const mode = fields.mode ?? DEFAULT_PIPELINE_MODE;
+  const entries: [string, TaskSpec][] = [];
+  for (const [taskName, raw] of Object.entries(fields.tasks ?? {})) {
+    const { task, issues } = readYamlTask(taskName, raw, { name, mode });
+    entries.push([taskName, task]);
+    shape.push(...issues);
+  }
+  // fromEntries defines own properties, so even a task named __proto__ stays a task and is reported.
+  const tasks: Record<string, TaskSpec> = Object.fromEntries(entries);
+  const { pipeline, issues: buildIssues } = buildPipeline(
+    {
+      name,
+      mode,
+      tasks,
+      ...(fields.cache !== undefined && { cache: fields.cache }),
+      ...(fields.runMode !== undefined && { runMode: fields.runMode }),
+      ...(fields.description !== undefined && { description: fields.description }),
+    },
+    file,
+  );
+  shape.push(...buildIssues);
+  const later = validatePipeline(pipeline, options.registry)
+    .map((issue) => ({ ...issue, path: yamlPath(issue.path) }))
+    .filter((issue) => GRAPH_CODES.has(issue.code) || !shape.some((known) => startsWith(issue.path, known.path)));
+  if (shape.length + later.length > 0) {
+    // Listed in file order, so the report reads top to bottom like the YAML.
+    const located = [...shape, ...later].map((issue) => ({ issue, offset: offsetOf(doc, issue.path) })).sort((a, b) => a.offset - b.offset);
+    throw failure(file, located.map(({ issue, offset }) => ({ ...issue, message: `${issue.message} (at ${where(offset)})` })));
+  }
+  return pipeline;
+}
+
+/** Reads and loads a YAML pipeline file; see `loadPipelineYaml`. */
+export async function loadPipelineFile(path: string, options: LoadPipelineOptions = {}): Promise<PipelineDefinition> {
+  return loadPipelineYaml(await readFile(path, "utf8"), path, options);
+}
+
+function failure(file: string, issues: readonly Issue[]): RunledgerError {
+  return new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} in ${file}`, issues });
+}
+
+/** Renames the definition's keys to the YAML keys they come from (`name` → `pipeline`, an inline operator's `command` → `run`). */
+function yamlPath(path: Path): Path {
+  if (path[0] === "name") return ["pipeline", ...path.slice(1)];
+  if (path[0] === "tasks" && path[2] === "command") return [...path.slice(0, 2), "run", ...path.slice(3)];
+  return path;
+}
+
+/** Whether `path` equals `prefix` or lies under it: a problem already reported there is not reported twice. */
+function startsWith(path: Path, prefix: Path): boolean {
+  return prefix.length <= path.length && prefix.every((part, i) => String(part) === String(path[i]));
+}
+
+/** The source offset of the deepest node on `path` that exists; for a mapping entry, its key. */
+function offsetOf(doc: Document, path: Path): number {
+  let node: unknown = doc.contents;
+  let offset = (doc.contents as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
+  for (const part of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(part));
+      if (pair === undefined) break;
+      offset = (isScalar(pair.key) ? pair.key.range?.[0] : undefined) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof part === "number") {
+      const item: unknown = node.items[part];
+      if (item === undefined) break;
+      offset = (item as { range?: [number, number, number] }).range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  return offset;
+}

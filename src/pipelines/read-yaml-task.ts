@@ -1,0 +1,107 @@
+import { z } from "zod";
+import type { Issue } from "../core/errors.js";
+import type { CheckSpec } from "../operators/check-spec.js";
+import { buildOperator } from "../operators/define-operator.js";
+import type { TaskSpec } from "./define-pipeline.js";
+import { DurationSchema } from "./duration.js";
+import { isYamlMapping, readYamlFields } from "./read-yaml-fields.js";
+
+/** The timebox of a YAML command task that sets no `timeout`: 10 minutes. */
+export const DEFAULT_TASK_TIMEOUT_MS = 600_000;
+
+const strings = z.array(z.string().min(1));
+
+/** Keys every task may have. */
+const TASK_KEYS = {
+  needs: strings,
+  critical: z.boolean(),
+  retries: z.number().int().min(0),
+  allowWarn: z.boolean(),
+  maxStaleness: DurationSchema,
+  description: z.string(),
+};
+
+/** Keys of a task that runs a command (an inline operator). */
+const RUN_KEYS = {
+  run: z.union([z.string().min(1), z.array(z.string()).min(1)]),
+  outputs: z.array(z.string()),
+  checks: z.array(z.unknown()),
+  timeout: DurationSchema,
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  effects: strings,
+  secrets: strings,
+  evidence: strings,
+};
+
+/** Keys of a task that uses a registered operator. */
+const OPERATOR_KEYS = {
+  operator: z.string().min(1),
+  params: z.record(z.string(), z.unknown()),
+};
+
+const ALL_KEYS = { ...TASK_KEYS, ...RUN_KEYS, ...OPERATOR_KEYS };
+
+/**
+ * Reads one YAML task. A task with `run:` becomes an inline command operator
+ * `<pipeline>.<task>@0` (legal in the pipeline's mode, timeout default 10 minutes, a string run by
+ * `sh -c`); a task with `operator:` keeps the reference for the registry. Shape problems are
+ * ERR_SCHEMA issues at `tasks.<task>.<key>` (at `tasks.<task>` when it is no task at all); the task
+ * is still returned so the graph can be checked.
+ */
+export function readYamlTask(name: string, value: unknown, pipeline: { readonly name: string; readonly mode: string }): { task: TaskSpec; issues: Issue[] } {
+  const base = ["tasks", name];
+  const issues: Issue[] = [];
+  if (!isYamlMapping(value)) {
+    issues.push({ code: "ERR_SCHEMA", path: base, message: `task ${name} must be a mapping with run: (a command) or operator: (a registered operator)` });
+  }
+  const { fields, issues: fieldIssues } = readYamlFields(isYamlMapping(value) ? value : {}, ALL_KEYS, base);
+  issues.push(...fieldIssues);
+  const raw = isYamlMapping(value) ? value : {};
+  const common: TaskSpec = {
+    operator: "",
+    ...(fields.needs !== undefined && { needs: fields.needs }),
+    ...(fields.critical !== undefined && { critical: fields.critical }),
+    ...(fields.allowWarn !== undefined && { allowWarn: fields.allowWarn }),
+    ...(fields.maxStaleness !== undefined && { maxStaleness: fields.maxStaleness }),
+  };
+
+  if ("operator" in raw) {
+    if ("run" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "operator"], message: `task ${name} has both run: and operator:; give one` });
+    else {
+      for (const key of Object.keys(RUN_KEYS).filter((key) => key in raw)) {
+        issues.push({ code: "ERR_SCHEMA", path: [...base, key], message: `${key}: belongs to a run: task; a registered operator declares its own` });
+      }
+      const task: TaskSpec = {
+        ...common,
+        operator: fields.operator ?? "",
+        ...(fields.retries !== undefined && { retries: fields.retries }),
+        ...(fields.params !== undefined && { params: fields.params }),
+      };
+      return { task, issues };
+    }
+  }
+  if (!("run" in raw) && isYamlMapping(value)) {
+    issues.push({ code: "ERR_SCHEMA", path: base, message: `task ${name} needs run: (a command) or operator: (a registered operator)` });
+  }
+  if ("params" in raw) {
+    issues.push({ code: "ERR_SCHEMA", path: [...base, "params"], message: "params: applies to operator: tasks; a run: task takes its settings from env:" });
+  }
+  const { operator } = buildOperator({
+    id: `${pipeline.name}.${name}`,
+    version: "0",
+    kind: "command",
+    modes: [pipeline.mode],
+    // An unreadable run: leaves the argv empty; that is reported at tasks.<task>.run already.
+    command: fields.run ?? [],
+    outputs: fields.outputs ?? [],
+    checks: (fields.checks ?? []) as CheckSpec[],
+    timeout: fields.timeout ?? DEFAULT_TASK_TIMEOUT_MS,
+    retries: fields.retries ?? 0,
+    env: Object.fromEntries(Object.entries(fields.env ?? {}).map(([key, item]) => [key, String(item)])),
+    ...(fields.effects !== undefined && { effects: fields.effects }),
+    ...(fields.secrets !== undefined && { secrets: fields.secrets }),
+    ...(fields.evidence !== undefined && { evidence: fields.evidence }),
+    ...(fields.description !== undefined && { description: fields.description }),
+  });
+  return { task: { ...common, operator }, issues };
+}
