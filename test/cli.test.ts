@@ -119,4 +119,40 @@ describe("runledger CLI", () => {
     expect(envelopeOf(bad.stdout)).toMatchObject({ status: "error", error: { code: "ERR_CONFIG", message: expect.stringContaining(fragment("ERR_CONFIG")) } });
     rmSync(nowhere, { recursive: true, force: true });
   });
+
+  it("run executes a pipeline: --json returns the run; exit 0 on PASS, 1 on FAIL; show and runs read it back", async () => {
+    const root = join(dir, "runs");
+    expect(runledger(["init", root], { cwd: dir }).code).toBe(0);
+    const result = runledger(["run", "pipelines/hello.yaml", "--json", "--as-of", "2026-01-02T00:00:00Z"], { cwd: root });
+    expect(result.code).toBe(0);
+    const envelope = envelopeOf(result.stdout) as unknown as { run: { id: string; tasks: { name: string; outcome: string; checks: unknown[]; attempts: { status: string; receipt_digest: string }[] }[] } };
+    expect(envelope).toMatchObject({ status: "success", run: { pipeline: "hello", project: "default", status: "succeeded", result: "PASS", as_of: "2026-01-02T00:00:00.000Z" } });
+    expect(envelope.run.tasks.map((t) => [t.name, t.outcome])).toEqual([["numbers", "SUCCESS"], ["total", "SUCCESS"]]);
+    expect(envelope.run.tasks[1]!.attempts[0]!.receipt_digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(result.stderr.trim().split("\n").map((l) => (JSON.parse(l) as { event: string }).event)).toEqual(["run.start", "run.settle"]);
+
+    const shown = runledger(["show", envelope.run.id.slice(0, 8), "--json"], { cwd: root });
+    expect(shown.code).toBe(0);
+    expect((envelopeOf(shown.stdout) as unknown as { run: unknown }).run).toEqual(envelope.run);
+    const listed = envelopeOf(runledger(["runs", "--json"], { cwd: root }).stdout) as unknown as { runs: { id: string }[] };
+    expect(listed.runs.map((r) => r.id)).toEqual([envelope.run.id]);
+    expect(runledger(["show", "nope", "--json"], { cwd: root }).code).toBe(2);
+
+    writeFileSync(join(root, "pipelines/fails.yaml"), "pipeline: fails\ntasks:\n  t:\n    run: 'exit 1'\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n");
+    const failed = runledger(["run", "pipelines/fails.yaml"], { cwd: root });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain("FAILED");
+  });
+
+  it("run refuses an invalid pipeline with every issue, exit 2", () => {
+    const root = join(dir, "invalid");
+    expect(runledger(["init", root], { cwd: dir }).code).toBe(0);
+    writeFileSync(join(root, "bad.yaml"), "pipeline: bad\ntasks:\n  a:\n    needs: [ghost]\n    run: 'true'\n    outputs: [../escape]\n    checks: [{ nonEmpty: outputs/x }]\n");
+    const result = runledger(["run", "bad.yaml", "--json"], { cwd: root });
+    expect(result.code).toBe(2);
+    const envelope = envelopeOf(result.stdout);
+    expect(envelope).toMatchObject({ status: "error", error: { code: "ERR_VALIDATION" } });
+    const codes = envelope.status === "error" ? (envelope.error.issues ?? []).map((i) => i.code) : [];
+    expect(codes).toEqual(expect.arrayContaining(["ERR_UNKNOWN_NEEDS", "ERR_OUTPUT_OUTSIDE"]));
+  });
 });

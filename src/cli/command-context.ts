@@ -12,6 +12,9 @@ export interface GlobalOptions {
 
 /** What a command gets: its output channel, the environment and the global options. */
 export class CommandContext {
+  /** Set by a command whose work completed but whose outcome failed (e.g. a run whose result is FAIL). */
+  exitCode = 0;
+
   constructor(
     readonly io: CliIo,
     readonly output: Output,

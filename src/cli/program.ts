@@ -4,6 +4,8 @@ import { randomIds } from "../core/ids.js";
 import { RunledgerError, toRunledgerError } from "../core/errors.js";
 import { CommandContext, type GlobalOptions } from "./command-context.js";
 import { registerInit } from "./commands/init.js";
+import { registerRun } from "./commands/run.js";
+import { registerRuns, registerShow } from "./commands/runs.js";
 import { registerVerify } from "./commands/verify.js";
 import { Output, type CliIo } from "./output.js";
 
@@ -33,13 +35,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       writeErr: (text) => (json ? undefined : io.stderr.write(text)),
       outputError: () => undefined,
     });
-  const context = () => new CommandContext(io, output, program.opts<GlobalOptions>());
+  let current: CommandContext | undefined;
+  const context = () => (current ??= new CommandContext(io, output, program.opts<GlobalOptions>()));
   registerInit(program, context);
+  registerRun(program, context);
+  registerRuns(program, context);
+  registerShow(program, context);
   registerVerify(program, context);
 
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return EXIT.ok;
+    return current?.exitCode ?? EXIT.ok;
   } catch (thrown) {
     if (thrown instanceof CommanderError) {
       if (thrown.exitCode === 0) return EXIT.ok;

@@ -5,6 +5,8 @@ import { DigestSchema, TimestampSchema } from "../contracts/common.js";
 const id = z.string().min(1).max(200);
 const errorCode = z.enum(ERROR_CODES as [string, ...string[]]);
 const json = z.unknown();
+const outputs = z.array(z.object({ digest: DigestSchema, path: z.string().min(1), size_bytes: z.number().int().min(0) }).strict());
+const passed = z.enum(["PASS", "WARN"]);
 
 /**
  * The event catalogue: every event type the ledger accepts, with its payload schema. Names are
@@ -22,6 +24,8 @@ export const EVENT_CATALOGUE = {
       pipeline_digest: DigestSchema.optional(),
       run_id: id,
       run_mode: z.enum(["mock", "real"]),
+      /** The tasks in plan order. */
+      tasks: z.array(z.string().min(1)),
       work_mode: z.string().min(1),
     })
     .strict(),
@@ -46,7 +50,7 @@ export const EVENT_CATALOGUE = {
       task: z.string().min(1),
     })
     .strict(),
-  "attempt.succeeded": z.object({ attempt_id: id, receipt_digest: DigestSchema }).strict(),
+  "attempt.succeeded": z.object({ attempt_id: id, outputs, receipt_digest: DigestSchema, result: passed }).strict(),
   "attempt.failed": z
     .object({
       attempt_id: id,
@@ -61,7 +65,9 @@ export const EVENT_CATALOGUE = {
     .object({
       attempt_id: id,
       job_id: id,
+      outputs,
       receipt_digest: DigestSchema,
+      result: passed,
       run_id: id,
       source_attempt_id: id,
       task: z.string().min(1),

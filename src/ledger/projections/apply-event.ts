@@ -28,7 +28,7 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
         started_at_utc: null,
         finished_at_utc: null,
         next: null,
-        tasks: {},
+        tasks: Object.fromEntries(d.tasks.map((name) => [name, { name, outcome: "PENDING", reason: null, attempts: [] }])),
       };
       return;
     }
@@ -73,7 +73,10 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
         reason: null,
         receipt_digest: reused ? event.data.receipt_digest : null,
         source_attempt_id: reused ? event.data.source_attempt_id : null,
-        checks: [],
+        cache_key: reused ? null : (event.data.cache_key ?? null),
+        result: reused ? event.data.result : null,
+        outputs: reused ? event.data.outputs : [],
+        checks: reused ? [...(state.attempts[event.data.source_attempt_id]?.checks ?? [])] : [],
       };
       const task = taskOf(state.runs[d.run_id], d.task);
       if (!task) return;
@@ -86,6 +89,9 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
       settle(state, event.data.attempt_id, event.at, (a) => {
         a.status = "succeeded";
         a.receipt_digest = event.data.receipt_digest;
+        a.result = event.data.result;
+        a.outputs = event.data.outputs;
+        if (a.cache_key !== null) state.cache[a.cache_key] ??= a.attempt_id;
       }, "SUCCESS");
       return;
     case "attempt.failed":

@@ -45,6 +45,10 @@ export interface AttemptView {
   reason: string | null;
   receipt_digest: string | null;
   readonly source_attempt_id: string | null;
+  readonly cache_key: string | null;
+  /** Set once the attempt passed (PASS or WARN): what consumers may read. */
+  result: "PASS" | "WARN" | null;
+  outputs: readonly { path: string; digest: string; size_bytes: number }[];
   readonly checks: { name: string; result: Verdict }[];
 }
 
@@ -77,8 +81,10 @@ export interface ProjectionState {
   readonly attempts: Record<string, AttemptView>;
   readonly artifacts: Record<string, ArtifactView>;
   readonly adminEvents: AdminEventView[];
+  /** Cache key → the first attempt that passed with it: what an idempotent re-run reuses. */
+  readonly cache: Record<string, string>;
 }
 
 export function emptyProjectionState(): ProjectionState {
-  return { seq: 0, runs: {}, attempts: {}, artifacts: {}, adminEvents: [] };
+  return { seq: 0, runs: {}, attempts: {}, artifacts: {}, adminEvents: [], cache: {} };
 }

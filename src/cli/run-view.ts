@@ -1,0 +1,52 @@
+import { RunledgerError } from "../core/errors.js";
+import type { ProjectionState, RunView } from "../ledger/projections/projection-state.js";
+
+/** A run as `run` and `show` print it under the key `run`; these names are a public contract. */
+export function runJson(state: ProjectionState, run: RunView) {
+  return {
+    id: run.id,
+    pipeline: run.pipeline,
+    project: run.project,
+    status: run.status,
+    result: run.result,
+    as_of: run.as_of,
+    work_mode: run.work_mode,
+    run_mode: run.run_mode,
+    enforcement: run.enforcement,
+    params: run.params,
+    requested_at_utc: run.requested_at_utc,
+    finished_at_utc: run.finished_at_utc,
+    next: run.next,
+    tasks: Object.values(run.tasks).map((task) => {
+      const attempts = task.attempts.map((id) => state.attempts[id]).filter((a) => a !== undefined);
+      return {
+        name: task.name,
+        outcome: task.outcome,
+        reason: task.reason,
+        checks: (attempts.at(-1)?.checks ?? []).map((c) => ({ name: c.name, result: c.result })),
+        attempts: attempts.map((a) => ({ id: a.attempt_id, status: a.status, receipt_digest: a.receipt_digest, error_code: a.error_code, source_attempt_id: a.source_attempt_id })),
+      };
+    }),
+  };
+}
+
+/** Finds a run by its id or a unique prefix of it. */
+export function findRun(state: ProjectionState, idOrPrefix: string): RunView {
+  const exact = state.runs[idOrPrefix];
+  if (exact) return exact;
+  const matches = Object.keys(state.runs).filter((id) => id.startsWith(idOrPrefix));
+  if (matches.length === 1) return state.runs[matches[0] as string] as RunView;
+  throw new RunledgerError("ERR_RUN_NOT_FOUND", { detail: matches.length > 1 ? `${idOrPrefix} is ambiguous (${matches.length} runs)` : idOrPrefix });
+}
+
+/** A few lines for people: the run, then one line per task. */
+export function runText(view: ReturnType<typeof runJson>): string {
+  const lines = [`run ${view.id}  ${view.pipeline}  ${view.status}  ${view.result ?? "-"}  as_of ${view.as_of}`];
+  for (const task of view.tasks) {
+    const checks = task.checks.map((c) => `${c.name}=${c.result}`).join(" ");
+    const reused = task.attempts.some((a) => a.status === "reused") ? " (reused)" : "";
+    lines.push(`  ${task.outcome.padEnd(8)} ${task.name}${reused}${task.reason && !reused ? `: ${task.reason}` : ""}${checks ? `  [${checks}]` : ""}`);
+  }
+  if (view.next) lines.push(`next: ${view.next}`);
+  return lines.join("\n");
+}

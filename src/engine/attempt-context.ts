@@ -1,0 +1,54 @@
+import type { ArtifactStore } from "../artifacts/artifact-store.js";
+import type { Actor } from "../contracts/common.js";
+import type { Clock } from "../core/clock.js";
+import type { IdSource } from "../core/ids.js";
+import type { Ledger } from "../ledger/ledger.js";
+import type { OperatorDefinition } from "../operators/operator-definition.js";
+import type { PipelineTask } from "../pipelines/define-pipeline.js";
+import type { InputRef } from "./cache-key.js";
+
+/** The ports and settings an engine works with; it never names a backend. */
+export interface EngineDeps {
+  readonly ledger: Ledger;
+  readonly artifacts: ArtifactStore;
+  readonly actor: Actor;
+  /** Where attempts get their fresh working directories. */
+  readonly workRoot: string;
+  readonly clock?: Clock;
+  readonly ids?: IdSource;
+}
+
+/** What one run fixes for all its attempts. */
+export interface RunContext {
+  readonly id: string;
+  readonly project: string;
+  readonly asOf: Date;
+  readonly runMode: "mock" | "real";
+  readonly enforcement: "shadow" | "enforced";
+  /** The directory of the pipeline file, for commands that read files bundled with it. */
+  readonly pipelineDir: string | undefined;
+}
+
+/** Everything one attempt of one task needs, resolved before it starts. */
+export interface AttemptPlan {
+  readonly task: PipelineTask;
+  readonly operator: OperatorDefinition;
+  readonly jobId: string;
+  readonly attemptNumber: number;
+  readonly inputs: readonly InputRef[];
+  readonly params: unknown;
+  readonly env: Readonly<Record<string, string>>;
+  readonly inputsHash: string;
+  readonly envFingerprint: string;
+  readonly cacheKey: string;
+}
+
+export interface AttemptOutcome {
+  readonly attemptId: string;
+  /** PASS or WARN when the attempt passed; FAIL otherwise. */
+  readonly result: "PASS" | "WARN" | "FAIL";
+  readonly outputs: readonly { path: string; digest: string; size_bytes: number }[];
+  readonly retryable: boolean;
+  readonly reason: string | null;
+  readonly next: string | null;
+}

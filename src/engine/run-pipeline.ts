@@ -1,0 +1,167 @@
+import { availableParallelism } from "node:os";
+import { dirname } from "node:path";
+import { systemClock } from "../core/clock.js";
+import { toRunledgerError } from "../core/errors.js";
+import { randomIds } from "../core/ids.js";
+import type { NewEvent } from "../ledger/ledger-event.js";
+import { Projector } from "../ledger/projections/projector.js";
+import type { ProjectionState } from "../ledger/projections/projection-state.js";
+import { operatorCodeDigest } from "../operators/operator-code-digest.js";
+import type { OperatorDefinition } from "../operators/operator-definition.js";
+import type { OperatorRegistry } from "../operators/operator-registry.js";
+import type { PipelineDefinition, PipelineTask } from "../pipelines/define-pipeline.js";
+import { pipelineDigest, planPipeline } from "../pipelines/plan.js";
+import { assertValidPipeline } from "../pipelines/validate-pipeline.js";
+import type { AttemptOutcome, EngineDeps, RunContext } from "./attempt-context.js";
+import { cacheKey, envFingerprint, inputsHash, type InputRef } from "./cache-key.js";
+import { runAttempt } from "./run-attempt.js";
+
+export interface RunOptions {
+  readonly project: string;
+  /** The run's event time; defaults to the moment the run is requested, recorded once. */
+  readonly asOf?: Date;
+  /** Run parameters; a key that a command operator declares under `env:` overrides that value. */
+  readonly params?: Readonly<Record<string, string>>;
+  /** Run every task even when a passed attempt with the same cache key exists. */
+  readonly noCache?: boolean;
+  /** At most this many attempts at once; defaults to the number of cores. */
+  readonly concurrency?: number;
+  readonly registry?: OperatorRegistry;
+}
+
+type TaskState = { readonly passed: true; readonly result: "PASS" | "WARN"; readonly outputs: readonly InputRef[] } | { readonly passed: false };
+
+/**
+ * Runs a pipeline to its end under seed 001's harness rules: topological order under a
+ * concurrency limit; a task starts only when every task it needs passed (WARN only where it opts
+ * in), otherwise it is SKIPPED as `upstream-not-passed` and never sees the bytes; a passed attempt
+ * with the same cache key is reused; failed attempts retry with exponential backoff. Resolves to
+ * the run id; the run's state is the ledger's.
+ */
+export async function runPipeline(def: PipelineDefinition, deps: EngineDeps, options: RunOptions): Promise<string> {
+  assertValidPipeline(def, options.registry);
+  const plan = planPipeline(def);
+  const ids = deps.ids ?? randomIds;
+  const runId = ids.next();
+  const asOf = options.asOf ?? (deps.clock ?? systemClock).now();
+  const run: RunContext = {
+    id: runId,
+    project: options.project,
+    asOf,
+    runMode: def.runMode ?? "real",
+    enforcement: "enforced",
+    pipelineDir: def.source.endsWith(".yaml") || def.source.endsWith(".yml") ? dirname(def.source) : undefined,
+  };
+  const event = (e: Omit<NewEvent, "project" | "actor">) => ({ ...e, project: run.project, actor: deps.actor }) as NewEvent;
+  const past = await new Projector(deps.ledger, { project: run.project }).catchUp();
+  await deps.ledger.append([
+    event({ type: "run.requested", data: { as_of: asOf.toISOString(), enforcement: run.enforcement, params: { ...options.params }, pipeline: def.name, pipeline_digest: pipelineDigest(def, options.registry), run_id: runId, run_mode: run.runMode, tasks: [...plan.order], work_mode: def.mode } }),
+    event({ type: "run.started", data: { run_id: runId } }),
+  ]);
+
+  const states = new Map<string, TaskState>();
+  const nexts: string[] = [];
+  try {
+    await schedule(plan.order, def, options.concurrency ?? availableParallelism(), async (task) => {
+      const blocked = task.needs.find((need) => {
+        const state = states.get(need);
+        return !state?.passed || (state.result === "WARN" && !task.allowWarn);
+      });
+      if (blocked !== undefined) {
+        await deps.ledger.append([event({ type: "task.skipped", data: { reason: "upstream-not-passed", run_id: runId, task: task.name } })]);
+        states.set(task.name, { passed: false });
+        return;
+      }
+      const outcome = await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options);
+      if (outcome.next) nexts.push(outcome.next);
+      states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs.map((o) => ({ task: task.name, path: o.path, digest: o.digest })) });
+    });
+  } catch (error) {
+    await deps.ledger.append([event({ type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: runId, status: "halted" } })]);
+    throw error;
+  }
+  const tasks = Object.values(def.tasks);
+  const failed = tasks.filter((t) => !states.get(t.name)?.passed);
+  const status = failed.some((t) => t.critical) ? "degraded" : failed.length > 0 ? "failed" : "succeeded";
+  const result = failed.length > 0 ? "FAIL" : tasks.some((t) => { const s = states.get(t.name); return s?.passed && s.result === "WARN"; }) ? "WARN" : "PASS";
+  await deps.ledger.append([event({ type: "run.finished", data: { next: nexts.at(-1) ?? null, result, run_id: runId, status } })]);
+  return runId;
+}
+
+function resolveOperator(task: PipelineTask, registry: OperatorRegistry | undefined): OperatorDefinition {
+  if (typeof task.operator !== "string") return task.operator;
+  const found = registry?.resolve(task.operator);
+  if (!found) throw new Error(`operator ${task.operator} vanished after validation`);
+  return found;
+}
+
+/** One task: reuse a passed attempt with the same cache key, or run attempts until one passes or retries run out. */
+async function runTask(
+  deps: EngineDeps,
+  run: RunContext,
+  task: PipelineTask,
+  operator: OperatorDefinition,
+  states: ReadonlyMap<string, TaskState>,
+  past: ProjectionState,
+  options: RunOptions,
+): Promise<Pick<AttemptOutcome, "result" | "outputs" | "next">> {
+  const inputs = task.needs.flatMap((need) => { const s = states.get(need); return s?.passed ? s.outputs : []; });
+  const params = operator.input.parse(task.params);
+  const env: Record<string, string> = { ...operator.env };
+  for (const key of Object.keys(env)) if (options.params?.[key] !== undefined) env[key] = options.params[key] as string;
+  const hash = inputsHash(params, inputs);
+  const fingerprint = envFingerprint(env);
+  const key = cacheKey({ operatorRef: operator.ref, codeDigest: operatorCodeDigest(operator), inputsHash: hash, configVersions: [], envFingerprint: fingerprint, runMode: run.runMode });
+  const jobId = `${run.id}:${task.name}`;
+  const cached = options.noCache ? undefined : past.attempts[past.cache[key] ?? ""];
+  if (cached?.result && (await allStored(deps, cached.outputs))) {
+    await deps.ledger.append([{ type: "attempt.reused", project: run.project, actor: deps.actor, data: { attempt_id: (deps.ids ?? randomIds).next(), job_id: jobId, outputs: [...cached.outputs], receipt_digest: cached.receipt_digest as string, result: cached.result, run_id: run.id, source_attempt_id: cached.attempt_id, task: task.name } }]);
+    return { result: cached.result, outputs: cached.outputs, next: null };
+  }
+  const attempts = 1 + (task.retries ?? operator.retries);
+  let outcome: AttemptOutcome | undefined;
+  for (let n = 1; n <= attempts; n++) {
+    if (n > 1) await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (n - 2), 5_000)));
+    outcome = await runAttempt(deps, run, { task, operator, jobId, attemptNumber: n, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, cacheKey: key });
+    if (outcome.result !== "FAIL" || !outcome.retryable) break;
+  }
+  return outcome as AttemptOutcome;
+}
+
+async function allStored(deps: EngineDeps, outputs: readonly { digest: string }[]): Promise<boolean> {
+  for (const output of outputs) if (!(await deps.artifacts.has(output.digest))) return false;
+  return true;
+}
+
+/** Starts each task, in plan order, once every task it needs has settled; at most `limit` at once. */
+async function schedule(order: readonly string[], def: PipelineDefinition, limit: number, work: (task: PipelineTask) => Promise<void>): Promise<void> {
+  const settled = new Set<string>();
+  const started = new Set<string>();
+  let running = 0;
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const pump = () => {
+      if (failed) return;
+      if (settled.size === order.length) return resolve();
+      for (const name of order) {
+        if (running >= Math.max(1, limit)) return;
+        const task = def.tasks[name] as PipelineTask;
+        if (started.has(name) || !task.needs.every((need) => settled.has(need))) continue;
+        started.add(name);
+        running++;
+        work(task).then(
+          () => {
+            running--;
+            settled.add(name);
+            pump();
+          },
+          (error: unknown) => {
+            failed = true;
+            reject(error);
+          },
+        );
+      }
+    };
+    pump();
+  });
+}
