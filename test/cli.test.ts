@@ -155,4 +155,32 @@ describe("runledger CLI", () => {
     const codes = envelope.status === "error" ? (envelope.error.issues ?? []).map((i) => i.code) : [];
     expect(codes).toEqual(expect.arrayContaining(["ERR_UNKNOWN_NEEDS", "ERR_OUTPUT_OUTSIDE"]));
   });
+
+  it("receipt, artifacts get and explain read back what a run recorded", async () => {
+    const root = join(dir, "explain");
+    expect(runledger(["init", root], { cwd: dir }).code).toBe(0);
+    const runOf = (stdout: string) => (envelopeOf(stdout) as unknown as { run: { id: string; tasks: { name: string; attempts: { id: string; status: string }[] }[] } }).run;
+    const first = runOf(runledger(["run", "pipelines/hello.yaml", "--json"], { cwd: root }).stdout);
+    const total = first.tasks.find((t) => t.name === "total")!.attempts[0]!.id;
+
+    const receipt = envelopeOf(runledger(["receipt", total, "--json"], { cwd: root }).stdout) as unknown as { receipt: { outputs_index: { digest: string }[]; inputs: unknown[] } };
+    expect(receipt.receipt.inputs).toHaveLength(1);
+    const digest = receipt.receipt.outputs_index[0]!.digest;
+    expect(runledger(["artifacts", "get", digest], { cwd: root }).stdout).toBe("5050\n");
+    runledger(["artifacts", "get", digest, "-o", "total.txt"], { cwd: root });
+    expect(readFileSync(join(root, "total.txt"), "utf8")).toBe("5050\n");
+
+    expect(runledger(["explain", first.id, "total"], { cwd: root }).stdout).toContain("no earlier passed attempt");
+    const second = runOf(runledger(["run", "pipelines/hello.yaml", "--json"], { cwd: root }).stdout);
+    expect(runledger(["explain", second.id, "total"], { cwd: root }).stdout).toContain("total was reused");
+
+    const yaml = readFileSync(join(root, "pipelines/hello.yaml"), "utf8");
+    writeFileSync(join(root, "pipelines/hello.yaml"), yaml.replace("seq 1 100", "seq 1 10"));
+    const third = runOf(runledger(["run", "pipelines/hello.yaml", "--json"], { cwd: root }).stdout);
+    const explained = envelopeOf(runledger(["explain", third.id, "total", "--json"], { cwd: root }).stdout) as unknown as { explain: { decision: string; changes: { field: string }[] } };
+    expect(explained.explain.decision).toBe("ran");
+    expect(explained.explain.changes.map((c) => c.field)).toEqual(["inputs.numbers/outputs/numbers.txt"]);
+    const numbers = envelopeOf(runledger(["explain", third.id, "numbers", "--json"], { cwd: root }).stdout) as unknown as { explain: { changes: { field: string }[] } };
+    expect(numbers.explain.changes.map((c) => c.field)).toContain("code_digest");
+  });
 });

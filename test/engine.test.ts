@@ -190,6 +190,8 @@ tasks:
     expect(changed.attempts("numbers")[0]!.status).toBe("succeeded");
     expect(changed.attempts("total")[0]!.status).toBe("succeeded");
     expect(await changed.output("total", "outputs/total.txt")).toBe("55\n");
+    const uncached = await run(HELLO.replace("pipeline: hello", "pipeline: hello\ncache: false"), { project: "cache" });
+    expect(uncached.attempts("numbers")[0]!.status).toBe("succeeded");
   });
 
   it("runs in-process function operators with time from the run's as_of, never the wall clock", async () => {

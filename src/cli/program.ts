@@ -4,6 +4,8 @@ import { randomIds } from "../core/ids.js";
 import { RunledgerError, toRunledgerError } from "../core/errors.js";
 import { CommandContext, type GlobalOptions } from "./command-context.js";
 import { registerInit } from "./commands/init.js";
+import { registerArtifacts, registerReceipt } from "./commands/artifacts.js";
+import { registerExplain } from "./commands/explain.js";
 import { registerRun } from "./commands/run.js";
 import { registerRuns, registerShow } from "./commands/runs.js";
 import { registerVerify } from "./commands/verify.js";
@@ -41,6 +43,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerRun(program, context);
   registerRuns(program, context);
   registerShow(program, context);
+  registerReceipt(program, context);
+  registerExplain(program, context);
+  registerArtifacts(program, context);
   registerVerify(program, context);
 
   try {

@@ -44,6 +44,8 @@ export const ReceiptSchema = z
     image_tag: z.string().min(1).optional(),
     env_fingerprint: EnvFingerprintSchema,
     inputs_hash: DigestSchema,
+    /** The upstream outputs the attempt read, each with its digest: what the inputs hash covers besides params. */
+    inputs: z.array(z.object({ task: z.string().min(1), path: OutputPathSchema, digest: DigestSchema }).strict()).optional(),
     hash_schema: z.string().min(1),
     config_versions: z.array(ConfigVersionRefSchema),
     outputs_index: z.array(OutputIndexEntrySchema),

@@ -79,6 +79,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
     code_digest: operatorCodeDigest(operator),
     env_fingerprint: plan.envFingerprint,
     inputs_hash: plan.inputsHash,
+    inputs: plan.inputs.map((i) => ({ task: i.task, path: i.path, digest: i.digest })),
     hash_schema: "runledger.inputs.v1",
     config_versions: [],
     outputs_index: outputs,

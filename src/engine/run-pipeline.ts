@@ -72,7 +72,7 @@ export async function runPipeline(def: PipelineDefinition, deps: EngineDeps, opt
         states.set(task.name, { passed: false });
         return;
       }
-      const outcome = await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options);
+      const outcome = await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options, def);
       if (outcome.next) nexts.push(outcome.next);
       states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs.map((o) => ({ task: task.name, path: o.path, digest: o.digest })) });
     });
@@ -104,6 +104,7 @@ async function runTask(
   states: ReadonlyMap<string, TaskState>,
   past: ProjectionState,
   options: RunOptions,
+  fresh: Pick<PipelineDefinition, "cache">,
 ): Promise<Pick<AttemptOutcome, "result" | "outputs" | "next">> {
   const inputs = task.needs.flatMap((need) => { const s = states.get(need); return s?.passed ? s.outputs : []; });
   const params = operator.input.parse(task.params);
@@ -113,7 +114,8 @@ async function runTask(
   const fingerprint = envFingerprint(env);
   const key = cacheKey({ operatorRef: operator.ref, codeDigest: operatorCodeDigest(operator), inputsHash: hash, configVersions: [], envFingerprint: fingerprint, runMode: run.runMode });
   const jobId = `${run.id}:${task.name}`;
-  const cached = options.noCache ? undefined : past.attempts[past.cache[key] ?? ""];
+  // A pipeline may ask for fresh state every cycle (seed 001 §3.5), as a run may with --no-cache.
+  const cached = options.noCache || !fresh.cache ? undefined : past.attempts[past.cache[key] ?? ""];
   if (cached?.result && (await allStored(deps, cached.outputs))) {
     await deps.ledger.append([{ type: "attempt.reused", project: run.project, actor: deps.actor, data: { attempt_id: (deps.ids ?? randomIds).next(), job_id: jobId, outputs: [...cached.outputs], receipt_digest: cached.receipt_digest as string, result: cached.result, run_id: run.id, source_attempt_id: cached.attempt_id, task: task.name } }]);
     return { result: cached.result, outputs: cached.outputs, next: null };

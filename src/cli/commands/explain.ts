@@ -1,0 +1,60 @@
+import type { Command } from "commander";
+import type { ArtifactStore } from "../../artifacts/artifact-store.js";
+import { ReceiptSchema, type Receipt } from "../../contracts/receipt.js";
+import { RunledgerError } from "../../core/errors.js";
+import { diffReceipts } from "../../engine/explain-attempt.js";
+import { Projector } from "../../ledger/projections/projector.js";
+import type { AttemptView, ProjectionState } from "../../ledger/projections/projection-state.js";
+import type { CommandContext } from "../command-context.js";
+import { findRun } from "../run-view.js";
+
+/** Reads a receipt from the artifact store; its digest is verified on the way. */
+export async function loadReceipt(artifacts: ArtifactStore, digest: string): Promise<Receipt> {
+  return ReceiptSchema.parse(JSON.parse(Buffer.from(await artifacts.get(digest)).toString("utf8")));
+}
+
+export function registerExplain(program: Command, context: () => CommandContext): void {
+  program
+    .command("explain")
+    .description("say why a task ran or was reused: the receipt fields that changed since its last passed attempt")
+    .argument("<run>", "a run id, or a unique prefix of one")
+    .argument("<task>", "a task of that run")
+    .action(async (runId: string, taskName: string) => {
+      const ctx = context();
+      const workspace = await ctx.openWorkspace();
+      try {
+        const state = await new Projector(workspace.ledger).catchUp();
+        const run = findRun(state, runId);
+        const task = run.tasks[taskName];
+        const attempt = state.attempts[task?.attempts.at(-1) ?? ""];
+        if (!task || !attempt) throw new RunledgerError("ERR_USAGE", { detail: `task ${taskName} of run ${run.id} has no attempt${task ? ` (${task.outcome}: ${task.reason ?? "not started"})` : ""}` });
+        if (attempt.status === "reused") {
+          const source = state.attempts[attempt.source_attempt_id ?? ""];
+          const explanation = { task: taskName, decision: "reused", attempt: attempt.attempt_id, source_attempt: attempt.source_attempt_id, source_run: source?.correlation_ids.run_id ?? null, changes: [] };
+          ctx.output.success({ explain: explanation }, `${taskName} was reused: attempt ${attempt.source_attempt_id} of run ${explanation.source_run} has the same cache key (operator, code, inputs, config, env, mode)`);
+          return;
+        }
+        const previous = previousPassed(state, run.pipeline, taskName, attempt);
+        if (!previous?.receipt_digest || !attempt.receipt_digest) {
+          const explanation = { task: taskName, decision: "ran", attempt: attempt.attempt_id, previous_attempt: null, changes: [] };
+          ctx.output.success({ explain: explanation }, `${taskName} ran: no earlier passed attempt of ${run.pipeline}.${taskName} to reuse`);
+          return;
+        }
+        const changes = diffReceipts(await loadReceipt(workspace.artifacts, previous.receipt_digest), await loadReceipt(workspace.artifacts, attempt.receipt_digest));
+        const explanation = { task: taskName, decision: "ran", attempt: attempt.attempt_id, previous_attempt: previous.attempt_id, previous_run: previous.correlation_ids.run_id, changes };
+        const lines = changes.map((c) => `  ${c.field}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`);
+        const why = changes.length > 0 ? `changed since attempt ${previous.attempt_id}:\n${lines.join("\n")}` : `nothing changed since attempt ${previous.attempt_id}: the cache was off (--no-cache or cache: false), or its outputs had left the store`;
+        ctx.output.success({ explain: explanation }, `${taskName} ran; ${why}`);
+      } finally {
+        await workspace.close();
+      }
+    });
+}
+
+/** The latest passed, non-reused attempt of the same pipeline task before `attempt`. */
+function previousPassed(state: ProjectionState, pipeline: string, task: string, attempt: AttemptView): AttemptView | undefined {
+  return Object.values(state.attempts)
+    .filter((a) => a.correlation_ids.task === task && a.status === "succeeded" && a.attempt_id !== attempt.attempt_id && a.created_at_utc <= attempt.created_at_utc)
+    .filter((a) => state.runs[a.correlation_ids.run_id]?.pipeline === pipeline && a.correlation_ids.run_id !== attempt.correlation_ids.run_id)
+    .at(-1);
+}
