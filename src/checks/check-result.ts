@@ -11,8 +11,8 @@ export interface CheckFinding {
 
 /**
  * The outcome of one check on one attempt's outputs. `name` identifies the check within an operator:
- * `<kind>:<path>` for file checks (e.g. `rows:outputs/bars.csv`), `command:<command line>` for command
- * checks, and the given name for custom checks.
+ * `<kind>:<path>` for file checks (e.g. `rows:outputs/bars.csv`), `command:<first line of the command,
+ * at most 80 characters>` for command checks, and the given name for custom checks.
  */
 export interface CheckResult extends CheckFinding {
   readonly name: string;

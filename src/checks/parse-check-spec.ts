@@ -73,7 +73,7 @@ function parseBody(kind: CheckKind, body: unknown): ParsedCheck {
       const argv = commandArgv(o.run);
       const warnExit = optionalExitCodes(o.warnExit);
       const line = typeof o.run === "string" ? o.run : argv.join(" ");
-      return { kind, name: `${kind}:${line}`, argv, warnExit };
+      return { kind, name: `${kind}:${shortLine(line)}`, argv, warnExit };
     }
     case "custom": {
       const o = requireObject(kind, body, ["name", "fn"]);
@@ -138,4 +138,10 @@ function describe(value: unknown): string {
 
 function invalid(detail: string): never {
   throw new RunledgerError("ERR_CHECK_INVALID", { detail });
+}
+
+/** A command check is named by its first line, at most 80 characters: a multi-line script stays readable. */
+function shortLine(line: string): string {
+  const first = line.trim().split("\n")[0]?.trim() ?? "";
+  return first.length > 80 ? `${first.slice(0, 77)}...` : first;
 }

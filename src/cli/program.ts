@@ -6,7 +6,7 @@ import { CommandContext, type GlobalOptions } from "./command-context.js";
 import { registerInit } from "./commands/init.js";
 import { registerArtifacts, registerReceipt } from "./commands/artifacts.js";
 import { registerExplain } from "./commands/explain.js";
-import { registerRun } from "./commands/run.js";
+import { registerResume, registerRun } from "./commands/run.js";
 import { registerRuns, registerShow } from "./commands/runs.js";
 import { registerVerify } from "./commands/verify.js";
 import { Output, type CliIo } from "./output.js";
@@ -41,6 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const context = () => (current ??= new CommandContext(io, output, program.opts<GlobalOptions>()));
   registerInit(program, context);
   registerRun(program, context);
+  registerResume(program, context);
   registerRuns(program, context);
   registerShow(program, context);
   registerReceipt(program, context);

@@ -49,6 +49,7 @@ export const ERROR_CANON = {
   ERR_ARTIFACT_MISSING: { fragment: "artifact missing from the store", kind: "failure", hint: "Restore the blob from a trusted copy; the ledger still records its digest." },
   ERR_ARTIFACT_NOT_FOUND: { fragment: "artifact not found", kind: "input", hint: "Check the digest; `runledger verify` lists what the store holds." },
   ERR_RUN_NOT_FOUND: { fragment: "run not found", kind: "input", hint: "List runs with `runledger runs`; a run id may be abbreviated to a unique prefix." },
+  ERR_RUN_LOCKED: { fragment: "run is held by another engine", kind: "failure", hint: "Wait for that engine to finish, or stop it; a lock left by a dead process is taken over." },
   ERR_STORAGE: { fragment: "storage failure", kind: "failure", hint: "Check free disk space, permissions and the database server." },
   ERR_INTERNAL: { fragment: "internal error", kind: "failure", hint: "This is a bug in runledger; report it with the command that caused it." },
 } as const satisfies Record<`ERR_${string}`, CanonEntry>;

@@ -16,6 +16,11 @@ export interface EngineDeps {
   readonly workRoot: string;
   readonly clock?: Clock;
   readonly ids?: IdSource;
+  /**
+   * Claims a run for this engine before it starts or resumes one, and returns the release; throws
+   * when another live engine holds it. Two engines never drive the same run at once.
+   */
+  readonly claimRun?: (runId: string) => Promise<() => Promise<void>>;
 }
 
 /** What one run fixes for all its attempts. */

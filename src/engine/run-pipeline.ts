@@ -1,11 +1,11 @@
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { systemClock } from "../core/clock.js";
-import { toRunledgerError } from "../core/errors.js";
+import { RunledgerError, toRunledgerError } from "../core/errors.js";
 import { randomIds } from "../core/ids.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
 import { Projector } from "../ledger/projections/projector.js";
-import type { ProjectionState } from "../ledger/projections/projection-state.js";
+import type { ProjectionState, RunView } from "../ledger/projections/projection-state.js";
 import { operatorCodeDigest } from "../operators/operator-code-digest.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
@@ -41,51 +41,122 @@ type TaskState = { readonly passed: true; readonly result: "PASS" | "WARN"; read
 export async function runPipeline(def: PipelineDefinition, deps: EngineDeps, options: RunOptions): Promise<string> {
   assertValidPipeline(def, options.registry);
   const plan = planPipeline(def);
-  const ids = deps.ids ?? randomIds;
-  const runId = ids.next();
+  const runId = (deps.ids ?? randomIds).next();
   const asOf = options.asOf ?? (deps.clock ?? systemClock).now();
-  const run: RunContext = {
-    id: runId,
-    project: options.project,
-    asOf,
-    runMode: def.runMode ?? "real",
-    enforcement: "enforced",
-    pipelineDir: def.source.endsWith(".yaml") || def.source.endsWith(".yml") ? dirname(def.source) : undefined,
-  };
-  const event = (e: Omit<NewEvent, "project" | "actor">) => ({ ...e, project: run.project, actor: deps.actor }) as NewEvent;
+  const run = runContext(def, runId, options.project, asOf, def.runMode ?? "real");
   const past = await new Projector(deps.ledger, { project: run.project }).catchUp();
-  await deps.ledger.append([
-    event({ type: "run.requested", data: { as_of: asOf.toISOString(), enforcement: run.enforcement, params: { ...options.params }, pipeline: def.name, pipeline_digest: pipelineDigest(def, options.registry), run_id: runId, run_mode: run.runMode, tasks: [...plan.order], work_mode: def.mode } }),
-    event({ type: "run.started", data: { run_id: runId } }),
-  ]);
+  const isFile = run.pipelineDir !== undefined;
+  const release = await deps.claimRun?.(runId);
+  try {
+    await deps.ledger.append([
+      event(deps, run, { type: "run.requested", data: { as_of: asOf.toISOString(), enforcement: run.enforcement, params: { ...options.params }, pipeline: def.name, pipeline_digest: pipelineDigest(def, options.registry), run_id: runId, run_mode: run.runMode, ...(isFile ? { source: def.source } : {}), tasks: [...plan.order], work_mode: def.mode } }),
+      event(deps, run, { type: "run.started", data: { run_id: runId } }),
+    ]);
+    return await continueRun(def, deps, run, past, options, new Map(), new Map());
+  } finally {
+    await release?.();
+  }
+}
 
+/**
+ * Finishes a run whose engine stopped: attempts it left in flight are recorded `abandoned` and run
+ * again; tasks that passed or were skipped keep their outcome; nothing that passed runs twice.
+ * Refuses a finished run, and a pipeline whose definition changed since the run was requested.
+ */
+export async function resumeRun(def: PipelineDefinition, deps: EngineDeps, runId: string, options: Omit<RunOptions, "asOf" | "params">): Promise<string> {
+  assertValidPipeline(def, options.registry);
+  const past = await new Projector(deps.ledger, { project: options.project }).catchUp();
+  const view = past.runs[runId];
+  if (!view) throw new RunledgerError("ERR_RUN_NOT_FOUND", { detail: `${runId} in project ${options.project}` });
+  if (view.finished_at_utc !== null) throw new RunledgerError("ERR_USAGE", { detail: `run ${runId} already finished (${view.status}); start a new run instead` });
+  if (view.pipeline_digest !== null && view.pipeline_digest !== pipelineDigest(def, options.registry)) {
+    throw new RunledgerError("ERR_VALIDATION", { detail: `pipeline ${def.name} changed since run ${runId} was requested; start a new run instead` });
+  }
+  const release = await deps.claimRun?.(runId);
+  try {
+    return await resumeClaimed(def, deps, runId, options, view, past);
+  } finally {
+    await release?.();
+  }
+}
+
+async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: string, options: Omit<RunOptions, "asOf" | "params">, view: RunView, past: ProjectionState): Promise<string> {
+  const run = runContext(def, runId, view.project, new Date(view.as_of), view.run_mode);
   const states = new Map<string, TaskState>();
+  const prior = new Map<string, PriorAttempts>();
+  const abandoned: NewEvent[] = [];
+  for (const task of Object.values(view.tasks)) {
+    const attempts = task.attempts.map((id) => past.attempts[id]).filter((a) => a !== undefined);
+    for (const a of attempts.filter((a) => a.status === "running")) {
+      abandoned.push(event(deps, run, { type: "attempt.abandoned", data: { attempt_id: a.attempt_id, reason: "the engine stopped during the attempt" } }));
+    }
+    const passed = attempts.find((a) => a.result !== null);
+    const failed = attempts.filter((a) => a.status === "failed");
+    const spec = def.tasks[task.name];
+    const budget = spec ? 1 + (spec.retries ?? resolveOperator(spec, options.registry).retries) : 1;
+    const last = attempts.filter((a) => a.status !== "running" && a.status !== "abandoned").at(-1);
+    const exhausted = last?.status === "failed" && (!last.retryable || failed.length >= budget);
+    if (passed?.result) states.set(task.name, { passed: true, result: passed.result, outputs: passed.outputs.map((o) => ({ task: task.name, path: o.path, digest: o.digest })) });
+    else if (task.outcome === "SKIPPED" || exhausted) states.set(task.name, { passed: false });
+    prior.set(task.name, { numbered: attempts.length, failed: failed.length });
+  }
+  if (abandoned.length > 0) await deps.ledger.append(abandoned);
+  return continueRun(def, deps, run, past, { ...options, params: view.params }, states, prior);
+}
+
+/** Attempts a task already made in this run: how many were numbered, and how many failed (the retry budget). */
+interface PriorAttempts {
+  readonly numbered: number;
+  readonly failed: number;
+}
+
+function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, runMode: "mock" | "real"): RunContext {
+  const isFile = def.source.endsWith(".yaml") || def.source.endsWith(".yml");
+  return { id, project, asOf, runMode, enforcement: "enforced", pipelineDir: isFile ? dirname(def.source) : undefined };
+}
+
+function event(deps: EngineDeps, run: RunContext, e: Omit<NewEvent, "project" | "actor">): NewEvent {
+  return { ...e, project: run.project, actor: deps.actor } as NewEvent;
+}
+
+async function continueRun(
+  def: PipelineDefinition,
+  deps: EngineDeps,
+  run: RunContext,
+  past: ProjectionState,
+  options: Omit<RunOptions, "asOf">,
+  states: Map<string, TaskState>,
+  prior: ReadonlyMap<string, PriorAttempts>,
+): Promise<string> {
+  const plan = planPipeline(def);
   const nexts: string[] = [];
   try {
-    await schedule(plan.order, def, options.concurrency ?? availableParallelism(), async (task) => {
+    const pending = plan.order.filter((name) => !states.has(name));
+    await schedule(pending, def, new Set(states.keys()), options.concurrency ?? availableParallelism(), async (task) => {
       const blocked = task.needs.find((need) => {
         const state = states.get(need);
         return !state?.passed || (state.result === "WARN" && !task.allowWarn);
       });
       if (blocked !== undefined) {
-        await deps.ledger.append([event({ type: "task.skipped", data: { reason: "upstream-not-passed", run_id: runId, task: task.name } })]);
+        await deps.ledger.append([event(deps, run, { type: "task.skipped", data: { reason: "upstream-not-passed", run_id: run.id, task: task.name } })]);
         states.set(task.name, { passed: false });
         return;
       }
-      const outcome = await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options, def);
+      const outcome = await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options, def, prior.get(task.name) ?? { numbered: 0, failed: 0 });
       if (outcome.next) nexts.push(outcome.next);
       states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs.map((o) => ({ task: task.name, path: o.path, digest: o.digest })) });
     });
   } catch (error) {
-    await deps.ledger.append([event({ type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: runId, status: "halted" } })]);
+    await deps.ledger.append([event(deps, run, { type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: run.id, status: "halted" } })]);
     throw error;
   }
   const tasks = Object.values(def.tasks);
   const failed = tasks.filter((t) => !states.get(t.name)?.passed);
   const status = failed.some((t) => t.critical) ? "degraded" : failed.length > 0 ? "failed" : "succeeded";
-  const result = failed.length > 0 ? "FAIL" : tasks.some((t) => { const s = states.get(t.name); return s?.passed && s.result === "WARN"; }) ? "WARN" : "PASS";
-  await deps.ledger.append([event({ type: "run.finished", data: { next: nexts.at(-1) ?? null, result, run_id: runId, status } })]);
-  return runId;
+  const warned = tasks.some((t) => { const s = states.get(t.name); return s?.passed === true && s.result === "WARN"; });
+  const result = failed.length > 0 ? "FAIL" : warned ? "WARN" : "PASS";
+  await deps.ledger.append([event(deps, run, { type: "run.finished", data: { next: nexts.at(-1) ?? null, result, run_id: run.id, status } })]);
+  return run.id;
 }
 
 function resolveOperator(task: PipelineTask, registry: OperatorRegistry | undefined): OperatorDefinition {
@@ -103,8 +174,9 @@ async function runTask(
   operator: OperatorDefinition,
   states: ReadonlyMap<string, TaskState>,
   past: ProjectionState,
-  options: RunOptions,
+  options: Omit<RunOptions, "asOf">,
   fresh: Pick<PipelineDefinition, "cache">,
+  prior: PriorAttempts,
 ): Promise<Pick<AttemptOutcome, "result" | "outputs" | "next">> {
   const inputs = task.needs.flatMap((need) => { const s = states.get(need); return s?.passed ? s.outputs : []; });
   const params = operator.input.parse(task.params);
@@ -120,11 +192,12 @@ async function runTask(
     await deps.ledger.append([{ type: "attempt.reused", project: run.project, actor: deps.actor, data: { attempt_id: (deps.ids ?? randomIds).next(), job_id: jobId, outputs: [...cached.outputs], receipt_digest: cached.receipt_digest as string, result: cached.result, run_id: run.id, source_attempt_id: cached.attempt_id, task: task.name } }]);
     return { result: cached.result, outputs: cached.outputs, next: null };
   }
-  const attempts = 1 + (task.retries ?? operator.retries);
+  // Abandoned attempts are retried without spending the retry budget; failed ones spend it.
+  const budget = Math.max(1, 1 + (task.retries ?? operator.retries) - prior.failed);
   let outcome: AttemptOutcome | undefined;
-  for (let n = 1; n <= attempts; n++) {
+  for (let n = 1; n <= budget; n++) {
     if (n > 1) await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (n - 2), 5_000)));
-    outcome = await runAttempt(deps, run, { task, operator, jobId, attemptNumber: n, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, cacheKey: key });
+    outcome = await runAttempt(deps, run, { task, operator, jobId, attemptNumber: prior.numbered + n, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, cacheKey: key });
     if (outcome.result !== "FAIL" || !outcome.retryable) break;
   }
   return outcome as AttemptOutcome;
@@ -136,15 +209,15 @@ async function allStored(deps: EngineDeps, outputs: readonly { digest: string }[
 }
 
 /** Starts each task, in plan order, once every task it needs has settled; at most `limit` at once. */
-async function schedule(order: readonly string[], def: PipelineDefinition, limit: number, work: (task: PipelineTask) => Promise<void>): Promise<void> {
-  const settled = new Set<string>();
+async function schedule(order: readonly string[], def: PipelineDefinition, done: ReadonlySet<string>, limit: number, work: (task: PipelineTask) => Promise<void>): Promise<void> {
+  const settled = new Set<string>(done);
   const started = new Set<string>();
   let running = 0;
   await new Promise<void>((resolve, reject) => {
     let failed = false;
     const pump = () => {
       if (failed) return;
-      if (settled.size === order.length) return resolve();
+      if (settled.size === order.length + done.size) return resolve();
       for (const name of order) {
         if (running >= Math.max(1, limit)) return;
         const task = def.tasks[name] as PipelineTask;

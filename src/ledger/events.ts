@@ -24,6 +24,8 @@ export const EVENT_CATALOGUE = {
       pipeline_digest: DigestSchema.optional(),
       run_id: id,
       run_mode: z.enum(["mock", "real"]),
+      /** The pipeline file the run came from, so `resume` can load it again. */
+      source: z.string().optional(),
       /** The tasks in plan order. */
       tasks: z.array(z.string().min(1)),
       work_mode: z.string().min(1),

@@ -1,2 +1,3 @@
-export { findWorkspaceRoot, initWorkspace, openWorkspace, type OpenOptions, type Workspace } from "./workspace.js";
+export { engineDeps, findWorkspaceRoot, initWorkspace, openWorkspace, type OpenOptions, type Workspace } from "./workspace.js";
 export { CONFIG_FILE, STATE_DIR, WorkspaceConfigSchema, parseWorkspaceConfig, type WorkspaceConfig } from "./workspace-config.js";
+export { lockRun } from "./run-lock.js";

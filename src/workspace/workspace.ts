@@ -10,7 +10,9 @@ import { Ledger } from "../ledger/ledger.js";
 import type { LedgerStore } from "../ledger/ledger-store.js";
 import { PostgresLedgerStore } from "../ledger/postgres/postgres-ledger-store.js";
 import { SqliteLedgerStore } from "../ledger/sqlite/sqlite-ledger-store.js";
+import type { EngineDeps } from "../engine/attempt-context.js";
 import { EXAMPLE_PIPELINE } from "./example-pipeline.js";
+import { lockRun } from "./run-lock.js";
 import { CONFIG_FILE, STATE_DIR, WorkspaceConfigSchema, parseWorkspaceConfig, type WorkspaceConfig } from "./workspace-config.js";
 
 /** An open workspace: its config and the backends it names. Close it when done. */
@@ -93,4 +95,15 @@ export async function initWorkspace(dir: string, actor: Actor, options: OpenOpti
   const workspace = await openWorkspace(root, options);
   await workspace.ledger.append([{ type: "workspace.initialized", project: config.project, actor, data: { name: config.name, format_version: 1 } }]);
   return workspace;
+}
+
+/** The engine's ports and settings for this workspace: its ledger and store, `.runledger/work`, and run locks. */
+export function engineDeps(workspace: Workspace, actor: Actor): EngineDeps {
+  return {
+    ledger: workspace.ledger,
+    artifacts: workspace.artifacts,
+    actor,
+    workRoot: join(workspace.root, STATE_DIR, "work"),
+    claimRun: (runId) => lockRun(join(workspace.root, STATE_DIR, "locks"), runId),
+  };
 }

@@ -1,10 +1,10 @@
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
-import { runPipeline } from "../../engine/run-pipeline.js";
+import { resumeRun, runPipeline } from "../../engine/run-pipeline.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { loadPipelineFile } from "../../pipelines/load-yaml.js";
-import { STATE_DIR } from "../../workspace/workspace-config.js";
+import { engineDeps, type Workspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
 import { findRun, runJson, runText } from "../run-view.js";
 
@@ -34,17 +34,44 @@ export function registerRun(program: Command, context: () => CommandContext): vo
       try {
         const project = flags.project ?? workspace.config.project;
         ctx.output.log("run.start", { pipeline: pipeline.name, project });
-        const deps = { ledger: workspace.ledger, artifacts: workspace.artifacts, actor: ctx.actor(), workRoot: join(workspace.root, STATE_DIR, "work") };
-        const runId = await runPipeline(pipeline, deps, { project, ...options });
-        const state = await new Projector(workspace.ledger, { project }).catchUp();
-        const view = runJson(state, findRun(state, runId));
-        ctx.output.log("run.settle", { run_id: runId, status: view.status, result: view.result });
-        ctx.output.success({ run: view }, runText(view));
-        if (view.result === "FAIL") ctx.exitCode = 1;
+        const runId = await runPipeline(pipeline, engineDeps(workspace, ctx.actor()), { project, ...options });
+        await reportRun(ctx, workspace, project, runId);
       } finally {
         await workspace.close();
       }
     });
+}
+
+export function registerResume(program: Command, context: () => CommandContext): void {
+  program
+    .command("resume")
+    .description("finish a run whose engine stopped, without re-running what passed")
+    .argument("<run>", "a run id, or a unique prefix of one")
+    .option("--concurrency <n>", "run at most n attempts at once (default: the number of cores)")
+    .action(async (id: string, flags: Pick<RunFlags, "concurrency">) => {
+      const ctx = context();
+      const { concurrency } = parseFlags({ ...flags, param: [], cache: true });
+      const workspace = await ctx.openWorkspace();
+      try {
+        const view = findRun(await new Projector(workspace.ledger).catchUp(), id);
+        if (view.source === null) throw new RunledgerError("ERR_USAGE", { detail: `run ${view.id} was not started from a pipeline file; resume it from code with resumeRun()` });
+        const pipeline = await loadPipelineFile(view.source);
+        ctx.output.log("run.resume", { run_id: view.id });
+        await resumeRun(pipeline, engineDeps(workspace, ctx.actor()), view.id, { project: view.project, ...(concurrency === undefined ? {} : { concurrency }) });
+        await reportRun(ctx, workspace, view.project, view.id);
+      } finally {
+        await workspace.close();
+      }
+    });
+}
+
+/** Prints the finished run; a FAIL result makes the exit code 1. */
+async function reportRun(ctx: CommandContext, workspace: Workspace, project: string, runId: string): Promise<void> {
+  const state = await new Projector(workspace.ledger, { project }).catchUp();
+  const view = runJson(state, findRun(state, runId));
+  ctx.output.log("run.settle", { run_id: runId, status: view.status, result: view.result });
+  ctx.output.success({ run: view }, runText(view));
+  if (view.result === "FAIL") ctx.exitCode = 1;
 }
 
 function parseFlags(flags: RunFlags): { concurrency?: number; asOf?: Date; params: Record<string, string>; noCache: boolean } {

@@ -16,6 +16,8 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
         id: d.run_id,
         project: event.project,
         pipeline: d.pipeline,
+        pipeline_digest: d.pipeline_digest ?? null,
+        source: d.source ?? null,
         as_of: d.as_of,
         work_mode: d.work_mode,
         run_mode: d.run_mode,

@@ -15,6 +15,8 @@ export interface RunView {
   readonly id: string;
   readonly project: string;
   readonly pipeline: string;
+  readonly pipeline_digest: string | null;
+  readonly source: string | null;
   readonly as_of: string;
   readonly work_mode: string;
   readonly run_mode: "mock" | "real";
