@@ -1,4 +1,4 @@
-import type { ChainHead, PendingRow, StoredRow } from "./hash-chain.js";
+import type { ChainBreak, ChainHead, PendingRow, StoredRow } from "./hash-chain.js";
 
 /** Named differences between backends; callers branch on these, never on a backend's kind. */
 export interface LedgerCapabilities {
@@ -33,5 +33,10 @@ export interface LedgerStore {
   /** The head as recorded by the last commit. */
   head(): Promise<ChainHead>;
   scan(query: ScanQuery): Promise<StoredRow[]>;
+  /**
+   * Optionally verifies the chain up to `recorded` faster than scan() allows (e.g. across cores),
+   * finding exactly what the Ledger's own pass over scan() would; resolves to undefined to decline.
+   */
+  verifyChain?(recorded: ChainHead): Promise<{ readonly broken: ChainBreak | undefined } | undefined>;
   close(): Promise<void>;
 }

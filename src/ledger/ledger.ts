@@ -109,6 +109,12 @@ export class Ledger {
     const limit = options.pageSize ?? 20_000;
     const verifier = new ChainVerifier();
     const recorded = await this.head();
+    const own = await this.guard(async () => this.store.verifyChain?.(recorded));
+    if (own) {
+      return own.broken
+        ? { ok: false, checked: own.broken.seq - 1, head: recorded, broken: own.broken }
+        : { ok: true, checked: recorded.seq, head: recorded };
+    }
     let afterSeq = 0;
     let broken: ChainBreak | undefined;
     for (;;) {

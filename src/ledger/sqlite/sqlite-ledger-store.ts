@@ -1,9 +1,11 @@
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
+import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import type { Digest } from "../../core/digest.js";
 import { RunledgerError } from "../../core/errors.js";
-import { GENESIS_HASH, sealRows, type ChainHead, type PendingRow, type StoredRow } from "../hash-chain.js";
+import { GENESIS_HASH, sealRows, type ChainBreak, type ChainHead, type PendingRow, type StoredRow } from "../hash-chain.js";
 import type { LedgerCapabilities, LedgerStore, ScanQuery } from "../ledger-store.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 
@@ -12,6 +14,8 @@ export interface SqliteLedgerOptions {
   readonly durability?: "full" | "normal";
   /** How long a writer waits for another process's write lock. */
   readonly busyTimeoutMs?: number;
+  /** Chains at least this long are verified in worker threads, one range per core. */
+  readonly parallelVerifyFrom?: number;
 }
 
 interface HeadRow {
@@ -32,8 +36,12 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly hashAt: Database.Statement<[number], { hash: Digest }>;
   private readonly writeHead: Database.Statement<[number, string]>;
   private readonly appendTx: (pending: readonly PendingRow[]) => StoredRow[];
+  private readonly path: string;
+  private readonly parallelVerifyFrom: number;
 
   constructor(path: string, options: SqliteLedgerOptions = {}) {
+    this.path = path;
+    this.parallelVerifyFrom = options.parallelVerifyFrom ?? 50_000;
     const durability = options.durability ?? "full";
     this.capabilities = { backend: "sqlite", multiProcess: true, multiMachine: false, durability };
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -84,11 +92,38 @@ export class SqliteLedgerStore implements LedgerStore {
     });
   }
 
+  /** Verifies long chains in worker threads, each over its own read-only connection and range. */
+  async verifyChain(recorded: ChainHead): Promise<{ broken: ChainBreak | undefined } | undefined> {
+    if (recorded.seq < this.parallelVerifyFrom || this.path === ":memory:") return undefined;
+    const ranges = Math.min(availableParallelism(), 8);
+    const size = Math.ceil(recorded.seq / ranges);
+    const jobs = Array.from({ length: ranges }, (_, i) => {
+      const from = i * size + 1;
+      const to = Math.min(recorded.seq, (i + 1) * size);
+      const prev = from === 1 ? GENESIS_HASH : (this.hashAt.get(from - 1)?.hash ?? GENESIS_HASH);
+      return { from, to, prev };
+    }).filter((job) => job.from <= job.to);
+    const results = await Promise.all(jobs.map((job) => verifyRange(this.path, job)));
+    const broken = results.map((r) => r.broken).filter((b) => b !== undefined).sort((a, b) => a.seq - b.seq)[0];
+    if (broken) return { broken };
+    return { broken: results.at(-1)?.last === recorded.hash ? undefined : { seq: recorded.seq, reason: "head-mismatch" } };
+  }
+
   close(): Promise<void> {
     return attempt(() => {
       if (this.db.open) this.db.close();
     });
   }
+}
+
+function verifyRange(path: string, job: { from: number; to: number; prev: Digest }): Promise<{ broken: ChainBreak | undefined; last: Digest }> {
+  return new Promise((resolve, reject) => {
+    // No execArgv: the worker is plain JavaScript and needs none of the parent's loaders.
+    const worker = new Worker(new URL("./verify-range-worker.mjs", import.meta.url), { workerData: { path, ...job }, execArgv: [] });
+    worker.once("message", resolve);
+    worker.once("error", reject);
+    worker.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`verify worker exited with ${code}`))));
+  });
 }
 
 /** Rows per INSERT statement: one statement per row costs more than the row itself. */
