@@ -1,6 +1,7 @@
+import { engineBench } from "./engine-bench.js";
 import { ledgerBench } from "./ledger-bench.js";
 
-const BENCHES: Record<string, () => Promise<void>> = { ledger: ledgerBench };
+const BENCHES: Record<string, () => Promise<void>> = { ledger: ledgerBench, engine: engineBench };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const selected = names.length > 0 ? names : Object.keys(BENCHES);
