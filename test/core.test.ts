@@ -1,5 +1,6 @@
 import canonicalize from "canonicalize";
 import fc from "fast-check";
+import { expectError } from "./support/expect-error.js";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../src/core/canonical-json.js";
 import { fixedClock } from "../src/core/clock.js";
@@ -8,16 +9,8 @@ import { ERROR_CANON, ERROR_CODES, RunledgerError, toRunledgerError } from "../s
 import { randomIds } from "../src/core/ids.js";
 
 const expectCode = (work: () => unknown, code: keyof typeof ERROR_CANON, detail?: string) => {
-  let thrown: unknown;
-  try {
-    work();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(RunledgerError);
-  expect((thrown as RunledgerError).code).toBe(code);
-  expect((thrown as Error).message).toContain(ERROR_CANON[code].fragment);
-  if (detail) expect((thrown as Error).message).toContain(detail);
+  const error = expectError(work, code);
+  if (detail) expect(error.message).toContain(detail);
 };
 
 describe("canonical JSON (RFC 8785)", () => {

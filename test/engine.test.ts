@@ -112,7 +112,7 @@ tasks:
 `, { project: "gate" });
     expect(r.view).toMatchObject({ status: "degraded", result: "FAIL" });
     expect(r.view.tasks["bad"]).toMatchObject({ outcome: "FAILED" });
-    expect(r.attempts("bad")[0]).toMatchObject({ status: "failed", error_code: "ERR_VALIDATION", checks: [{ result: "FAIL" }] });
+    expect(r.attempts("bad")[0]).toMatchObject({ status: "failed", error_code: "ERR_CHECK_FAILED", checks: [{ result: "FAIL" }] });
     expect(r.view.tasks["consumer"]).toMatchObject({ outcome: "SKIPPED", reason: "upstream-not-passed", attempts: [] });
     expect(r.view.tasks["independent"]).toMatchObject({ outcome: "SUCCESS" });
   });

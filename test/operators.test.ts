@@ -1,6 +1,7 @@
+import { expectError } from "./support/expect-error.js";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ERROR_CANON, RunledgerError, type Issue } from "../src/core/errors.js";
+import { RunledgerError, type Issue } from "../src/core/errors.js";
 import {
   CHECK_KINDS,
   CheckSpecSchema,
@@ -16,17 +17,7 @@ import { parseDuration } from "../src/pipelines/index.js";
 
 /** Runs `work`, expects ERR_VALIDATION, and returns its issues as `code path` lines. */
 function validationIssues(work: () => unknown): string[] {
-  let thrown: unknown;
-  try {
-    work();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(RunledgerError);
-  const error = thrown as RunledgerError;
-  expect(error.code).toBe("ERR_VALIDATION");
-  expect(error.message).toContain(ERROR_CANON.ERR_VALIDATION.fragment);
-  return error.issues.map((issue: Issue) => `${issue.code} ${issue.path.join(".")}`);
+  return expectError(work, "ERR_VALIDATION").issues.map((issue: Issue) => `${issue.code} ${issue.path.join(".")}`);
 }
 
 const greet = () =>

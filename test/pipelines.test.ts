@@ -2,9 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { expectErrorAsync } from "./support/expect-error.js";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ERROR_CANON, RunledgerError } from "../src/core/errors.js";
+import type { RunledgerError } from "../src/core/errors.js";
+import { ERROR_CANON } from "../src/core/errors.js";
 import { defineOperator, operatorCodeDigest, OperatorRegistry, type OperatorDefinition } from "../src/operators/index.js";
 import {
   assertValidPipeline,
@@ -21,19 +23,7 @@ const FIXTURES = resolve(import.meta.dirname, "fixtures/pipelines");
 const fixture = (name: string) => join(FIXTURES, name);
 
 /** Runs `work` (sync or async), expects ERR_VALIDATION, and returns the error. */
-async function validationError(work: () => unknown): Promise<RunledgerError> {
-  let thrown: unknown;
-  try {
-    await work();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(RunledgerError);
-  const error = thrown as RunledgerError;
-  expect(error.code).toBe("ERR_VALIDATION");
-  expect(error.message).toContain(ERROR_CANON.ERR_VALIDATION.fragment);
-  return error;
-}
+const validationError = (work: () => unknown) => expectErrorAsync(work, "ERR_VALIDATION");
 
 const codesAndPaths = (error: RunledgerError) => error.issues.map((issue) => `${issue.code} ${issue.path.join(".")}`);
 

@@ -1,9 +1,8 @@
-import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import type { CheckFinding } from "./check-result.js";
 import { rowFormatOf } from "./parse-check-spec.js";
+import { readLines } from "./read-lines.js";
 
 const MAX_REPORTED = 10;
 
@@ -34,27 +33,8 @@ export async function evaluateJsonSchema(file: string, relpath: string, validate
       if (errors.length < MAX_REPORTED) errors.push({ ...at, instancePath: e.instancePath, keyword: e.keyword, message: e.message ?? e.keyword, params: e.params });
     }
   };
-  if (rowFormatOf(relpath) === "jsonl") await eachLine(file, signal, check);
+  if (rowFormatOf(relpath) === "jsonl") for await (const { text, line } of readLines(file, signal)) check(text, line);
   else check(await readFile(file, { encoding: "utf8", signal }), undefined);
   return { result: totalErrors === 0 ? "PASS" : "FAIL", evidence: { documents, totalErrors, errors } };
 }
 
-async function eachLine(file: string, signal: AbortSignal, visit: (text: string, line: number) => void): Promise<void> {
-  const input = createReadStream(file, { signal });
-  // readline may end quietly when its input fails; keep the error so a short read never passes.
-  let failure: unknown;
-  input.on("error", (error) => {
-    failure ??= error;
-  });
-  let line = 0;
-  try {
-    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-      line++;
-      if (text.trim() !== "") visit(text, line);
-    }
-  } finally {
-    input.destroy();
-  }
-  if (failure !== undefined) throw failure;
-  signal.throwIfAborted();
-}

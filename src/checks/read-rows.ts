@@ -1,8 +1,8 @@
 import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
 import { pipeline } from "node:stream";
 import { parse } from "csv-parse";
 import type { RowFormat } from "./parse-check-spec.js";
+import { readLines } from "./read-lines.js";
 
 /** One data row: its 1-based line number, and either the row or the reason it could not be read. */
 export type RowRecord =
@@ -62,24 +62,7 @@ function lineBreaksIn(record: readonly string[]): number {
 }
 
 async function* readJsonlRows(file: string, signal: AbortSignal): AsyncGenerator<RowRecord> {
-  const input = createReadStream(file, { signal });
-  // readline may end quietly when its input fails; remember the error so a short read never passes.
-  let failure: unknown;
-  input.on("error", (error) => {
-    failure ??= error;
-  });
-  let line = 0;
-  try {
-    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-      if (failure !== undefined) throw failure;
-      line++;
-      if (text.trim() !== "") yield jsonlRecord(line, text);
-    }
-    if (failure !== undefined) throw failure;
-    signal.throwIfAborted();
-  } finally {
-    input.destroy();
-  }
+  for await (const { line, text } of readLines(file, signal)) yield jsonlRecord(line, text);
 }
 
 function jsonlRecord(line: number, text: string): RowRecord {

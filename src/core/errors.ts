@@ -48,6 +48,7 @@ export const ERROR_CANON = {
   ERR_ARTIFACT_CORRUPT: { fragment: "artifact digest mismatch", kind: "failure", hint: "Restore the blob from a trusted copy or re-run the task that produced it." },
   ERR_ARTIFACT_MISSING: { fragment: "artifact missing from the store", kind: "failure", hint: "Restore the blob from a trusted copy; the ledger still records its digest." },
   ERR_ARTIFACT_NOT_FOUND: { fragment: "artifact not found", kind: "input", hint: "Check the digest; `runledger verify` lists what the store holds." },
+  ERR_CHECK_FAILED: { fragment: "acceptance check failed", kind: "failure", hint: "Read the check's evidence with `runledger show <run>`; fix the operator or its input." },
   ERR_RUN_NOT_FOUND: { fragment: "run not found", kind: "input", hint: "List runs with `runledger runs`; a run id may be abbreviated to a unique prefix." },
   ERR_RUN_LOCKED: { fragment: "run is held by another engine", kind: "failure", hint: "Wait for that engine to finish, or stop it; a lock left by a dead process is taken over." },
   ERR_STORAGE: { fragment: "storage failure", kind: "failure", hint: "Check free disk space, permissions and the database server." },

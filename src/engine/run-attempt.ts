@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { chmod, copyFile, mkdir, open, readdir, rm, stat } from "node:fs/promises";
+import { chmod, copyFile, mkdir, open, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { evaluateChecks } from "../checks/evaluate-check.js";
 import { summarizeVerdict } from "../checks/summarize-verdict.js";
@@ -102,7 +102,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   const reason = failure?.reason ?? (checkFailed ? `check failed: ${checks.filter((c) => c.result === "FAIL").map((c) => c.name).join(", ")}` : null);
   events.push(
     verdict === "FAIL"
-      ? event({ type: "attempt.failed", data: { attempt_id: attemptId, error_code: failure?.code ?? "ERR_VALIDATION", reason: reason ?? "failed", receipt_digest: receiptRef.digest, retryable: failure?.retryable ?? false } })
+      ? event({ type: "attempt.failed", data: { attempt_id: attemptId, error_code: failure?.code ?? "ERR_CHECK_FAILED", reason: reason ?? "failed", receipt_digest: receiptRef.digest, retryable: failure?.retryable ?? false } })
       : event({ type: "attempt.succeeded", data: { attempt_id: attemptId, outputs, receipt_digest: receiptRef.digest, result: verdict } }),
   );
   await deps.ledger.append(events);
@@ -205,10 +205,10 @@ async function captureStreams(
   events: NewEvent[],
 ): Promise<Partial<Pick<Receipt, "stdout" | "stderr">>> {
   const captured: Partial<Pick<Receipt, "stdout" | "stderr">> = {};
-  const present = new Set(await readdir(dirname(logs.stdout)).catch(() => [] as string[]));
   for (const name of ["stdout", "stderr"] as const) {
     const path = logs[name];
-    if (!present.has(path.slice(dirname(path).length + 1))) continue;
+    // A function operator writes no stderr file, and an attempt that failed to start may write neither.
+    if (!(await stat(path).catch(() => undefined))) continue;
     const stored = await deps.artifacts.putFile(path);
     events.push(event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: stored.digest, name, size_bytes: stored.size_bytes } }));
     captured[name] = { digest: stored.digest, size_bytes: stored.size_bytes, tail: await tail(path, stored.size_bytes) };
