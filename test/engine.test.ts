@@ -194,6 +194,32 @@ tasks:
     expect(uncached.attempts("numbers")[0]!.status).toBe("succeeded");
   });
 
+  it("skips a task whose input is older than its maxStaleness, by the runs' as_of, before any reuse", async () => {
+    const yaml = `
+pipeline: fresh
+tasks:
+  source:
+    run: "echo 1 > outputs/v.txt"
+    outputs: [outputs/v.txt]
+    checks: [{ nonEmpty: outputs/v.txt }]
+  consumer:
+    needs: [source]
+    maxStaleness: 1h
+    run: "cat inputs/source/v.txt > outputs/c.txt"
+    outputs: [outputs/c.txt]
+    checks: [{ nonEmpty: outputs/c.txt }]
+`;
+    const def = loadPipelineYaml(yaml, join(dir, "fresh.yaml"));
+    const at = (iso: string) => runPipeline(def, deps(), { project: "fresh", asOf: new Date(iso) });
+    await at("2026-01-01T00:00:00Z");
+    const withinHour = await at("2026-01-01T00:30:00Z");
+    const twoHoursLater = await at("2026-01-01T02:00:00Z");
+    const state = await new Projector(ws.ledger, { project: "fresh" }).catchUp();
+    expect(state.runs[withinHour]!.tasks["consumer"]).toMatchObject({ outcome: "SUCCESS", reason: "reused" });
+    expect(state.runs[twoHoursLater]!.tasks["source"]).toMatchObject({ outcome: "SUCCESS", reason: "reused" });
+    expect(state.runs[twoHoursLater]!.tasks["consumer"]).toMatchObject({ outcome: "SKIPPED", reason: expect.stringContaining("input-stale: source is as of 2026-01-01T00:00:00.000Z") });
+  });
+
   it("runs in-process function operators with time from the run's as_of, never the wall clock", async () => {
     const stamp = defineOperator({
       id: "stamp",

@@ -5,7 +5,7 @@ import { RunledgerError, toRunledgerError } from "../core/errors.js";
 import { randomIds } from "../core/ids.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
 import { Projector } from "../ledger/projections/projector.js";
-import type { ProjectionState, RunView } from "../ledger/projections/projection-state.js";
+import type { AttemptView, ProjectionState, RunView } from "../ledger/projections/projection-state.js";
 import { operatorCodeDigest } from "../operators/operator-code-digest.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
@@ -29,7 +29,8 @@ export interface RunOptions {
   readonly registry?: OperatorRegistry;
 }
 
-type TaskState = { readonly passed: true; readonly result: "PASS" | "WARN"; readonly outputs: readonly InputRef[] } | { readonly passed: false };
+/** A settled task: passed with its outputs and the `as_of` of the run that made them, or not passed. */
+type TaskState = { readonly passed: true; readonly result: "PASS" | "WARN"; readonly outputs: readonly InputRef[]; readonly asOf: number } | { readonly passed: false };
 
 /**
  * Runs a pipeline to its end under seed 001's harness rules: topological order under a
@@ -96,7 +97,7 @@ async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: s
     const budget = spec ? 1 + (spec.retries ?? resolveOperator(spec, options.registry).retries) : 1;
     const last = attempts.filter((a) => a.status !== "running" && a.status !== "abandoned").at(-1);
     const exhausted = last?.status === "failed" && (!last.retryable || failed.length >= budget);
-    if (passed?.result) states.set(task.name, { passed: true, result: passed.result, outputs: passed.outputs.map((o) => ({ task: task.name, path: o.path, digest: o.digest })) });
+    if (passed?.result) states.set(task.name, { passed: true, result: passed.result, outputs: passed.outputs.map((o) => ({ task: task.name, path: o.path, digest: o.digest })), asOf: madeAsOf(past, passed, run.asOf) });
     else if (task.outcome === "SKIPPED" || exhausted) states.set(task.name, { passed: false });
     prior.set(task.name, { numbered: attempts.length, failed: failed.length });
   }
@@ -137,14 +138,15 @@ async function continueRun(
         const state = states.get(need);
         return !state?.passed || (state.result === "WARN" && !task.allowWarn);
       });
-      if (blocked !== undefined) {
-        await deps.ledger.append([event(deps, run, { type: "task.skipped", data: { reason: "upstream-not-passed", run_id: run.id, task: task.name } })]);
+      const reason = blocked !== undefined ? "upstream-not-passed" : staleInput(task, states, run.asOf);
+      if (reason !== undefined) {
+        await deps.ledger.append([event(deps, run, { type: "task.skipped", data: { reason, run_id: run.id, task: task.name } })]);
         states.set(task.name, { passed: false });
         return;
       }
       const outcome = await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options, def, prior.get(task.name) ?? { numbered: 0, failed: 0 });
       if (outcome.next) nexts.push(outcome.next);
-      states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs.map((o) => ({ task: task.name, path: o.path, digest: o.digest })) });
+      states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs.map((o) => ({ task: task.name, path: o.path, digest: o.digest })), asOf: outcome.asOf });
     });
   } catch (error) {
     await deps.ledger.append([event(deps, run, { type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: run.id, status: "halted" } })]);
@@ -177,7 +179,7 @@ async function runTask(
   options: Omit<RunOptions, "asOf">,
   fresh: Pick<PipelineDefinition, "cache">,
   prior: PriorAttempts,
-): Promise<Pick<AttemptOutcome, "result" | "outputs" | "next">> {
+): Promise<Pick<AttemptOutcome, "result" | "outputs" | "next"> & { asOf: number }> {
   const inputs = task.needs.flatMap((need) => { const s = states.get(need); return s?.passed ? s.outputs : []; });
   const params = operator.input.parse(task.params);
   const env: Record<string, string> = { ...operator.env };
@@ -190,7 +192,7 @@ async function runTask(
   const cached = options.noCache || !fresh.cache ? undefined : past.attempts[past.cache[key] ?? ""];
   if (cached?.result && (await allStored(deps, cached.outputs))) {
     await deps.ledger.append([{ type: "attempt.reused", project: run.project, actor: deps.actor, data: { attempt_id: (deps.ids ?? randomIds).next(), job_id: jobId, outputs: [...cached.outputs], receipt_digest: cached.receipt_digest as string, result: cached.result, run_id: run.id, source_attempt_id: cached.attempt_id, task: task.name } }]);
-    return { result: cached.result, outputs: cached.outputs, next: null };
+    return { result: cached.result, outputs: cached.outputs, next: null, asOf: madeAsOf(past, cached, run.asOf) };
   }
   // Abandoned attempts are retried without spending the retry budget; failed ones spend it.
   const budget = Math.max(1, 1 + (task.retries ?? operator.retries) - prior.failed);
@@ -200,7 +202,26 @@ async function runTask(
     outcome = await runAttempt(deps, run, { task, operator, jobId, attemptNumber: prior.numbered + n, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, cacheKey: key });
     if (outcome.result !== "FAIL" || !outcome.retryable) break;
   }
-  return outcome as AttemptOutcome;
+  return { ...(outcome as AttemptOutcome), asOf: run.asOf.getTime() };
+}
+
+/** The `as_of` of the run whose attempt made these outputs: a reused attempt's data is as old as its source's. */
+function madeAsOf(past: ProjectionState, attempt: AttemptView, fallback: Date): number {
+  const source = attempt.source_attempt_id === null ? attempt : (past.attempts[attempt.source_attempt_id] ?? attempt);
+  const made = past.runs[source.correlation_ids.run_id]?.as_of;
+  return made === undefined ? fallback.getTime() : Date.parse(made);
+}
+
+/** Seed 001's staleness precondition: an input made for an `as_of` older than the task's maxStaleness skips it. */
+function staleInput(task: PipelineTask, states: ReadonlyMap<string, TaskState>, asOf: Date): string | undefined {
+  if (task.maxStalenessMs === undefined) return undefined;
+  for (const need of task.needs) {
+    const state = states.get(need);
+    if (state?.passed && asOf.getTime() - state.asOf > task.maxStalenessMs) {
+      return `input-stale: ${need} is as of ${new Date(state.asOf).toISOString()}, older than maxStaleness ${task.maxStalenessMs} ms`;
+    }
+  }
+  return undefined;
 }
 
 async function allStored(deps: EngineDeps, outputs: readonly { digest: string }[]): Promise<boolean> {
