@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +23,7 @@ tasks:
     checks: [{ nonEmpty: outputs/n.txt }]
   slow:
     needs: [first]
-    run: "sleep 2; awk '{s+=$1} END {print s}' inputs/first/n.txt > outputs/sum.txt"
+    run: "sleep 3; awk '{s+=$1} END {print s}' inputs/first/n.txt > outputs/sum.txt"
     outputs: [outputs/sum.txt]
     checks: [{ nonEmpty: outputs/sum.txt }]
   last:
@@ -32,6 +32,20 @@ tasks:
     outputs: [outputs/final.txt]
     checks: [{ nonEmpty: outputs/final.txt }]
 `;
+
+/** The live processes whose environment names this attempt (Linux /proc). */
+function processesOf(attemptId: string): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`RUNLEDGER_ATTEMPT_ID=${attemptId}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
   const deadline = Date.now() + ms;
@@ -63,7 +77,19 @@ describe("crash safety", () => {
     engine.kill("SIGKILL");
     await new Promise((resolve) => engine.once("exit", resolve));
 
+    const abandonedId = await waitFor(async () => {
+      const ws = await openWorkspace(root);
+      try {
+        return (await new Projector(ws.ledger).catchUp()).runs[runId]?.tasks["slow"]?.attempts[0];
+      } finally {
+        await ws.close();
+      }
+    }, 1_000);
+    expect(processesOf(abandonedId)).not.toEqual([]);
+
     const resumed = runledger(["resume", runId.slice(0, 8), "--json"], { cwd: root });
+    // The command the dead engine left running was stopped, not left to write into its old directory.
+    expect(processesOf(abandonedId)).toEqual([]);
     expect(resumed.code).toBe(0);
     const run = (JSON.parse(resumed.stdout) as { run: { status: string; result: string; tasks: { name: string; attempts: { status: string }[] }[] } }).run;
     expect(run).toMatchObject({ status: "succeeded", result: "PASS" });

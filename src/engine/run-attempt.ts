@@ -16,6 +16,11 @@ import { runCommand } from "./run-command.js";
 
 const TAIL_BYTES = 2048;
 
+/** Where an attempt works: `<workRoot>/<run>/<task>.<n>/`, with its logs and pid file beside it. */
+export function attemptDir(workRoot: string, runId: string, task: string, attemptNumber: number): string {
+  return join(workRoot, runId, `${task}.${attemptNumber}`);
+}
+
 /**
  * Runs one attempt: a fresh directory holding only the passed inputs (read-only) and an empty
  * `outputs/`, the operator under its timebox, the declared outputs into the artifact store, the
@@ -30,8 +35,8 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   await deps.ledger.append([
     event({ type: "attempt.started", data: { attempt_id: attemptId, attempt_number: plan.attemptNumber, cache_key: plan.cacheKey, job_id: plan.jobId, operator_ref: operator.ref, run_id: run.id, task: task.name } }),
   ]);
-  const dir = join(deps.workRoot, run.id, `${task.name}.${plan.attemptNumber}`);
-  const logs = { stdout: `${dir}.stdout`, stderr: `${dir}.stderr` };
+  const dir = attemptDir(deps.workRoot, run.id, task.name, plan.attemptNumber);
+  const logs = { stdout: `${dir}.stdout`, stderr: `${dir}.stderr`, pid: `${dir}.pid` };
   const started = clock.now();
   const events: NewEvent[] = [];
   let failure: { code: ErrorCode; reason: string; retryable: boolean } | undefined;
@@ -133,7 +138,7 @@ async function execute(
   plan: AttemptPlan,
   attemptId: string,
   dir: string,
-  logs: { stdout: string; stderr: string },
+  logs: { stdout: string; stderr: string; pid: string },
 ): Promise<{ failure?: { code: ErrorCode; reason: string; retryable: boolean }; returned?: OperatorResult | void }> {
   const { operator, task } = plan;
   if (operator.kind === "command") {
@@ -149,7 +154,7 @@ async function execute(
       RUNLEDGER_AS_OF: run.asOf.toISOString(),
       ...(run.pipelineDir ? { RUNLEDGER_PIPELINE_DIR: run.pipelineDir } : {}),
     };
-    const outcome = await runCommand({ argv: operator.command ?? [], cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr });
+    const outcome = await runCommand({ argv: operator.command ?? [], cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid });
     if (outcome.timedOut) return { failure: { code: "ERR_TIMEOUT", reason: `timed out after ${operator.timeoutMs} ms; process group killed`, retryable: true } };
     if (outcome.spawnError) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `could not start: ${outcome.spawnError}`, retryable: false } };
     if (outcome.exitCode !== 0) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `exited with ${outcome.exitCode ?? outcome.signal}`, retryable: true } };

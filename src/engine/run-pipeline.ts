@@ -14,7 +14,8 @@ import { pipelineDigest, planPipeline } from "../pipelines/plan.js";
 import { assertValidPipeline } from "../pipelines/validate-pipeline.js";
 import type { AttemptOutcome, EngineDeps, RunContext } from "./attempt-context.js";
 import { cacheKey, envFingerprint, inputsHash, type InputRef } from "./cache-key.js";
-import { runAttempt } from "./run-attempt.js";
+import { attemptDir, runAttempt } from "./run-attempt.js";
+import { stopLeftoverGroup } from "./run-command.js";
 
 export interface RunOptions {
   readonly project: string;
@@ -89,7 +90,9 @@ async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: s
   for (const task of Object.values(view.tasks)) {
     const attempts = task.attempts.map((id) => past.attempts[id]).filter((a) => a !== undefined);
     for (const a of attempts.filter((a) => a.status === "running")) {
-      abandoned.push(event(deps, run, { type: "attempt.abandoned", data: { attempt_id: a.attempt_id, reason: "the engine stopped during the attempt" } }));
+      const stopped = await stopLeftoverGroup(`${attemptDir(deps.workRoot, run.id, task.name, a.attempt_number)}.pid`, a.attempt_id);
+      const reason = `the engine stopped during the attempt${stopped ? "; its leftover process group was killed" : ""}`;
+      abandoned.push(event(deps, run, { type: "attempt.abandoned", data: { attempt_id: a.attempt_id, reason } }));
     }
     const passed = attempts.find((a) => a.result !== null);
     const failed = attempts.filter((a) => a.status === "failed");
