@@ -21,7 +21,13 @@ export interface EngineDeps {
    * when another live engine holds it. Two engines never drive the same run at once.
    */
   readonly claimRun?: (runId: string) => Promise<() => Promise<void>>;
+  /** Told when a task starts and when it settles; for live progress, never for state (the ledger holds that). */
+  readonly onProgress?: (progress: TaskProgress) => void;
 }
+
+export type TaskProgress =
+  | { readonly task: string; readonly state: "started" }
+  | { readonly task: string; readonly state: "passed" | "failed" | "skipped" | "reused"; readonly result: "PASS" | "WARN" | "FAIL" | null; readonly reason: string | null };
 
 /** What one run fixes for all its attempts. */
 export interface RunContext {

@@ -145,10 +145,13 @@ async function continueRun(
       if (reason !== undefined) {
         await deps.ledger.append([event(deps, run, { type: "task.skipped", data: { reason, run_id: run.id, task: task.name } })]);
         states.set(task.name, { passed: false });
+        deps.onProgress?.({ task: task.name, state: "skipped", result: null, reason });
         return;
       }
+      deps.onProgress?.({ task: task.name, state: "started" });
       const outcome = await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options, def, prior.get(task.name) ?? { numbered: 0, failed: 0 });
       if (outcome.next) nexts.push(outcome.next);
+      deps.onProgress?.({ task: task.name, state: outcome.reused ? "reused" : outcome.result === "FAIL" ? "failed" : "passed", result: outcome.result, reason: outcome.reason });
       states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs.map((o) => ({ task: task.name, path: o.path, digest: o.digest })), asOf: outcome.asOf });
     });
   } catch (error) {
@@ -182,7 +185,7 @@ async function runTask(
   options: Omit<RunOptions, "asOf">,
   fresh: Pick<PipelineDefinition, "cache">,
   prior: PriorAttempts,
-): Promise<Pick<AttemptOutcome, "result" | "outputs" | "next"> & { asOf: number }> {
+): Promise<Pick<AttemptOutcome, "result" | "outputs" | "next" | "reason"> & { asOf: number; reused: boolean }> {
   const inputs = task.needs.flatMap((need) => { const s = states.get(need); return s?.passed ? s.outputs : []; });
   const params = operator.input.parse(task.params);
   const env: Record<string, string> = { ...operator.env };
@@ -195,7 +198,7 @@ async function runTask(
   const cached = options.noCache || !fresh.cache ? undefined : past.attempts[past.cache[key] ?? ""];
   if (cached?.result && (await allStored(deps, cached.outputs))) {
     await deps.ledger.append([{ type: "attempt.reused", project: run.project, actor: deps.actor, data: { attempt_id: (deps.ids ?? randomIds).next(), job_id: jobId, outputs: [...cached.outputs], receipt_digest: cached.receipt_digest as string, result: cached.result, run_id: run.id, source_attempt_id: cached.attempt_id, task: task.name } }]);
-    return { result: cached.result, outputs: cached.outputs, next: null, asOf: madeAsOf(past, cached, run.asOf) };
+    return { result: cached.result, outputs: cached.outputs, next: null, reason: null, asOf: madeAsOf(past, cached, run.asOf), reused: true };
   }
   // Abandoned attempts are retried without spending the retry budget; failed ones spend it.
   const budget = Math.max(1, 1 + (task.retries ?? operator.retries) - prior.failed);
@@ -205,7 +208,7 @@ async function runTask(
     outcome = await runAttempt(deps, run, { task, operator, jobId, attemptNumber: prior.numbered + n, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, cacheKey: key });
     if (outcome.result !== "FAIL" || !outcome.retryable) break;
   }
-  return { ...(outcome as AttemptOutcome), asOf: run.asOf.getTime() };
+  return { ...(outcome as AttemptOutcome), asOf: run.asOf.getTime(), reused: false };
 }
 
 /** The `as_of` of the run whose attempt made these outputs: a reused attempt's data is as old as its source's. */

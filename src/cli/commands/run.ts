@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
+import type { TaskProgress } from "../../engine/attempt-context.js";
 import { resumeRun, runPipeline } from "../../engine/run-pipeline.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { loadPipelineFile } from "../../pipelines/load-yaml.js";
@@ -34,7 +35,7 @@ export function registerRun(program: Command, context: () => CommandContext): vo
       try {
         const project = flags.project ?? workspace.config.project;
         ctx.output.log("run.start", { pipeline: pipeline.name, project });
-        const runId = await runPipeline(pipeline, engineDeps(workspace, ctx.actor()), { project, ...options });
+        const runId = await runPipeline(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, { project, ...options });
         await reportRun(ctx, workspace, project, runId);
       } finally {
         await workspace.close();
@@ -57,12 +58,24 @@ export function registerResume(program: Command, context: () => CommandContext):
         if (view.source === null) throw new RunledgerError("ERR_USAGE", { detail: `run ${view.id} was not started from a pipeline file; resume it from code with resumeRun()` });
         const pipeline = await loadPipelineFile(view.source);
         ctx.output.log("run.resume", { run_id: view.id });
-        await resumeRun(pipeline, engineDeps(workspace, ctx.actor()), view.id, { project: view.project, ...(concurrency === undefined ? {} : { concurrency }) });
+        await resumeRun(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, view.id, { project: view.project, ...(concurrency === undefined ? {} : { concurrency }) });
         await reportRun(ctx, workspace, view.project, view.id);
       } finally {
         await workspace.close();
       }
     });
+}
+
+/** On a terminal without --json, one line per task as it starts and settles. */
+function liveProgress(ctx: CommandContext): { onProgress?: (progress: TaskProgress) => void } {
+  if (ctx.output.json || !(ctx.io.stdout as { isTTY?: boolean }).isTTY) return {};
+  const marks = { started: "..", passed: "ok", failed: "!!", skipped: "--", reused: "==" } as const;
+  return {
+    onProgress: (p) => {
+      const detail = p.state === "started" ? "" : ` ${p.result ?? ""}${p.reason ? ` (${p.reason})` : ""}`;
+      ctx.io.stdout.write(`  ${marks[p.state]} ${p.task}${p.state === "started" ? "" : ` ${p.state}`}${detail}\n`);
+    },
+  };
 }
 
 /** Prints the finished run; a FAIL result makes the exit code 1. */
