@@ -45,7 +45,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   let checks: Awaited<ReturnType<typeof evaluateChecks>> = [];
   try {
     await mkdir(join(dir, "outputs"), { recursive: true });
-    await linkInputs(deps, dir, plan);
+    await placeInputs(deps, dir, plan);
     const executed = await execute(run, plan, attemptId, dir, logs);
     failure = executed.failure;
     returned = executed.returned;
@@ -122,7 +122,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
  * (a reflink where the filesystem has them), never a hard link: a task running as root ignores
  * file modes, and must not be able to change the store's blob through its input.
  */
-async function linkInputs(deps: EngineDeps, dir: string, plan: AttemptPlan): Promise<void> {
+async function placeInputs(deps: EngineDeps, dir: string, plan: AttemptPlan): Promise<void> {
   for (const input of plan.inputs) {
     const dest = join(dir, "inputs", input.task, input.path.replace(/^outputs\//, ""));
     await mkdir(dirname(dest), { recursive: true });

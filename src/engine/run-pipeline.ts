@@ -67,15 +67,16 @@ export async function runPipeline(def: PipelineDefinition, deps: EngineDeps, opt
  */
 export async function resumeRun(def: PipelineDefinition, deps: EngineDeps, runId: string, options: Omit<RunOptions, "asOf" | "params">): Promise<string> {
   assertValidPipeline(def, options.registry);
-  const past = await new Projector(deps.ledger, { project: options.project }).catchUp();
-  const view = past.runs[runId];
-  if (!view) throw new RunledgerError("ERR_RUN_NOT_FOUND", { detail: `${runId} in project ${options.project}` });
-  if (view.finished_at_utc !== null) throw new RunledgerError("ERR_USAGE", { detail: `run ${runId} already finished (${view.status}); start a new run instead` });
-  if (view.pipeline_digest !== null && view.pipeline_digest !== pipelineDigest(def, options.registry)) {
-    throw new RunledgerError("ERR_VALIDATION", { detail: `pipeline ${def.name} changed since run ${runId} was requested; start a new run instead` });
-  }
+  // Claim first, then read: what another engine did before the claim is in the state read below.
   const release = await deps.claimRun?.(runId);
   try {
+    const past = await new Projector(deps.ledger, { project: options.project }).catchUp();
+    const view = past.runs[runId];
+    if (!view) throw new RunledgerError("ERR_RUN_NOT_FOUND", { detail: `${runId} in project ${options.project}` });
+    if (view.finished_at_utc !== null) throw new RunledgerError("ERR_USAGE", { detail: `run ${runId} already finished (${view.status}); start a new run instead` });
+    if (view.pipeline_digest !== null && view.pipeline_digest !== pipelineDigest(def, options.registry)) {
+      throw new RunledgerError("ERR_VALIDATION", { detail: `pipeline ${def.name} changed since run ${runId} was requested; start a new run instead` });
+    }
     return await resumeClaimed(def, deps, runId, options, view, past);
   } finally {
     await release?.();
@@ -155,7 +156,10 @@ async function continueRun(
       states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs.map((o) => ({ task: task.name, path: o.path, digest: o.digest })), asOf: outcome.asOf });
     });
   } catch (error) {
-    await deps.ledger.append([event(deps, run, { type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: run.id, status: "halted" } })]);
+    // Record the halt if the ledger still takes writes; the engine error is what the caller needs.
+    await deps.ledger
+      .append([event(deps, run, { type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: run.id, status: "halted" } })])
+      .catch(() => undefined);
     throw error;
   }
   const tasks = Object.values(def.tasks);
