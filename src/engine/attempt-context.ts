@@ -3,6 +3,7 @@ import type { Actor } from "../contracts/common.js";
 import type { Clock } from "../core/clock.js";
 import type { IdSource } from "../core/ids.js";
 import type { Ledger } from "../ledger/ledger.js";
+import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import type { PipelineTask } from "../pipelines/define-pipeline.js";
 import type { InputRef } from "./cache-key.js";
@@ -51,6 +52,7 @@ export interface AttemptPlan {
   readonly env: Readonly<Record<string, string>>;
   readonly inputsHash: string;
   readonly envFingerprint: string;
+  readonly codeDigest: string;
   readonly cacheKey: string;
 }
 
@@ -62,4 +64,9 @@ export interface AttemptOutcome {
   readonly retryable: boolean;
   readonly reason: string | null;
   readonly next: string | null;
+}
+
+/** An event of this run, by this engine's actor. */
+export function runEvent(deps: Pick<EngineDeps, "actor">, run: Pick<RunContext, "project">, e: Omit<NewEvent, "project" | "actor">): NewEvent {
+  return { ...e, project: run.project, actor: deps.actor } as NewEvent;
 }

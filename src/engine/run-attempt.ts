@@ -9,9 +9,8 @@ import { fixedClock, systemClock } from "../core/clock.js";
 import { RunledgerError, toRunledgerError, type ErrorCode } from "../core/errors.js";
 import { randomIds } from "../core/ids.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
-import { operatorCodeDigest } from "../operators/operator-code-digest.js";
 import type { OperatorResult } from "../operators/operator-definition.js";
-import type { AttemptOutcome, AttemptPlan, EngineDeps, RunContext } from "./attempt-context.js";
+import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { runCommand } from "./run-command.js";
 
 const TAIL_BYTES = 2048;
@@ -31,7 +30,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   const clock = deps.clock ?? systemClock;
   const attemptId = ids.next();
   const { task, operator } = plan;
-  const event = (e: Omit<NewEvent, "project" | "actor">) => ({ ...e, project: run.project, actor: deps.actor }) as NewEvent;
+  const event = (e: Omit<NewEvent, "project" | "actor">) => runEvent(deps, run, e);
   await deps.ledger.append([
     event({ type: "attempt.started", data: { attempt_id: attemptId, attempt_number: plan.attemptNumber, cache_key: plan.cacheKey, job_id: plan.jobId, operator_ref: operator.ref, run_id: run.id, task: task.name } }),
   ]);
@@ -81,7 +80,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
     attempt_id: attemptId,
     project: run.project,
     processor_ref: operator.ref,
-    code_digest: operatorCodeDigest(operator),
+    code_digest: plan.codeDigest,
     env_fingerprint: plan.envFingerprint,
     inputs_hash: plan.inputsHash,
     inputs: plan.inputs.map((i) => ({ task: i.task, path: i.path, digest: i.digest })),

@@ -12,7 +12,7 @@ import type { OperatorRegistry } from "../operators/operator-registry.js";
 import type { PipelineDefinition, PipelineTask } from "../pipelines/define-pipeline.js";
 import { pipelineDigest, planPipeline } from "../pipelines/plan.js";
 import { assertValidPipeline } from "../pipelines/validate-pipeline.js";
-import type { AttemptOutcome, EngineDeps, RunContext } from "./attempt-context.js";
+import { runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { cacheKey, envFingerprint, inputsHash, type InputRef } from "./cache-key.js";
 import { attemptDir, runAttempt } from "./run-attempt.js";
 import { stopLeftoverGroup } from "./run-command.js";
@@ -51,10 +51,10 @@ export async function runPipeline(def: PipelineDefinition, deps: EngineDeps, opt
   const release = await deps.claimRun?.(runId);
   try {
     await deps.ledger.append([
-      event(deps, run, { type: "run.requested", data: { as_of: asOf.toISOString(), enforcement: run.enforcement, params: { ...options.params }, pipeline: def.name, pipeline_digest: pipelineDigest(def, options.registry), run_id: runId, run_mode: run.runMode, ...(isFile ? { source: def.source } : {}), tasks: [...plan.order], work_mode: def.mode } }),
-      event(deps, run, { type: "run.started", data: { run_id: runId } }),
+      runEvent(deps, run, { type: "run.requested", data: { as_of: asOf.toISOString(), enforcement: run.enforcement, params: { ...options.params }, pipeline: def.name, pipeline_digest: pipelineDigest(def, options.registry), run_id: runId, run_mode: run.runMode, ...(isFile ? { source: def.source } : {}), tasks: [...plan.order], work_mode: def.mode } }),
+      runEvent(deps, run, { type: "run.started", data: { run_id: runId } }),
     ]);
-    return await continueRun(def, deps, run, past, options, new Map(), new Map());
+    return await continueRun(def, plan.order, deps, run, past, options, new Map(), new Map());
   } finally {
     await release?.();
   }
@@ -93,7 +93,7 @@ async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: s
     for (const a of attempts.filter((a) => a.status === "running")) {
       const stopped = await stopLeftoverGroup(`${attemptDir(deps.workRoot, run.id, task.name, a.attempt_number)}.pid`, a.attempt_id);
       const reason = `the engine stopped during the attempt${stopped ? "; its leftover process group was killed" : ""}`;
-      abandoned.push(event(deps, run, { type: "attempt.abandoned", data: { attempt_id: a.attempt_id, reason } }));
+      abandoned.push(runEvent(deps, run, { type: "attempt.abandoned", data: { attempt_id: a.attempt_id, reason } }));
     }
     const passed = attempts.find((a) => a.result !== null);
     const failed = attempts.filter((a) => a.status === "failed");
@@ -106,7 +106,7 @@ async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: s
     prior.set(task.name, { numbered: attempts.length, failed: failed.length });
   }
   if (abandoned.length > 0) await deps.ledger.append(abandoned);
-  return continueRun(def, deps, run, past, { ...options, params: view.params }, states, prior);
+  return continueRun(def, planPipeline(def).order, deps, run, past, { ...options, params: view.params }, states, prior);
 }
 
 /** Attempts a task already made in this run: how many were numbered, and how many failed (the retry budget). */
@@ -120,12 +120,10 @@ function runContext(def: PipelineDefinition, id: string, project: string, asOf: 
   return { id, project, asOf, runMode, enforcement: "enforced", pipelineDir: isFile ? dirname(def.source) : undefined };
 }
 
-function event(deps: EngineDeps, run: RunContext, e: Omit<NewEvent, "project" | "actor">): NewEvent {
-  return { ...e, project: run.project, actor: deps.actor } as NewEvent;
-}
-
 async function continueRun(
   def: PipelineDefinition,
+  /** The tasks in plan order, as run.requested recorded them. */
+  order: readonly string[],
   deps: EngineDeps,
   run: RunContext,
   past: ProjectionState,
@@ -133,10 +131,9 @@ async function continueRun(
   states: Map<string, TaskState>,
   prior: ReadonlyMap<string, PriorAttempts>,
 ): Promise<string> {
-  const plan = planPipeline(def);
   const nexts: string[] = [];
   try {
-    const pending = plan.order.filter((name) => !states.has(name));
+    const pending = order.filter((name) => !states.has(name));
     await schedule(pending, def, new Set(states.keys()), options.concurrency ?? availableParallelism(), async (task) => {
       const blocked = task.needs.find((need) => {
         const state = states.get(need);
@@ -144,7 +141,7 @@ async function continueRun(
       });
       const reason = blocked !== undefined ? "upstream-not-passed" : staleInput(task, states, run.asOf);
       if (reason !== undefined) {
-        await deps.ledger.append([event(deps, run, { type: "task.skipped", data: { reason, run_id: run.id, task: task.name } })]);
+        await deps.ledger.append([runEvent(deps, run, { type: "task.skipped", data: { reason, run_id: run.id, task: task.name } })]);
         states.set(task.name, { passed: false });
         deps.onProgress?.({ task: task.name, state: "skipped", result: null, reason });
         return;
@@ -158,7 +155,7 @@ async function continueRun(
   } catch (error) {
     // Record the halt if the ledger still takes writes; the engine error is what the caller needs.
     await deps.ledger
-      .append([event(deps, run, { type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: run.id, status: "halted" } })])
+      .append([runEvent(deps, run, { type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: run.id, status: "halted" } })])
       .catch(() => undefined);
     throw error;
   }
@@ -167,7 +164,7 @@ async function continueRun(
   const status = failed.some((t) => t.critical) ? "degraded" : failed.length > 0 ? "failed" : "succeeded";
   const warned = tasks.some((t) => { const s = states.get(t.name); return s?.passed === true && s.result === "WARN"; });
   const result = failed.length > 0 ? "FAIL" : warned ? "WARN" : "PASS";
-  await deps.ledger.append([event(deps, run, { type: "run.finished", data: { next: nexts.at(-1) ?? null, result, run_id: run.id, status } })]);
+  await deps.ledger.append([runEvent(deps, run, { type: "run.finished", data: { next: nexts.at(-1) ?? null, result, run_id: run.id, status } })]);
   return run.id;
 }
 
@@ -196,12 +193,13 @@ async function runTask(
   for (const key of Object.keys(env)) if (options.params?.[key] !== undefined) env[key] = options.params[key] as string;
   const hash = inputsHash(params, inputs);
   const fingerprint = envFingerprint(env);
-  const key = cacheKey({ operatorRef: operator.ref, codeDigest: operatorCodeDigest(operator), inputsHash: hash, configVersions: [], envFingerprint: fingerprint, runMode: run.runMode });
+  const codeDigest = operatorCodeDigest(operator);
+  const key = cacheKey({ operatorRef: operator.ref, codeDigest, inputsHash: hash, configVersions: [], envFingerprint: fingerprint, runMode: run.runMode });
   const jobId = `${run.id}:${task.name}`;
   // A pipeline may ask for fresh state every cycle (seed 001 §3.5), as a run may with --no-cache.
   const cached = options.noCache || !fresh.cache ? undefined : past.attempts[past.cache[key] ?? ""];
   if (cached?.result && (await allStored(deps, cached.outputs))) {
-    await deps.ledger.append([{ type: "attempt.reused", project: run.project, actor: deps.actor, data: { attempt_id: (deps.ids ?? randomIds).next(), job_id: jobId, outputs: [...cached.outputs], receipt_digest: cached.receipt_digest as string, result: cached.result, run_id: run.id, source_attempt_id: cached.attempt_id, task: task.name } }]);
+    await deps.ledger.append([runEvent(deps, run, { type: "attempt.reused", data: { attempt_id: (deps.ids ?? randomIds).next(), job_id: jobId, outputs: [...cached.outputs], receipt_digest: cached.receipt_digest as string, result: cached.result, run_id: run.id, source_attempt_id: cached.attempt_id, task: task.name } })]);
     return { result: cached.result, outputs: cached.outputs, next: null, reason: null, asOf: madeAsOf(past, cached, run.asOf), reused: true };
   }
   // Abandoned attempts are retried without spending the retry budget; failed ones spend it.
@@ -209,7 +207,7 @@ async function runTask(
   let outcome: AttemptOutcome | undefined;
   for (let n = 1; n <= budget; n++) {
     if (n > 1) await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (n - 2), 5_000)));
-    outcome = await runAttempt(deps, run, { task, operator, jobId, attemptNumber: prior.numbered + n, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, cacheKey: key });
+    outcome = await runAttempt(deps, run, { task, operator, jobId, attemptNumber: prior.numbered + n, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, codeDigest, cacheKey: key });
     if (outcome.result !== "FAIL" || !outcome.retryable) break;
   }
   return { ...(outcome as AttemptOutcome), asOf: run.asOf.getTime(), reused: false };
