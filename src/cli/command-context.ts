@@ -29,4 +29,14 @@ export class CommandContext {
   openWorkspace(): Promise<Workspace> {
     return openWorkspace(findWorkspaceRoot(this.options.workspace ?? this.io.cwd), { env: this.io.env });
   }
+
+  /** Runs `work` on the open workspace and closes it afterwards, whatever `work` does. */
+  async withWorkspace<T>(work: (workspace: Workspace) => Promise<T>): Promise<T> {
+    const workspace = await this.openWorkspace();
+    try {
+      return await work(workspace);
+    } finally {
+      await workspace.close();
+    }
+  }
 }

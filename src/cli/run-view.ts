@@ -1,8 +1,8 @@
 import { RunledgerError } from "../core/errors.js";
 import type { ProjectionState, RunView } from "../ledger/projections/projection-state.js";
 
-/** A run as `run` and `show` print it under the key `run`; these names are a public contract. */
-export function runJson(state: ProjectionState, run: RunView) {
+/** A run as `runs` lists it. */
+export function runSummary(run: RunView) {
   return {
     id: run.id,
     pipeline: run.pipeline,
@@ -10,11 +10,18 @@ export function runJson(state: ProjectionState, run: RunView) {
     status: run.status,
     result: run.result,
     as_of: run.as_of,
+    requested_at_utc: run.requested_at_utc,
+  };
+}
+
+/** A run as `run` and `show` print it under the key `run`; these names are a public contract. */
+export function runJson(state: ProjectionState, run: RunView) {
+  return {
+    ...runSummary(run),
     work_mode: run.work_mode,
     run_mode: run.run_mode,
     enforcement: run.enforcement,
     params: run.params,
-    requested_at_utc: run.requested_at_utc,
     finished_at_utc: run.finished_at_utc,
     next: run.next,
     tasks: Object.values(run.tasks).map((task) => {

@@ -14,8 +14,7 @@ export function registerArtifacts(program: Command, context: () => CommandContex
     .option("-o, --output <file>", "write to this file instead of stdout")
     .action(async (digest: string, flags: { output?: string }) => {
       const ctx = context();
-      const workspace = await ctx.openWorkspace();
-      try {
+      await ctx.withWorkspace(async (workspace) => {
         if (flags.output) {
           const path = resolve(ctx.io.cwd, flags.output);
           await workspace.artifacts.getToFile(digest, path);
@@ -24,9 +23,7 @@ export function registerArtifacts(program: Command, context: () => CommandContex
           if (ctx.output.json) throw new RunledgerError("ERR_USAGE", { detail: "--json needs -o FILE: stdout holds only the envelope" });
           ctx.io.stdout.write(await workspace.artifacts.get(digest));
         }
-      } finally {
-        await workspace.close();
-      }
+      });
     });
 }
 
@@ -37,15 +34,12 @@ export function registerReceipt(program: Command, context: () => CommandContext)
     .argument("<attempt>", "an attempt id")
     .action(async (attemptId: string) => {
       const ctx = context();
-      const workspace = await ctx.openWorkspace();
-      try {
+      await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
         const attempt = state.attempts[attemptId];
         if (!attempt?.receipt_digest) throw new RunledgerError("ERR_USAGE", { detail: `attempt ${attemptId} ${attempt ? "has no receipt yet" : "is not in the ledger"}` });
         const receipt = await loadReceipt(workspace.artifacts, attempt.receipt_digest);
         ctx.output.success({ receipt, receipt_digest: attempt.receipt_digest }, JSON.stringify(receipt, null, 2));
-      } finally {
-        await workspace.close();
-      }
+      });
     });
 }

@@ -21,8 +21,7 @@ export function registerExplain(program: Command, context: () => CommandContext)
     .argument("<task>", "a task of that run")
     .action(async (runId: string, taskName: string) => {
       const ctx = context();
-      const workspace = await ctx.openWorkspace();
-      try {
+      await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
         const run = findRun(state, runId);
         const task = run.tasks[taskName];
@@ -45,9 +44,7 @@ export function registerExplain(program: Command, context: () => CommandContext)
         const lines = changes.map((c) => `  ${c.field}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`);
         const why = changes.length > 0 ? `changed since attempt ${previous.attempt_id}:\n${lines.join("\n")}` : `nothing changed since attempt ${previous.attempt_id}: the cache was off (--no-cache or cache: false), or its outputs had left the store`;
         ctx.output.success({ explain: explanation }, `${taskName} ran; ${why}`);
-      } finally {
-        await workspace.close();
-      }
+      });
     });
 }
 

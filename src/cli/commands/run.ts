@@ -31,15 +31,12 @@ export function registerRun(program: Command, context: () => CommandContext): vo
       const ctx = context();
       const options = parseFlags(flags);
       const pipeline = await loadPipelineFile(resolve(ctx.io.cwd, file));
-      const workspace = await ctx.openWorkspace();
-      try {
+      await ctx.withWorkspace(async (workspace) => {
         const project = flags.project ?? workspace.config.project;
         ctx.output.log("run.start", { pipeline: pipeline.name, project });
         const runId = await runPipeline(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, { project, ...options });
         await reportRun(ctx, workspace, project, runId);
-      } finally {
-        await workspace.close();
-      }
+      });
     });
 }
 
@@ -52,17 +49,14 @@ export function registerResume(program: Command, context: () => CommandContext):
     .action(async (id: string, flags: Pick<RunFlags, "concurrency">) => {
       const ctx = context();
       const { concurrency } = parseFlags({ ...flags, param: [], cache: true });
-      const workspace = await ctx.openWorkspace();
-      try {
+      await ctx.withWorkspace(async (workspace) => {
         const view = findRun(await new Projector(workspace.ledger).catchUp(), id);
         if (view.source === null) throw new RunledgerError("ERR_USAGE", { detail: `run ${view.id} was not started from a pipeline file; resume it from code with resumeRun()` });
         const pipeline = await loadPipelineFile(view.source);
         ctx.output.log("run.resume", { run_id: view.id });
         await resumeRun(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, view.id, { project: view.project, ...(concurrency === undefined ? {} : { concurrency }) });
         await reportRun(ctx, workspace, view.project, view.id);
-      } finally {
-        await workspace.close();
-      }
+      });
     });
 }
 

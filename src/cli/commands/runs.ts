@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { Projector } from "../../ledger/projections/projector.js";
 import type { CommandContext } from "../command-context.js";
-import { findRun, runJson, runText } from "../run-view.js";
+import { findRun, runJson, runSummary, runText } from "../run-view.js";
 
 export function registerRuns(program: Command, context: () => CommandContext): void {
   program
@@ -9,23 +9,12 @@ export function registerRuns(program: Command, context: () => CommandContext): v
     .description("list the runs of the workspace, newest last")
     .action(async () => {
       const ctx = context();
-      const workspace = await ctx.openWorkspace();
-      try {
+      await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
-        const runs = Object.values(state.runs).map((run) => ({
-          id: run.id,
-          pipeline: run.pipeline,
-          project: run.project,
-          status: run.status,
-          result: run.result,
-          as_of: run.as_of,
-          requested_at_utc: run.requested_at_utc,
-        }));
+        const runs = Object.values(state.runs).map(runSummary);
         const text = runs.map((r) => `${r.id}  ${r.project}  ${r.pipeline}  ${r.status}  ${r.result ?? "-"}  ${r.requested_at_utc}`).join("\n");
         ctx.output.success({ runs }, runs.length > 0 ? text : "no runs yet");
-      } finally {
-        await workspace.close();
-      }
+      });
     });
 }
 
@@ -36,13 +25,10 @@ export function registerShow(program: Command, context: () => CommandContext): v
     .argument("<run>", "a run id, or a unique prefix of one")
     .action(async (id: string) => {
       const ctx = context();
-      const workspace = await ctx.openWorkspace();
-      try {
+      await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
         const view = runJson(state, findRun(state, id));
         ctx.output.success({ run: view }, runText(view));
-      } finally {
-        await workspace.close();
-      }
+      });
     });
 }

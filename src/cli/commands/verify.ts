@@ -10,8 +10,7 @@ export function registerVerify(program: Command, context: () => CommandContext):
     .description("check the whole hash chain and every artifact digest; exit 1 naming the first bad event or blob")
     .action(async () => {
       const ctx = context();
-      const workspace = await ctx.openWorkspace();
-      try {
+      await ctx.withWorkspace(async (workspace) => {
         ctx.output.log("verify.start", { root: workspace.root });
         const summary = await verifyWorkspace(workspace);
         ctx.output.log("verify.settle", summary);
@@ -19,9 +18,7 @@ export function registerVerify(program: Command, context: () => CommandContext):
           { verify: summary },
           `ledger intact: ${summary.events} events, head ${summary.head}\nartifacts intact: ${summary.artifacts} blobs verified, ${summary.referenced} referenced by the ledger`,
         );
-      } finally {
-        await workspace.close();
-      }
+      });
     });
 }
 
