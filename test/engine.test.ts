@@ -9,6 +9,7 @@ import { Projector } from "../src/ledger/projections/projector.js";
 import { defineOperator } from "../src/operators/define-operator.js";
 import { definePipeline } from "../src/pipelines/define-pipeline.js";
 import { loadPipelineYaml } from "../src/pipelines/load-yaml.js";
+import { EXAMPLE_PIPELINE } from "../src/workspace/example-pipeline.js";
 import { initWorkspace, type Workspace } from "../src/workspace/workspace.js";
 
 const ACTOR = Object.freeze({ kind: "service", id: "engine-test" } as const);
@@ -39,21 +40,8 @@ async function run(yaml: string, options: { noCache?: boolean; params?: Record<s
   return { id, view, attempts, output, state };
 }
 
-const HELLO = `
-pipeline: hello
-tasks:
-  numbers:
-    run: ["sh", "-c", "seq 1 100 > outputs/numbers.txt"]
-    outputs: [outputs/numbers.txt]
-    checks: [{ nonEmpty: outputs/numbers.txt }]
-    timeout: 30s
-  total:
-    needs: [numbers]
-    critical: true
-    run: "awk '{s+=$1} END {print s}' inputs/numbers/numbers.txt > outputs/total.txt"
-    outputs: [outputs/total.txt]
-    checks: [{ nonEmpty: outputs/total.txt }]
-`;
+// The pipeline `runledger init` writes: numbers (seq 1 100) then total (their sum), total critical.
+const HELLO = EXAMPLE_PIPELINE;
 
 describe("engine", () => {
   it("runs a command DAG: inputs are the upstream's passed outputs, receipts are recorded", async () => {
