@@ -92,6 +92,17 @@ export const EVENT_CATALOGUE = {
       size_bytes: z.number().int().min(0),
     })
     .strict(),
+  /** A stop rule of seed 000 fired: the universal timebox rule or a mode-specific one. */
+  "stoprule.fired": z
+    .object({
+      detail: z.string().min(1),
+      mode: z.string().min(1),
+      rule: z.string().min(1),
+      run_id: id.optional(),
+      /** What the rule fired on, e.g. a task name or a DebugPacket id. */
+      subject: z.string().optional(),
+    })
+    .strict(),
   "admin.recorded": z
     .object({
       action_type: z.string().min(1),

@@ -30,6 +30,7 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
         started_at_utc: null,
         finished_at_utc: null,
         next: null,
+        stop_rules: [],
         tasks: Object.fromEntries(d.tasks.map((name) => [name, { name, outcome: "PENDING", reason: null, attempts: [] }])),
       };
       return;
@@ -122,6 +123,13 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
       const artifact = (state.artifacts[d.digest] ??= { digest: d.digest, size_bytes: d.size_bytes, first_seq: event.seq, names: [], attempts: [] });
       if (d.name !== undefined && !artifact.names.includes(d.name)) artifact.names.push(d.name);
       if (d.attempt_id !== undefined && !artifact.attempts.includes(d.attempt_id)) artifact.attempts.push(d.attempt_id);
+      return;
+    }
+    case "stoprule.fired": {
+      const d = event.data;
+      const fired = { rule: d.rule, mode: d.mode, detail: d.detail, subject: d.subject ?? null, run_id: d.run_id ?? null, fired_at_utc: event.at };
+      state.stopRules.push(fired);
+      if (d.run_id !== undefined) state.runs[d.run_id]?.stop_rules.push(fired);
       return;
     }
     case "admin.recorded": {

@@ -29,6 +29,8 @@ export interface RunView {
   started_at_utc: string | null;
   finished_at_utc: string | null;
   next: string | null;
+  /** Stop rules that fired for this run, in order. */
+  readonly stop_rules: StopRuleView[];
   readonly tasks: Record<string, TaskView>;
 }
 
@@ -62,6 +64,15 @@ export interface ArtifactView {
   readonly attempts: string[];
 }
 
+export interface StopRuleView {
+  readonly rule: string;
+  readonly mode: string;
+  readonly detail: string;
+  readonly subject: string | null;
+  readonly run_id: string | null;
+  readonly fired_at_utc: string;
+}
+
 export interface AdminEventView {
   readonly admin_event_id: string;
   readonly project: string;
@@ -83,10 +94,12 @@ export interface ProjectionState {
   readonly attempts: Record<string, AttemptView>;
   readonly artifacts: Record<string, ArtifactView>;
   readonly adminEvents: AdminEventView[];
+  /** Every stop rule that fired, in ledger order (a run's own are also under the run). */
+  readonly stopRules: StopRuleView[];
   /** Cache key → the first attempt that passed with it: what an idempotent re-run reuses. */
   readonly cache: Record<string, string>;
 }
 
 export function emptyProjectionState(): ProjectionState {
-  return { seq: 0, runs: {}, attempts: {}, artifacts: {}, adminEvents: [], cache: {} };
+  return { seq: 0, runs: {}, attempts: {}, artifacts: {}, adminEvents: [], stopRules: [], cache: {} };
 }
