@@ -6,6 +6,8 @@ import { CommandContext, type GlobalOptions } from "./command-context.js";
 import { registerInit } from "./commands/init.js";
 import { registerArtifacts, registerReceipt } from "./commands/artifacts.js";
 import { registerExplain } from "./commands/explain.js";
+import { registerClassifyAndModes } from "./commands/modes.js";
+import { registerNext } from "./commands/next.js";
 import { registerResume, registerRun } from "./commands/run.js";
 import { registerRuns, registerShow } from "./commands/runs.js";
 import { registerVerify } from "./commands/verify.js";
@@ -46,6 +48,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerShow(program, context);
   registerReceipt(program, context);
   registerExplain(program, context);
+  registerNext(program, context);
+  registerClassifyAndModes(program, context);
   registerArtifacts(program, context);
   registerVerify(program, context);
 

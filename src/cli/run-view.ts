@@ -11,6 +11,9 @@ export function runSummary(run: RunView) {
     result: run.result,
     as_of: run.as_of,
     requested_at_utc: run.requested_at_utc,
+    work_mode: run.work_mode,
+    next: run.next,
+    counted: run.counted,
   };
 }
 
@@ -18,12 +21,14 @@ export function runSummary(run: RunView) {
 export function runJson(state: ProjectionState, run: RunView) {
   return {
     ...runSummary(run),
-    work_mode: run.work_mode,
+    mode_selection: run.mode_selection,
     run_mode: run.run_mode,
     enforcement: run.enforcement,
     params: run.params,
     finished_at_utc: run.finished_at_utc,
-    next: run.next,
+    evidence: run.evidence ?? [],
+    manifest_digest: run.manifest_digest,
+    stop_rules: run.stop_rules.map((r) => ({ rule: r.rule, subject: r.subject, detail: r.detail })),
     tasks: Object.values(run.tasks).map((task) => {
       const attempts = task.attempts.map((id) => state.attempts[id]).filter((a) => a !== undefined);
       return {
@@ -54,6 +59,9 @@ export function runText(view: ReturnType<typeof runJson>): string {
     const reused = task.attempts.some((a) => a.status === "reused") ? " (reused)" : "";
     lines.push(`  ${task.outcome.padEnd(8)} ${task.name}${reused}${task.reason && !reused ? `: ${task.reason}` : ""}${checks ? `  [${checks}]` : ""}`);
   }
+  if (view.evidence.length > 0) lines.push(`evidence (${view.work_mode}): ${view.evidence.map((e) => `${e.met ? "+" : "-"}${e.item}${e.required ? "" : "?"}`).join(" ")}`);
+  for (const rule of view.stop_rules) lines.push(`stop rule ${rule.rule}: ${rule.detail}`);
   if (view.next) lines.push(`next: ${view.next}`);
+  if (view.finished_at_utc !== null && !view.counted) lines.push(`not counted: ${view.next === null ? "no next pointer (add one: runledger next <run> \"…\")" : "required evidence missing"}`);
   return lines.join("\n");
 }

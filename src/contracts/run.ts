@@ -44,6 +44,10 @@ export const RunSchema = z
     finished_at_utc: TimestampSchema.nullable(),
     next: z.string().nullable(),
     counted: z.boolean(),
+    /** The run's evidence against its work mode's pattern (seed 000), assessed when it ended. */
+    evidence: z
+      .array(z.object({ item: z.string().min(1), description: z.string(), required: z.boolean(), met: z.boolean(), by: z.array(z.string()) }).strict())
+      .optional(),
     tasks: z.array(RunTaskSchema),
   })
   .strict();

@@ -1,10 +1,12 @@
 import type { ArtifactStore } from "../artifacts/artifact-store.js";
 import type { Actor } from "../contracts/common.js";
 import type { Clock } from "../core/clock.js";
+import type { ErrorCode } from "../core/errors.js";
 import type { IdSource } from "../core/ids.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
+import type { WorkMode } from "../modes/work-mode.js";
 import type { PipelineTask } from "../pipelines/define-pipeline.js";
 import type { InputRef } from "./cache-key.js";
 
@@ -35,6 +37,8 @@ export interface RunContext {
   readonly id: string;
   readonly project: string;
   readonly asOf: Date;
+  /** The run's one work mode (seed 000). */
+  readonly workMode: WorkMode;
   readonly runMode: "mock" | "real";
   readonly enforcement: "shadow" | "enforced";
   /** The directory of the pipeline file, for commands that read files bundled with it. */
@@ -63,6 +67,8 @@ export interface AttemptOutcome {
   readonly outputs: readonly { path: string; digest: string; size_bytes: number }[];
   readonly retryable: boolean;
   readonly reason: string | null;
+  /** Why the attempt failed (ERR_TIMEOUT when it ran past its timebox); null when it passed. */
+  readonly errorCode: ErrorCode | null;
   readonly next: string | null;
 }
 

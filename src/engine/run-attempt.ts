@@ -113,7 +113,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   if (verdict !== "FAIL") await rm(dir, { recursive: true, force: true });
   await rm(logs.stdout, { force: true });
   await rm(logs.stderr, { force: true });
-  return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable: failure?.retryable ?? false, reason, next: returned?.next ?? null };
+  return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable: failure?.retryable ?? false, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null };
 }
 
 /**
@@ -153,7 +153,8 @@ async function execute(
       RUNLEDGER_AS_OF: run.asOf.toISOString(),
       ...(run.pipelineDir ? { RUNLEDGER_PIPELINE_DIR: run.pipelineDir } : {}),
     };
-    const outcome = await runCommand({ argv: operator.command ?? [], cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid });
+    const argv = run.runMode === "mock" && operator.mockCommand ? operator.mockCommand : (operator.command ?? []);
+    const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid });
     if (outcome.timedOut) return { failure: { code: "ERR_TIMEOUT", reason: `timed out after ${operator.timeoutMs} ms; process group killed`, retryable: true } };
     if (outcome.spawnError) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `could not start: ${outcome.spawnError}`, retryable: false } };
     if (outcome.exitCode !== 0) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `exited with ${outcome.exitCode ?? outcome.signal}`, retryable: true } };

@@ -12,7 +12,12 @@ import type { OperatorRegistry } from "../operators/operator-registry.js";
 import type { PipelineDefinition, PipelineTask } from "../pipelines/define-pipeline.js";
 import { pipelineDigest, planPipeline } from "../pipelines/plan.js";
 import { assertValidPipeline } from "../pipelines/validate-pipeline.js";
+import { ModeRegistry } from "../modes/mode-registry.js";
+import { selectMode } from "../modes/select-mode.js";
+import type { WorkMode } from "../modes/work-mode.js";
 import { runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from "./attempt-context.js";
+import { closeRun, type ClosingTask } from "./close-run.js";
+import { checkRunModes } from "./check-run-modes.js";
 import { cacheKey, envFingerprint, inputsHash, type InputRef } from "./cache-key.js";
 import { attemptDir, runAttempt } from "./run-attempt.js";
 import { stopLeftoverGroup } from "./run-command.js";
@@ -28,10 +33,24 @@ export interface RunOptions {
   /** At most this many attempts at once; defaults to the number of cores. */
   readonly concurrency?: number;
   readonly registry?: OperatorRegistry;
+  /** The work modes known; default seed 000's six. */
+  readonly modes?: ModeRegistry;
+  /** The run's work mode; overrides the title's classification and the pipeline's `mode`. */
+  readonly mode?: string;
+  /** A title classified into the work mode by the keyword table when `mode` is not given. */
+  readonly title?: string;
+  /** The next pointer; wins over what operators return. */
+  readonly next?: string;
+  /** `mock` or `real`; default the pipeline's `runMode`, else `real`. Never inferred from the environment. */
+  readonly runMode?: "mock" | "real";
+  /** Whether the caller runs in CI (`CI=true`): a `real` run of a pipeline with effects or secrets is refused. */
+  readonly ci?: boolean;
 }
 
 /** A settled task: passed with its outputs and the `as_of` of the run that made them, or not passed. */
-type TaskState = { readonly passed: true; readonly result: "PASS" | "WARN"; readonly outputs: readonly InputRef[]; readonly asOf: number } | { readonly passed: false };
+type TaskState = { readonly passed: true; readonly result: "PASS" | "WARN"; readonly outputs: readonly StoredOutput[]; readonly asOf: number } | { readonly passed: false };
+
+type StoredOutput = { readonly path: string; readonly digest: string; readonly size_bytes: number };
 
 /**
  * Runs a pipeline to its end under seed 001's harness rules: topological order under a
@@ -40,18 +59,23 @@ type TaskState = { readonly passed: true; readonly result: "PASS" | "WARN"; read
  * with the same cache key is reused; failed attempts retry with exponential backoff. Resolves to
  * the run id; the run's state is the ledger's.
  */
-export async function runPipeline(def: PipelineDefinition, deps: EngineDeps, options: RunOptions): Promise<string> {
+export async function runPipeline(spec: PipelineDefinition, deps: EngineDeps, options: RunOptions): Promise<string> {
+  const { mode, selection } = selectMode({ mode: options.mode, title: options.title, pipelineMode: spec.mode }, options.modes ?? new ModeRegistry());
+  // The run's mode decides which operators are legal (ERR_MODE_ILLEGAL), whatever the file names.
+  const def: PipelineDefinition = mode.name === spec.mode ? spec : { ...spec, mode: mode.name };
   assertValidPipeline(def, options.registry);
+  const runMode = options.runMode ?? def.runMode ?? "real";
+  checkRunModes(def, { runMode, ci: options.ci ?? false, modes: options.modes ?? new ModeRegistry(), resolve: (task) => resolveOperator(task, options.registry) });
   const plan = planPipeline(def);
   const runId = (deps.ids ?? randomIds).next();
   const asOf = options.asOf ?? (deps.clock ?? systemClock).now();
-  const run = runContext(def, runId, options.project, asOf, def.runMode ?? "real");
+  const run = runContext(def, runId, options.project, asOf, mode, runMode);
   const past = await new Projector(deps.ledger, { project: run.project }).catchUp();
   const isFile = run.pipelineDir !== undefined;
   const release = await deps.claimRun?.(runId);
   try {
     await deps.ledger.append([
-      runEvent(deps, run, { type: "run.requested", data: { as_of: asOf.toISOString(), enforcement: run.enforcement, params: { ...options.params }, pipeline: def.name, pipeline_digest: pipelineDigest(def, options.registry), run_id: runId, run_mode: run.runMode, ...(isFile ? { source: def.source } : {}), tasks: [...plan.order], work_mode: def.mode } }),
+      runEvent(deps, run, { type: "run.requested", data: { as_of: asOf.toISOString(), enforcement: run.enforcement, mode_selection: selection, params: { ...options.params }, pipeline: def.name, pipeline_digest: pipelineDigest(def, options.registry), run_id: runId, run_mode: run.runMode, ...(isFile ? { source: def.source } : {}), tasks: [...plan.order], work_mode: def.mode } }),
       runEvent(deps, run, { type: "run.started", data: { run_id: runId } }),
     ]);
     return await continueRun(def, plan.order, deps, run, past, options, new Map(), new Map());
@@ -65,8 +89,7 @@ export async function runPipeline(def: PipelineDefinition, deps: EngineDeps, opt
  * again; tasks that passed or were skipped keep their outcome; nothing that passed runs twice.
  * Refuses a finished run, and a pipeline whose definition changed since the run was requested.
  */
-export async function resumeRun(def: PipelineDefinition, deps: EngineDeps, runId: string, options: Omit<RunOptions, "asOf" | "params">): Promise<string> {
-  assertValidPipeline(def, options.registry);
+export async function resumeRun(spec: PipelineDefinition, deps: EngineDeps, runId: string, options: Omit<RunOptions, "asOf" | "params" | "mode" | "title" | "runMode" | "ci">): Promise<string> {
   // Claim first, then read: what another engine did before the claim is in the state read below.
   const release = await deps.claimRun?.(runId);
   try {
@@ -74,6 +97,8 @@ export async function resumeRun(def: PipelineDefinition, deps: EngineDeps, runId
     const view = past.runs[runId];
     if (!view) throw new RunledgerError("ERR_RUN_NOT_FOUND", { detail: `${runId} in project ${options.project}` });
     if (view.finished_at_utc !== null) throw new RunledgerError("ERR_USAGE", { detail: `run ${runId} already finished (${view.status}); start a new run instead` });
+    const def: PipelineDefinition = view.work_mode === spec.mode ? spec : { ...spec, mode: view.work_mode };
+    assertValidPipeline(def, options.registry);
     if (view.pipeline_digest !== null && view.pipeline_digest !== pipelineDigest(def, options.registry)) {
       throw new RunledgerError("ERR_VALIDATION", { detail: `pipeline ${def.name} changed since run ${runId} was requested; start a new run instead` });
     }
@@ -84,7 +109,7 @@ export async function resumeRun(def: PipelineDefinition, deps: EngineDeps, runId
 }
 
 async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: string, options: Omit<RunOptions, "asOf" | "params">, view: RunView, past: ProjectionState): Promise<string> {
-  const run = runContext(def, runId, view.project, new Date(view.as_of), view.run_mode);
+  const run = runContext(def, runId, view.project, new Date(view.as_of), (options.modes ?? new ModeRegistry()).get(view.work_mode), view.run_mode);
   const states = new Map<string, TaskState>();
   const prior = new Map<string, PriorAttempts>();
   const abandoned: NewEvent[] = [];
@@ -101,7 +126,7 @@ async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: s
     const budget = spec ? 1 + (spec.retries ?? resolveOperator(spec, options.registry).retries) : 1;
     const last = attempts.filter((a) => a.status !== "running" && a.status !== "abandoned").at(-1);
     const exhausted = last?.status === "failed" && (!last.retryable || failed.length >= budget);
-    if (passed?.result) states.set(task.name, { passed: true, result: passed.result, outputs: passed.outputs.map((o) => ({ task: task.name, path: o.path, digest: o.digest })), asOf: madeAsOf(past, passed, run.asOf) });
+    if (passed?.result) states.set(task.name, { passed: true, result: passed.result, outputs: passed.outputs, asOf: madeAsOf(past, passed, run.asOf) });
     else if (task.outcome === "SKIPPED" || exhausted) states.set(task.name, { passed: false });
     prior.set(task.name, { numbered: attempts.length, failed: failed.length });
   }
@@ -115,9 +140,9 @@ interface PriorAttempts {
   readonly failed: number;
 }
 
-function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, runMode: "mock" | "real"): RunContext {
+function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real"): RunContext {
   const isFile = def.source.endsWith(".yaml") || def.source.endsWith(".yml");
-  return { id, project, asOf, runMode, enforcement: "enforced", pipelineDir: isFile ? dirname(def.source) : undefined };
+  return { id, project, asOf, workMode, runMode, enforcement: "enforced", pipelineDir: isFile ? dirname(def.source) : undefined };
 }
 
 async function continueRun(
@@ -132,6 +157,8 @@ async function continueRun(
   prior: ReadonlyMap<string, PriorAttempts>,
 ): Promise<string> {
   const nexts: string[] = [];
+  const timedOut = new Set<string>();
+  let skippedNow = 0;
   try {
     const pending = order.filter((name) => !states.has(name));
     await schedule(pending, def, new Set(states.keys()), options.concurrency ?? availableParallelism(), async (task) => {
@@ -143,14 +170,16 @@ async function continueRun(
       if (reason !== undefined) {
         await deps.ledger.append([runEvent(deps, run, { type: "task.skipped", data: { reason, run_id: run.id, task: task.name } })]);
         states.set(task.name, { passed: false });
+        skippedNow++;
         deps.onProgress?.({ task: task.name, state: "skipped", result: null, reason });
         return;
       }
       deps.onProgress?.({ task: task.name, state: "started" });
       const outcome = await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options, def, prior.get(task.name) ?? { numbered: 0, failed: 0 });
       if (outcome.next) nexts.push(outcome.next);
+      if (outcome.errorCode === "ERR_TIMEOUT") timedOut.add(task.name);
       deps.onProgress?.({ task: task.name, state: outcome.reused ? "reused" : outcome.result === "FAIL" ? "failed" : "passed", result: outcome.result, reason: outcome.reason });
-      states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs.map((o) => ({ task: task.name, path: o.path, digest: o.digest })), asOf: outcome.asOf });
+      states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs, asOf: outcome.asOf });
     });
   } catch (error) {
     // Record the halt if the ledger still takes writes; the engine error is what the caller needs.
@@ -164,7 +193,13 @@ async function continueRun(
   const status = failed.some((t) => t.critical) ? "degraded" : failed.length > 0 ? "failed" : "succeeded";
   const warned = tasks.some((t) => { const s = states.get(t.name); return s?.passed === true && s.result === "WARN"; });
   const result = failed.length > 0 ? "FAIL" : warned ? "WARN" : "PASS";
-  await deps.ledger.append([runEvent(deps, run, { type: "run.finished", data: { next: nexts.at(-1) ?? null, result, run_id: run.id, status } })]);
+  const passed: ClosingTask[] = [];
+  for (const task of tasks) {
+    const state = states.get(task.name);
+    if (state?.passed) passed.push({ task: task.name, result: state.result, declares: resolveOperator(task, options.registry).evidence, outputs: state.outputs });
+  }
+  const skipped = Object.values(past.runs[run.id]?.tasks ?? {}).filter((t) => t.outcome === "SKIPPED").length + skippedNow;
+  await closeRun(deps, run, { mode: run.workMode, status, result, taskCount: tasks.length, passed, skipped, timedOut: [...timedOut], next: options.next ?? nexts.at(-1) ?? null });
   return run.id;
 }
 
@@ -186,8 +221,8 @@ async function runTask(
   options: Omit<RunOptions, "asOf">,
   fresh: Pick<PipelineDefinition, "cache">,
   prior: PriorAttempts,
-): Promise<Pick<AttemptOutcome, "result" | "outputs" | "next" | "reason"> & { asOf: number; reused: boolean }> {
-  const inputs = task.needs.flatMap((need) => { const s = states.get(need); return s?.passed ? s.outputs : []; });
+): Promise<Pick<AttemptOutcome, "result" | "outputs" | "next" | "reason" | "errorCode"> & { asOf: number; reused: boolean }> {
+  const inputs: InputRef[] = task.needs.flatMap((need) => { const s = states.get(need); return s?.passed ? s.outputs.map((o) => ({ task: need, path: o.path, digest: o.digest })) : []; });
   const params = operator.input.parse(task.params);
   const env: Record<string, string> = { ...operator.env };
   for (const key of Object.keys(env)) if (options.params?.[key] !== undefined) env[key] = options.params[key] as string;
@@ -200,7 +235,7 @@ async function runTask(
   const cached = options.noCache || !fresh.cache ? undefined : past.attempts[past.cache[key] ?? ""];
   if (cached?.result && (await allStored(deps, cached.outputs))) {
     await deps.ledger.append([runEvent(deps, run, { type: "attempt.reused", data: { attempt_id: (deps.ids ?? randomIds).next(), job_id: jobId, outputs: [...cached.outputs], receipt_digest: cached.receipt_digest as string, result: cached.result, run_id: run.id, source_attempt_id: cached.attempt_id, task: task.name } })]);
-    return { result: cached.result, outputs: cached.outputs, next: null, reason: null, asOf: madeAsOf(past, cached, run.asOf), reused: true };
+    return { result: cached.result, outputs: cached.outputs, next: null, reason: null, errorCode: null, asOf: madeAsOf(past, cached, run.asOf), reused: true };
   }
   // Abandoned attempts are retried without spending the retry budget; failed ones spend it.
   const budget = Math.max(1, 1 + (task.retries ?? operator.retries) - prior.failed);

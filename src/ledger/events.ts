@@ -19,6 +19,11 @@ export const EVENT_CATALOGUE = {
     .object({
       as_of: TimestampSchema,
       enforcement: z.enum(["shadow", "enforced"]),
+      /** How the one work mode was chosen: flag, title classification, or the pipeline's. */
+      mode_selection: z
+        .object({ classified: z.string().nullable(), override: z.boolean(), source: z.enum(["flag", "title", "pipeline"]), title: z.string().nullable() })
+        .strict()
+        .optional(),
       params: z.record(z.string(), z.string()),
       pipeline: z.string().min(1),
       pipeline_digest: DigestSchema.optional(),
@@ -34,12 +39,20 @@ export const EVENT_CATALOGUE = {
   "run.started": z.object({ run_id: id }).strict(),
   "run.finished": z
     .object({
+      /** The run's evidence against its mode's pattern; absent when the engine halted. */
+      evidence: z
+        .array(z.object({ by: z.array(z.string()), description: z.string(), item: z.string().min(1), met: z.boolean(), required: z.boolean() }).strict())
+        .optional(),
+      /** The run manifest: counts, and every passed output with its digest. */
+      manifest_digest: DigestSchema.optional(),
       next: z.string().nullable(),
       result: z.enum(["PASS", "WARN", "FAIL"]),
       run_id: id,
       status: z.enum(["succeeded", "degraded", "failed", "halted"]),
     })
     .strict(),
+  /** A next pointer left after the run ended (`runledger next`, or the prompt of an interactive run). */
+  "next.recorded": z.object({ next: z.string().min(1), run_id: id }).strict(),
   "task.skipped": z.object({ reason: z.string().min(1), run_id: id, task: z.string().min(1) }).strict(),
   "attempt.started": z
     .object({

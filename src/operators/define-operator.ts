@@ -34,6 +34,8 @@ export interface OperatorSpec<S extends z.ZodType = z.ZodType<Record<string, nev
   /** An argv, or a string run by `sh -c`. */
   readonly command?: readonly string[] | string;
   readonly mock?: OperatorFn<z.output<S>>;
+  /** For a command operator: the argv (or `sh -c` string) its mock runs instead of `command`. */
+  readonly mockCommand?: readonly string[] | string;
 }
 
 /**
@@ -76,6 +78,7 @@ export function buildOperator<S extends z.ZodType>(spec: OperatorSpec<S>): { ope
   }
 
   const command = typeof spec.command === "string" ? ["sh", "-c", spec.command] : spec.command;
+  const mockCommand = typeof spec.mockCommand === "string" ? ["sh", "-c", spec.mockCommand] : spec.mockCommand;
   const definition = {
     id: spec.id,
     version: spec.version,
@@ -95,6 +98,7 @@ export function buildOperator<S extends z.ZodType>(spec: OperatorSpec<S>): { ope
     ...(spec.run !== undefined && { run: spec.run }),
     ...(command !== undefined && { command: Object.freeze([...command]) }),
     ...(spec.mock !== undefined && { mock: spec.mock }),
+    ...(mockCommand !== undefined && { mockCommand: Object.freeze([...mockCommand]) }),
   } satisfies OperatorDefinition<z.output<S>>;
   const operator: OperatorDefinition<z.output<S>> = Object.freeze(definition);
   // A bad timeout was already reported above; don't report it again as a missing timebox.

@@ -21,6 +21,7 @@ export function operatorCodeDigest(op: OperatorDefinition): Digest {
     ref: op.ref,
     kind: op.kind,
     command: op.command,
+    mockCommand: op.mockCommand,
     outputs: op.outputs,
     checks: op.checks.map(checkForDigest),
     env: op.env,

@@ -66,6 +66,8 @@ export interface OperatorDefinition<P = unknown> {
   run?(ctx: OperatorContext<P>): Promise<OperatorResult | void> | OperatorResult | void;
   /** The argv, for kind command. */
   readonly command?: readonly string[];
+  /** The argv a command operator runs instead of `command` in mock runs. */
+  readonly mockCommand?: readonly string[];
   /** The mock provider used in mock runs, for either kind. */
   mock?(ctx: OperatorContext<P>): Promise<OperatorResult | void> | OperatorResult | void;
 }

@@ -31,6 +31,10 @@ const RUN_KEYS = {
   effects: strings,
   secrets: strings,
   evidence: strings,
+  /** The command a mock run uses instead of run:. */
+  mock: z.union([z.string().min(1), z.array(z.string()).min(1)]),
+  /** Work modes the task is legal in besides the pipeline's. */
+  modes: strings,
 };
 
 /** Keys of a task that uses a registered operator. */
@@ -90,7 +94,7 @@ export function readYamlTask(name: string, value: unknown, pipeline: { readonly 
     id: `${pipeline.name}.${name}`,
     version: "0",
     kind: "command",
-    modes: [pipeline.mode],
+    modes: [...new Set([pipeline.mode, ...(fields.modes ?? [])])],
     // An unreadable run: leaves the argv empty; that is reported at tasks.<task>.run already.
     command: fields.run ?? [],
     outputs: fields.outputs ?? [],
@@ -101,6 +105,7 @@ export function readYamlTask(name: string, value: unknown, pipeline: { readonly 
     ...(fields.effects !== undefined && { effects: fields.effects }),
     ...(fields.secrets !== undefined && { secrets: fields.secrets }),
     ...(fields.evidence !== undefined && { evidence: fields.evidence }),
+    ...(fields.mock !== undefined && { mockCommand: fields.mock }),
     ...(fields.description !== undefined && { description: fields.description }),
   });
   return { task: { ...common, operator }, issues };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RunledgerError, type Issue } from "../core/errors.js";
 import { ProjectSchema } from "../contracts/common.js";
+import { WorkModeSchema } from "../modes/work-mode.js";
 
 export const CONFIG_FILE = "runledger.json";
 export const STATE_DIR = ".runledger";
@@ -35,6 +36,8 @@ export const WorkspaceConfigSchema = z
       .object({ backend: z.literal("fs"), path: z.string().min(1).default(`${STATE_DIR}/artifacts`) })
       .strict()
       .default({ backend: "fs", path: `${STATE_DIR}/artifacts` }),
+    /** Work modes added to seed 000's six, or replacing one of them by name. */
+    modes: z.array(WorkModeSchema).optional(),
   })
   .strict();
 

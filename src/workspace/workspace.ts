@@ -11,6 +11,7 @@ import type { LedgerStore } from "../ledger/ledger-store.js";
 import { PostgresLedgerStore } from "../ledger/postgres/postgres-ledger-store.js";
 import { SqliteLedgerStore } from "../ledger/sqlite/sqlite-ledger-store.js";
 import type { EngineDeps } from "../engine/attempt-context.js";
+import { modeRegistryWith, type ModeRegistry } from "../modes/mode-registry.js";
 import { EXAMPLE_PIPELINE } from "./example-pipeline.js";
 import { lockRun } from "./run-lock.js";
 import { CONFIG_FILE, STATE_DIR, WorkspaceConfigSchema, parseWorkspaceConfig, type WorkspaceConfig } from "./workspace-config.js";
@@ -21,6 +22,8 @@ export interface Workspace {
   readonly config: WorkspaceConfig;
   readonly ledger: Ledger;
   readonly artifacts: ArtifactStore;
+  /** Seed 000's work modes with the config's merged in. */
+  readonly modes: ModeRegistry;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export async function openWorkspace(root: string, options: OpenOptions = {}): Pr
     config,
     ledger,
     artifacts,
+    modes: modeRegistryWith(config.modes),
     async close() {
       await ledger.close();
       await artifacts.close();

@@ -7,6 +7,7 @@ import { Projector } from "../../ledger/projections/projector.js";
 import { loadPipelineFile } from "../../pipelines/load-yaml.js";
 import { engineDeps, type Workspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
+import { askNext } from "../ask-next.js";
 import { findRun, runJson, runText } from "../run-view.js";
 
 interface RunFlags {
@@ -15,6 +16,10 @@ interface RunFlags {
   readonly project?: string;
   readonly param: string[];
   readonly cache: boolean;
+  readonly mode?: string;
+  readonly title?: string;
+  readonly next?: string;
+  readonly runMode?: string;
 }
 
 export function registerRun(program: Command, context: () => CommandContext): void {
@@ -27,6 +32,10 @@ export function registerRun(program: Command, context: () => CommandContext): vo
     .option("--project <name>", "the project (default: the workspace's)")
     .option("--param <k=v>", "a run parameter; overrides a declared env value of the same name (repeatable)", (v: string, all: string[]) => [...all, v], [])
     .option("--no-cache", "run every task even when a passed attempt with the same cache key exists")
+    .option("--mode <name>", "the run's work mode (default: classified from --title, else the pipeline's mode)")
+    .option("--title <text>", "what this run is for; classifies the work mode by seed 000's keyword table")
+    .option("--next <line>", "the next pointer: one line saying what to do next")
+    .option("--run-mode <mock|real>", "mock uses mock providers and reads no secrets (default: the pipeline's runMode, else real)")
     .action(async (file: string, flags: RunFlags) => {
       const ctx = context();
       const options = parseFlags(flags);
@@ -34,7 +43,9 @@ export function registerRun(program: Command, context: () => CommandContext): vo
       await ctx.withWorkspace(async (workspace) => {
         const project = flags.project ?? workspace.config.project;
         ctx.output.log("run.start", { pipeline: pipeline.name, project });
-        const runId = await runPipeline(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, { project, ...options });
+        const closing = { ...(flags.mode === undefined ? {} : { mode: flags.mode }), ...(flags.title === undefined ? {} : { title: flags.title }), ...nextFlag(flags) };
+        const ci = ctx.io.env["CI"] === "true";
+        const runId = await runPipeline(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, { project, ...options, ...closing, ci, modes: workspace.modes });
         await reportRun(ctx, workspace, project, runId);
       });
     });
@@ -46,7 +57,8 @@ export function registerResume(program: Command, context: () => CommandContext):
     .description("finish a run whose engine stopped, without re-running what passed")
     .argument("<run>", "a run id, or a unique prefix of one")
     .option("--concurrency <n>", "run at most n attempts at once (default: the number of cores)")
-    .action(async (id: string, flags: Pick<RunFlags, "concurrency">) => {
+    .option("--next <line>", "the next pointer: one line saying what to do next")
+    .action(async (id: string, flags: Pick<RunFlags, "concurrency" | "next">) => {
       const ctx = context();
       const { concurrency } = parseFlags({ ...flags, param: [], cache: true });
       await ctx.withWorkspace(async (workspace) => {
@@ -54,7 +66,7 @@ export function registerResume(program: Command, context: () => CommandContext):
         if (view.source === null) throw new RunledgerError("ERR_USAGE", { detail: `run ${view.id} was not started from a pipeline file; resume it from code with resumeRun()` });
         const pipeline = await loadPipelineFile(view.source);
         ctx.output.log("run.resume", { run_id: view.id });
-        await resumeRun(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, view.id, { project: view.project, ...(concurrency === undefined ? {} : { concurrency }) });
+        await resumeRun(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, view.id, { project: view.project, modes: workspace.modes, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) });
         await reportRun(ctx, workspace, view.project, view.id);
       });
     });
@@ -72,8 +84,16 @@ function liveProgress(ctx: CommandContext): { onProgress?: (progress: TaskProgre
   };
 }
 
-/** Prints the finished run; a FAIL result makes the exit code 1. */
+function nextFlag(flags: { readonly next?: string }): { next?: string } {
+  if (flags.next === undefined) return {};
+  const next = flags.next.trim();
+  if (next === "" || next.includes("\n")) throw new RunledgerError("ERR_USAGE", { detail: "--next: expected one non-empty line" });
+  return { next };
+}
+
+/** Prints the finished run (asking a person at a terminal for the next pointer it lacks); a FAIL result makes the exit code 1. */
 async function reportRun(ctx: CommandContext, workspace: Workspace, project: string, runId: string): Promise<void> {
+  await askNext(ctx, workspace, runId);
   const state = await new Projector(workspace.ledger, { project }).catchUp();
   const view = runJson(state, findRun(state, runId));
   ctx.output.log("run.settle", { run_id: runId, status: view.status, result: view.result });
@@ -81,7 +101,7 @@ async function reportRun(ctx: CommandContext, workspace: Workspace, project: str
   if (view.result === "FAIL") ctx.exitCode = 1;
 }
 
-function parseFlags(flags: RunFlags): { concurrency?: number; asOf?: Date; params: Record<string, string>; noCache: boolean } {
+function parseFlags(flags: RunFlags): { concurrency?: number; asOf?: Date; params: Record<string, string>; noCache: boolean; runMode?: "mock" | "real" } {
   const params: Record<string, string> = {};
   for (const pair of flags.param) {
     const eq = pair.indexOf("=");
@@ -94,5 +114,8 @@ function parseFlags(flags: RunFlags): { concurrency?: number; asOf?: Date; param
   }
   const asOf = flags.asOf === undefined ? undefined : new Date(flags.asOf);
   if (asOf !== undefined && Number.isNaN(asOf.getTime())) throw new RunledgerError("ERR_USAGE", { detail: `--as-of ${flags.asOf}: expected an ISO-8601 time` });
-  return { params, noCache: !flags.cache, ...(concurrency === undefined ? {} : { concurrency }), ...(asOf === undefined ? {} : { asOf }) };
+  if (flags.runMode !== undefined && flags.runMode !== "mock" && flags.runMode !== "real") {
+    throw new RunledgerError("ERR_USAGE", { detail: `--run-mode ${flags.runMode}: expected mock or real` });
+  }
+  return { params, noCache: !flags.cache, ...(flags.runMode === undefined ? {} : { runMode: flags.runMode }), ...(concurrency === undefined ? {} : { concurrency }), ...(asOf === undefined ? {} : { asOf }) };
 }

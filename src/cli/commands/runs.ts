@@ -7,13 +7,18 @@ export function registerRuns(program: Command, context: () => CommandContext): v
   program
     .command("runs")
     .description("list the runs of the workspace, newest last")
-    .action(async () => {
+    .option("--missing-next", "only finished runs without a next pointer")
+    .option("--not-counted", "only finished runs that do not count (evidence or next pointer missing)")
+    .action(async (flags: { missingNext?: boolean; notCounted?: boolean }) => {
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
-        const runs = Object.values(state.runs).map(runSummary);
-        const text = runs.map((r) => `${r.id}  ${r.project}  ${r.pipeline}  ${r.status}  ${r.result ?? "-"}  ${r.requested_at_utc}`).join("\n");
-        ctx.output.success({ runs }, runs.length > 0 ? text : "no runs yet");
+        const runs = Object.values(state.runs)
+          .filter((r) => !flags.missingNext || (r.finished_at_utc !== null && r.next === null))
+          .filter((r) => !flags.notCounted || (r.finished_at_utc !== null && !r.counted))
+          .map(runSummary);
+        const text = runs.map((r) => `${r.id}  ${r.project}  ${r.pipeline}  ${r.work_mode}  ${r.status}  ${r.result ?? "-"}  ${r.counted ? "counted" : "not-counted"}  ${r.requested_at_utc}`).join("\n");
+        ctx.output.success({ runs }, runs.length > 0 ? text : flags.missingNext || flags.notCounted ? "no such runs" : "no runs yet");
       });
     });
 }

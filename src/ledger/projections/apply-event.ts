@@ -1,3 +1,4 @@
+import { isCounted } from "../../modes/assess-evidence.js";
 import type { LedgerEvent } from "../ledger-event.js";
 import type { AttemptView, ProjectionState, RunView, TaskView } from "./projection-state.js";
 
@@ -30,6 +31,10 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
         started_at_utc: null,
         finished_at_utc: null,
         next: null,
+        mode_selection: d.mode_selection ?? null,
+        evidence: null,
+        manifest_digest: null,
+        counted: false,
         stop_rules: [],
         tasks: Object.fromEntries(d.tasks.map((name) => [name, { name, outcome: "PENDING", reason: null, attempts: [] }])),
       };
@@ -47,8 +52,19 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
       if (!run) return;
       run.status = event.data.status;
       run.result = event.data.result;
-      run.next = event.data.next;
+      // A next pointer recorded while the run was open stands unless the end brings its own.
+      run.next = event.data.next ?? run.next;
+      run.evidence = event.data.evidence ?? null;
+      run.manifest_digest = event.data.manifest_digest ?? null;
+      run.counted = isCounted(run.evidence, run.next);
       run.finished_at_utc = event.at;
+      return;
+    }
+    case "next.recorded": {
+      const run = state.runs[event.data.run_id];
+      if (!run) return;
+      run.next = event.data.next;
+      run.counted = isCounted(run.evidence, run.next);
       return;
     }
     case "task.skipped": {

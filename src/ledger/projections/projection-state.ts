@@ -29,6 +29,13 @@ export interface RunView {
   started_at_utc: string | null;
   finished_at_utc: string | null;
   next: string | null;
+  /** How the work mode was chosen; null for runs recorded before selection was. */
+  readonly mode_selection: { classified: string | null; override: boolean; source: "flag" | "title" | "pipeline"; title: string | null } | null;
+  /** The evidence assessed when the run ended; null while running or after a halt. */
+  evidence: { item: string; description: string; required: boolean; met: boolean; by: string[] }[] | null;
+  manifest_digest: string | null;
+  /** Seed 000: a run counts only with its required evidence met and a next pointer. */
+  counted: boolean;
   /** Stop rules that fired for this run, in order. */
   readonly stop_rules: StopRuleView[];
   readonly tasks: Record<string, TaskView>;
