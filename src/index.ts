@@ -15,6 +15,7 @@ export {
   assertValidPipeline,
   definePipeline,
   loadPipelineFile,
+  loadPipelineSource,
   loadPipelineYaml,
   parseDuration,
   pipelineDigest,
@@ -27,3 +28,5 @@ export {
   type Plan,
   type TaskSpec,
 } from "./pipelines/index.js";
+export * from "./engine/index.js";
+export * from "./modes/index.js";

@@ -141,7 +141,7 @@ interface PriorAttempts {
 }
 
 function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real"): RunContext {
-  const isFile = def.source.endsWith(".yaml") || def.source.endsWith(".yml");
+  const isFile = def.source !== "typescript";
   return { id, project, asOf, workMode, runMode, enforcement: "enforced", pipelineDir: isFile ? dirname(def.source) : undefined };
 }
 

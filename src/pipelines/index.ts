@@ -3,6 +3,7 @@ export type { PipelineDefinition, PipelineSpec, PipelineTask, TaskSpec } from ".
 export { DurationSchema, parseDuration } from "./duration.js";
 export { findDagIssues } from "./find-dag-issues.js";
 export { loadPipelineFile, loadPipelineYaml } from "./load-yaml.js";
+export { loadPipelineSource } from "./load-pipeline-source.js";
 export type { LoadPipelineOptions } from "./load-yaml.js";
 export { pipelineDigest, planPipeline } from "./plan.js";
 export type { Plan } from "./plan.js";

@@ -4,7 +4,7 @@ import { RunledgerError } from "../../core/errors.js";
 import type { TaskProgress } from "../../engine/attempt-context.js";
 import { resumeRun, runPipeline } from "../../engine/run-pipeline.js";
 import { Projector } from "../../ledger/projections/projector.js";
-import { loadPipelineFile } from "../../pipelines/load-yaml.js";
+import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
 import { engineDeps, type Workspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
 import { askNext } from "../ask-next.js";
@@ -26,7 +26,7 @@ export function registerRun(program: Command, context: () => CommandContext): vo
   program
     .command("run")
     .description("run a pipeline file; exit 0 when the result is PASS or WARN, 1 when it is FAIL")
-    .argument("<file>", "a pipeline YAML file")
+    .argument("<file>", "a pipeline file: YAML, or an ES module (.js, .mjs) exporting definePipeline(…) as default")
     .option("--concurrency <n>", "run at most n attempts at once (default: the number of cores)")
     .option("--as-of <time>", "the run's event time, ISO-8601 (default: now, recorded once)")
     .option("--project <name>", "the project (default: the workspace's)")
@@ -39,7 +39,7 @@ export function registerRun(program: Command, context: () => CommandContext): vo
     .action(async (file: string, flags: RunFlags) => {
       const ctx = context();
       const options = parseFlags(flags);
-      const pipeline = await loadPipelineFile(resolve(ctx.io.cwd, file));
+      const pipeline = await loadPipelineSource(resolve(ctx.io.cwd, file));
       await ctx.withWorkspace(async (workspace) => {
         const project = flags.project ?? workspace.config.project;
         ctx.output.log("run.start", { pipeline: pipeline.name, project });
@@ -64,7 +64,7 @@ export function registerResume(program: Command, context: () => CommandContext):
       await ctx.withWorkspace(async (workspace) => {
         const view = findRun(await new Projector(workspace.ledger).catchUp(), id);
         if (view.source === null) throw new RunledgerError("ERR_USAGE", { detail: `run ${view.id} was not started from a pipeline file; resume it from code with resumeRun()` });
-        const pipeline = await loadPipelineFile(view.source);
+        const pipeline = await loadPipelineSource(view.source);
         ctx.output.log("run.resume", { run_id: view.id });
         await resumeRun(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, view.id, { project: view.project, modes: workspace.modes, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) });
         await reportRun(ctx, workspace, view.project, view.id);
