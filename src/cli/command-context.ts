@@ -1,4 +1,9 @@
 import type { Actor } from "../contracts/common.js";
+import { RunledgerError } from "../core/errors.js";
+import { adminEvent } from "../governance/admin-event.js";
+import { accessFrom, authenticate, type AccessState } from "../governance/access.js";
+import { allows, type Role } from "../governance/roles.js";
+import { Projector } from "../ledger/projections/projector.js";
 import { findWorkspaceRoot, openWorkspace, type Workspace } from "../workspace/workspace.js";
 import { resolveActor } from "./actor.js";
 import type { CliIo, Output } from "./output.js";
@@ -8,12 +13,17 @@ export interface GlobalOptions {
   readonly json?: boolean;
   readonly workspace?: string;
   readonly actor?: string;
+  readonly token?: string;
 }
 
 /** What a command gets: its output channel, the environment and the global options. */
 export class CommandContext {
   /** Set by a command whose work completed but whose outcome failed (e.g. a run whose result is FAIL). */
   exitCode = 0;
+  /** The command being run (`artifacts get`) and the role it needs; set before its action runs. */
+  command: { path: string; role: Role | null | undefined } | undefined;
+  /** The actor a token authenticated, in a workspace with access control on. */
+  #authenticated: Actor | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -22,7 +32,7 @@ export class CommandContext {
   ) {}
 
   actor(): Actor {
-    return resolveActor(this.options.actor, this.io.env);
+    return this.#authenticated ?? resolveActor(this.options.actor, this.io.env);
   }
 
   /** Opens the workspace named by --workspace, or the nearest one at or above the working directory. */
@@ -34,9 +44,43 @@ export class CommandContext {
   async withWorkspace<T>(work: (workspace: Workspace) => Promise<T>): Promise<T> {
     const workspace = await this.openWorkspace();
     try {
+      await this.authorize(workspace);
       return await work(workspace);
     } finally {
       await workspace.close();
     }
+  }
+
+  /** The access control in force in the workspace: on once an admin granted the first role. */
+  async access(workspace: Workspace): Promise<AccessState> {
+    return accessFrom((await new Projector(workspace.ledger).catchUp()).adminEvents);
+  }
+
+  /**
+   * With access control on, the command's actor is the one its token (--token or RUNLEDGER_TOKEN)
+   * authenticates, and must hold the role the command needs; otherwise the refusal is recorded as
+   * an access_denied admin event and the command fails with ERR_FORBIDDEN.
+   */
+  private async authorize(workspace: Workspace): Promise<void> {
+    const needed = this.command?.role;
+    if (needed === null) return;
+    const access = await this.access(workspace);
+    if (!access.enabled) return;
+    const token = this.options.token ?? this.io.env["RUNLEDGER_TOKEN"];
+    const who = token === undefined || token === "" ? undefined : authenticate(access, token);
+    const claimed = this.options.actor === undefined ? undefined : resolveActor(this.options.actor, this.io.env);
+    const path = this.command?.path ?? "(unknown command)";
+    let why: string | undefined;
+    if (needed === undefined) why = `${path} declares no role`;
+    else if (who === undefined) why = token ? "the token is not valid in this workspace" : "access control is on: present a token with --token or RUNLEDGER_TOKEN";
+    else if (claimed !== undefined && (claimed.kind !== who.actor.kind || claimed.id !== who.actor.id)) why = `the token belongs to ${who.actor.kind}:${who.actor.id}, not ${claimed.kind}:${claimed.id}`;
+    else if (!allows(who.roles, needed)) why = `${path} needs role ${needed}; ${who.actor.kind}:${who.actor.id} holds ${who.roles.join(", ")}`;
+    if (why === undefined && who !== undefined) {
+      this.#authenticated = who.actor;
+      return;
+    }
+    const actor = who?.actor ?? claimed ?? resolveActor(undefined, this.io.env);
+    await workspace.ledger.append([adminEvent(workspace.config.project, actor, { action_type: "access_denied", reason: why ?? "refused", targets: [{ kind: "command", id: path }], result: "refused" })]);
+    throw new RunledgerError("ERR_FORBIDDEN", { detail: why ?? path });
   }
 }

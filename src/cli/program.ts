@@ -5,6 +5,9 @@ import { RunledgerError, toRunledgerError } from "../core/errors.js";
 import { CommandContext, type GlobalOptions } from "./command-context.js";
 import { registerInit } from "./commands/init.js";
 import { registerArtifacts, registerReceipt } from "./commands/artifacts.js";
+import { registerAccess } from "./commands/access.js";
+import { registerAudit } from "./commands/audit.js";
+import { COMMAND_ROLES } from "./command-roles.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerClassifyAndModes } from "./commands/modes.js";
 import { registerNext } from "./commands/next.js";
@@ -12,6 +15,7 @@ import { registerResume, registerRun } from "./commands/run.js";
 import { registerRuns, registerShow } from "./commands/runs.js";
 import { registerVerify } from "./commands/verify.js";
 import { Output, type CliIo } from "./output.js";
+import type { Role } from "../governance/roles.js";
 
 /** Exit codes: 0 success, 1 a failure at run time, 2 invalid usage or input. */
 export const EXIT = { ok: 0, failure: 1, input: 2 } as const;
@@ -32,6 +36,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--json", "print only the final JSON envelope on stdout; logs go to stderr as JSON")
     .option("-w, --workspace <dir>", "the workspace directory (default: the nearest with runledger.json)")
     .option("--actor <kind:id>", "who is acting (human|llm|service), default RUNLEDGER_ACTOR or the logged-in user")
+    .option("--token <token>", "the bearer token of the acting actor, where access control is on (default RUNLEDGER_TOKEN)")
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({
@@ -41,17 +46,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
   let current: CommandContext | undefined;
   const context = () => (current ??= new CommandContext(io, output, program.opts<GlobalOptions>()));
-  registerInit(program, context);
-  registerRun(program, context);
-  registerResume(program, context);
-  registerRuns(program, context);
-  registerShow(program, context);
-  registerReceipt(program, context);
-  registerExplain(program, context);
-  registerNext(program, context);
-  registerClassifyAndModes(program, context);
-  registerArtifacts(program, context);
-  registerVerify(program, context);
+  registerCommands(program, context);
+  program.hook("preAction", (_program, action) => {
+    const path = commandPath(action);
+    context().command = { path, role: Object.hasOwn(COMMAND_ROLES, path) ? (COMMAND_ROLES[path] as Role | null) : undefined };
+  });
 
   try {
     await program.parseAsync([...argv], { from: "user" });
@@ -67,4 +66,33 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     output.failure(error);
     return error.kind === "input" ? EXIT.input : EXIT.failure;
   }
+}
+
+/** Every command of the CLI, registered on `program`. */
+function registerCommands(program: Command, context: () => CommandContext): void {
+  for (const register of [registerInit, registerRun, registerResume, registerRuns, registerShow, registerReceipt, registerExplain, registerNext, registerClassifyAndModes, registerArtifacts, registerVerify, registerAccess, registerAudit]) {
+    register(program, context);
+  }
+}
+
+/** The paths of every runnable command (`run`, `artifacts get`), for holding each to a role. */
+export function commandPaths(): string[] {
+  const program = new Command("runledger");
+  registerCommands(program, () => {
+    throw new Error("not running");
+  });
+  const paths: string[] = [];
+  const walk = (command: Command) => {
+    if (command.commands.length === 0) paths.push(commandPath(command));
+    command.commands.forEach(walk);
+  };
+  program.commands.forEach(walk);
+  return paths;
+}
+
+/** A command's path below the program: `run`, `artifacts get`. */
+export function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
 }

@@ -18,6 +18,7 @@ export const ADMIN_ACTION_TYPES = [
   "watermark_override",
   "access_grant",
   "access_revoke",
+  "access_denied",
   "stream_create",
   "stream_update",
   "config_update",

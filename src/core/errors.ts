@@ -41,6 +41,8 @@ export const ERROR_CANON = {
   ERR_MODE_UNKNOWN: { fragment: "unknown work mode", kind: "input", hint: "Use a mode listed by `runledger modes`, or add it to the workspace config's modes." },
   ERR_MODE_UNCLASSIFIED: { fragment: "title matches no work mode", kind: "input", hint: "Choose the mode with --mode NAME; `runledger classify \"title\"` shows the keyword table's decision." },
   ERR_NO_MOCK: { fragment: "operator has no mock provider", kind: "input", hint: "Give the operator a mock (mock: in YAML, mock in defineOperator), or run with --run-mode real outside CI." },
+  ERR_FORBIDDEN: { fragment: "actor lacks the required role", kind: "input", hint: "Present a token (RUNLEDGER_TOKEN or --token) of an actor with the role; an admin grants roles with `runledger access grant`." },
+  ERR_REASON_REQUIRED: { fragment: "a reason is required", kind: "input", hint: "Say why with --reason \"…\"; every admin action is audited with its reason." },
   ERR_CONFIG: { fragment: "invalid workspace config", kind: "input", hint: "Fix runledger.json; each issue names its path." },
   ERR_WORKSPACE_NOT_FOUND: { fragment: "no runledger workspace", kind: "input", hint: "Run `runledger init` first, or pass --workspace DIR." },
   ERR_WORKSPACE_EXISTS: { fragment: "workspace already initialized", kind: "input", hint: "Use the existing workspace, or choose another directory." },

@@ -1,0 +1,21 @@
+import type { Command } from "commander";
+import { Projector } from "../../ledger/projections/projector.js";
+import type { CommandContext } from "../command-context.js";
+
+export function registerAudit(program: Command, context: () => CommandContext): void {
+  program
+    .command("audit")
+    .description("the admin events, oldest first: actor, action, reason, targets, before, after, result")
+    .option("--action <type>", "only this action type, e.g. pause or gate_approve")
+    .option("--actor <kind:id>", "only this actor's actions")
+    .action(async (flags: { action?: string; actor?: string }) => {
+      const ctx = context();
+      await ctx.withWorkspace(async (workspace) => {
+        const events = (await new Projector(workspace.ledger).catchUp()).adminEvents
+          .filter((e) => flags.action === undefined || e.action_type === flags.action)
+          .filter((e) => flags.actor === undefined || `${e.actor.kind}:${e.actor.id}` === flags.actor);
+        const text = events.map((e) => `${e.observed_at_utc}  ${e.actor.kind}:${e.actor.id}  ${e.action_type}  ${e.result}  ${e.targets.map((t) => `${t.kind}:${t.id}`).join(",")}  "${e.reason}"`);
+        ctx.output.success({ admin_events: events }, text.length > 0 ? text.join("\n") : "no admin events");
+      });
+    });
+}
