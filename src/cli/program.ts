@@ -7,6 +7,10 @@ import { registerInit } from "./commands/init.js";
 import { registerArtifacts, registerReceipt } from "./commands/artifacts.js";
 import { registerAccess } from "./commands/access.js";
 import { registerAudit } from "./commands/audit.js";
+import { registerAdmin } from "./commands/admin.js";
+import { registerMonitor } from "./commands/monitor.js";
+import { registerOperator } from "./commands/operator.js";
+import { registerWatermark } from "./commands/watermark.js";
 import { COMMAND_ROLES } from "./command-roles.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerClassifyAndModes } from "./commands/modes.js";
@@ -70,7 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 /** Every command of the CLI, registered on `program`. */
 function registerCommands(program: Command, context: () => CommandContext): void {
-  for (const register of [registerInit, registerRun, registerResume, registerRuns, registerShow, registerReceipt, registerExplain, registerNext, registerClassifyAndModes, registerArtifacts, registerVerify, registerAccess, registerAudit]) {
+  for (const register of [registerInit, registerRun, registerResume, registerRuns, registerShow, registerReceipt, registerExplain, registerNext, registerClassifyAndModes, registerArtifacts, registerVerify, registerAccess, registerAudit, registerAdmin, registerOperator, registerWatermark, registerMonitor]) {
     register(program, context);
   }
 }

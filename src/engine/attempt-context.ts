@@ -26,6 +26,8 @@ export interface EngineDeps {
   readonly claimRun?: (runId: string) => Promise<() => Promise<void>>;
   /** Told when a task starts and when it settles; for live progress, never for state (the ledger holds that). */
   readonly onProgress?: (progress: TaskProgress) => void;
+  /** Told of what runs but deserves attention, such as a deprecated operator. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export type TaskProgress =

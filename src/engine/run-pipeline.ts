@@ -18,6 +18,7 @@ import type { WorkMode } from "../modes/work-mode.js";
 import { runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { closeRun, type ClosingTask } from "./close-run.js";
 import { checkRunModes } from "./check-run-modes.js";
+import { admitRun, PauseWatch } from "./admission.js";
 import { cacheKey, envFingerprint, inputsHash, type InputRef } from "./cache-key.js";
 import { attemptDir, runAttempt } from "./run-attempt.js";
 import { stopLeftoverGroup } from "./run-command.js";
@@ -71,6 +72,7 @@ export async function runPipeline(spec: PipelineDefinition, deps: EngineDeps, op
   const asOf = options.asOf ?? (deps.clock ?? systemClock).now();
   const run = runContext(def, runId, options.project, asOf, mode, runMode);
   const past = await new Projector(deps.ledger, { project: run.project }).catchUp();
+  for (const warning of admitRun(past, run.project, def.name, operatorRefs(def, options.registry), "start")) deps.onWarning?.(warning);
   const isFile = run.pipelineDir !== undefined;
   const release = await deps.claimRun?.(runId);
   try {
@@ -110,6 +112,7 @@ export async function resumeRun(spec: PipelineDefinition, deps: EngineDeps, runI
 
 async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: string, options: Omit<RunOptions, "asOf" | "params">, view: RunView, past: ProjectionState): Promise<string> {
   const run = runContext(def, runId, view.project, new Date(view.as_of), (options.modes ?? new ModeRegistry()).get(view.work_mode), view.run_mode);
+  for (const warning of admitRun(past, run.project, def.name, operatorRefs(def, options.registry), "resume")) deps.onWarning?.(warning);
   const states = new Map<string, TaskState>();
   const prior = new Map<string, PriorAttempts>();
   const abandoned: NewEvent[] = [];
@@ -130,6 +133,7 @@ async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: s
     else if (task.outcome === "SKIPPED" || exhausted) states.set(task.name, { passed: false });
     prior.set(task.name, { numbered: attempts.length, failed: failed.length });
   }
+  if (view.status === "paused") abandoned.push(runEvent(deps, run, { type: "run.started", data: { run_id: runId } }));
   if (abandoned.length > 0) await deps.ledger.append(abandoned);
   return continueRun(def, planPipeline(def).order, deps, run, past, { ...options, params: view.params }, states, prior);
 }
@@ -159,9 +163,13 @@ async function continueRun(
   const nexts: string[] = [];
   const timedOut = new Set<string>();
   let skippedNow = 0;
+  const watch = new PauseWatch(deps.ledger, run.project, def.name, past);
+  let paused: string | undefined;
   try {
     const pending = order.filter((name) => !states.has(name));
     await schedule(pending, def, new Set(states.keys()), options.concurrency ?? availableParallelism(), async (task) => {
+      // Paused: start nothing more; what is in flight finishes, the rest waits for `resume`.
+      if ((paused ??= await watch.paused()) !== undefined) return;
       const blocked = task.needs.find((need) => {
         const state = states.get(need);
         return !state?.passed || (state.result === "WARN" && !task.allowWarn);
@@ -188,6 +196,10 @@ async function continueRun(
       .catch(() => undefined);
     throw error;
   }
+  if (paused !== undefined) {
+    await deps.ledger.append([runEvent(deps, run, { type: "run.paused", data: { reason: paused, run_id: run.id } })]);
+    return run.id;
+  }
   const tasks = Object.values(def.tasks);
   const failed = tasks.filter((t) => !states.get(t.name)?.passed);
   const status = failed.some((t) => t.critical) ? "degraded" : failed.length > 0 ? "failed" : "succeeded";
@@ -201,6 +213,11 @@ async function continueRun(
   const skipped = Object.values(past.runs[run.id]?.tasks ?? {}).filter((t) => t.outcome === "SKIPPED").length + skippedNow;
   await closeRun(deps, run, { mode: run.workMode, status, result, taskCount: tasks.length, passed, skipped, timedOut: [...timedOut], next: options.next ?? nexts.at(-1) ?? null });
   return run.id;
+}
+
+/** The ref of every task's operator. */
+function operatorRefs(def: PipelineDefinition, registry: OperatorRegistry | undefined): string[] {
+  return Object.values(def.tasks).map((task) => resolveOperator(task, registry).ref);
 }
 
 function resolveOperator(task: PipelineTask, registry: OperatorRegistry | undefined): OperatorDefinition {

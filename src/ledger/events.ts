@@ -7,6 +7,7 @@ const errorCode = z.enum(ERROR_CODES as [string, ...string[]]);
 const json = z.unknown();
 const outputs = z.array(z.object({ digest: DigestSchema, path: z.string().min(1), size_bytes: z.number().int().min(0) }).strict());
 const passed = z.enum(["PASS", "WARN"]);
+const definition = z.object({ name: z.string().min(1), version: z.string().min(1) }).strict();
 
 /**
  * The event catalogue: every event type the ledger accepts, with its payload schema. Names are
@@ -115,6 +116,35 @@ export const EVENT_CATALOGUE = {
       /** What the rule fired on, e.g. a task name or a DebugPacket id. */
       subject: z.string().optional(),
     })
+    .strict(),
+  /** An operator broke its declaration (seed 001 §8.4): the attempt fails, the run halts, the operator is quarantined. */
+  "violation.recorded": z
+    .object({ attempt_id: id, detail: z.string().min(1), kind: z.enum(["undeclared_effect", "undeclared_output", "undeclared_secret"]), run_id: id, task: z.string().min(1) })
+    .strict(),
+  /** A gate decided on its checks: passed (and advanced its watermark), failed, or awaits a person's approval. */
+  "gate.evaluated": z
+    .object({
+      advances: z.object({ definition: definition.optional(), value: z.string().min(1), watermark: z.string().min(1) }).strict().optional(),
+      approval: z.boolean(),
+      checks: z.array(z.object({ name: z.string().min(1), result: z.enum(["PASS", "WARN", "FAIL"]) }).strict()),
+      gate: z.string().min(1),
+      result: z.enum(["PASS", "WARN", "FAIL"]),
+      run_id: id,
+      status: z.enum(["passed", "failed", "awaiting_approval"]),
+      task: z.string().min(1),
+    })
+    .strict(),
+  /** A watermark moved forward because its gate passed (and, where needed, was approved). */
+  "watermark.advanced": z
+    .object({ definition: definition.optional(), gate: z.string().min(1), run_id: id, value: z.string().min(1), watermark: z.string().min(1) })
+    .strict(),
+  /** The definition a watermark is bound to changed: its value no longer holds for forward use. */
+  "watermark.invalidated": z.object({ by_version: z.string().min(1), reason: z.string().min(1), watermark: z.string().min(1) }).strict(),
+  /** A run stopped starting tasks because its pipeline or project was paused; `resume` continues it. */
+  "run.paused": z.object({ reason: z.string().min(1), run_id: id }).strict(),
+  /** A monitor's suggestion (seed 001 §5): its only output. Recorded once per distinct suggestion. */
+  "monitor.suggested": z
+    .object({ key: DigestSchema, level: z.enum(["INFO", "WARN"]), message: z.string().min(1), monitor: z.string().min(1), subject: z.string().min(1) })
     .strict(),
   "admin.recorded": z
     .object({

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { RunledgerError, type Issue } from "../core/errors.js";
 import { ProjectSchema } from "../contracts/common.js";
 import { WorkModeSchema } from "../modes/work-mode.js";
+import { DurationSchema } from "../pipelines/duration.js";
 
 export const CONFIG_FILE = "runledger.json";
 export const STATE_DIR = ".runledger";
@@ -38,6 +39,13 @@ export const WorkspaceConfigSchema = z
       .default({ backend: "fs", path: `${STATE_DIR}/artifacts` }),
     /** Work modes added to seed 000's six, or replacing one of them by name. */
     modes: z.array(WorkModeSchema).optional(),
+    /** Sync rules between watermarks (seed 001 §4.3): a broken one warns in `watermark list` and the monitors. */
+    watermarks: z
+      .object({ sync: z.array(z.object({ between: z.tuple([z.string().min(1), z.string().min(1)]), maxGap: DurationSchema }).strict()).default([]) })
+      .strict()
+      .optional(),
+    /** Extra monitors: ES module files, relative to the workspace, each exporting a default `{ name, observe }`. */
+    monitors: z.array(z.string().min(1)).optional(),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
-import type { TaskProgress } from "../../engine/attempt-context.js";
+import type { EngineDeps, TaskProgress } from "../../engine/attempt-context.js";
 import { resumeRun, runPipeline } from "../../engine/run-pipeline.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
@@ -45,7 +45,7 @@ export function registerRun(program: Command, context: () => CommandContext): vo
         ctx.output.log("run.start", { pipeline: pipeline.name, project });
         const closing = { ...(flags.mode === undefined ? {} : { mode: flags.mode }), ...(flags.title === undefined ? {} : { title: flags.title }), ...nextFlag(flags) };
         const ci = ctx.io.env["CI"] === "true";
-        const runId = await runPipeline(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, { project, ...options, ...closing, ci, modes: workspace.modes });
+        const runId = await runPipeline(pipeline, cliEngineDeps(ctx, workspace), { project, ...options, ...closing, ci, modes: workspace.modes });
         await reportRun(ctx, workspace, project, runId);
       });
     });
@@ -66,10 +66,19 @@ export function registerResume(program: Command, context: () => CommandContext):
         if (view.source === null) throw new RunledgerError("ERR_USAGE", { detail: `run ${view.id} was not started from a pipeline file; resume it from code with resumeRun()` });
         const pipeline = await loadPipelineSource(view.source);
         ctx.output.log("run.resume", { run_id: view.id });
-        await resumeRun(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, view.id, { project: view.project, modes: workspace.modes, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) });
+        await resumeRun(pipeline, cliEngineDeps(ctx, workspace), view.id, { project: view.project, modes: workspace.modes, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) });
         await reportRun(ctx, workspace, view.project, view.id);
       });
     });
+}
+
+/** The engine's ports for a command: the workspace's, with live progress and warnings on stderr. */
+export function cliEngineDeps(ctx: CommandContext, workspace: Workspace): EngineDeps {
+  const warn = (message: string) => {
+    if (ctx.output.json) ctx.output.log("run.warning", { message });
+    else ctx.io.stderr.write(`warning: ${message}\n`);
+  };
+  return { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx), onWarning: warn };
 }
 
 /** On a terminal without --json, one line per task as it starts and settles. */
@@ -92,7 +101,7 @@ function nextFlag(flags: { readonly next?: string }): { next?: string } {
 }
 
 /** Prints the finished run (asking a person at a terminal for the next pointer it lacks); a FAIL result makes the exit code 1. */
-async function reportRun(ctx: CommandContext, workspace: Workspace, project: string, runId: string): Promise<void> {
+export async function reportRun(ctx: CommandContext, workspace: Workspace, project: string, runId: string): Promise<void> {
   await askNext(ctx, workspace, runId);
   const state = await new Projector(workspace.ledger, { project }).catchUp();
   const view = runJson(state, findRun(state, runId));

@@ -1,4 +1,6 @@
 import { isCounted } from "../../modes/assess-evidence.js";
+import { moveWatermark, type DefinitionVersion } from "../../governance/watermarks.js";
+import type { Actor } from "../../contracts/common.js";
 import type { LedgerEvent } from "../ledger-event.js";
 import type { AttemptView, ProjectionState, RunView, TaskView } from "./projection-state.js";
 
@@ -44,7 +46,8 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
       const run = state.runs[event.data.run_id];
       if (!run) return;
       run.status = "running";
-      run.started_at_utc = event.at;
+      // A paused run that resumes starts again; it keeps the time it first started.
+      run.started_at_utc ??= event.at;
       return;
     }
     case "run.finished": {
@@ -148,10 +151,44 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
       if (d.run_id !== undefined) state.runs[d.run_id]?.stop_rules.push(fired);
       return;
     }
+    case "violation.recorded": {
+      const d = event.data;
+      state.violations.push({ seq: event.seq, run_id: d.run_id, task: d.task, attempt_id: d.attempt_id, operator_ref: state.attempts[d.attempt_id]?.operator_ref ?? "(unknown)", kind: d.kind, detail: d.detail, at_utc: event.at });
+      return;
+    }
+    case "gate.evaluated": {
+      const d = event.data;
+      state.gates[`${d.run_id}/${d.gate}`] = { gate: d.gate, run_id: d.run_id, task: d.task, status: d.status, result: d.result, approval: d.approval, checks: d.checks, advances: d.advances ?? null, evaluated_at_utc: event.at, decided_by: null, decided_at_utc: null, reason: null };
+      return;
+    }
+    case "watermark.advanced": {
+      const d = event.data;
+      moveWatermark(state.watermarks, { name: d.watermark, value: d.value, at_utc: event.at, by: `${event.actor.kind}:${event.actor.id}`, moved_by: { kind: "gate", gate: d.gate, run_id: d.run_id }, definition: d.definition ?? null });
+      return;
+    }
+    case "watermark.invalidated": {
+      const mark = state.watermarks[event.data.watermark];
+      if (!mark) return;
+      mark.valid = false;
+      mark.invalidated = { reason: event.data.reason, at_utc: event.at, by_version: event.data.by_version };
+      return;
+    }
+    case "run.paused": {
+      const run = state.runs[event.data.run_id];
+      if (run) run.status = "paused";
+      return;
+    }
+    case "monitor.suggested": {
+      const d = event.data;
+      state.suggestions[d.key] ??= { key: d.key, monitor: d.monitor, level: d.level, subject: d.subject, message: d.message, at_utc: event.at };
+      return;
+    }
     case "admin.recorded": {
+      applyAdminEffects(state, event.data, event.at, event.actor);
       const { before, after, ...rest } = event.data;
       state.adminEvents.push({
         ...rest,
+        seq: event.seq,
         project: event.project,
         actor: event.actor,
         observed_at_utc: event.at,
@@ -162,6 +199,25 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
     }
     default:
       return assertNever(event);
+  }
+}
+
+/** What an applied admin action changes beyond the audit trail: a gate's decision, an overridden watermark. */
+function applyAdminEffects(state: ProjectionState, d: { action_type: string; admin_event_id: string; after?: unknown; reason: string; result: string; targets: { id: string; kind: string }[] }, at: string, actor: Actor): void {
+  if (d.result !== "applied") return;
+  const target = (kind: string) => d.targets.find((t) => t.kind === kind)?.id;
+  if (d.action_type === "gate_approve" || d.action_type === "gate_reject") {
+    const gate = state.gates[`${target("run") ?? ""}/${target("gate") ?? ""}`];
+    if (!gate) return;
+    gate.status = d.action_type === "gate_approve" ? "approved" : "rejected";
+    gate.decided_by = actor;
+    gate.decided_at_utc = at;
+    gate.reason = d.reason;
+  } else if (d.action_type === "watermark_override") {
+    const name = target("watermark");
+    const after = d.after as { value?: string; definition?: DefinitionVersion } | undefined;
+    if (name === undefined || typeof after?.value !== "string") return;
+    moveWatermark(state.watermarks, { name, value: after.value, at_utc: at, by: `${actor.kind}:${actor.id}`, moved_by: { kind: "override", admin_event_id: d.admin_event_id, justification: d.reason }, definition: after.definition ?? null });
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Actor } from "../../contracts/common.js";
 import type { Verdict } from "../../contracts/verdict.js";
+import type { DefinitionVersion, WatermarkView } from "../../governance/watermarks.js";
 
-export type RunStatus = "requested" | "running" | "succeeded" | "degraded" | "failed" | "halted";
+export type RunStatus = "requested" | "running" | "paused" | "succeeded" | "degraded" | "failed" | "halted";
 export type AttemptStatus = "running" | "succeeded" | "failed" | "abandoned" | "reused";
 
 export interface TaskView {
@@ -81,6 +82,8 @@ export interface StopRuleView {
 }
 
 export interface AdminEventView {
+  /** The ledger sequence number of the event: orders admin events among other facts. */
+  readonly seq: number;
   readonly admin_event_id: string;
   readonly project: string;
   readonly action_type: string;
@@ -91,6 +94,44 @@ export interface AdminEventView {
   readonly before?: unknown;
   readonly after?: unknown;
   readonly result: "applied" | "refused" | "failed";
+}
+
+/** One gate's decision in one run: its checks, then (where it needs one) a person's approval or rejection. */
+export interface GateView {
+  readonly gate: string;
+  readonly run_id: string;
+  readonly task: string;
+  status: "passed" | "failed" | "awaiting_approval" | "approved" | "rejected";
+  readonly result: Verdict;
+  readonly approval: boolean;
+  readonly checks: readonly { name: string; result: Verdict }[];
+  readonly advances: { watermark: string; value: string; definition?: DefinitionVersion | undefined } | null;
+  readonly evaluated_at_utc: string;
+  decided_by: Actor | null;
+  decided_at_utc: string | null;
+  reason: string | null;
+}
+
+/** An operator's breach of its declaration, as recorded when its attempt failed for it. */
+export interface ViolationView {
+  readonly seq: number;
+  readonly run_id: string;
+  readonly task: string;
+  readonly attempt_id: string;
+  readonly operator_ref: string;
+  readonly kind: string;
+  readonly detail: string;
+  readonly at_utc: string;
+}
+
+/** A monitor's suggestion, recorded once however often the monitor runs. */
+export interface SuggestionView {
+  readonly key: string;
+  readonly monitor: string;
+  readonly level: "INFO" | "WARN";
+  readonly subject: string;
+  readonly message: string;
+  readonly at_utc: string;
 }
 
 /** Everything the engine shows, derived from events only. */
@@ -105,8 +146,16 @@ export interface ProjectionState {
   readonly stopRules: StopRuleView[];
   /** Cache key → the first attempt that passed with it: what an idempotent re-run reuses. */
   readonly cache: Record<string, string>;
+  /** Gate decisions by `run_id/gate`. */
+  readonly gates: Record<string, GateView>;
+  /** Watermarks by name. */
+  readonly watermarks: Record<string, WatermarkView>;
+  /** Every violation, in ledger order, with the operator that committed it. */
+  readonly violations: ViolationView[];
+  /** Monitor suggestions by key, first recorded first. */
+  readonly suggestions: Record<string, SuggestionView>;
 }
 
 export function emptyProjectionState(): ProjectionState {
-  return { seq: 0, runs: {}, attempts: {}, artifacts: {}, adminEvents: [], stopRules: [], cache: {} };
+  return { seq: 0, runs: {}, attempts: {}, artifacts: {}, adminEvents: [], stopRules: [], cache: {}, gates: {}, watermarks: {}, violations: [], suggestions: {} };
 }

@@ -1,0 +1,75 @@
+import type { Command } from "commander";
+import { RunledgerError } from "../../core/errors.js";
+import { violationsOf } from "../../engine/admission.js";
+import { adminEvent } from "../../governance/admin-event.js";
+import { assertTransition, lifecyclesFrom, type LifecycleAction } from "../../governance/operator-lifecycle.js";
+import type { ProjectionState } from "../../ledger/projections/projection-state.js";
+import { Projector } from "../../ledger/projections/projector.js";
+import type { CommandContext } from "../command-context.js";
+
+/** Every operator the ledger knows, by ref: its lifecycle (UNGOVERNED when no admin ever moved it), use and violations. */
+function operatorViews(state: ProjectionState) {
+  const lifecycles = lifecyclesFrom(state.adminEvents, violationsOf(state));
+  const refs = new Set([...lifecycles.keys(), ...Object.values(state.attempts).flatMap((a) => (a.operator_ref === null ? [] : [a.operator_ref]))]);
+  return [...refs].sort().map((ref) => {
+    const attempts = Object.values(state.attempts).filter((a) => a.operator_ref === ref);
+    const lifecycle = lifecycles.get(ref);
+    return {
+      ref,
+      status: lifecycle?.status ?? "UNGOVERNED",
+      attempts: attempts.length,
+      last_used_utc: attempts.map((a) => a.created_at_utc).sort().at(-1) ?? null,
+      violations: state.violations.filter((v) => v.operator_ref === ref).map((v) => ({ kind: v.kind, run_id: v.run_id, task: v.task, detail: v.detail, at_utc: v.at_utc })),
+      history: lifecycle?.history ?? [],
+    };
+  });
+}
+
+/** `runledger operator list|show|register|activate|deprecate|remove`: the governed operator registry (seed 001 §8). */
+export function registerOperator(program: Command, context: () => CommandContext): void {
+  const operator = program.command("operator").description("the operator registry: lifecycle REGISTERED → ACTIVE → DEPRECATED → REMOVED, quarantine on violations");
+  operator
+    .command("list")
+    .description("every operator the ledger knows, with its status, use and violations")
+    .action(async () => {
+      const ctx = context();
+      await ctx.withWorkspace(async (workspace) => {
+        const views = operatorViews(await new Projector(workspace.ledger).catchUp());
+        const text = views.map((v) => `${v.status.padEnd(11)} ${v.ref}  attempts=${v.attempts}${v.violations.length > 0 ? `  violations=${v.violations.length}` : ""}`).join("\n");
+        ctx.output.success({ operators: views }, text || "no operators yet");
+      });
+    });
+  operator
+    .command("show")
+    .description("one operator: status, lifecycle history, violations")
+    .argument("<ref>", "id@version")
+    .action(async (ref: string) => {
+      const ctx = context();
+      await ctx.withWorkspace(async (workspace) => {
+        const view = operatorViews(await new Projector(workspace.ledger).catchUp()).find((v) => v.ref === ref);
+        if (!view) throw new RunledgerError("ERR_UNKNOWN_OPERATOR", { detail: `${ref}: not in this workspace's ledger; \`runledger operator list\` shows the known ones` });
+        const lines = [`${view.ref}  ${view.status}  attempts=${view.attempts}`, ...view.history.map((h) => `  ${h.at_utc}  ${h.status}  by ${h.by}: ${h.reason}`), ...view.violations.map((v) => `  violation ${v.kind} in run ${v.run_id} task ${v.task}: ${v.detail}`)];
+        ctx.output.success({ operator: view }, lines.join("\n"));
+      });
+    });
+  const step = (name: string, action: LifecycleAction, description: string) =>
+    operator
+      .command(name)
+      .description(description)
+      .argument("<ref>", "id@version (a YAML task's operator is <pipeline>.<task>@0)")
+      .option("--reason <text>", "why (required, audited: the decision record of the transition)")
+      .action(async (ref: string, flags: { reason?: string }) => {
+        const ctx = context();
+        await ctx.withWorkspace(async (workspace) => {
+          const state = await new Projector(workspace.ledger).catchUp();
+          const current = lifecyclesFrom(state.adminEvents, violationsOf(state)).get(ref)?.status;
+          const to = assertTransition(ref, current, action);
+          await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: action, reason: flags.reason, targets: [{ kind: "operator", id: ref }], before: { status: current ?? null }, after: { status: to }, result: "applied" })]);
+          ctx.output.success({ operator: { ref, status: to } }, `${ref}: ${current ?? "unregistered"} → ${to}`);
+        });
+      });
+  step("register", "operator_register", "put an operator under governance (REGISTERED; it runs once activated)");
+  step("activate", "operator_activate", "let a registered, deprecated or reviewed quarantined operator run");
+  step("deprecate", "operator_deprecate", "flag an active operator for removal; it still runs, with a warning");
+  step("remove", "operator_remove", "never run the operator again");
+}
