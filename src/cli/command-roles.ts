@@ -9,6 +9,7 @@ export const COMMAND_ROLES: Readonly<Record<string, Role | null>> = {
   init: null,
   run: "operator",
   resume: "operator",
+  complete: "operator",
   next: "operator",
   runs: "viewer",
   show: "viewer",

@@ -13,6 +13,7 @@ import { registerOperator } from "./commands/operator.js";
 import { registerWatermark } from "./commands/watermark.js";
 import { COMMAND_ROLES } from "./command-roles.js";
 import { registerExplain } from "./commands/explain.js";
+import { registerComplete } from "./commands/complete.js";
 import { registerClassifyAndModes } from "./commands/modes.js";
 import { registerNext } from "./commands/next.js";
 import { registerResume, registerRun } from "./commands/run.js";
@@ -74,7 +75,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 /** Every command of the CLI, registered on `program`. */
 function registerCommands(program: Command, context: () => CommandContext): void {
-  for (const register of [registerInit, registerRun, registerResume, registerRuns, registerShow, registerReceipt, registerExplain, registerNext, registerClassifyAndModes, registerArtifacts, registerVerify, registerAccess, registerAudit, registerAdmin, registerOperator, registerWatermark, registerMonitor]) {
+  const registers = [
+    registerInit,
+    registerRun,
+    registerResume,
+    registerComplete,
+    registerRuns,
+    registerShow,
+    registerReceipt,
+    registerExplain,
+    registerNext,
+    registerClassifyAndModes,
+    registerArtifacts,
+    registerVerify,
+    registerAccess,
+    registerAudit,
+    registerAdmin,
+    registerOperator,
+    registerWatermark,
+    registerMonitor,
+  ];
+  for (const register of registers) {
     register(program, context);
   }
 }

@@ -1,5 +1,6 @@
+import { basename, join } from "node:path";
 import { RunledgerError } from "../core/errors.js";
-import type { ProjectionState, RunView } from "../ledger/projections/projection-state.js";
+import type { AttemptView, ProjectionState, RunView } from "../ledger/projections/projection-state.js";
 
 /** A run as `runs` lists it. */
 export function runSummary(run: RunView) {
@@ -17,8 +18,12 @@ export function runSummary(run: RunView) {
   };
 }
 
-/** A run as `run` and `show` print it under the key `run`; these names are a public contract. */
-export function runJson(state: ProjectionState, run: RunView) {
+/**
+ * A run as `run` and `show` print it under the key `run`; these names are a public contract. A
+ * WAITING task carries `waiting`: its steps, who performs them, the end of its timebox, the
+ * `runledger complete` command to record the outcome, and (given `workRoot`) where its inputs are.
+ */
+export function runJson(state: ProjectionState, run: RunView, workRoot?: string) {
   return {
     ...runSummary(run),
     mode_selection: run.mode_selection,
@@ -36,9 +41,30 @@ export function runJson(state: ProjectionState, run: RunView) {
         outcome: task.outcome,
         reason: task.reason,
         checks: (attempts.at(-1)?.checks ?? []).map((c) => ({ name: c.name, result: c.result })),
-        attempts: attempts.map((a) => ({ id: a.attempt_id, status: a.status, receipt_digest: a.receipt_digest, error_code: a.error_code, source_attempt_id: a.source_attempt_id })),
+        attempts: attempts.map((a) => ({
+          id: a.attempt_id,
+          status: a.status,
+          receipt_digest: a.receipt_digest,
+          error_code: a.error_code,
+          source_attempt_id: a.source_attempt_id,
+          ...(a.completion === null ? {} : { completed_by: a.completion.actor, completed_result: a.completion.result, note: a.completion.note, late: a.completion.late }),
+        })),
+        waiting: waitingJson(run, task.name, attempts.at(-1), workRoot),
       };
     }),
+  };
+}
+
+function waitingJson(run: RunView, task: string, attempt: AttemptView | undefined, workRoot: string | undefined) {
+  if (attempt?.status !== "waiting" || attempt.manual === null) return null;
+  return {
+    attempt_id: attempt.attempt_id,
+    by: attempt.manual.by,
+    steps: attempt.manual.steps,
+    evidence: attempt.manual.outputs,
+    deadline_utc: attempt.manual.deadline_utc,
+    ...(workRoot === undefined ? {} : { inputs_dir: join(workRoot, run.id, `${task}.${attempt.attempt_number}`, "inputs") }),
+    complete: `runledger complete ${run.id} ${task} --evidence ${attempt.manual.outputs.map((o) => basename(o)).join(" ")} --result PASS`,
   };
 }
 
@@ -58,6 +84,13 @@ export function runText(view: ReturnType<typeof runJson>): string {
     const checks = task.checks.map((c) => `${c.name}=${c.result}`).join(" ");
     const reused = task.attempts.some((a) => a.status === "reused") ? " (reused)" : "";
     lines.push(`  ${task.outcome.padEnd(8)} ${task.name}${reused}${task.reason && !reused ? `: ${task.reason}` : ""}${checks ? `  [${checks}]` : ""}`);
+  }
+  for (const task of view.tasks) {
+    if (task.waiting === null) continue;
+    lines.push(`waiting for ${task.waiting.by === "llm" ? "an LLM" : "a person"}: ${task.name} (timebox until ${task.waiting.deadline_utc})`);
+    task.waiting.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
+    if (task.waiting.inputs_dir !== undefined) lines.push(`  inputs: ${task.waiting.inputs_dir}`);
+    lines.push(`  then record the outcome (PASS, WARN or FAIL) with the evidence files: ${task.waiting.complete}`);
   }
   if (view.evidence.length > 0) lines.push(`evidence (${view.work_mode}): ${view.evidence.map((e) => `${e.met ? "+" : "-"}${e.item}${e.required ? "" : "?"}`).join(" ")}`);
   for (const rule of view.stop_rules) lines.push(`stop rule ${rule.rule}: ${rule.detail}`);

@@ -1,9 +1,10 @@
 import { z } from "zod";
 
-/** The statuses of one attempt; every one except `queued` and `running` is terminal. */
+/** The statuses of one attempt; every one except `queued`, `running` and `waiting` (a manual attempt awaiting its result) is terminal. */
 export const JOB_STATUSES = [
   "queued",
   "running",
+  "waiting",
   "succeeded",
   "failed",
   "abandoned",

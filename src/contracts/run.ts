@@ -4,11 +4,14 @@ import { JobStatusSchema } from "./job-status.js";
 import { EnforcementSchema, RunModeSchema } from "./run-mode.js";
 import { VerdictSchema } from "./verdict.js";
 
-/** Run statuses: `running` until it ends; then succeeded, degraded (a critical task failed), failed, or halted (engine error). */
-export const RUN_STATUSES = ["running", "succeeded", "degraded", "failed", "halted"] as const;
+/**
+ * Run statuses: `running` until it ends, `waiting` while its engine stopped for a manual task to be
+ * completed; then succeeded, degraded (a critical task failed), failed, or halted (engine error).
+ */
+export const RUN_STATUSES = ["running", "waiting", "succeeded", "degraded", "failed", "halted"] as const;
 
-/** Task outcomes within a run. */
-export const TASK_OUTCOMES = ["SUCCESS", "SKIPPED", "FAILED", "PENDING", "RUNNING"] as const;
+/** Task outcomes within a run; WAITING: a manual task waits for `runledger complete`. */
+export const TASK_OUTCOMES = ["SUCCESS", "SKIPPED", "FAILED", "PENDING", "RUNNING", "WAITING"] as const;
 
 /** One task's state within a run: its outcome and why, its check verdicts, and its attempts in order. */
 export const RunTaskSchema = z

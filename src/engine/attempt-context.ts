@@ -32,7 +32,7 @@ export interface EngineDeps {
 
 export type TaskProgress =
   | { readonly task: string; readonly state: "started" }
-  | { readonly task: string; readonly state: "passed" | "failed" | "skipped" | "reused"; readonly result: "PASS" | "WARN" | "FAIL" | null; readonly reason: string | null };
+  | { readonly task: string; readonly state: "passed" | "failed" | "skipped" | "reused" | "waiting"; readonly result: "PASS" | "WARN" | "FAIL" | null; readonly reason: string | null };
 
 /** What one run fixes for all its attempts. */
 export interface RunContext {

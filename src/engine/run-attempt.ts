@@ -26,26 +26,59 @@ export function attemptDir(workRoot: string, runId: string, task: string, attemp
  * checks, and a receipt; all of it recorded through the ledger, none of it by operator code.
  */
 export async function runAttempt(deps: EngineDeps, run: RunContext, plan: AttemptPlan): Promise<AttemptOutcome> {
-  const ids = deps.ids ?? randomIds;
+  const attemptId = (deps.ids ?? randomIds).next();
+  await deps.ledger.append([startedEvent(deps, run, plan, attemptId)]);
+  const started = (deps.clock ?? systemClock).now();
+  return settleAttempt(deps, run, plan, { attemptId, started, execute: (dir, logs) => execute(run, plan, attemptId, dir, logs) });
+}
+
+/** The attempt.started event of an attempt of `plan`. */
+export function startedEvent(deps: EngineDeps, run: RunContext, plan: AttemptPlan, attemptId: string): NewEvent {
+  const data = { attempt_id: attemptId, attempt_number: plan.attemptNumber, cache_key: plan.cacheKey, job_id: plan.jobId, operator_ref: plan.operator.ref, run_id: run.id, task: plan.task.name };
+  return runEvent(deps, run, { type: "attempt.started", data });
+}
+
+/** A failure of an attempt's work, before its outputs are stored. */
+export type AttemptFailure = { readonly code: ErrorCode; readonly reason: string; readonly retryable: boolean };
+
+/** How an attempt that was started does its work, and what its record adds. */
+export interface Settling {
+  readonly attemptId: string;
+  readonly started: Date;
+  /** Does the work in the fresh attempt directory, writing the declared outputs under it. */
+  execute(dir: string, logs: { stdout: string; stderr: string; pid: string }): Promise<{ failure?: AttemptFailure; returned?: OperatorResult | void }>;
+  /** Events recorded first, in the same append as the outcome. */
+  readonly before?: readonly NewEvent[];
+  /** Events recorded last, in the same append as the outcome. */
+  readonly after?: readonly NewEvent[];
+  /** A verdict the attempt cannot be better than, with the failure to record when it is FAIL. */
+  readonly cap?: { readonly result: "PASS" | "WARN" | "FAIL"; readonly failure: AttemptFailure };
+  /** For the receipt, when the operator returns none. */
+  readonly processorInfo?: string;
+  /** Whether a check failure may be retried. Default false. */
+  readonly retryChecks?: boolean;
+}
+
+/**
+ * Finishes an attempt that was started: a fresh directory with the passed inputs and an empty
+ * `outputs/`, the work, the declared outputs into the store, the checks, the receipt, and the
+ * outcome, recorded in one append.
+ */
+export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: AttemptPlan, settling: Settling): Promise<AttemptOutcome> {
   const clock = deps.clock ?? systemClock;
-  const attemptId = ids.next();
+  const { attemptId, started } = settling;
   const { task, operator } = plan;
   const event = (e: Omit<NewEvent, "project" | "actor">) => runEvent(deps, run, e);
-  await deps.ledger.append([
-    event({ type: "attempt.started", data: { attempt_id: attemptId, attempt_number: plan.attemptNumber, cache_key: plan.cacheKey, job_id: plan.jobId, operator_ref: operator.ref, run_id: run.id, task: task.name } }),
-  ]);
   const dir = attemptDir(deps.workRoot, run.id, task.name, plan.attemptNumber);
   const logs = { stdout: `${dir}.stdout`, stderr: `${dir}.stderr`, pid: `${dir}.pid` };
-  const started = clock.now();
-  const events: NewEvent[] = [];
-  let failure: { code: ErrorCode; reason: string; retryable: boolean } | undefined;
+  const events: NewEvent[] = [...(settling.before ?? [])];
+  let failure: AttemptFailure | undefined;
   let returned: OperatorResult | void = undefined;
   const outputs: { path: string; digest: string; size_bytes: number }[] = [];
   let checks: Awaited<ReturnType<typeof evaluateChecks>> = [];
   try {
-    await mkdir(join(dir, "outputs"), { recursive: true });
-    await placeInputs(deps, dir, plan);
-    const executed = await execute(run, plan, attemptId, dir, logs);
+    await prepareAttemptDir(deps, dir, plan);
+    const executed = await settling.execute(dir, logs);
     failure = executed.failure;
     returned = executed.returned;
     if (!failure) {
@@ -71,7 +104,10 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
     if (wrapped.code === "ERR_STORAGE" || wrapped.code === "ERR_INTERNAL") throw wrapped;
     failure = { code: wrapped.code, reason: wrapped.message, retryable: false };
   }
-  const verdict = failure ? "FAIL" : summarizeVerdict(checks);
+  const checked = summarizeVerdict(checks);
+  const capped = settling.cap !== undefined && RANK[settling.cap.result] > RANK[checked] ? settling.cap : undefined;
+  if (!failure && capped?.result === "FAIL" && checked !== "FAIL") failure = capped.failure;
+  const verdict = failure ? "FAIL" : (capped?.result ?? checked);
   const streams = await captureStreams(deps, logs, attemptId, event, events);
   const receipt: Receipt = ReceiptSchema.parse({
     execution_id: attemptId,
@@ -87,7 +123,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
     hash_schema: "runledger.inputs.v1",
     config_versions: [],
     outputs_index: outputs,
-    processor_info: returned?.processorInfo ?? `${operator.kind}:${operator.ref}`,
+    processor_info: returned?.processorInfo ?? settling.processorInfo ?? `${operator.kind}:${operator.ref}`,
     usage: { ...(returned?.usage ?? {}) },
     timestamp_utc: started.toISOString(),
     duration_ms: Math.max(0, clock.now().getTime() - started.getTime()),
@@ -104,16 +140,27 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   );
   const checkFailed = !failure && verdict === "FAIL";
   const reason = failure?.reason ?? (checkFailed ? `check failed: ${checks.filter((c) => c.result === "FAIL").map((c) => c.name).join(", ")}` : null);
+  const retryable = failure?.retryable ?? (checkFailed && settling.retryChecks === true);
   events.push(
     verdict === "FAIL"
-      ? event({ type: "attempt.failed", data: { attempt_id: attemptId, error_code: failure?.code ?? "ERR_CHECK_FAILED", reason: reason ?? "failed", receipt_digest: receiptRef.digest, retryable: failure?.retryable ?? false } })
+      ? event({ type: "attempt.failed", data: { attempt_id: attemptId, error_code: failure?.code ?? "ERR_CHECK_FAILED", reason: reason ?? "failed", receipt_digest: receiptRef.digest, retryable } })
       : event({ type: "attempt.succeeded", data: { attempt_id: attemptId, outputs, receipt_digest: receiptRef.digest, result: verdict } }),
+    ...(settling.after ?? []),
   );
   await deps.ledger.append(events);
   if (verdict !== "FAIL") await rm(dir, { recursive: true, force: true });
   await rm(logs.stdout, { force: true });
   await rm(logs.stderr, { force: true });
-  return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable: failure?.retryable ?? false, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null };
+  return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null };
+}
+
+const RANK = { PASS: 0, WARN: 1, FAIL: 2 } as const;
+
+/** Makes the attempt's directory afresh: the passed inputs placed read-only, and an empty `outputs/`. */
+export async function prepareAttemptDir(deps: EngineDeps, dir: string, plan: AttemptPlan): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, "outputs"), { recursive: true });
+  await placeInputs(deps, dir, plan);
 }
 
 /**

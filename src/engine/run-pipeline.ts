@@ -20,9 +20,12 @@ import { closeRun, type ClosingTask } from "./close-run.js";
 import { checkRunModes } from "./check-run-modes.js";
 import { admitRun, PauseWatch } from "./admission.js";
 import { cacheKey, envFingerprint, inputsHash, type InputRef } from "./cache-key.js";
+import { completeManualAttempt, suspendManualAttempt, type ManualCompletion } from "./manual-attempt.js";
+import { mapEvidence } from "./map-evidence.js";
 import { attemptDir, runAttempt } from "./run-attempt.js";
 import { stopLeftoverGroup } from "./run-command.js";
 
+/** How a run is started. */
 export interface RunOptions {
   readonly project: string;
   /** The run's event time; defaults to the moment the run is requested, recorded once. */
@@ -91,7 +94,39 @@ export async function runPipeline(spec: PipelineDefinition, deps: EngineDeps, op
  * again; tasks that passed or were skipped keep their outcome; nothing that passed runs twice.
  * Refuses a finished run, and a pipeline whose definition changed since the run was requested.
  */
-export async function resumeRun(spec: PipelineDefinition, deps: EngineDeps, runId: string, options: Omit<RunOptions, "asOf" | "params" | "mode" | "title" | "runMode" | "ci">): Promise<string> {
+export async function resumeRun(spec: PipelineDefinition, deps: EngineDeps, runId: string, options: ResumeOptions): Promise<string> {
+  return withOpenRun(spec, deps, runId, options, (def, view, past) => resumeClaimed(def, deps, runId, options, view, past));
+}
+
+/** What resuming or completing a run takes: the run's own settings are the ledger's. */
+export type ResumeOptions = Omit<RunOptions, "asOf" | "params" | "mode" | "title" | "runMode" | "ci">;
+
+/**
+ * Completes a waiting manual task of a run and continues the run as `resumeRun` does, so the
+ * tasks that need it run and the run closes (or waits again for another manual task). The
+ * evidence files are mapped to the task's declared outputs by file name before anything is
+ * recorded (ERR_EVIDENCE_MISMATCH); a task that is not waiting is ERR_NOT_WAITING. The completion
+ * is recorded with `deps.actor`; the task's checks run on the evidence as on any output.
+ */
+export async function completeTask(spec: PipelineDefinition, deps: EngineDeps, runId: string, completion: { readonly task: string; readonly files: readonly string[]; readonly result: "PASS" | "WARN" | "FAIL"; readonly note?: string }, options: ResumeOptions): Promise<string> {
+  if (!["PASS", "WARN", "FAIL"].includes(completion.result)) throw new RunledgerError("ERR_USAGE", { detail: `result ${JSON.stringify(completion.result)}: expected PASS, WARN or FAIL` });
+  return withOpenRun(spec, deps, runId, options, async (def, view, past) => {
+    const task = def.tasks[completion.task];
+    const state = view.tasks[completion.task];
+    if (!task || !state) throw new RunledgerError("ERR_USAGE", { detail: `run ${runId} has no task ${completion.task}; its tasks: ${Object.keys(view.tasks).join(", ")}` });
+    const waiting = waitingAttempt(past, runId, completion.task);
+    if (!waiting) {
+      const manual = resolveOperator(task, options.registry).kind === "manual";
+      throw new RunledgerError("ERR_NOT_WAITING", { detail: `task ${completion.task} of run ${runId} is ${state.outcome}${manual ? "" : ", and not a manual task"}; only a WAITING manual task can be completed` });
+    }
+    const evidence = await mapEvidence(resolveOperator(task, options.registry), completion.files);
+    const manual: ManualCompletion = { task: completion.task, evidence, result: completion.result, ...(completion.note === undefined ? {} : { note: completion.note }) };
+    return resumeClaimed(def, deps, runId, { ...options, completion: manual }, view, past);
+  });
+}
+
+/** Claims the run, reads it, and hands over its definition when it may go on: not finished, and its pipeline unchanged. */
+async function withOpenRun(spec: PipelineDefinition, deps: EngineDeps, runId: string, options: ResumeOptions, work: (def: PipelineDefinition, view: RunView, past: ProjectionState) => Promise<string>): Promise<string> {
   // Claim first, then read: what another engine did before the claim is in the state read below.
   const release = await deps.claimRun?.(runId);
   try {
@@ -104,13 +139,22 @@ export async function resumeRun(spec: PipelineDefinition, deps: EngineDeps, runI
     if (view.pipeline_digest !== null && view.pipeline_digest !== pipelineDigest(def, options.registry)) {
       throw new RunledgerError("ERR_VALIDATION", { detail: `pipeline ${def.name} changed since run ${runId} was requested; start a new run instead` });
     }
-    return await resumeClaimed(def, deps, runId, options, view, past);
+    return await work(def, view, past);
   } finally {
     await release?.();
   }
 }
 
-async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: string, options: Omit<RunOptions, "asOf" | "params">, view: RunView, past: ProjectionState): Promise<string> {
+/** The task's last attempt in the run when it waits for a manual completion. */
+function waitingAttempt(past: ProjectionState, runId: string, task: string): AttemptView | undefined {
+  const last = past.attempts[past.runs[runId]?.tasks[task]?.attempts.at(-1) ?? ""];
+  return last?.status === "waiting" ? last : undefined;
+}
+
+/** Run options inside the engine: a completion `completeTask` brings along. */
+type EngineOptions = Omit<RunOptions, "asOf"> & { readonly completion?: ManualCompletion };
+
+async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: string, options: ResumeOptions & { readonly completion?: ManualCompletion }, view: RunView, past: ProjectionState): Promise<string> {
   const run = runContext(def, runId, view.project, new Date(view.as_of), (options.modes ?? new ModeRegistry()).get(view.work_mode), view.run_mode);
   for (const warning of admitRun(past, run.project, def.name, operatorRefs(def, options.registry), "resume")) deps.onWarning?.(warning);
   const states = new Map<string, TaskState>();
@@ -156,12 +200,13 @@ async function continueRun(
   deps: EngineDeps,
   run: RunContext,
   past: ProjectionState,
-  options: Omit<RunOptions, "asOf">,
+  options: EngineOptions,
   states: Map<string, TaskState>,
   prior: ReadonlyMap<string, PriorAttempts>,
 ): Promise<string> {
   const nexts: string[] = [];
   const timedOut = new Set<string>();
+  const waiting: string[] = [];
   let skippedNow = 0;
   const watch = new PauseWatch(deps.ledger, run.project, def.name, past);
   let paused: string | undefined;
@@ -184,6 +229,11 @@ async function continueRun(
       }
       deps.onProgress?.({ task: task.name, state: "started" });
       const outcome = await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options, def, prior.get(task.name) ?? { numbered: 0, failed: 0 });
+      if ("waiting" in outcome) {
+        waiting.push(task.name);
+        deps.onProgress?.({ task: task.name, state: "waiting", result: null, reason: `waiting for: runledger complete ${run.id} ${task.name}` });
+        return "held";
+      }
       if (outcome.next) nexts.push(outcome.next);
       if (outcome.errorCode === "ERR_TIMEOUT") timedOut.add(task.name);
       deps.onProgress?.({ task: task.name, state: outcome.reused ? "reused" : outcome.result === "FAIL" ? "failed" : "passed", result: outcome.result, reason: outcome.reason });
@@ -198,6 +248,15 @@ async function continueRun(
   }
   if (paused !== undefined) {
     await deps.ledger.append([runEvent(deps, run, { type: "run.paused", data: { reason: paused, run_id: run.id } })]);
+    return run.id;
+  }
+  if (waiting.length > 0) {
+    // The run waits for people: the engine stops without closing it; `completeTask` goes on.
+    const next = options.next ?? nexts.at(-1);
+    await deps.ledger.append([
+      ...(next === undefined ? [] : [runEvent(deps, run, { type: "next.recorded", data: { next, run_id: run.id } })]),
+      runEvent(deps, run, { type: "run.suspended", data: { run_id: run.id, tasks: order.filter((name) => waiting.includes(name)) } }),
+    ]);
     return run.id;
   }
   const tasks = Object.values(def.tasks);
@@ -235,10 +294,10 @@ async function runTask(
   operator: OperatorDefinition,
   states: ReadonlyMap<string, TaskState>,
   past: ProjectionState,
-  options: Omit<RunOptions, "asOf">,
+  options: EngineOptions,
   fresh: Pick<PipelineDefinition, "cache">,
   prior: PriorAttempts,
-): Promise<Pick<AttemptOutcome, "result" | "outputs" | "next" | "reason" | "errorCode"> & { asOf: number; reused: boolean }> {
+): Promise<(Pick<AttemptOutcome, "result" | "outputs" | "next" | "reason" | "errorCode"> & { asOf: number; reused: boolean }) | { waiting: true }> {
   const inputs: InputRef[] = task.needs.flatMap((need) => { const s = states.get(need); return s?.passed ? s.outputs.map((o) => ({ task: need, path: o.path, digest: o.digest })) : []; });
   const params = operator.input.parse(task.params);
   const env: Record<string, string> = { ...operator.env };
@@ -248,6 +307,22 @@ async function runTask(
   const codeDigest = operatorCodeDigest(operator);
   const key = cacheKey({ operatorRef: operator.ref, codeDigest, inputsHash: hash, configVersions: [], envFingerprint: fingerprint, runMode: run.runMode });
   const jobId = `${run.id}:${task.name}`;
+  const plan = (attemptNumber: number) => ({ task, operator, jobId, attemptNumber, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, codeDigest, cacheKey: key });
+  if (operator.kind === "manual") {
+    // Never reused from the cache: what a person did once is not done again by replaying it.
+    const waiting = waitingAttempt(past, run.id, task.name);
+    const completion = options.completion?.task === task.name ? options.completion : undefined;
+    if (!waiting || !completion) {
+      if (!waiting) await suspendManualAttempt(deps, run, plan(prior.numbered + 1));
+      return { waiting: true };
+    }
+    const outcome = await completeManualAttempt(deps, run, plan(waiting.attempt_number), waiting, completion);
+    if (outcome.result === "FAIL" && outcome.retryable && prior.failed + 1 < 1 + (task.retries ?? operator.retries)) {
+      await suspendManualAttempt(deps, run, plan(prior.numbered + 1));
+      return { waiting: true };
+    }
+    return { ...outcome, asOf: run.asOf.getTime(), reused: false };
+  }
   // A pipeline may ask for fresh state every cycle (seed 001 §3.5), as a run may with --no-cache.
   const cached = options.noCache || !fresh.cache ? undefined : past.attempts[past.cache[key] ?? ""];
   if (cached?.result && (await allStored(deps, cached.outputs))) {
@@ -259,7 +334,7 @@ async function runTask(
   let outcome: AttemptOutcome | undefined;
   for (let n = 1; n <= budget; n++) {
     if (n > 1) await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (n - 2), 5_000)));
-    outcome = await runAttempt(deps, run, { task, operator, jobId, attemptNumber: prior.numbered + n, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, codeDigest, cacheKey: key });
+    outcome = await runAttempt(deps, run, plan(prior.numbered + n));
     if (outcome.result !== "FAIL" || !outcome.retryable) break;
   }
   return { ...(outcome as AttemptOutcome), asOf: run.asOf.getTime(), reused: false };
@@ -289,26 +364,36 @@ async function allStored(deps: EngineDeps, outputs: readonly { digest: string }[
   return true;
 }
 
-/** Starts each task, in plan order, once every task it needs has settled; at most `limit` at once. */
-async function schedule(order: readonly string[], def: PipelineDefinition, done: ReadonlySet<string>, limit: number, work: (task: PipelineTask) => Promise<void>): Promise<void> {
+/**
+ * Starts each task, in plan order, once every task it needs has settled; at most `limit` at once.
+ * A task whose work resolves "held" (a manual task waiting) holds every task downstream of it:
+ * those never start, and the schedule ends when all others settled.
+ */
+async function schedule(order: readonly string[], def: PipelineDefinition, done: ReadonlySet<string>, limit: number, work: (task: PipelineTask) => Promise<"held" | void>): Promise<void> {
   const settled = new Set<string>(done);
+  const held = new Set<string>();
   const started = new Set<string>();
   let running = 0;
   await new Promise<void>((resolve, reject) => {
     let failed = false;
     const pump = () => {
       if (failed) return;
-      if (settled.size === order.length + done.size) return resolve();
+      for (const name of order) {
+        const task = def.tasks[name] as PipelineTask;
+        if (!started.has(name) && !held.has(name) && task.needs.some((need) => held.has(need))) held.add(name);
+      }
+      if (running === 0 && order.every((name) => settled.has(name) || held.has(name))) return resolve();
       for (const name of order) {
         if (running >= Math.max(1, limit)) return;
         const task = def.tasks[name] as PipelineTask;
-        if (started.has(name) || !task.needs.every((need) => settled.has(need))) continue;
+        if (started.has(name) || held.has(name) || !task.needs.every((need) => settled.has(need))) continue;
         started.add(name);
         running++;
         work(task).then(
-          () => {
+          (outcome) => {
             running--;
-            settled.add(name);
+            if (outcome === "held") held.add(name);
+            else settled.add(name);
             pump();
           },
           (error: unknown) => {

@@ -52,6 +52,8 @@ export const EVENT_CATALOGUE = {
       status: z.enum(["succeeded", "degraded", "failed", "halted"]),
     })
     .strict(),
+  /** The engine stopped with the run waiting for manual tasks to be completed (`runledger complete`); not finished. */
+  "run.suspended": z.object({ run_id: id, tasks: z.array(z.string().min(1)).min(1) }).strict(),
   /** A next pointer left after the run ended (`runledger next`, or the prompt of an interactive run). */
   "next.recorded": z.object({ next: z.string().min(1), run_id: id }).strict(),
   "task.skipped": z.object({ reason: z.string().min(1), run_id: id, task: z.string().min(1) }).strict(),
@@ -76,6 +78,19 @@ export const EVENT_CATALOGUE = {
       retryable: z.boolean(),
     })
     .strict(),
+  /** A manual attempt waits for a person or an LLM to perform its steps; its timebox runs to `deadline_utc`. */
+  "attempt.suspended": z
+    .object({
+      attempt_id: id,
+      by: z.enum(["human", "llm"]),
+      deadline_utc: TimestampSchema,
+      /** The declared outputs: the evidence files `runledger complete` must be given, by file name. */
+      outputs: z.array(z.string().min(1)).min(1),
+      steps: z.array(z.string().min(1)).min(1),
+    })
+    .strict(),
+  /** The outcome of a manual attempt as its actor (the event's) recorded it; checks on the evidence follow, then attempt.succeeded or attempt.failed. */
+  "attempt.completed": z.object({ attempt_id: id, late: z.boolean(), note: z.string().optional(), result: z.enum(["PASS", "WARN", "FAIL"]) }).strict(),
   "attempt.abandoned": z.object({ attempt_id: id, reason: z.string() }).strict(),
   "attempt.reused": z
     .object({

@@ -4,7 +4,7 @@ import { OperatorIdSchema, OperatorVersionSchema } from "../contracts/common.js"
 import { parseDuration } from "../pipelines/duration.js";
 import type { CheckSpec } from "./check-spec.js";
 import { normalizeOutputPath } from "./normalize-output-path.js";
-import type { OperatorDefinition, OperatorFn, OperatorKind } from "./operator-definition.js";
+import type { ManualPerformer, OperatorDefinition, OperatorFn, OperatorKind } from "./operator-definition.js";
 import { validateOperator } from "./validate-operator.js";
 
 /** The work mode an operator is legal in when it names none. */
@@ -14,7 +14,7 @@ export const DEFAULT_OPERATOR_MODES = ["PIPELINE"] as const;
 export interface OperatorSpec<S extends z.ZodType = z.ZodType<Record<string, never>>> {
   readonly id: string;
   readonly version: string;
-  /** Inferred when absent: `command` when a command is given, else `function`. */
+  /** Inferred when absent: `command` when a command is given, `manual` when steps are, else `function`. */
   readonly kind?: OperatorKind;
   readonly description?: string;
   /** Default `["PIPELINE"]`. */
@@ -36,6 +36,10 @@ export interface OperatorSpec<S extends z.ZodType = z.ZodType<Record<string, nev
   readonly mock?: OperatorFn<z.output<S>>;
   /** For a command operator: the argv (or `sh -c` string) its mock runs instead of `command`. */
   readonly mockCommand?: readonly string[] | string;
+  /** For a manual operator: the steps a person or an LLM performs; the declared outputs are the evidence files they record. */
+  readonly steps?: readonly string[];
+  /** For a manual operator: who performs the steps. Default human. */
+  readonly by?: ManualPerformer;
 }
 
 /**
@@ -83,7 +87,7 @@ export function buildOperator<S extends z.ZodType>(spec: OperatorSpec<S>): { ope
     id: spec.id,
     version: spec.version,
     ref: `${spec.id}@${spec.version}`,
-    kind: spec.kind ?? (command !== undefined ? "command" : "function"),
+    kind: spec.kind ?? (command !== undefined ? "command" : spec.steps !== undefined ? "manual" : "function"),
     modes: Object.freeze([...(spec.modes ?? DEFAULT_OPERATOR_MODES)]),
     input: (spec.input ?? z.strictObject({})) as z.ZodType as z.ZodType<z.output<S>>,
     outputs: Object.freeze((spec.outputs ?? []).map((output) => normalizeOutputPath(output) ?? output)),
@@ -99,6 +103,8 @@ export function buildOperator<S extends z.ZodType>(spec: OperatorSpec<S>): { ope
     ...(command !== undefined && { command: Object.freeze([...command]) }),
     ...(spec.mock !== undefined && { mock: spec.mock }),
     ...(mockCommand !== undefined && { mockCommand: Object.freeze([...mockCommand]) }),
+    ...(spec.steps !== undefined && { steps: Object.freeze([...spec.steps]) }),
+    ...(spec.by !== undefined && { by: spec.by }),
   } satisfies OperatorDefinition<z.output<S>>;
   const operator: OperatorDefinition<z.output<S>> = Object.freeze(definition);
   // A bad timeout was already reported above; don't report it again as a missing timebox.

@@ -9,7 +9,7 @@ const cache = new WeakMap<OperatorDefinition, Digest>();
 
 /**
  * The operator's code digest: sha256 over the canonical JSON of what decides its behaviour
- * (ref, kind, command, outputs, checks, env, timeoutMs, retries) plus the source text of `run`,
+ * (ref, kind, command, outputs, checks, env, timeoutMs, retries, a manual operator's steps and performer) plus the source text of `run`,
  * `mock` and custom check functions, so editing any of them changes the digest. Values a function
  * captures from its closure are not covered; put those in params or env. Memoized per definition.
  */
@@ -29,6 +29,8 @@ export function operatorCodeDigest(op: OperatorDefinition): Digest {
     retries: op.retries,
     run: op.run?.toString(),
     mock: op.mock?.toString(),
+    steps: op.steps,
+    by: op.by,
   });
   if (Object.isFrozen(op)) cache.set(op, digest);
   return digest;

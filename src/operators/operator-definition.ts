@@ -2,8 +2,11 @@ import type { z } from "zod";
 import type { Clock } from "../core/clock.js";
 import type { CheckSpec } from "./check-spec.js";
 
-/** The operator kinds that can be defined so far: in-process TypeScript, or a subprocess. */
-export type OperatorKind = "function" | "command";
+/** The operator kinds that can be defined so far: in-process TypeScript, a subprocess, or a person or LLM (manual). */
+export type OperatorKind = "function" | "command" | "manual";
+
+/** Who performs a manual operator's steps. */
+export type ManualPerformer = "human" | "llm";
 
 /** What a function operator (or any mock provider) receives for one attempt. */
 export interface OperatorContext<P = unknown> {
@@ -39,7 +42,7 @@ export type OperatorFn<P = unknown> = (ctx: OperatorContext<P>) => Promise<Opera
  * A defined operator version, frozen. Built by `defineOperator` (or inline from a YAML task);
  * its invariants are those `validateOperator` checks: legal in at least one mode, at least one
  * check, a positive timebox, outputs unique and under `outputs/`, `run` for kind function and
- * `command` for kind command.
+ * `command` for kind command, non-empty `steps` and at least one declared output for kind manual.
  */
 export interface OperatorDefinition<P = unknown> {
   readonly id: string;
@@ -68,6 +71,10 @@ export interface OperatorDefinition<P = unknown> {
   readonly command?: readonly string[];
   /** The argv a command operator runs instead of `command` in mock runs. */
   readonly mockCommand?: readonly string[];
+  /** For kind manual: the bounded procedure a person or an LLM performs; the run waits for `runledger complete`. */
+  readonly steps?: readonly string[];
+  /** For kind manual: who performs the steps. Default human. */
+  readonly by?: ManualPerformer;
   /** The mock provider used in mock runs, for either kind. */
   mock?(ctx: OperatorContext<P>): Promise<OperatorResult | void> | OperatorResult | void;
 }

@@ -13,7 +13,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * check (ERR_NO_CHECK), an invalid check (ERR_CHECK_INVALID), no positive whole-millisecond
  * timebox (ERR_NO_TIMEBOX), an output outside `outputs/` (ERR_OUTPUT_OUTSIDE), two outputs equal
  * after normalization (ERR_OUTPUT_DUPLICATE), and shape errors (ERR_SCHEMA): a function without
- * `run`, a command without argv, bad retries, env names that are invalid or reserved (RUNLEDGER_*).
+ * `run`, a command without argv, a manual operator without steps, outputs or distinct output file
+ * names, or with a body, bad retries, env names that are invalid or reserved (RUNLEDGER_*).
  */
 export function validateOperator(op: OperatorDefinition, base: Path = []): Issue[] {
   const issues: Issue[] = [];
@@ -35,8 +36,12 @@ export function validateOperator(op: OperatorDefinition, base: Path = []): Issue
       issues.push({ code: "ERR_SCHEMA", path: at("run"), message: `${name} is a command operator; give a mock provider as mock, not run` });
     }
   }
-  if (op.kind !== "function" && op.kind !== "command") {
-    issues.push({ code: "ERR_SCHEMA", path: at("kind"), message: `${name} has kind ${String(op.kind)}; expected function or command` });
+  if (op.kind === "manual") issues.push(...manualIssues(op, at, name));
+  else if (op.steps !== undefined || op.by !== undefined) {
+    issues.push({ code: "ERR_SCHEMA", path: at(op.steps !== undefined ? "steps" : "by"), message: `${name} is a ${String(op.kind)} operator; steps and by belong to kind manual` });
+  }
+  if (op.kind !== "function" && op.kind !== "command" && op.kind !== "manual") {
+    issues.push({ code: "ERR_SCHEMA", path: at("kind"), message: `${name} has kind ${String(op.kind)}; expected function, command or manual` });
   }
 
   if (op.modes.length === 0) {
@@ -76,5 +81,39 @@ export function validateOperator(op: OperatorDefinition, base: Path = []): Issue
       issues.push({ code: "ERR_SCHEMA", path: at("env", key), message: `${name} declares env ${key} with a non-string value` });
     }
   }
+  return issues;
+}
+
+/**
+ * A manual operator's own invariants: a non-empty list of non-empty steps, a performer of human or
+ * llm, no body or command (nothing runs), and at least one declared output with distinct file
+ * names, since `runledger complete` maps each evidence file to an output by its file name.
+ */
+function manualIssues(op: OperatorDefinition, at: (...rest: (string | number)[]) => (string | number)[], name: string): Issue[] {
+  const issues: Issue[] = [];
+  const steps: unknown = op.steps;
+  if (!Array.isArray(steps) || steps.length === 0) {
+    issues.push({ code: "ERR_SCHEMA", path: at("steps"), message: `${name} is a manual operator without steps; list what the person or LLM does, e.g. steps: ["contact each lead"]` });
+  } else {
+    steps.forEach((step: unknown, i) => {
+      if (typeof step !== "string" || step.trim() === "") issues.push({ code: "ERR_SCHEMA", path: at("steps", i), message: `${name}: step ${i + 1} must be a non-empty line of text` });
+    });
+  }
+  if (op.by !== undefined && op.by !== "human" && op.by !== "llm") {
+    issues.push({ code: "ERR_SCHEMA", path: at("by"), message: `${name} has by ${JSON.stringify(op.by)}; expected human or llm` });
+  }
+  for (const key of ["run", "command", "mock", "mockCommand"] as const) {
+    if (op[key] !== undefined) issues.push({ code: "ERR_SCHEMA", path: at(key), message: `${name} is a manual operator; nothing runs, so it takes no ${key}` });
+  }
+  if (op.outputs.length === 0) {
+    issues.push({ code: "ERR_SCHEMA", path: at("outputs"), message: `${name} is a manual operator without outputs; declare the evidence files it records, e.g. outputs: [outputs/touches.csv]` });
+  }
+  const byFile = new Map<string, number>();
+  op.outputs.forEach((output, i) => {
+    const file = output.slice(output.lastIndexOf("/") + 1);
+    const first = byFile.get(file);
+    if (first === undefined) byFile.set(file, i);
+    else if (op.outputs[first] !== output) issues.push({ code: "ERR_SCHEMA", path: at("outputs", i), message: `${name} declares two outputs named ${file}; evidence files are matched to outputs by file name, so give them distinct names` });
+  });
   return issues;
 }

@@ -106,10 +106,11 @@ function failure(file: string, issues: readonly Issue[]): RunledgerError {
   return new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} in ${file}`, issues });
 }
 
-/** Renames the definition's keys to the YAML keys they come from (`name` → `pipeline`, an inline operator's `command` → `run`). */
+/** Renames the definition's keys to the YAML keys they come from (`name` → `pipeline`, an inline operator's `command` → `run`, `steps` → `manual.steps`). */
 function yamlPath(path: Path): Path {
   if (path[0] === "name") return ["pipeline", ...path.slice(1)];
   if (path[0] === "tasks" && path[2] === "command") return [...path.slice(0, 2), "run", ...path.slice(3)];
+  if (path[0] === "tasks" && (path[2] === "steps" || path[2] === "by")) return [...path.slice(0, 2), "manual", ...path.slice(2)];
   return path;
 }
 

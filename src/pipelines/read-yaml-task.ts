@@ -37,18 +37,28 @@ const RUN_KEYS = {
   modes: strings,
 };
 
+/** The key of a task a person or an LLM performs (an inline manual operator). */
+const MANUAL_KEYS = {
+  manual: z.strictObject({ steps: z.array(z.string()).optional(), by: z.enum(["human", "llm"]).optional() }),
+};
+
+/** Keys a manual task does not take: nothing runs. */
+const NOT_MANUAL = ["run", "mock", "env"] as const;
+
 /** Keys of a task that uses a registered operator. */
 const OPERATOR_KEYS = {
   operator: z.string().min(1),
   params: z.record(z.string(), z.unknown()),
 };
 
-const ALL_KEYS = { ...TASK_KEYS, ...RUN_KEYS, ...OPERATOR_KEYS };
+const ALL_KEYS = { ...TASK_KEYS, ...RUN_KEYS, ...MANUAL_KEYS, ...OPERATOR_KEYS };
 
 /**
  * Reads one YAML task. A task with `run:` becomes an inline command operator
  * `<pipeline>.<task>@0` (legal in the pipeline's mode, timeout default 10 minutes, a string run by
- * `sh -c`); a task with `operator:` keeps the reference for the registry. Shape problems are
+ * `sh -c`); a task with `manual: { steps, by }` becomes an inline manual operator of the same name
+ * whose `outputs:` are the evidence files `runledger complete` records; a task with `operator:`
+ * keeps the reference for the registry. Shape problems are
  * ERR_SCHEMA issues at `tasks.<task>.<key>` (at `tasks.<task>` when it is no task at all); the task
  * is still returned so the graph can be checked.
  */
@@ -56,7 +66,7 @@ export function readYamlTask(name: string, value: unknown, pipeline: { readonly 
   const base = ["tasks", name];
   const issues: Issue[] = [];
   if (!isYamlMapping(value)) {
-    issues.push({ code: "ERR_SCHEMA", path: base, message: `task ${name} must be a mapping with run: (a command) or operator: (a registered operator)` });
+    issues.push({ code: "ERR_SCHEMA", path: base, message: `task ${name} must be a mapping with run: (a command), manual: (steps a person or LLM performs) or operator: (a registered operator)` });
   }
   const { fields, issues: fieldIssues } = readYamlFields(isYamlMapping(value) ? value : {}, ALL_KEYS, base);
   issues.push(...fieldIssues);
@@ -70,9 +80,9 @@ export function readYamlTask(name: string, value: unknown, pipeline: { readonly 
   };
 
   if ("operator" in raw) {
-    if ("run" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "operator"], message: `task ${name} has both run: and operator:; give one` });
+    if ("run" in raw || "manual" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "operator"], message: `task ${name} has both ${"run" in raw ? "run:" : "manual:"} and operator:; give one` });
     else {
-      for (const key of Object.keys(RUN_KEYS).filter((key) => key in raw)) {
+      for (const key of [...Object.keys(RUN_KEYS), ...Object.keys(MANUAL_KEYS)].filter((key) => key in raw)) {
         issues.push({ code: "ERR_SCHEMA", path: [...base, key], message: `${key}: belongs to a run: task; a registered operator declares its own` });
       }
       const task: TaskSpec = {
@@ -84,8 +94,35 @@ export function readYamlTask(name: string, value: unknown, pipeline: { readonly 
       return { task, issues };
     }
   }
+  if ("manual" in raw) {
+    if ("run" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "manual"], message: `task ${name} has both run: and manual:; give one` });
+    else {
+      for (const key of NOT_MANUAL.filter((key) => key in raw)) {
+        issues.push({ code: "ERR_SCHEMA", path: [...base, key], message: `${key}: belongs to a run: task; a manual task runs nothing` });
+      }
+      if ("params" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "params"], message: "params: applies to operator: tasks" });
+      const { operator } = buildOperator({
+        id: `${pipeline.name}.${name}`,
+        version: "0",
+        kind: "manual",
+        modes: [...new Set([pipeline.mode, ...(fields.modes ?? [])])],
+        // Missing steps are reported at tasks.<task>.manual.steps by the operator's invariants.
+        steps: fields.manual?.steps ?? [],
+        ...(fields.manual?.by !== undefined && { by: fields.manual.by }),
+        outputs: fields.outputs ?? [],
+        checks: (fields.checks ?? []) as CheckSpec[],
+        timeout: fields.timeout ?? DEFAULT_TASK_TIMEOUT_MS,
+        retries: fields.retries ?? 0,
+        ...(fields.effects !== undefined && { effects: fields.effects }),
+        ...(fields.secrets !== undefined && { secrets: fields.secrets }),
+        ...(fields.evidence !== undefined && { evidence: fields.evidence }),
+        ...(fields.description !== undefined && { description: fields.description }),
+      });
+      return { task: { ...common, operator }, issues };
+    }
+  }
   if (!("run" in raw) && isYamlMapping(value)) {
-    issues.push({ code: "ERR_SCHEMA", path: base, message: `task ${name} needs run: (a command) or operator: (a registered operator)` });
+    issues.push({ code: "ERR_SCHEMA", path: base, message: `task ${name} needs run: (a command), manual: (steps a person or LLM performs) or operator: (a registered operator)` });
   }
   if ("params" in raw) {
     issues.push({ code: "ERR_SCHEMA", path: [...base, "params"], message: "params: applies to operator: tasks; a run: task takes its settings from env:" });

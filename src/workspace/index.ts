@@ -1,3 +1,3 @@
-export { engineDeps, findWorkspaceRoot, initWorkspace, openWorkspace, type OpenOptions, type Workspace } from "./workspace.js";
+export { engineDeps, findWorkspaceRoot, initWorkspace, openWorkspace, workRootOf, type OpenOptions, type Workspace } from "./workspace.js";
 export { CONFIG_FILE, STATE_DIR, WorkspaceConfigSchema, parseWorkspaceConfig, type WorkspaceConfig } from "./workspace-config.js";
 export { lockRun } from "./run-lock.js";

@@ -107,7 +107,12 @@ export function engineDeps(workspace: Workspace, actor: Actor): EngineDeps {
     ledger: workspace.ledger,
     artifacts: workspace.artifacts,
     actor,
-    workRoot: join(workspace.root, STATE_DIR, "work"),
+    workRoot: workRootOf(workspace),
     claimRun: (runId) => lockRun(join(workspace.root, STATE_DIR, "locks"), runId),
   };
+}
+
+/** Where the workspace's attempts get their working directories: `.runledger/work`. */
+export function workRootOf(workspace: Pick<Workspace, "root">): string {
+  return join(workspace.root, STATE_DIR, "work");
 }

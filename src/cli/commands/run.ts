@@ -5,7 +5,7 @@ import type { EngineDeps, TaskProgress } from "../../engine/attempt-context.js";
 import { resumeRun, runPipeline } from "../../engine/run-pipeline.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
-import { engineDeps, type Workspace } from "../../workspace/workspace.js";
+import { engineDeps, workRootOf, type Workspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
 import { askNext } from "../ask-next.js";
 import { findRun, runJson, runText } from "../run-view.js";
@@ -82,9 +82,9 @@ export function cliEngineDeps(ctx: CommandContext, workspace: Workspace): Engine
 }
 
 /** On a terminal without --json, one line per task as it starts and settles. */
-function liveProgress(ctx: CommandContext): { onProgress?: (progress: TaskProgress) => void } {
+export function liveProgress(ctx: CommandContext): { onProgress?: (progress: TaskProgress) => void } {
   if (ctx.output.json || !(ctx.io.stdout as { isTTY?: boolean }).isTTY) return {};
-  const marks = { started: "..", passed: "ok", failed: "!!", skipped: "--", reused: "==" } as const;
+  const marks = { started: "..", passed: "ok", failed: "!!", skipped: "--", reused: "==", waiting: "??" } as const;
   return {
     onProgress: (p) => {
       const detail = p.state === "started" ? "" : ` ${p.result ?? ""}${p.reason ? ` (${p.reason})` : ""}`;
@@ -93,18 +93,22 @@ function liveProgress(ctx: CommandContext): { onProgress?: (progress: TaskProgre
   };
 }
 
-function nextFlag(flags: { readonly next?: string }): { next?: string } {
+/** The --next flag as one trimmed line; ERR_USAGE when it is empty or spans lines. */
+export function nextFlag(flags: { readonly next?: string }): { next?: string } {
   if (flags.next === undefined) return {};
   const next = flags.next.trim();
   if (next === "" || next.includes("\n")) throw new RunledgerError("ERR_USAGE", { detail: "--next: expected one non-empty line" });
   return { next };
 }
 
-/** Prints the finished run (asking a person at a terminal for the next pointer it lacks); a FAIL result makes the exit code 1. */
+/**
+ * Prints the run (asking a person at a terminal for the next pointer a finished run lacks; a
+ * waiting run prints its manual tasks' steps); a FAIL result makes the exit code 1.
+ */
 export async function reportRun(ctx: CommandContext, workspace: Workspace, project: string, runId: string): Promise<void> {
   await askNext(ctx, workspace, runId);
   const state = await new Projector(workspace.ledger, { project }).catchUp();
-  const view = runJson(state, findRun(state, runId));
+  const view = runJson(state, findRun(state, runId), workRootOf(workspace));
   ctx.output.log("run.settle", { run_id: runId, status: view.status, result: view.result });
   ctx.output.success({ run: view }, runText(view));
   if (view.result === "FAIL") ctx.exitCode = 1;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { Projector } from "../../ledger/projections/projector.js";
+import { workRootOf } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
 import { findRun, runJson, runSummary, runText } from "../run-view.js";
 
@@ -32,7 +33,7 @@ export function registerShow(program: Command, context: () => CommandContext): v
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
-        const view = runJson(state, findRun(state, id));
+        const view = runJson(state, findRun(state, id), workRootOf(workspace));
         ctx.output.success({ run: view }, runText(view));
       });
     });

@@ -63,6 +63,11 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
       run.finished_at_utc = event.at;
       return;
     }
+    case "run.suspended": {
+      const run = state.runs[event.data.run_id];
+      if (run) run.status = "waiting";
+      return;
+    }
     case "next.recorded": {
       const run = state.runs[event.data.run_id];
       if (!run) return;
@@ -99,6 +104,8 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
         result: reused ? event.data.result : null,
         outputs: reused ? event.data.outputs : [],
         checks: reused ? [...(state.attempts[event.data.source_attempt_id]?.checks ?? [])] : [],
+        manual: null,
+        completion: null,
       };
       const task = taskOf(state.runs[d.run_id], d.task);
       if (!task) return;
@@ -125,6 +132,20 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
         a.receipt_digest = event.data.receipt_digest ?? null;
       }, "FAILED");
       return;
+    case "attempt.suspended":
+      settle(state, event.data.attempt_id, event.at, (a) => {
+        a.status = "waiting";
+        a.manual = { steps: event.data.steps, by: event.data.by, outputs: event.data.outputs, deadline_utc: event.data.deadline_utc };
+      }, "WAITING");
+      return;
+    case "attempt.completed": {
+      const attempt = state.attempts[event.data.attempt_id];
+      if (!attempt) return;
+      attempt.completion = { actor: event.actor, result: event.data.result, note: event.data.note ?? null, late: event.data.late, at_utc: event.at };
+      const run = state.runs[attempt.correlation_ids.run_id];
+      if (run?.status === "waiting") run.status = "running";
+      return;
+    }
     case "attempt.abandoned":
       settle(state, event.data.attempt_id, event.at, (a) => {
         a.status = "abandoned";

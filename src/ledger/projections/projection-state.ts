@@ -2,12 +2,12 @@ import type { Actor } from "../../contracts/common.js";
 import type { Verdict } from "../../contracts/verdict.js";
 import type { DefinitionVersion, WatermarkView } from "../../governance/watermarks.js";
 
-export type RunStatus = "requested" | "running" | "paused" | "succeeded" | "degraded" | "failed" | "halted";
-export type AttemptStatus = "running" | "succeeded" | "failed" | "abandoned" | "reused";
+export type RunStatus = "requested" | "running" | "waiting" | "paused" | "succeeded" | "degraded" | "failed" | "halted";
+export type AttemptStatus = "running" | "waiting" | "succeeded" | "failed" | "abandoned" | "reused";
 
 export interface TaskView {
   readonly name: string;
-  outcome: "PENDING" | "RUNNING" | "SUCCESS" | "SKIPPED" | "FAILED";
+  outcome: "PENDING" | "RUNNING" | "WAITING" | "SUCCESS" | "SKIPPED" | "FAILED";
   reason: string | null;
   readonly attempts: string[];
 }
@@ -62,6 +62,10 @@ export interface AttemptView {
   result: "PASS" | "WARN" | null;
   outputs: readonly { path: string; digest: string; size_bytes: number }[];
   readonly checks: { name: string; result: Verdict }[];
+  /** For a manual attempt: its steps, who performs them, the evidence files expected, and the end of its timebox. */
+  manual: { steps: readonly string[]; by: "human" | "llm"; outputs: readonly string[]; deadline_utc: string } | null;
+  /** For a completed manual attempt: who completed it, the result they recorded, their note, and whether it came after the timebox. */
+  completion: { actor: Actor; result: Verdict; note: string | null; late: boolean; at_utc: string } | null;
 }
 
 export interface ArtifactView {

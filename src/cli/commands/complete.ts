@@ -1,0 +1,57 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { RunledgerError } from "../../core/errors.js";
+import { completeTask } from "../../engine/run-pipeline.js";
+import { Projector } from "../../ledger/projections/projector.js";
+import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
+import { engineDeps } from "../../workspace/workspace.js";
+import type { CommandContext } from "../command-context.js";
+import { findRun } from "../run-view.js";
+import { liveProgress, nextFlag, reportRun } from "./run.js";
+
+interface CompleteFlags {
+  readonly evidence?: string[];
+  readonly result?: string;
+  readonly note?: string;
+  readonly next?: string;
+  readonly concurrency?: string;
+}
+
+const RESULTS = ["PASS", "WARN", "FAIL"] as const;
+
+/**
+ * `runledger complete <run> <task> --evidence <file>… --result PASS|WARN|FAIL`: records the outcome
+ * of a waiting manual task with the acting actor, its evidence as the task's declared outputs, runs
+ * its checks on them, and continues the run as `resume` does.
+ */
+export function registerComplete(program: Command, context: () => CommandContext): void {
+  program
+    .command("complete")
+    .description("record the outcome of a waiting manual task with its evidence files, then continue the run")
+    .argument("<run>", "a run id, or a unique prefix of one")
+    .argument("<task>", "the waiting manual task")
+    .option("--evidence <files...>", "the evidence files, one per declared output, matched by file name")
+    .option("--result <PASS|WARN|FAIL>", "the outcome as you state it; a failing check makes it FAIL")
+    .option("--note <text>", "a note recorded with the outcome")
+    .option("--next <line>", "the next pointer: one line saying what to do next")
+    .option("--concurrency <n>", "run at most n attempts at once (default: the number of cores)")
+    .action(async (id: string, task: string, flags: CompleteFlags) => {
+      const ctx = context();
+      const result = (flags.result ?? "").toUpperCase();
+      if (!RESULTS.includes(result as (typeof RESULTS)[number])) throw new RunledgerError("ERR_USAGE", { detail: `--result ${flags.result === undefined ? "is required" : JSON.stringify(flags.result)}: expected PASS, WARN or FAIL` });
+      if (flags.evidence === undefined || flags.evidence.length === 0) throw new RunledgerError("ERR_USAGE", { detail: "--evidence <file>…: give the evidence files, one per declared output" });
+      const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
+      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new RunledgerError("ERR_USAGE", { detail: `--concurrency ${flags.concurrency}: expected a whole number >= 1` });
+      const note = flags.note?.trim();
+      const files = flags.evidence.map((file) => resolve(ctx.io.cwd, file));
+      await ctx.withWorkspace(async (workspace) => {
+        const view = findRun(await new Projector(workspace.ledger).catchUp(), id);
+        if (view.source === null) throw new RunledgerError("ERR_USAGE", { detail: `run ${view.id} was not started from a pipeline file; complete it from code with completeTask()` });
+        const pipeline = await loadPipelineSource(view.source);
+        ctx.output.log("run.complete", { run_id: view.id, task });
+        const completion = { task, files, result: result as (typeof RESULTS)[number], ...(note ? { note } : {}) };
+        await completeTask(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, view.id, completion, { project: view.project, modes: workspace.modes, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) });
+        await reportRun(ctx, workspace, view.project, view.id);
+      });
+    });
+}
