@@ -37,4 +37,7 @@ export const COMMAND_ROLES: Readonly<Record<string, Role | null>> = {
   "watermark show": "viewer",
   "watermark override": "admin",
   "monitor run": "operator",
+  "gate status": "viewer",
+  "gate approve": "approver",
+  "gate reject": "approver",
 };

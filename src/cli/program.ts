@@ -11,6 +11,7 @@ import { registerAdmin } from "./commands/admin.js";
 import { registerMonitor } from "./commands/monitor.js";
 import { registerOperator } from "./commands/operator.js";
 import { registerWatermark } from "./commands/watermark.js";
+import { registerGate } from "./commands/gate.js";
 import { COMMAND_ROLES } from "./command-roles.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerComplete } from "./commands/complete.js";
@@ -93,6 +94,7 @@ function registerCommands(program: Command, context: () => CommandContext): void
     registerAdmin,
     registerOperator,
     registerWatermark,
+    registerGate,
     registerMonitor,
   ];
   for (const register of registers) {

@@ -34,6 +34,9 @@ export function runJson(state: ProjectionState, run: RunView, workRoot?: string)
     evidence: run.evidence ?? [],
     manifest_digest: run.manifest_digest,
     stop_rules: run.stop_rules.map((r) => ({ rule: r.rule, subject: r.subject, detail: r.detail })),
+    gates: Object.values(state.gates)
+      .filter((g) => g.run_id === run.id)
+      .map((g) => ({ gate: g.gate, status: g.status, result: g.result, checks: g.checks, advances: g.advances, decided_by: g.decided_by, reason: g.reason })),
     tasks: Object.values(run.tasks).map((task) => {
       const attempts = task.attempts.map((id) => state.attempts[id]).filter((a) => a !== undefined);
       return {
@@ -91,6 +94,10 @@ export function runText(view: ReturnType<typeof runJson>): string {
     task.waiting.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
     if (task.waiting.inputs_dir !== undefined) lines.push(`  inputs: ${task.waiting.inputs_dir}`);
     lines.push(`  then record the outcome (PASS, WARN or FAIL) with the evidence files: ${task.waiting.complete}`);
+  }
+  for (const gate of view.gates.filter((g) => g.status === "awaiting_approval")) {
+    const advance = gate.advances ? `; approval advances ${gate.advances.watermark} to ${gate.advances.value}` : "";
+    lines.push(`gate ${gate.gate} awaits approval (${gate.result})${advance}: runledger gate approve|reject ${gate.gate} --run ${view.id} --reason "…"`);
   }
   if (view.evidence.length > 0) lines.push(`evidence (${view.work_mode}): ${view.evidence.map((e) => `${e.met ? "+" : "-"}${e.item}${e.required ? "" : "?"}`).join(" ")}`);
   for (const rule of view.stop_rules) lines.push(`stop rule ${rule.rule}: ${rule.detail}`);

@@ -20,6 +20,8 @@ import { closeRun, type ClosingTask } from "./close-run.js";
 import { checkRunModes } from "./check-run-modes.js";
 import { admitRun, PauseWatch } from "./admission.js";
 import { cacheKey, envFingerprint, inputsHash, type InputRef } from "./cache-key.js";
+import { evaluateGate, movesForward } from "./gate-attempt.js";
+import { adminEvent } from "../governance/admin-event.js";
 import { completeManualAttempt, suspendManualAttempt, type ManualCompletion } from "./manual-attempt.js";
 import { mapEvidence } from "./map-evidence.js";
 import { attemptDir, runAttempt } from "./run-attempt.js";
@@ -125,6 +127,42 @@ export async function completeTask(spec: PipelineDefinition, deps: EngineDeps, r
   });
 }
 
+/**
+ * Approves or rejects a gate of a run that awaits approval, as `deps.actor` with a reason (an
+ * admin event), and continues the run as `resumeRun` does. Approval advances the gate's watermark
+ * in the same append. A gate whose checks failed, or that was already decided, cannot be
+ * (ERR_GATE_NOT_APPROVABLE); a watermark moved past the value since is ERR_WATERMARK_REGRESSION.
+ */
+export async function decideGate(spec: PipelineDefinition, deps: EngineDeps, runId: string, decision: { readonly gate: string; readonly approve: boolean; readonly reason: string | undefined }, options: ResumeOptions): Promise<string> {
+  const approvable = (past: ProjectionState) => {
+    const gate = past.gates[`${runId}/${decision.gate}`];
+    if (!gate) throw new RunledgerError("ERR_GATE_NOT_FOUND", { detail: `run ${runId} has no evaluated gate ${decision.gate}` });
+    if (gate.status !== "awaiting_approval") {
+      const why = gate.status === "failed" ? `its checks failed (${gate.checks.filter((c) => c.result === "FAIL").map((c) => c.name).join(", ")})` : `it is already ${gate.status}`;
+      throw new RunledgerError("ERR_GATE_NOT_APPROVABLE", { detail: `gate ${decision.gate} of run ${runId}: ${why}` });
+    }
+    return gate;
+  };
+  // Say why a decided or failed gate cannot be approved before saying its run is finished.
+  approvable(await new Projector(deps.ledger, { project: options.project }).catchUp());
+  return withOpenRun(spec, deps, runId, options, async (def, view, past) => {
+    const gate = approvable(past);
+    const advance = decision.approve ? gate.advances : null;
+    const mark = advance ? past.watermarks[advance.watermark] : undefined;
+    if (advance && !movesForward(mark, { watermark: advance.watermark, value: advance.value, ...(advance.definition ? { definition: advance.definition } : {}) })) {
+      throw new RunledgerError("ERR_WATERMARK_REGRESSION", { detail: `${advance.watermark} moved to ${mark?.value ?? "?"} since the gate was evaluated; ${advance.value} is not later` });
+    }
+    const status = decision.approve ? "approved" : "rejected";
+    const run = { project: view.project };
+    await deps.ledger.append([
+      adminEvent(view.project, deps.actor, { action_type: decision.approve ? "gate_approve" : "gate_reject", reason: decision.reason, targets: [{ kind: "gate", id: decision.gate }, { kind: "run", id: runId }], before: { status: gate.status, checks: gate.checks }, after: { status, ...(advance ? { advances: advance } : {}) }, result: "applied" }),
+      ...(advance ? [runEvent(deps, run, { type: "watermark.advanced", data: { ...(advance.definition ? { definition: advance.definition } : {}), gate: decision.gate, run_id: runId, value: advance.value, watermark: advance.watermark } })] : []),
+    ]);
+    const now = await new Projector(deps.ledger, { project: view.project }).catchUp();
+    return resumeClaimed(def, deps, runId, options, now.runs[runId] as RunView, now);
+  });
+}
+
 /** Claims the run, reads it, and hands over its definition when it may go on: not finished, and its pipeline unchanged. */
 async function withOpenRun(spec: PipelineDefinition, deps: EngineDeps, runId: string, options: ResumeOptions, work: (def: PipelineDefinition, view: RunView, past: ProjectionState) => Promise<string>): Promise<string> {
   // Claim first, then read: what another engine did before the claim is in the state read below.
@@ -173,7 +211,12 @@ async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: s
     const budget = spec ? 1 + (spec.retries ?? resolveOperator(spec, options.registry).retries) : 1;
     const last = attempts.filter((a) => a.status !== "running" && a.status !== "abandoned").at(-1);
     const exhausted = last?.status === "failed" && (!last.retryable || failed.length >= budget);
-    if (passed?.result) states.set(task.name, { passed: true, result: passed.result, outputs: passed.outputs, asOf: madeAsOf(past, passed, run.asOf) });
+    // A gate's attempt passing is not enough: it counts as passed once the gate passed or was approved.
+    const gate = spec && resolveOperator(spec, options.registry).gate ? (past.gates[`${runId}/${task.name}`]?.status ?? "undecided") : undefined;
+    if (gate === "failed" || gate === "rejected") states.set(task.name, { passed: false });
+    else if (gate === "awaiting_approval" || gate === "undecided") {
+      // left pending: an awaiting gate waits again, an undecided one is evaluated again
+    } else if (passed?.result) states.set(task.name, { passed: true, result: passed.result, outputs: passed.outputs, asOf: madeAsOf(past, passed, run.asOf) });
     else if (task.outcome === "SKIPPED" || exhausted) states.set(task.name, { passed: false });
     prior.set(task.name, { numbered: attempts.length, failed: failed.length });
   }
@@ -308,6 +351,13 @@ async function runTask(
   const key = cacheKey({ operatorRef: operator.ref, codeDigest, inputsHash: hash, configVersions: [], envFingerprint: fingerprint, runMode: run.runMode });
   const jobId = `${run.id}:${task.name}`;
   const plan = (attemptNumber: number) => ({ task, operator, jobId, attemptNumber, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, codeDigest, cacheKey: key });
+  if (operator.gate) {
+    // A gate decides anew in every run: its checks, then (where needed) a person's approval.
+    if (past.gates[`${run.id}/${task.name}`]?.status === "awaiting_approval") return { waiting: true };
+    const attempt = await runAttempt(deps, run, plan(prior.numbered + 1));
+    const decided = await evaluateGate(deps, run, task.name, operator.gate, attempt, env);
+    return decided === "awaiting" ? { waiting: true } : { ...decided, asOf: run.asOf.getTime(), reused: false };
+  }
   if (operator.kind === "manual") {
     // Never reused from the cache: what a person did once is not done again by replaying it.
     const waiting = waitingAttempt(past, run.id, task.name);

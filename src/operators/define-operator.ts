@@ -2,6 +2,7 @@ import { z } from "zod";
 import { RunledgerError, type Issue } from "../core/errors.js";
 import { OperatorIdSchema, OperatorVersionSchema } from "../contracts/common.js";
 import { parseDuration } from "../pipelines/duration.js";
+import type { GateSpec } from "../governance/gate-spec.js";
 import type { CheckSpec } from "./check-spec.js";
 import { normalizeOutputPath } from "./normalize-output-path.js";
 import type { ManualPerformer, OperatorDefinition, OperatorFn, OperatorKind } from "./operator-definition.js";
@@ -40,6 +41,8 @@ export interface OperatorSpec<S extends z.ZodType = z.ZodType<Record<string, nev
   readonly steps?: readonly string[];
   /** For a manual operator: who performs the steps. Default human. */
   readonly by?: ManualPerformer;
+  /** For a gate's operator (built from a YAML `gate:` task). */
+  readonly gate?: GateSpec;
 }
 
 /**
@@ -105,6 +108,7 @@ export function buildOperator<S extends z.ZodType>(spec: OperatorSpec<S>): { ope
     ...(mockCommand !== undefined && { mockCommand: Object.freeze([...mockCommand]) }),
     ...(spec.steps !== undefined && { steps: Object.freeze([...spec.steps]) }),
     ...(spec.by !== undefined && { by: spec.by }),
+    ...(spec.gate !== undefined && { gate: spec.gate }),
   } satisfies OperatorDefinition<z.output<S>>;
   const operator: OperatorDefinition<z.output<S>> = Object.freeze(definition);
   // A bad timeout was already reported above; don't report it again as a missing timebox.

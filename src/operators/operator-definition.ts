@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Clock } from "../core/clock.js";
+import type { GateSpec } from "../governance/gate-spec.js";
 import type { CheckSpec } from "./check-spec.js";
 
 /** The operator kinds that can be defined so far: in-process TypeScript, a subprocess, or a person or LLM (manual). */
@@ -75,6 +76,8 @@ export interface OperatorDefinition<P = unknown> {
   readonly steps?: readonly string[];
   /** For kind manual: who performs the steps. Default human. */
   readonly by?: ManualPerformer;
+  /** Set on a gate's operator: its chosen outputs, approval, required watermarks and the watermark it advances. */
+  readonly gate?: GateSpec;
   /** The mock provider used in mock runs, for either kind. */
   mock?(ctx: OperatorContext<P>): Promise<OperatorResult | void> | OperatorResult | void;
 }

@@ -2,9 +2,13 @@ import { z } from "zod";
 import type { Issue } from "../core/errors.js";
 import type { CheckSpec } from "../operators/check-spec.js";
 import { buildOperator } from "../operators/define-operator.js";
+import { GateSpecSchema, gateBody, gateOutputPath } from "../governance/gate-spec.js";
 import type { TaskSpec } from "./define-pipeline.js";
 import { DurationSchema } from "./duration.js";
 import { isYamlMapping, readYamlFields } from "./read-yaml-fields.js";
+
+/** The timebox of a gate task's checks when it sets no `timeout`: 1 minute. */
+const DEFAULT_GATE_TIMEOUT_MS = 60_000;
 
 /** The timebox of a YAML command task that sets no `timeout`: 10 minutes. */
 export const DEFAULT_TASK_TIMEOUT_MS = 600_000;
@@ -51,7 +55,13 @@ const OPERATOR_KEYS = {
   params: z.record(z.string(), z.unknown()),
 };
 
-const ALL_KEYS = { ...TASK_KEYS, ...RUN_KEYS, ...MANUAL_KEYS, ...OPERATOR_KEYS };
+/** The key of a gate task: checks over chosen outputs, optional approval, the watermark it advances. */
+const GATE_KEYS = { gate: GateSpecSchema };
+
+/** Keys a gate task does not take: it runs nothing of its own, and its outputs are the chosen ones. */
+const NOT_GATE = ["run", "mock", "outputs", "effects", "secrets", "manual"] as const;
+
+const ALL_KEYS = { ...TASK_KEYS, ...RUN_KEYS, ...MANUAL_KEYS, ...GATE_KEYS, ...OPERATOR_KEYS };
 
 /**
  * Reads one YAML task. A task with `run:` becomes an inline command operator
@@ -93,6 +103,28 @@ export function readYamlTask(name: string, value: unknown, pipeline: { readonly 
       };
       return { task, issues };
     }
+  }
+  if ("gate" in raw) {
+    for (const key of NOT_GATE.filter((key) => key in raw)) {
+      issues.push({ code: "ERR_SCHEMA", path: [...base, key], message: `${key}: does not belong to a gate task; a gate checks the outputs it chooses under gate.over` });
+    }
+    if ("params" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "params"], message: "params: applies to operator: tasks" });
+    const gate = fields.gate ?? { over: [], approval: "never" as const, requires: [] };
+    const { operator } = buildOperator({
+      id: `${pipeline.name}.${name}`,
+      version: "0",
+      kind: "function",
+      modes: [...new Set([pipeline.mode, ...(fields.modes ?? [])])],
+      run: gateBody(gate),
+      gate,
+      outputs: gate.over.map(gateOutputPath),
+      checks: (fields.checks ?? []) as CheckSpec[],
+      timeout: fields.timeout ?? DEFAULT_GATE_TIMEOUT_MS,
+      env: Object.fromEntries(Object.entries(fields.env ?? {}).map(([key, item]) => [key, String(item)])),
+      ...(fields.evidence !== undefined && { evidence: fields.evidence }),
+      ...(fields.description !== undefined && { description: fields.description }),
+    });
+    return { task: { ...common, operator }, issues };
   }
   if ("manual" in raw) {
     if ("run" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "manual"], message: `task ${name} has both run: and manual:; give one` });

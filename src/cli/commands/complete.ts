@@ -4,10 +4,9 @@ import { RunledgerError } from "../../core/errors.js";
 import { completeTask } from "../../engine/run-pipeline.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
-import { engineDeps } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
 import { findRun } from "../run-view.js";
-import { liveProgress, nextFlag, reportRun } from "./run.js";
+import { cliEngineDeps, nextFlag, reportRun } from "./run.js";
 
 interface CompleteFlags {
   readonly evidence?: string[];
@@ -50,7 +49,7 @@ export function registerComplete(program: Command, context: () => CommandContext
         const pipeline = await loadPipelineSource(view.source);
         ctx.output.log("run.complete", { run_id: view.id, task });
         const completion = { task, files, result: result as (typeof RESULTS)[number], ...(note ? { note } : {}) };
-        await completeTask(pipeline, { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx) }, view.id, completion, { project: view.project, modes: workspace.modes, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) });
+        await completeTask(pipeline, cliEngineDeps(ctx, workspace), view.id, completion, { project: view.project, modes: workspace.modes, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) });
         await reportRun(ctx, workspace, view.project, view.id);
       });
     });

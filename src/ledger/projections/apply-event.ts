@@ -180,6 +180,15 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
     case "gate.evaluated": {
       const d = event.data;
       state.gates[`${d.run_id}/${d.gate}`] = { gate: d.gate, run_id: d.run_id, task: d.task, status: d.status, result: d.result, approval: d.approval, checks: d.checks, advances: d.advances ?? null, evaluated_at_utc: event.at, decided_by: null, decided_at_utc: null, reason: null };
+      // The gate, not its attempt, decides the task: a failed gate fails it; one awaiting approval waits.
+      const task = state.runs[d.run_id]?.tasks[d.task];
+      if (task && d.status === "failed") {
+        task.outcome = "FAILED";
+        task.reason = `gate failed: ${d.checks.filter((c) => c.result === "FAIL").map((c) => c.name).join(", ")}`;
+      } else if (task && d.status === "awaiting_approval") {
+        task.outcome = "WAITING";
+        task.reason = `gate awaits approval: runledger gate approve ${d.gate} --run ${d.run_id} --reason "…"`;
+      }
       return;
     }
     case "watermark.advanced": {
@@ -234,6 +243,11 @@ function applyAdminEffects(state: ProjectionState, d: { action_type: string; adm
     gate.decided_by = actor;
     gate.decided_at_utc = at;
     gate.reason = d.reason;
+    const task = state.runs[gate.run_id]?.tasks[gate.task];
+    if (task) {
+      task.outcome = gate.status === "approved" ? "SUCCESS" : "FAILED";
+      task.reason = `${gate.status} by ${actor.kind}:${actor.id}: ${d.reason}`;
+    }
   } else if (d.action_type === "watermark_override") {
     const name = target("watermark");
     const after = d.after as { value?: string; definition?: DefinitionVersion } | undefined;

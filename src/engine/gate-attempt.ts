@@ -1,0 +1,87 @@
+import { RunledgerError, toRunledgerError } from "../core/errors.js";
+import { gateOutputPath, substitute, type GateSpec } from "../governance/gate-spec.js";
+import { compareValues, type DefinitionVersion, type WatermarkView } from "../governance/watermarks.js";
+import type { NewEvent } from "../ledger/ledger-event.js";
+import { Projector } from "../ledger/projections/projector.js";
+import { runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from "./attempt-context.js";
+
+/** The watermark move a gate proposes. */
+export interface GateAdvance {
+  readonly watermark: string;
+  readonly value: string;
+  readonly definition?: DefinitionVersion;
+}
+
+/** Whether moving `mark` to `advance` goes forward: a later value, or the same value re-established under a new definition. */
+export function movesForward(mark: WatermarkView | undefined, advance: GateAdvance): boolean {
+  if (!mark) return true;
+  const order = compareValues(advance.value, mark.value);
+  return order > 0 || (order === 0 && (!mark.valid || (advance.definition !== undefined && advance.definition.version !== mark.definition?.version)));
+}
+
+/** Reads a chosen output's text by its `<task>/<path>` among the gate attempt's stored outputs. */
+async function outputText(deps: EngineDeps, outputs: AttemptOutcome["outputs"], over: string, gate: string): Promise<string> {
+  const stored = outputs.find((o) => o.path === gateOutputPath(over));
+  if (!stored) throw new RunledgerError("ERR_INPUTS", { detail: `gate ${gate}: ${over} is not among its chosen outputs (gate.over)` });
+  const text = new TextDecoder().decode(await deps.artifacts.get(stored.digest)).trim();
+  if (text === "") throw new RunledgerError("ERR_INPUTS", { detail: `gate ${gate}: ${over} is empty` });
+  return text;
+}
+
+async function resolveAdvance(deps: EngineDeps, gate: string, spec: NonNullable<GateSpec["advances"]>, outputs: AttemptOutcome["outputs"], env: Readonly<Record<string, string>>): Promise<GateAdvance> {
+  const where = `gate ${gate}`;
+  const value = spec.value !== undefined ? substitute(spec.value, env, where) : await outputText(deps, outputs, spec.valueFrom as string, gate);
+  const d = spec.definition;
+  if (!d) return { watermark: spec.watermark, value };
+  const version = d.version !== undefined ? substitute(d.version, env, where) : await outputText(deps, outputs, d.versionFrom as string, gate);
+  return { watermark: spec.watermark, value, definition: { name: d.name, version } };
+}
+
+/**
+ * Decides a gate after its attempt ran its checks over the chosen outputs. Failed checks fail the
+ * gate. Otherwise the gate resolves the value it advances to, invalidates its watermark if the
+ * definition's version changed, and checks that the move goes forward and that every required
+ * watermark is valid and at least that value. A gate needing approval (always, or on a WARN)
+ * then waits (`awaiting`); one that does not advances its watermark at once.
+ */
+export async function evaluateGate(deps: EngineDeps, run: RunContext, task: string, spec: GateSpec, outcome: AttemptOutcome, env: Readonly<Record<string, string>>): Promise<AttemptOutcome | "awaiting"> {
+  const now = await new Projector(deps.ledger, { project: run.project }).catchUp();
+  const checks = (now.attempts[outcome.attemptId]?.checks ?? []).map((c) => ({ name: c.name, result: c.result }));
+  const events: NewEvent[] = [];
+  const record = (status: "passed" | "failed" | "awaiting_approval", result: "PASS" | "WARN" | "FAIL", advance?: GateAdvance) =>
+    runEvent(deps, run, { type: "gate.evaluated", data: { ...(advance ? { advances: advance } : {}), approval: spec.approval !== "never", checks, gate: task, result, run_id: run.id, status, task } });
+  const fail = async (reason: string): Promise<AttemptOutcome> => {
+    await deps.ledger.append([...events, record("failed", "FAIL")]);
+    return { ...outcome, result: "FAIL", retryable: false, reason, errorCode: outcome.errorCode ?? "ERR_CHECK_FAILED" };
+  };
+  if (outcome.result === "FAIL") return fail(outcome.reason ?? "the gate's checks failed");
+  let advance: GateAdvance | undefined;
+  try {
+    advance = spec.advances ? await resolveAdvance(deps, task, spec.advances, outcome.outputs, env) : undefined;
+  } catch (error) {
+    return fail(toRunledgerError(error).message);
+  }
+  const mark = advance ? now.watermarks[advance.watermark] : undefined;
+  if (advance?.definition && mark?.valid && mark.definition?.name === advance.definition.name && mark.definition.version !== advance.definition.version) {
+    const reason = `${advance.definition.name} changed from ${mark.definition.version} to ${advance.definition.version}`;
+    events.push(runEvent(deps, run, { type: "watermark.invalidated", data: { by_version: advance.definition.version, reason, watermark: advance.watermark } }));
+  }
+  if (advance) {
+    const forward = movesForward(mark, advance);
+    checks.push({ name: `forward:${advance.watermark}`, result: forward ? "PASS" : "FAIL" });
+    if (!forward) return fail(`${advance.watermark} is at ${mark?.value ?? "?"}; ${advance.value} is not later`);
+  }
+  for (const name of spec.requires) {
+    const required = now.watermarks[name];
+    const ok = required !== undefined && required.valid && (advance === undefined || compareValues(required.value, advance.value) >= 0);
+    checks.push({ name: `requires:${name}`, result: ok ? "PASS" : "FAIL" });
+    if (!ok) return fail(`requires ${name} ${required ? `${required.valid ? "" : "(invalid) "}at ${required.value}` : "(none yet)"}${advance ? ` to be at least ${advance.value}` : ""}`);
+  }
+  if (spec.approval === "always" || (spec.approval === "on-warn" && outcome.result === "WARN")) {
+    await deps.ledger.append([...events, record("awaiting_approval", outcome.result, advance)]);
+    return "awaiting";
+  }
+  const moved = advance ? [runEvent(deps, run, { type: "watermark.advanced", data: { ...(advance.definition ? { definition: advance.definition } : {}), gate: task, run_id: run.id, value: advance.value, watermark: advance.watermark } })] : [];
+  await deps.ledger.append([...events, record("passed", outcome.result, advance), ...moved]);
+  return outcome;
+}
