@@ -1,5 +1,6 @@
 import { isCounted } from "../../modes/assess-evidence.js";
 import type { LedgerEvent } from "../ledger-event.js";
+import { applyDebugEvent } from "./apply-debug-event.js";
 import type { AttemptView, ProjectionState, RunView, TaskView } from "./projection-state.js";
 
 /**
@@ -148,6 +149,11 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
       if (d.run_id !== undefined) state.runs[d.run_id]?.stop_rules.push(fired);
       return;
     }
+    case "debug.opened":
+    case "debug.hypothesized":
+    case "debug.experimented":
+    case "debug.closed":
+      return applyDebugEvent(state, event);
     case "admin.recorded": {
       const { before, after, ...rest } = event.data;
       state.adminEvents.push({
