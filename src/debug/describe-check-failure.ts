@@ -16,7 +16,7 @@ export function describeCheckFailure(evidence: unknown): string {
     if (first !== undefined) parts.push(`first: ${JSON.stringify(first)}`);
   }
   if ("exitCode" in e && Array.isArray(e["command"])) {
-    parts.push(e["signal"] ? `killed by ${String(e["signal"])}` : `exit code ${String(e["exitCode"])}`);
+    if (typeof e["reason"] !== "string") parts.push(e["signal"] ? `killed by ${String(e["signal"])}` : `exit code ${String(e["exitCode"])}`);
     const tail = [e["stderrTail"], e["stdoutTail"]].find((t) => typeof t === "string" && t.trim() !== "") as string | undefined;
     if (tail !== undefined) parts.push(`output: ${tail.trim().split("\n").slice(-3).join(" | ")}`);
   }
