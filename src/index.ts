@@ -30,3 +30,4 @@ export {
 } from "./pipelines/index.js";
 export * from "./engine/index.js";
 export * from "./modes/index.js";
+export * from "./debug/index.js";

@@ -12,6 +12,7 @@ import { registerMonitor } from "./commands/monitor.js";
 import { registerOperator } from "./commands/operator.js";
 import { registerWatermark } from "./commands/watermark.js";
 import { registerGate } from "./commands/gate.js";
+import { registerDebug } from "./commands/debug.js";
 import { COMMAND_ROLES } from "./command-roles.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerComplete } from "./commands/complete.js";
@@ -96,6 +97,7 @@ function registerCommands(program: Command, context: () => CommandContext): void
     registerWatermark,
     registerGate,
     registerMonitor,
+    registerDebug,
   ];
   for (const register of registers) {
     register(program, context);

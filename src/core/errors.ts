@@ -68,6 +68,10 @@ export const ERROR_CANON = {
   ERR_MANUAL_FAILED: { fragment: "manual task recorded FAIL", kind: "failure", hint: "Read the note with `runledger show <run>`; fix the cause, then run the block again." },
   ERR_RUN_NOT_FOUND: { fragment: "run not found", kind: "input", hint: "List runs with `runledger runs`; a run id may be abbreviated to a unique prefix." },
   ERR_RUN_LOCKED: { fragment: "run is held by another engine", kind: "failure", hint: "Wait for that engine to finish, or stop it; a lock left by a dead process is taken over." },
+  ERR_RUN_NOT_FAILED: { fragment: "run did not fail", kind: "input", hint: "Open a DebugPacket on a run whose result is FAIL; `runledger runs` lists runs with their results." },
+  ERR_DEBUG_PACKET_NOT_FOUND: { fragment: "debug packet not found", kind: "input", hint: "List packets with `runledger debug list`; a packet id may be abbreviated to a unique prefix." },
+  ERR_DEBUG_PACKET_CLOSED: { fragment: "debug packet is closed", kind: "input", hint: "Open a new packet with `runledger debug new <run>`; a closed packet is final." },
+  ERR_HYPOTHESES_EXCEEDED: { fragment: "too many hypotheses", kind: "input", hint: "A DebugPacket holds at most 3 hypotheses: narrow them with an experiment on one axis (`runledger debug experiment`), or close the packet and open a new one." },
   ERR_STORAGE: { fragment: "storage failure", kind: "failure", hint: "Check free disk space, permissions and the database server." },
   ERR_INTERNAL: { fragment: "internal error", kind: "failure", hint: "This is a bug in runledger; report it with the command that caused it." },
 } as const satisfies Record<`ERR_${string}`, CanonEntry>;

@@ -161,6 +161,38 @@ export const EVENT_CATALOGUE = {
   "monitor.suggested": z
     .object({ key: DigestSchema, level: z.enum(["INFO", "WARN"]), message: z.string().min(1), monitor: z.string().min(1), subject: z.string().min(1) })
     .strict(),
+  /** A DebugPacket opened on a failed run: its symptom, context (what changed) and minimal repro. */
+  "debug.opened": z
+    .object({
+      context: z.union([z.string(), z.record(z.string(), json)]),
+      debug_packet_id: id,
+      minimal_repro: z
+        .object({ actual: z.string(), commands: z.array(z.string().min(1)), expected: z.string(), inputs: z.union([z.array(z.string()), z.record(z.string(), json)]) })
+        .strict(),
+      run_id: id,
+      symptom: z.string().min(1),
+      work_mode: z.string().min(1),
+    })
+    .strict(),
+  "debug.hypothesized": z.object({ debug_packet_id: id, hypothesis: z.string().min(1) }).strict(),
+  /** An experiment on a DebugPacket: the change, its result, and the stored evidence files. */
+  "debug.experimented": z
+    .object({
+      change: z.string().min(1),
+      debug_packet_id: id,
+      evidence: z.array(z.object({ digest: DigestSchema, name: z.string().min(1), size_bytes: z.number().int().min(0) }).strict()).min(1),
+      result: z.string().min(1),
+    })
+    .strict(),
+  "debug.closed": z
+    .object({
+      debug_packet_id: id,
+      decision: z.string().min(1),
+      next: z.string().min(1),
+      regression_guard: z.string(),
+      time_spent_minutes: z.number().min(0),
+    })
+    .strict(),
   "admin.recorded": z
     .object({
       action_type: z.string().min(1),

@@ -2,6 +2,7 @@ import { isCounted } from "../../modes/assess-evidence.js";
 import { moveWatermark, type DefinitionVersion } from "../../governance/watermarks.js";
 import type { Actor } from "../../contracts/common.js";
 import type { LedgerEvent } from "../ledger-event.js";
+import { applyDebugEvent } from "./apply-debug-event.js";
 import type { AttemptView, ProjectionState, RunView, TaskView } from "./projection-state.js";
 
 /**
@@ -213,6 +214,11 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
       state.suggestions[d.key] ??= { key: d.key, monitor: d.monitor, level: d.level, subject: d.subject, message: d.message, at_utc: event.at };
       return;
     }
+    case "debug.opened":
+    case "debug.hypothesized":
+    case "debug.experimented":
+    case "debug.closed":
+      return applyDebugEvent(state, event);
     case "admin.recorded": {
       applyAdminEffects(state, event.data, event.at, event.actor);
       const { before, after, ...rest } = event.data;

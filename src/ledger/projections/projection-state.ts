@@ -138,6 +138,35 @@ export interface SuggestionView {
   readonly at_utc: string;
 }
 
+/** An evidence file of a DebugPacket experiment, stored in the artifact store. */
+export interface EvidenceFileView {
+  readonly digest: string;
+  readonly name: string;
+  readonly size_bytes: number;
+}
+
+/** A DebugPacket (seed 000) as its debug.* events leave it; see src/debug/ for the contract shape. */
+export interface DebugPacketView {
+  readonly id: string;
+  readonly project: string;
+  readonly run_id: string;
+  /** The failed run's work mode when the packet was opened. */
+  readonly work_mode: string;
+  readonly opened_at_utc: string;
+  readonly opened_by: Actor;
+  readonly symptom: string;
+  readonly context: string | Record<string, unknown>;
+  readonly minimal_repro: { commands: string[]; inputs: string[] | Record<string, unknown>; expected: string; actual: string };
+  readonly hypotheses: string[];
+  readonly experiments: { change: string; result: string; evidence: EvidenceFileView[] }[];
+  decision: string;
+  next: string;
+  regression_guard: string;
+  time_spent_minutes: number;
+  status: "open" | "closed";
+  closed_at_utc: string | null;
+}
+
 /** Everything the engine shows, derived from events only. */
 export interface ProjectionState {
   /** The last event applied. */
@@ -148,6 +177,8 @@ export interface ProjectionState {
   readonly adminEvents: AdminEventView[];
   /** Every stop rule that fired, in ledger order (a run's own are also under the run). */
   readonly stopRules: StopRuleView[];
+  /** DebugPackets by id, in the order they were opened. */
+  readonly debugPackets: Record<string, DebugPacketView>;
   /** Cache key → the first attempt that passed with it: what an idempotent re-run reuses. */
   readonly cache: Record<string, string>;
   /** Gate decisions by `run_id/gate`. */
@@ -161,5 +192,5 @@ export interface ProjectionState {
 }
 
 export function emptyProjectionState(): ProjectionState {
-  return { seq: 0, runs: {}, attempts: {}, artifacts: {}, adminEvents: [], stopRules: [], cache: {}, gates: {}, watermarks: {}, violations: [], suggestions: {} };
+  return { seq: 0, runs: {}, attempts: {}, artifacts: {}, adminEvents: [], stopRules: [], debugPackets: {}, cache: {}, gates: {}, watermarks: {}, violations: [], suggestions: {} };
 }

@@ -1,0 +1,56 @@
+import { debugPacketOf } from "../debug/debug-packet-of.js";
+import type { DebugPacketView } from "../ledger/projections/projection-state.js";
+
+/** A packet as `debug show --json` prints it: the contract shape, and what the ledger adds. */
+export function debugPacketJson(view: DebugPacketView) {
+  return {
+    debug_packet: debugPacketOf(view),
+    work_mode: view.work_mode,
+    opened_at_utc: view.opened_at_utc,
+    opened_by: view.opened_by,
+    closed_at_utc: view.closed_at_utc,
+    evidence_files: view.experiments.flatMap((e, i) => e.evidence.map((f) => ({ experiment: i + 1, digest: f.digest, name: f.name, size_bytes: f.size_bytes }))),
+  };
+}
+
+/** One line per packet, as `debug list` prints it. */
+export function debugPacketSummary(view: DebugPacketView) {
+  return {
+    debug_packet_id: view.id,
+    run_id: view.run_id,
+    project: view.project,
+    work_mode: view.work_mode,
+    status: view.status,
+    symptom: view.symptom,
+    hypotheses: view.hypotheses.length,
+    experiments: view.experiments.length,
+    opened_at_utc: view.opened_at_utc,
+    closed_at_utc: view.closed_at_utc,
+  };
+}
+
+/** The packet for people, in the order of seed 000's template. */
+export function debugPacketText(view: DebugPacketView): string {
+  const p = debugPacketOf(view);
+  const indent = (text: string) => text.split("\n").map((l) => `    ${l}`).join("\n");
+  const context = typeof p.context === "string" ? p.context : String(p.context["summary"] ?? JSON.stringify(p.context));
+  const lines = [
+    `debug packet ${p.debug_packet_id}  ${p.status}  run ${p.run_id ?? "-"}  ${view.work_mode}`,
+    `symptom: ${p.symptom}`,
+    `context: ${context}`,
+    "minimal repro:",
+    ...(p.minimal_repro.commands.length > 0 ? p.minimal_repro.commands.map((c) => `  $ ${c}`) : ["  (no commands)"]),
+    "  expected:",
+    indent(p.minimal_repro.expected || "(not stated)"),
+    "  actual:",
+    indent(p.minimal_repro.actual || "(not stated)"),
+    `hypotheses (${p.hypotheses.length}/3):`,
+    ...p.hypotheses.map((h, i) => `  ${i + 1}. ${h}`),
+    `experiments (${p.experiments.length}):`,
+    ...view.experiments.map((e, i) => `  ${i + 1}. ${e.change} -> ${e.result}  [${e.evidence.map((f) => `${f.name} ${f.digest}`).join(", ")}]`),
+  ];
+  if (p.status === "closed") {
+    lines.push(`decision: ${p.decision}`, `next: ${p.resolution_or_next}`, `regression guard: ${p.regression_guard || "(none)"}`, `time spent: ${p.time_spent_minutes} min`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,14 @@
+export { addExperiment, type ExperimentInput } from "./add-experiment.js";
+export { addHypothesis, assertOpen, HYPOTHESES_EXCEEDED_RULE } from "./add-hypothesis.js";
+export { closeDebugPacket, type CloseInput } from "./close-debug-packet.js";
+export { debugContext, lastPassingRun, NO_PASSING_RUN, type DebugContext } from "./debug-context.js";
+export type { DebugDeps } from "./debug-deps.js";
+export { debugPacketOf } from "./debug-packet-of.js";
+export { describeCheckFailure } from "./describe-check-failure.js";
+export { findDebugPacket } from "./find-debug-packet.js";
+export { hasMinimalRepro } from "./has-minimal-repro.js";
+export { minimalRepro } from "./minimal-repro.js";
+export { missingDebugPackets, type MissingDebugPacket } from "./missing-debug-packets.js";
+export { defaultSymptom, openDebugPacket, type OpenDebugPacketOptions } from "./open-debug-packet.js";
+export { runCommandLine } from "./run-command-line.js";
+export { shellQuote } from "./shell-quote.js";
