@@ -30,3 +30,5 @@ export {
 } from "./pipelines/index.js";
 export * from "./engine/index.js";
 export * from "./modes/index.js";
+export * from "./secrets/index.js";
+export * from "./configs/index.js";

@@ -12,6 +12,9 @@ import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorResult } from "../operators/operator-definition.js";
 import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { runCommand } from "./run-command.js";
+import { placeConfigs } from "../configs/config-files.js";
+import { attemptSecrets, NO_SECRETS, type AttemptSecrets } from "../secrets/attempt-secrets.js";
+import { redactFile } from "../secrets/redact-file.js";
 
 const TAIL_BYTES = 2048;
 
@@ -42,10 +45,14 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   let returned: OperatorResult | void = undefined;
   const outputs: { path: string; digest: string; size_bytes: number }[] = [];
   let checks: Awaited<ReturnType<typeof evaluateChecks>> = [];
+  // Everything this attempt writes passes the redactor built from the secrets it was given.
+  let secrets: AttemptSecrets = NO_SECRETS;
   try {
     await mkdir(join(dir, "outputs"), { recursive: true });
+    secrets = await attemptSecrets(deps.secrets, operator, run.runMode);
     await placeInputs(deps, dir, plan);
-    const executed = await execute(run, plan, attemptId, dir, logs);
+    const configs = await placeConfigs(dir, plan.configs ?? []);
+    const executed = await execute(run, plan, attemptId, dir, logs, secrets, configs);
     failure = executed.failure;
     returned = executed.returned;
     if (!failure) {
@@ -63,7 +70,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
     if (!failure) {
       checks = await evaluateChecks(operator.checks, { dir, timeoutMs: operator.timeoutMs, env: plan.env });
       for (const check of checks) {
-        events.push(event({ type: "check.evaluated", data: { attempt_id: attemptId, evidence: JSON.parse(canonicalJson(check.evidence)) as unknown, name: check.name, result: check.result } }));
+        events.push(event({ type: "check.evaluated", data: { attempt_id: attemptId, evidence: secrets.redactor.value(JSON.parse(canonicalJson(check.evidence)) as unknown), name: check.name, result: check.result } }));
       }
     }
   } catch (error) {
@@ -71,6 +78,10 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
     if (wrapped.code === "ERR_STORAGE" || wrapped.code === "ERR_INTERNAL") throw wrapped;
     failure = { code: wrapped.code, reason: wrapped.message, retryable: false };
   }
+  const redactor = secrets.redactor;
+  if (failure) failure = { ...failure, reason: redactor.text(failure.reason) };
+  if (returned) returned = redactor.value(returned);
+  for (const path of [logs.stdout, logs.stderr]) await redactFile(path, redactor);
   const verdict = failure ? "FAIL" : summarizeVerdict(checks);
   const streams = await captureStreams(deps, logs, attemptId, event, events);
   const receipt: Receipt = ReceiptSchema.parse({
@@ -85,7 +96,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
     inputs_hash: plan.inputsHash,
     inputs: plan.inputs.map((i) => ({ task: i.task, path: i.path, digest: i.digest })),
     hash_schema: "runledger.inputs.v1",
-    config_versions: [],
+    config_versions: (plan.configs ?? []).map((config) => config.ref),
     outputs_index: outputs,
     processor_info: returned?.processorInfo ?? `${operator.kind}:${operator.ref}`,
     usage: { ...(returned?.usage ?? {}) },
@@ -138,6 +149,8 @@ async function execute(
   attemptId: string,
   dir: string,
   logs: { stdout: string; stderr: string; pid: string },
+  secrets: AttemptSecrets,
+  configs: Readonly<Record<string, string>>,
 ): Promise<{ failure?: { code: ErrorCode; reason: string; retryable: boolean }; returned?: OperatorResult | void }> {
   const { operator, task } = plan;
   if (operator.kind === "command") {
@@ -147,6 +160,7 @@ async function execute(
       LANG: "C.UTF-8",
       TMPDIR: dir,
       ...plan.env,
+      ...secrets.env,
       RUNLEDGER_RUN_ID: run.id,
       RUNLEDGER_TASK: task.name,
       RUNLEDGER_ATTEMPT_ID: attemptId,
@@ -186,7 +200,9 @@ async function execute(
           inputs,
           outputsDir: join(dir, "outputs"),
           signal: controller.signal,
-          log: (message, fields) => void log.write(`${JSON.stringify({ message, ...fields })}\n`),
+          log: (message, fields) => void log.write(`${JSON.stringify(secrets.redactor.value({ message, ...fields }))}\n`),
+          secrets: secrets.accessor,
+          configs,
         }),
       ),
       timeout,

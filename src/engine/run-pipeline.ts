@@ -18,6 +18,8 @@ import type { WorkMode } from "../modes/work-mode.js";
 import { runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { closeRun, type ClosingTask } from "./close-run.js";
 import { checkRunModes } from "./check-run-modes.js";
+import { checkSecretsAndConfigs } from "./check-secrets-and-configs.js";
+import { readConfigs } from "../configs/config-files.js";
 import { cacheKey, envFingerprint, inputsHash, type InputRef } from "./cache-key.js";
 import { attemptDir, runAttempt } from "./run-attempt.js";
 import { stopLeftoverGroup } from "./run-command.js";
@@ -66,6 +68,7 @@ export async function runPipeline(spec: PipelineDefinition, deps: EngineDeps, op
   assertValidPipeline(def, options.registry);
   const runMode = options.runMode ?? def.runMode ?? "real";
   checkRunModes(def, { runMode, ci: options.ci ?? false, modes: options.modes ?? new ModeRegistry(), resolve: (task) => resolveOperator(task, options.registry) });
+  await checkSecretsAndConfigs(def, { runMode, secrets: deps.secrets, baseDir: baseDirOf(def), resolve: (task) => resolveOperator(task, options.registry) });
   const plan = planPipeline(def);
   const runId = (deps.ids ?? randomIds).next();
   const asOf = options.asOf ?? (deps.clock ?? systemClock).now();
@@ -102,6 +105,7 @@ export async function resumeRun(spec: PipelineDefinition, deps: EngineDeps, runI
     if (view.pipeline_digest !== null && view.pipeline_digest !== pipelineDigest(def, options.registry)) {
       throw new RunledgerError("ERR_VALIDATION", { detail: `pipeline ${def.name} changed since run ${runId} was requested; start a new run instead` });
     }
+    await checkSecretsAndConfigs(def, { runMode: view.run_mode, secrets: deps.secrets, baseDir: baseDirOf(def), resolve: (task) => resolveOperator(task, options.registry) });
     return await resumeClaimed(def, deps, runId, options, view, past);
   } finally {
     await release?.();
@@ -138,6 +142,11 @@ async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: s
 interface PriorAttempts {
   readonly numbered: number;
   readonly failed: number;
+}
+
+/** Where relative config paths point: the pipeline file's directory, or the working directory for a pipeline defined in code. */
+function baseDirOf(def: PipelineDefinition): string {
+  return def.source !== "typescript" ? dirname(def.source) : process.cwd();
 }
 
 function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real"): RunContext {
@@ -229,7 +238,8 @@ async function runTask(
   const hash = inputsHash(params, inputs);
   const fingerprint = envFingerprint(env);
   const codeDigest = operatorCodeDigest(operator);
-  const key = cacheKey({ operatorRef: operator.ref, codeDigest, inputsHash: hash, configVersions: [], envFingerprint: fingerprint, runMode: run.runMode });
+  const configs = await readConfigs(operator.configs, run.pipelineDir ?? process.cwd());
+  const key = cacheKey({ operatorRef: operator.ref, codeDigest, inputsHash: hash, configVersions: configs.map((c) => c.ref), envFingerprint: fingerprint, runMode: run.runMode });
   const jobId = `${run.id}:${task.name}`;
   // A pipeline may ask for fresh state every cycle (seed 001 §3.5), as a run may with --no-cache.
   const cached = options.noCache || !fresh.cache ? undefined : past.attempts[past.cache[key] ?? ""];
@@ -242,7 +252,7 @@ async function runTask(
   let outcome: AttemptOutcome | undefined;
   for (let n = 1; n <= budget; n++) {
     if (n > 1) await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (n - 2), 5_000)));
-    outcome = await runAttempt(deps, run, { task, operator, jobId, attemptNumber: prior.numbered + n, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, codeDigest, cacheKey: key });
+    outcome = await runAttempt(deps, run, { task, operator, jobId, attemptNumber: prior.numbered + n, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, codeDigest, cacheKey: key, configs });
     if (outcome.result !== "FAIL" || !outcome.retryable) break;
   }
   return { ...(outcome as AttemptOutcome), asOf: run.asOf.getTime(), reused: false };
