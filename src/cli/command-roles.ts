@@ -22,4 +22,8 @@ export const COMMAND_ROLES: Readonly<Record<string, Role | null>> = {
   "access grant": "admin",
   "access revoke": "admin",
   "access list": "admin",
+  "secret set": "admin",
+  "secret rotate": "admin",
+  "secret remove": "admin",
+  "secret list": "viewer",
 };

@@ -14,6 +14,7 @@ import { registerNext } from "./commands/next.js";
 import { registerResume, registerRun } from "./commands/run.js";
 import { registerRuns, registerShow } from "./commands/runs.js";
 import { registerVerify } from "./commands/verify.js";
+import { registerSecret } from "./commands/secret.js";
 import { Output, type CliIo } from "./output.js";
 import type { Role } from "../governance/roles.js";
 
@@ -70,7 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 /** Every command of the CLI, registered on `program`. */
 function registerCommands(program: Command, context: () => CommandContext): void {
-  for (const register of [registerInit, registerRun, registerResume, registerRuns, registerShow, registerReceipt, registerExplain, registerNext, registerClassifyAndModes, registerArtifacts, registerVerify, registerAccess, registerAudit]) {
+  for (const register of [registerInit, registerRun, registerResume, registerRuns, registerShow, registerReceipt, registerExplain, registerNext, registerClassifyAndModes, registerArtifacts, registerVerify, registerAccess, registerAudit, registerSecret]) {
     register(program, context);
   }
 }
