@@ -31,3 +31,5 @@ export {
 export * from "./engine/index.js";
 export * from "./modes/index.js";
 export * from "./debug/index.js";
+export * from "./secrets/index.js";
+export * from "./configs/index.js";

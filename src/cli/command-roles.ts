@@ -47,4 +47,8 @@ export const COMMAND_ROLES: Readonly<Record<string, Role | null>> = {
   "gate status": "viewer",
   "gate approve": "approver",
   "gate reject": "approver",
+  "secret set": "admin",
+  "secret rotate": "admin",
+  "secret remove": "admin",
+  "secret list": "viewer",
 };

@@ -21,6 +21,7 @@ import { registerNext } from "./commands/next.js";
 import { registerResume, registerRun } from "./commands/run.js";
 import { registerRuns, registerShow } from "./commands/runs.js";
 import { registerVerify } from "./commands/verify.js";
+import { registerSecret } from "./commands/secret.js";
 import { Output, type CliIo } from "./output.js";
 import type { Role } from "../governance/roles.js";
 
@@ -98,6 +99,7 @@ function registerCommands(program: Command, context: () => CommandContext): void
     registerGate,
     registerMonitor,
     registerDebug,
+    registerSecret,
   ];
   for (const register of registers) {
     register(program, context);

@@ -8,6 +8,8 @@ export const ADMIN_ACTION_TYPES = [
   "drain",
   "replay_request",
   "rotate_secret",
+  "secret_set",
+  "secret_remove",
   "change_retention",
   "operator_register",
   "operator_activate",

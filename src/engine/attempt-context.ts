@@ -8,6 +8,8 @@ import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import type { WorkMode } from "../modes/work-mode.js";
 import type { PipelineTask } from "../pipelines/define-pipeline.js";
+import type { ConfigFile } from "../configs/config-files.js";
+import type { SecretSource } from "../secrets/secret-source.js";
 import type { InputRef } from "./cache-key.js";
 
 /** The ports and settings an engine works with; it never names a backend. */
@@ -24,6 +26,8 @@ export interface EngineDeps {
    * when another live engine holds it. Two engines never drive the same run at once.
    */
   readonly claimRun?: (runId: string) => Promise<() => Promise<void>>;
+  /** Where declared secrets are read, at execution only (never for a mock run); none: every declared secret is missing. */
+  readonly secrets?: SecretSource;
   /** Told when a task starts and when it settles; for live progress, never for state (the ledger holds that). */
   readonly onProgress?: (progress: TaskProgress) => void;
   /** Told of what runs but deserves attention, such as a deprecated operator. */
@@ -60,6 +64,8 @@ export interface AttemptPlan {
   readonly envFingerprint: string;
   readonly codeDigest: string;
   readonly cacheKey: string;
+  /** The configs the operator declares, read once for the cache key; the attempt gets these exact bytes. */
+  readonly configs?: readonly ConfigFile[];
 }
 
 export interface AttemptOutcome {

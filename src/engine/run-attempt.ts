@@ -12,6 +12,9 @@ import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorResult } from "../operators/operator-definition.js";
 import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { runCommand } from "./run-command.js";
+import { placeConfigs } from "../configs/config-files.js";
+import { attemptSecrets, NO_SECRETS, type AttemptSecrets } from "../secrets/attempt-secrets.js";
+import { redactFile } from "../secrets/redact-file.js";
 
 const TAIL_BYTES = 2048;
 
@@ -29,7 +32,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   const attemptId = (deps.ids ?? randomIds).next();
   await deps.ledger.append([startedEvent(deps, run, plan, attemptId)]);
   const started = (deps.clock ?? systemClock).now();
-  return settleAttempt(deps, run, plan, { attemptId, started, execute: (dir, logs) => execute(run, plan, attemptId, dir, logs) });
+  return settleAttempt(deps, run, plan, { attemptId, started, execute: (dir, logs, secrets, configs) => execute(run, plan, attemptId, dir, logs, secrets, configs) });
 }
 
 /** The attempt.started event of an attempt of `plan`. */
@@ -46,7 +49,7 @@ export interface Settling {
   readonly attemptId: string;
   readonly started: Date;
   /** Does the work in the fresh attempt directory, writing the declared outputs under it. */
-  execute(dir: string, logs: { stdout: string; stderr: string; pid: string }): Promise<{ failure?: AttemptFailure; returned?: OperatorResult | void }>;
+  execute(dir: string, logs: { stdout: string; stderr: string; pid: string }, secrets: AttemptSecrets, configs: Readonly<Record<string, string>>): Promise<{ failure?: AttemptFailure; returned?: OperatorResult | void }>;
   /** Events recorded first, in the same append as the outcome. */
   readonly before?: readonly NewEvent[];
   /** Events recorded last, in the same append as the outcome. */
@@ -76,9 +79,13 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
   let returned: OperatorResult | void = undefined;
   const outputs: { path: string; digest: string; size_bytes: number }[] = [];
   let checks: Awaited<ReturnType<typeof evaluateChecks>> = [];
+  // Everything this attempt writes passes the redactor built from the secrets it was given.
+  let secrets: AttemptSecrets = NO_SECRETS;
   try {
     await prepareAttemptDir(deps, dir, plan);
-    const executed = await settling.execute(dir, logs);
+    secrets = await attemptSecrets(deps.secrets, operator, run.runMode);
+    const configs = await placeConfigs(dir, plan.configs ?? []);
+    const executed = await settling.execute(dir, logs, secrets, configs);
     failure = executed.failure;
     returned = executed.returned;
     if (!failure) {
@@ -96,7 +103,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
     if (!failure) {
       checks = await evaluateChecks(operator.checks, { dir, timeoutMs: operator.timeoutMs, env: plan.env });
       for (const check of checks) {
-        events.push(event({ type: "check.evaluated", data: { attempt_id: attemptId, evidence: JSON.parse(canonicalJson(check.evidence)) as unknown, name: check.name, result: check.result } }));
+        events.push(event({ type: "check.evaluated", data: { attempt_id: attemptId, evidence: secrets.redactor.value(JSON.parse(canonicalJson(check.evidence)) as unknown), name: check.name, result: check.result } }));
       }
     }
   } catch (error) {
@@ -104,6 +111,10 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
     if (wrapped.code === "ERR_STORAGE" || wrapped.code === "ERR_INTERNAL") throw wrapped;
     failure = { code: wrapped.code, reason: wrapped.message, retryable: false };
   }
+  const redactor = secrets.redactor;
+  if (failure) failure = { ...failure, reason: redactor.text(failure.reason) };
+  if (returned) returned = redactor.value(returned);
+  for (const path of [logs.stdout, logs.stderr]) await redactFile(path, redactor);
   const checked = summarizeVerdict(checks);
   const capped = settling.cap !== undefined && RANK[settling.cap.result] > RANK[checked] ? settling.cap : undefined;
   if (!failure && capped?.result === "FAIL" && checked !== "FAIL") failure = capped.failure;
@@ -121,7 +132,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
     inputs_hash: plan.inputsHash,
     inputs: plan.inputs.map((i) => ({ task: i.task, path: i.path, digest: i.digest })),
     hash_schema: "runledger.inputs.v1",
-    config_versions: [],
+    config_versions: (plan.configs ?? []).map((config) => config.ref),
     outputs_index: outputs,
     processor_info: returned?.processorInfo ?? settling.processorInfo ?? `${operator.kind}:${operator.ref}`,
     usage: { ...(returned?.usage ?? {}) },
@@ -185,6 +196,8 @@ async function execute(
   attemptId: string,
   dir: string,
   logs: { stdout: string; stderr: string; pid: string },
+  secrets: AttemptSecrets,
+  configs: Readonly<Record<string, string>>,
 ): Promise<{ failure?: { code: ErrorCode; reason: string; retryable: boolean }; returned?: OperatorResult | void }> {
   const { operator, task } = plan;
   if (operator.kind === "command") {
@@ -194,6 +207,7 @@ async function execute(
       LANG: "C.UTF-8",
       TMPDIR: dir,
       ...plan.env,
+      ...secrets.env,
       RUNLEDGER_RUN_ID: run.id,
       RUNLEDGER_TASK: task.name,
       RUNLEDGER_ATTEMPT_ID: attemptId,
@@ -233,7 +247,9 @@ async function execute(
           inputs,
           outputsDir: join(dir, "outputs"),
           signal: controller.signal,
-          log: (message, fields) => void log.write(`${JSON.stringify({ message, ...fields })}\n`),
+          log: (message, fields) => void log.write(`${JSON.stringify(secrets.redactor.value({ message, ...fields }))}\n`),
+          secrets: secrets.accessor,
+          configs,
         }),
       ),
       timeout,

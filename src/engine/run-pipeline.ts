@@ -19,6 +19,8 @@ import { runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from 
 import { closeRun, type ClosingTask } from "./close-run.js";
 import { checkRunModes } from "./check-run-modes.js";
 import { admitRun, PauseWatch } from "./admission.js";
+import { checkSecretsAndConfigs } from "./check-secrets-and-configs.js";
+import { readConfigs } from "../configs/config-files.js";
 import { cacheKey, envFingerprint, inputsHash, type InputRef } from "./cache-key.js";
 import { evaluateGate, movesForward } from "./gate-attempt.js";
 import { adminEvent } from "../governance/admin-event.js";
@@ -72,6 +74,7 @@ export async function runPipeline(spec: PipelineDefinition, deps: EngineDeps, op
   assertValidPipeline(def, options.registry);
   const runMode = options.runMode ?? def.runMode ?? "real";
   checkRunModes(def, { runMode, ci: options.ci ?? false, modes: options.modes ?? new ModeRegistry(), resolve: (task) => resolveOperator(task, options.registry) });
+  await checkSecretsAndConfigs(def, { runMode, secrets: deps.secrets, baseDir: baseDirOf(def), resolve: (task) => resolveOperator(task, options.registry) });
   const plan = planPipeline(def);
   const runId = (deps.ids ?? randomIds).next();
   const asOf = options.asOf ?? (deps.clock ?? systemClock).now();
@@ -177,6 +180,7 @@ async function withOpenRun(spec: PipelineDefinition, deps: EngineDeps, runId: st
     if (view.pipeline_digest !== null && view.pipeline_digest !== pipelineDigest(def, options.registry)) {
       throw new RunledgerError("ERR_VALIDATION", { detail: `pipeline ${def.name} changed since run ${runId} was requested; start a new run instead` });
     }
+    await checkSecretsAndConfigs(def, { runMode: view.run_mode, secrets: deps.secrets, baseDir: baseDirOf(def), resolve: (task) => resolveOperator(task, options.registry) });
     return await work(def, view, past);
   } finally {
     await release?.();
@@ -229,6 +233,11 @@ async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: s
 interface PriorAttempts {
   readonly numbered: number;
   readonly failed: number;
+}
+
+/** Where relative config paths point: the pipeline file's directory, or the working directory for a pipeline defined in code. */
+function baseDirOf(def: PipelineDefinition): string {
+  return def.source !== "typescript" ? dirname(def.source) : process.cwd();
 }
 
 function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real"): RunContext {
@@ -348,9 +357,10 @@ async function runTask(
   const hash = inputsHash(params, inputs);
   const fingerprint = envFingerprint(env);
   const codeDigest = operatorCodeDigest(operator);
-  const key = cacheKey({ operatorRef: operator.ref, codeDigest, inputsHash: hash, configVersions: [], envFingerprint: fingerprint, runMode: run.runMode });
+  const configs = await readConfigs(operator.configs, run.pipelineDir ?? process.cwd());
+  const key = cacheKey({ operatorRef: operator.ref, codeDigest, inputsHash: hash, configVersions: configs.map((c) => c.ref), envFingerprint: fingerprint, runMode: run.runMode });
   const jobId = `${run.id}:${task.name}`;
-  const plan = (attemptNumber: number) => ({ task, operator, jobId, attemptNumber, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, codeDigest, cacheKey: key });
+  const plan = (attemptNumber: number) => ({ task, operator, jobId, attemptNumber, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, codeDigest, cacheKey: key, configs });
   if (operator.gate) {
     // A gate decides anew in every run: its checks, then (where needed) a person's approval.
     if (past.gates[`${run.id}/${task.name}`]?.status === "awaiting_approval") return { waiting: true };

@@ -30,6 +30,8 @@ export interface OperatorSpec<S extends z.ZodType = z.ZodType<Record<string, nev
   readonly env?: Readonly<Record<string, string>>;
   readonly effects?: readonly string[];
   readonly secrets?: readonly string[];
+  /** Config name → file path; see `OperatorDefinition.configs`. */
+  readonly configs?: Readonly<Record<string, string>>;
   readonly evidence?: readonly string[];
   readonly run?: OperatorFn<z.output<S>>;
   /** An argv, or a string run by `sh -c`. */
@@ -100,6 +102,7 @@ export function buildOperator<S extends z.ZodType>(spec: OperatorSpec<S>): { ope
     env: Object.freeze({ ...spec.env }),
     effects: Object.freeze([...(spec.effects ?? [])]),
     secrets: Object.freeze([...(spec.secrets ?? [])]),
+    ...(spec.configs !== undefined && Object.keys(spec.configs).length > 0 && { configs: Object.freeze({ ...spec.configs }) }),
     evidence: Object.freeze([...(spec.evidence ?? [])]),
     ...(spec.description !== undefined && { description: spec.description }),
     ...(spec.run !== undefined && { run: spec.run }),

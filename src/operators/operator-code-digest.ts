@@ -9,7 +9,7 @@ const cache = new WeakMap<OperatorDefinition, Digest>();
 
 /**
  * The operator's code digest: sha256 over the canonical JSON of what decides its behaviour
- * (ref, kind, command, outputs, checks, env, timeoutMs, retries, a manual operator's steps and performer) plus the source text of `run`,
+ * (ref, kind, command, outputs, checks, env, configs, timeoutMs, retries, a manual operator's steps and performer) plus the source text of `run`,
  * `mock` and custom check functions, so editing any of them changes the digest. Values a function
  * captures from its closure are not covered; put those in params or env. Memoized per definition.
  */
@@ -25,6 +25,8 @@ export function operatorCodeDigest(op: OperatorDefinition): Digest {
     outputs: op.outputs,
     checks: op.checks.map(checkForDigest),
     env: op.env,
+    // Only when declared, so digests of operators without configs stay as they were.
+    configs: op.configs,
     timeoutMs: op.timeoutMs,
     retries: op.retries,
     run: op.run?.toString(),

@@ -25,8 +25,12 @@ export interface OperatorContext<P = unknown> {
   readonly outputsDir: string;
   /** Aborted when the attempt's timebox runs out or the run stops; stop promptly when it fires. */
   readonly signal: AbortSignal;
-  /** A structured log line correlated with the run, task and attempt. */
+  /** A structured log line correlated with the run, task and attempt; secret values in it are redacted. */
   log(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  /** The operator's declared secrets, read at execution only; a mock run gets none (docs/secrets.md). */
+  readonly secrets: { get(name: string): string };
+  /** Declared config name → the absolute path of the exact bytes recorded in the receipt's config_versions. */
+  readonly configs: Readonly<Record<string, string>>;
 }
 
 /** What an operator may return: a next pointer, usage counters, and a processor description for the receipt. */
@@ -64,6 +68,8 @@ export interface OperatorDefinition<P = unknown> {
   readonly env: Readonly<Record<string, string>>;
   readonly effects: readonly string[];
   readonly secrets: readonly string[];
+  /** Config name → file path (relative to the pipeline file's directory); each is versioned by content in the receipt and cache key. */
+  readonly configs?: Readonly<Record<string, string>>;
   readonly evidence: readonly string[];
   readonly description?: string;
   /** The in-process body, for kind function. Method syntax keeps definitions with typed params assignable to `OperatorDefinition`. */

@@ -1,4 +1,5 @@
 import type { Issue } from "../core/errors.js";
+import { CONFIG_NAME } from "../configs/config-files.js";
 import { checkSpecIssues } from "./check-spec.js";
 import { normalizeOutputPath } from "./normalize-output-path.js";
 import type { OperatorDefinition } from "./operator-definition.js";
@@ -80,6 +81,17 @@ export function validateOperator(op: OperatorDefinition, base: Path = []): Issue
     } else if (typeof value !== "string") {
       issues.push({ code: "ERR_SCHEMA", path: at("env", key), message: `${name} declares env ${key} with a non-string value` });
     }
+  }
+  op.secrets.forEach((secret, i) => {
+    if (!ENV_NAME.test(secret) || secret.startsWith("RUNLEDGER_")) {
+      issues.push({ code: "ERR_SCHEMA", path: at("secrets", i), message: `${name} declares secret ${JSON.stringify(secret)}: a command receives it as an environment variable, so expected letters, digits and _ (not RUNLEDGER_*)` });
+    } else if (Object.hasOwn(op.env, secret)) {
+      issues.push({ code: "ERR_SCHEMA", path: at("secrets", i), message: `${name} declares ${secret} both as env and as a secret; keep one` });
+    }
+  });
+  for (const [config, path] of Object.entries(op.configs ?? {})) {
+    if (!CONFIG_NAME.test(config)) issues.push({ code: "ERR_SCHEMA", path: at("configs", config), message: `${name} declares config ${JSON.stringify(config)}: expected letters, digits, '.', '_' or '-' (it becomes a file name)` });
+    else if (typeof path !== "string" || path === "") issues.push({ code: "ERR_SCHEMA", path: at("configs", config), message: `${name} declares config ${config} without a file path` });
   }
   return issues;
 }

@@ -34,6 +34,8 @@ const RUN_KEYS = {
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   effects: strings,
   secrets: strings,
+  /** Config name → file path relative to the pipeline file; versioned by content in the receipt and cache key. */
+  configs: z.record(z.string(), z.string().min(1)),
   evidence: strings,
   /** The command a mock run uses instead of run:. */
   mock: z.union([z.string().min(1), z.array(z.string()).min(1)]),
@@ -173,6 +175,7 @@ export function readYamlTask(name: string, value: unknown, pipeline: { readonly 
     env: Object.fromEntries(Object.entries(fields.env ?? {}).map(([key, item]) => [key, String(item)])),
     ...(fields.effects !== undefined && { effects: fields.effects }),
     ...(fields.secrets !== undefined && { secrets: fields.secrets }),
+    ...(fields.configs !== undefined && { configs: fields.configs }),
     ...(fields.evidence !== undefined && { evidence: fields.evidence }),
     ...(fields.mock !== undefined && { mockCommand: fields.mock }),
     ...(fields.description !== undefined && { description: fields.description }),

@@ -14,6 +14,7 @@ import type { EngineDeps } from "../engine/attempt-context.js";
 import { modeRegistryWith, type ModeRegistry } from "../modes/mode-registry.js";
 import { EXAMPLE_PIPELINE } from "./example-pipeline.js";
 import { lockRun } from "./run-lock.js";
+import { workspaceSecretStore } from "../secrets/secret-store.js";
 import { CONFIG_FILE, STATE_DIR, WorkspaceConfigSchema, parseWorkspaceConfig, type WorkspaceConfig } from "./workspace-config.js";
 
 /** An open workspace: its config and the backends it names. Close it when done. */
@@ -101,7 +102,7 @@ export async function initWorkspace(dir: string, actor: Actor, options: OpenOpti
   return workspace;
 }
 
-/** The engine's ports and settings for this workspace: its ledger and store, `.runledger/work`, and run locks. */
+/** The engine's ports and settings for this workspace: its ledger and store, `.runledger/work`, run locks and its secret store. */
 export function engineDeps(workspace: Workspace, actor: Actor): EngineDeps {
   return {
     ledger: workspace.ledger,
@@ -109,6 +110,7 @@ export function engineDeps(workspace: Workspace, actor: Actor): EngineDeps {
     actor,
     workRoot: workRootOf(workspace),
     claimRun: (runId) => lockRun(join(workspace.root, STATE_DIR, "locks"), runId),
+    secrets: workspaceSecretStore(workspace.root),
   };
 }
 

@@ -9,13 +9,13 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the built CLI as a real subprocess, with no standard input. */
-export function runledger(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): CliResult {
+/** Runs the built CLI as a real subprocess; standard input is `input` when given, else none. */
+export function runledger(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
     env: { ...process.env, RUNLEDGER_ACTOR: "human:tester", ...options.env },
     encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
+    ...(options.input === undefined ? { stdio: ["ignore", "pipe", "pipe"] as const } : { input: options.input, stdio: ["pipe", "pipe", "pipe"] as const }),
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
