@@ -166,6 +166,8 @@ describe("manual operators: engine", () => {
     expect(receipt.processor_info).toBe("manual:survey.survey@0 by human:alice");
     const all = await events(runId);
     expect(all.find((e) => e.type === "attempt.completed")?.actor).toEqual(ALICE);
+    const again = await expectErrorAsync(() => completeTask(def, deps(ALICE), runId, { task: "survey", files: [file], result: "PASS" }, { project: "default" }), "ERR_NOT_WAITING");
+    expect(again.detail).toContain("already finished");
     expect(all.find((e) => e.type === "attempt.succeeded" && e.data.attempt_id === attempt.attempt_id)?.actor).toEqual(ALICE);
     expect(all.filter((e) => e.type === "stoprule.fired")).toEqual([]);
   });

@@ -120,18 +120,25 @@ export async function completeTask(spec: PipelineDefinition, deps: EngineDeps, r
     const evidence = await mapEvidence(resolveOperator(task, options.registry), completion.files);
     const manual: ManualCompletion = { task: completion.task, evidence, result: completion.result, ...(completion.note === undefined ? {} : { note: completion.note }) };
     return resumeClaimed(def, deps, runId, { ...options, completion: manual }, view, past);
-  });
+  }, (view) => new RunledgerError("ERR_NOT_WAITING", { detail: `run ${runId} already finished (${view.status}); task ${completion.task} waits for nothing` }));
 }
 
 /** Claims the run, reads it, and hands over its definition when it may go on: not finished, and its pipeline unchanged. */
-async function withOpenRun(spec: PipelineDefinition, deps: EngineDeps, runId: string, options: ResumeOptions, work: (def: PipelineDefinition, view: RunView, past: ProjectionState) => Promise<string>): Promise<string> {
+async function withOpenRun(
+  spec: PipelineDefinition,
+  deps: EngineDeps,
+  runId: string,
+  options: ResumeOptions,
+  work: (def: PipelineDefinition, view: RunView, past: ProjectionState) => Promise<string>,
+  finished: (view: RunView) => RunledgerError = (view) => new RunledgerError("ERR_USAGE", { detail: `run ${runId} already finished (${view.status}); start a new run instead` }),
+): Promise<string> {
   // Claim first, then read: what another engine did before the claim is in the state read below.
   const release = await deps.claimRun?.(runId);
   try {
     const past = await new Projector(deps.ledger, { project: options.project }).catchUp();
     const view = past.runs[runId];
     if (!view) throw new RunledgerError("ERR_RUN_NOT_FOUND", { detail: `${runId} in project ${options.project}` });
-    if (view.finished_at_utc !== null) throw new RunledgerError("ERR_USAGE", { detail: `run ${runId} already finished (${view.status}); start a new run instead` });
+    if (view.finished_at_utc !== null) throw finished(view);
     const def: PipelineDefinition = view.work_mode === spec.mode ? spec : { ...spec, mode: view.work_mode };
     assertValidPipeline(def, options.registry);
     if (view.pipeline_digest !== null && view.pipeline_digest !== pipelineDigest(def, options.registry)) {
