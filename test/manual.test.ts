@@ -218,6 +218,22 @@ describe("manual operators: engine", () => {
     expect(run).toMatchObject({ status: "succeeded", counted: true });
   });
 
+  it("a task stopped at its timebox before the run waits keeps its stop rule, recorded once", async () => {
+    const slow = `
+  slow:
+    run: "sleep 5; echo late > outputs/slow.txt"
+    outputs: [outputs/slow.txt]
+    checks: [{ nonEmpty: outputs/slow.txt }]
+    timeout: 300ms`;
+    const def = loadPipelineYaml(SURVEY(slow), join(dir, "slow.yaml"));
+    const runId = await startSurvey(def);
+    expect((await state()).runs[runId]!.stop_rules.map((r) => [r.rule, r.subject])).toEqual([["timebox-exceeded", "slow"]]);
+    await completeTask(def, deps(ALICE), runId, { task: "survey", files: [evidence("answers.csv", "name,answer\nada,yes\n")], result: "PASS" }, { project: "default", next: "split the slow task" });
+    const run = (await state()).runs[runId]!;
+    expect(run.status).toBe("failed");
+    expect(run.stop_rules.map((r) => [r.rule, r.subject])).toEqual([["timebox-exceeded", "slow"]]);
+  });
+
   it("a TypeScript pipeline takes a manual operator from defineOperator", async () => {
     const review = defineOperator({ id: "review", version: "1.0.0", steps: ["read the draft", "write verdict.txt"], by: "llm", outputs: ["outputs/verdict.txt"], checks: [{ nonEmpty: "outputs/verdict.txt" }], timeout: "10m" });
     const def = definePipeline({ name: "reviewed", tasks: { review: { operator: review } } });

@@ -16,7 +16,7 @@ import { ModeRegistry } from "../modes/mode-registry.js";
 import { selectMode } from "../modes/select-mode.js";
 import type { WorkMode } from "../modes/work-mode.js";
 import { runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from "./attempt-context.js";
-import { closeRun, type ClosingTask } from "./close-run.js";
+import { closeRun, timeboxExceeded, type ClosingTask } from "./close-run.js";
 import { checkRunModes } from "./check-run-modes.js";
 import { cacheKey, envFingerprint, inputsHash, type InputRef } from "./cache-key.js";
 import { completeManualAttempt, suspendManualAttempt, type ManualCompletion } from "./manual-attempt.js";
@@ -246,9 +246,11 @@ async function continueRun(
     throw error;
   }
   if (waiting.length > 0) {
-    // The run waits for people: the engine stops without closing it; `completeTask` goes on.
+    // The run waits for people: the engine stops without closing it; `completeTask` goes on. What
+    // this engine saw that the close would record (timeboxes exceeded, a next pointer) is recorded now.
     const next = options.next ?? nexts.at(-1);
     await deps.ledger.append([
+      ...[...timedOut].map((task) => timeboxExceeded(deps, run, task)),
       ...(next === undefined ? [] : [runEvent(deps, run, { type: "next.recorded", data: { next, run_id: run.id } })]),
       runEvent(deps, run, { type: "run.suspended", data: { run_id: run.id, tasks: order.filter((name) => waiting.includes(name)) } }),
     ]);
