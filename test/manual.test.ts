@@ -166,6 +166,8 @@ describe("manual operators: engine", () => {
     expect(receipt.processor_info).toBe("manual:survey.survey@0 by human:alice");
     const all = await events(runId);
     expect(all.find((e) => e.type === "attempt.completed")?.actor).toEqual(ALICE);
+    const again = await expectErrorAsync(() => completeTask(def, deps(ALICE), runId, { task: "survey", files: [file], result: "PASS" }, { project: "default" }), "ERR_NOT_WAITING");
+    expect(again.detail).toContain("already finished");
     expect(all.find((e) => e.type === "attempt.succeeded" && e.data.attempt_id === attempt.attempt_id)?.actor).toEqual(ALICE);
     expect(all.filter((e) => e.type === "stoprule.fired")).toEqual([]);
   });
@@ -214,6 +216,22 @@ describe("manual operators: engine", () => {
     expect(run.stop_rules.map((r) => [r.rule, r.subject])).toEqual([["timebox-exceeded", "survey"]]);
     expect(s.attempts[run.tasks["survey"]!.attempts[0]!]!.completion?.late).toBe(true);
     expect(run).toMatchObject({ status: "succeeded", counted: true });
+  });
+
+  it("a task stopped at its timebox before the run waits keeps its stop rule, recorded once", async () => {
+    const slow = `
+  slow:
+    run: "sleep 5; echo late > outputs/slow.txt"
+    outputs: [outputs/slow.txt]
+    checks: [{ nonEmpty: outputs/slow.txt }]
+    timeout: 300ms`;
+    const def = loadPipelineYaml(SURVEY(slow), join(dir, "slow.yaml"));
+    const runId = await startSurvey(def);
+    expect((await state()).runs[runId]!.stop_rules.map((r) => [r.rule, r.subject])).toEqual([["timebox-exceeded", "slow"]]);
+    await completeTask(def, deps(ALICE), runId, { task: "survey", files: [evidence("answers.csv", "name,answer\nada,yes\n")], result: "PASS" }, { project: "default", next: "split the slow task" });
+    const run = (await state()).runs[runId]!;
+    expect(run.status).toBe("failed");
+    expect(run.stop_rules.map((r) => [r.rule, r.subject])).toEqual([["timebox-exceeded", "slow"]]);
   });
 
   it("a TypeScript pipeline takes a manual operator from defineOperator", async () => {

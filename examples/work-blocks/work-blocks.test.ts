@@ -84,6 +84,12 @@ describe("work blocks", () => {
     const after = cli(["show", waiting.id]).body.run!;
     expect(after.status).toBe("waiting");
     expect(task(after, "outreach").attempts).toEqual(outreach.attempts);
+    // resume leaves the waiting attempt waiting: not abandoned, not re-run.
+    const resumed = cli(["resume", waiting.id]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.body.run!.status).toBe("waiting");
+    expect(task(resumed.body.run!, "outreach").attempts).toEqual(outreach.attempts);
+    expect(task(resumed.body.run!, "contacts").attempts).toEqual(task(waiting, "contacts").attempts);
     // Completing a task that is not waiting is refused too.
     expect(cli(["complete", waiting.id, "contacts", "--evidence", join(EVIDENCE, "touches.csv"), "--result", "PASS"]).body.error!.code).toBe("ERR_NOT_WAITING");
 

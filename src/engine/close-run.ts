@@ -50,9 +50,7 @@ export async function closeRun(deps: EngineDeps, run: RunContext, closing: RunCl
   const evidence = assessEvidence(closing.mode, closing.passed);
   const event = (e: Omit<NewEvent, "project" | "actor">) => runEvent(deps, run, e);
   const events: NewEvent[] = [event({ type: "artifact.stored", data: { digest: stored.digest, media_type: "application/json", name: "manifest.json", size_bytes: stored.size_bytes } })];
-  for (const task of closing.timedOut) {
-    events.push(event({ type: "stoprule.fired", data: { detail: `task ${task} exceeded its timebox and was stopped: write a next pointer, then schedule or re-scope`, mode: closing.mode.name, rule: "timebox-exceeded", run_id: run.id, subject: task } }));
-  }
+  for (const task of closing.timedOut) events.push(timeboxExceeded(deps, run, task));
   for (const rule of closing.mode.stopRules) {
     if (evidence.find((e) => e.item === rule.whenMissing)?.met === false) {
       events.push(event({ type: "stoprule.fired", data: { detail: rule.detail, mode: closing.mode.name, rule: rule.id, run_id: run.id, subject: rule.whenMissing } }));
@@ -60,4 +58,10 @@ export async function closeRun(deps: EngineDeps, run: RunContext, closing: RunCl
   }
   events.push(event({ type: "run.finished", data: { evidence, manifest_digest: stored.digest, next: closing.next, result: closing.result, run_id: run.id, status: closing.status } }));
   await deps.ledger.append(events);
+}
+
+/** The universal stop rule of seed 000 for a task stopped at its timebox: `timebox-exceeded`. */
+export function timeboxExceeded(deps: Pick<EngineDeps, "actor">, run: RunContext, task: string): NewEvent {
+  const detail = `task ${task} exceeded its timebox and was stopped: write a next pointer, then schedule or re-scope`;
+  return runEvent(deps, run, { type: "stoprule.fired", data: { detail, mode: run.workMode.name, rule: "timebox-exceeded", run_id: run.id, subject: task } });
 }

@@ -16,7 +16,7 @@ import { ModeRegistry } from "../modes/mode-registry.js";
 import { selectMode } from "../modes/select-mode.js";
 import type { WorkMode } from "../modes/work-mode.js";
 import { runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from "./attempt-context.js";
-import { closeRun, type ClosingTask } from "./close-run.js";
+import { closeRun, timeboxExceeded, type ClosingTask } from "./close-run.js";
 import { checkRunModes } from "./check-run-modes.js";
 import { admitRun, PauseWatch } from "./admission.js";
 import { checkSecretsAndConfigs } from "./check-secrets-and-configs.js";
@@ -127,7 +127,7 @@ export async function completeTask(spec: PipelineDefinition, deps: EngineDeps, r
     const evidence = await mapEvidence(resolveOperator(task, options.registry), completion.files);
     const manual: ManualCompletion = { task: completion.task, evidence, result: completion.result, ...(completion.note === undefined ? {} : { note: completion.note }) };
     return resumeClaimed(def, deps, runId, { ...options, completion: manual }, view, past);
-  });
+  }, (view) => new RunledgerError("ERR_NOT_WAITING", { detail: `run ${runId} already finished (${view.status}); task ${completion.task} waits for nothing` }));
 }
 
 /**
@@ -167,14 +167,21 @@ export async function decideGate(spec: PipelineDefinition, deps: EngineDeps, run
 }
 
 /** Claims the run, reads it, and hands over its definition when it may go on: not finished, and its pipeline unchanged. */
-async function withOpenRun(spec: PipelineDefinition, deps: EngineDeps, runId: string, options: ResumeOptions, work: (def: PipelineDefinition, view: RunView, past: ProjectionState) => Promise<string>): Promise<string> {
+async function withOpenRun(
+  spec: PipelineDefinition,
+  deps: EngineDeps,
+  runId: string,
+  options: ResumeOptions,
+  work: (def: PipelineDefinition, view: RunView, past: ProjectionState) => Promise<string>,
+  finished: (view: RunView) => RunledgerError = (view) => new RunledgerError("ERR_USAGE", { detail: `run ${runId} already finished (${view.status}); start a new run instead` }),
+): Promise<string> {
   // Claim first, then read: what another engine did before the claim is in the state read below.
   const release = await deps.claimRun?.(runId);
   try {
     const past = await new Projector(deps.ledger, { project: options.project }).catchUp();
     const view = past.runs[runId];
     if (!view) throw new RunledgerError("ERR_RUN_NOT_FOUND", { detail: `${runId} in project ${options.project}` });
-    if (view.finished_at_utc !== null) throw new RunledgerError("ERR_USAGE", { detail: `run ${runId} already finished (${view.status}); start a new run instead` });
+    if (view.finished_at_utc !== null) throw finished(view);
     const def: PipelineDefinition = view.work_mode === spec.mode ? spec : { ...spec, mode: view.work_mode };
     assertValidPipeline(def, options.registry);
     if (view.pipeline_digest !== null && view.pipeline_digest !== pipelineDigest(def, options.registry)) {
@@ -303,9 +310,11 @@ async function continueRun(
     return run.id;
   }
   if (waiting.length > 0) {
-    // The run waits for people: the engine stops without closing it; `completeTask` goes on.
+    // The run waits for people: the engine stops without closing it; `completeTask` goes on. What
+    // this engine saw that the close would record (timeboxes exceeded, a next pointer) is recorded now.
     const next = options.next ?? nexts.at(-1);
     await deps.ledger.append([
+      ...[...timedOut].map((task) => timeboxExceeded(deps, run, task)),
       ...(next === undefined ? [] : [runEvent(deps, run, { type: "next.recorded", data: { next, run_id: run.id } })]),
       runEvent(deps, run, { type: "run.suspended", data: { run_id: run.id, tasks: order.filter((name) => waiting.includes(name)) } }),
     ]);
