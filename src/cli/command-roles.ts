@@ -9,6 +9,8 @@ export const COMMAND_ROLES: Readonly<Record<string, Role | null>> = {
   init: null,
   run: "operator",
   resume: "operator",
+  // Talks only to the effects socket of the attempt it runs in; it opens no workspace.
+  effect: null,
   next: "operator",
   runs: "viewer",
   show: "viewer",

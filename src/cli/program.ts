@@ -8,6 +8,7 @@ import { registerArtifacts, registerReceipt } from "./commands/artifacts.js";
 import { registerAccess } from "./commands/access.js";
 import { registerAudit } from "./commands/audit.js";
 import { COMMAND_ROLES } from "./command-roles.js";
+import { registerEffect } from "./commands/effect.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerClassifyAndModes } from "./commands/modes.js";
 import { registerNext } from "./commands/next.js";
@@ -70,7 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 /** Every command of the CLI, registered on `program`. */
 function registerCommands(program: Command, context: () => CommandContext): void {
-  for (const register of [registerInit, registerRun, registerResume, registerRuns, registerShow, registerReceipt, registerExplain, registerNext, registerClassifyAndModes, registerArtifacts, registerVerify, registerAccess, registerAudit]) {
+  for (const register of [registerInit, registerRun, registerResume, registerRuns, registerShow, registerReceipt, registerExplain, registerNext, registerClassifyAndModes, registerArtifacts, registerVerify, registerAccess, registerAudit, registerEffect]) {
     register(program, context);
   }
 }

@@ -29,6 +29,7 @@ export function runJson(state: ProjectionState, run: RunView) {
     evidence: run.evidence ?? [],
     manifest_digest: run.manifest_digest,
     stop_rules: run.stop_rules.map((r) => ({ rule: r.rule, subject: r.subject, detail: r.detail })),
+    violations: run.violations.map((v) => ({ kind: v.kind, task: v.task, attempt_id: v.attempt_id, detail: v.detail })),
     tasks: Object.values(run.tasks).map((task) => {
       const attempts = task.attempts.map((id) => state.attempts[id]).filter((a) => a !== undefined);
       return {
@@ -36,7 +37,14 @@ export function runJson(state: ProjectionState, run: RunView) {
         outcome: task.outcome,
         reason: task.reason,
         checks: (attempts.at(-1)?.checks ?? []).map((c) => ({ name: c.name, result: c.result })),
-        attempts: attempts.map((a) => ({ id: a.attempt_id, status: a.status, receipt_digest: a.receipt_digest, error_code: a.error_code, source_attempt_id: a.source_attempt_id })),
+        attempts: attempts.map((a) => ({
+          id: a.attempt_id,
+          status: a.status,
+          receipt_digest: a.receipt_digest,
+          error_code: a.error_code,
+          source_attempt_id: a.source_attempt_id,
+          effects: a.effects.map((e) => ({ call_number: e.call_number, effect: e.effect, enforcement: e.enforcement, run_mode: e.run_mode, outcome: e.outcome, payload_digest: e.payload_digest, result_digest: e.result_digest, error_code: e.error_code })),
+        })),
       };
     }),
   };
@@ -53,12 +61,16 @@ export function findRun(state: ProjectionState, idOrPrefix: string): RunView {
 
 /** A few lines for people: the run, then one line per task. */
 export function runText(view: ReturnType<typeof runJson>): string {
-  const lines = [`run ${view.id}  ${view.pipeline}  ${view.status}  ${view.result ?? "-"}  as_of ${view.as_of}`];
+  const shadow = view.enforcement === "shadow" ? "  shadow" : "";
+  const lines = [`run ${view.id}  ${view.pipeline}  ${view.status}  ${view.result ?? "-"}  as_of ${view.as_of}${shadow}`];
   for (const task of view.tasks) {
     const checks = task.checks.map((c) => `${c.name}=${c.result}`).join(" ");
     const reused = task.attempts.some((a) => a.status === "reused") ? " (reused)" : "";
     lines.push(`  ${task.outcome.padEnd(8)} ${task.name}${reused}${task.reason && !reused ? `: ${task.reason}` : ""}${checks ? `  [${checks}]` : ""}`);
+    const calls = task.attempts.at(-1)?.effects ?? [];
+    if (calls.length > 0) lines.push(`           effects: ${calls.map((e) => `${e.effect}=${e.outcome}`).join(" ")}`);
   }
+  for (const v of view.violations) lines.push(`violation ${v.kind} in ${v.task}: ${v.detail}`);
   if (view.evidence.length > 0) lines.push(`evidence (${view.work_mode}): ${view.evidence.map((e) => `${e.met ? "+" : "-"}${e.item}${e.required ? "" : "?"}`).join(" ")}`);
   for (const rule of view.stop_rules) lines.push(`stop rule ${rule.rule}: ${rule.detail}`);
   if (view.next) lines.push(`next: ${view.next}`);

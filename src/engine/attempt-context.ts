@@ -8,6 +8,7 @@ import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import type { WorkMode } from "../modes/work-mode.js";
 import type { PipelineTask } from "../pipelines/define-pipeline.js";
+import type { EffectHandler } from "../pipelines/effect-handler.js";
 import type { InputRef } from "./cache-key.js";
 
 /** The ports and settings an engine works with; it never names a backend. */
@@ -40,7 +41,10 @@ export interface RunContext {
   /** The run's one work mode (seed 000). */
   readonly workMode: WorkMode;
   readonly runMode: "mock" | "real";
+  /** shadow: effect calls go to the sink; enforced: they happen (in real runs; mock runs always sink). */
   readonly enforcement: "shadow" | "enforced";
+  /** The pipeline's effect handlers, by effect name. */
+  readonly effects: Readonly<Record<string, EffectHandler>>;
   /** The directory of the pipeline file, for commands that read files bundled with it. */
   readonly pipelineDir: string | undefined;
 }
@@ -70,6 +74,8 @@ export interface AttemptOutcome {
   /** Why the attempt failed (ERR_TIMEOUT when it ran past its timebox); null when it passed. */
   readonly errorCode: ErrorCode | null;
   readonly next: string | null;
+  /** Set when the operator broke its declaration (e.g. called an undeclared effect): the run halts. */
+  readonly violation: string | null;
 }
 
 /** An event of this run, by this engine's actor. */

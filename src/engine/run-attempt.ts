@@ -11,6 +11,8 @@ import { randomIds } from "../core/ids.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorResult } from "../operators/operator-definition.js";
 import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type RunContext } from "./attempt-context.js";
+import { EffectBroker } from "./effect-broker.js";
+import { EFFECTS_SOCKET_ENV, serveEffects } from "./effects-socket.js";
 import { runCommand } from "./run-command.js";
 
 const TAIL_BYTES = 2048;
@@ -42,12 +44,15 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   let returned: OperatorResult | void = undefined;
   const outputs: { path: string; digest: string; size_bytes: number }[] = [];
   let checks: Awaited<ReturnType<typeof evaluateChecks>> = [];
+  const effects = new EffectBroker(deps, run, { id: attemptId, task: task.name, declared: operator.effects });
   try {
     await mkdir(join(dir, "outputs"), { recursive: true });
     await placeInputs(deps, dir, plan);
-    const executed = await execute(run, plan, attemptId, dir, logs);
+    const executed = await execute(run, plan, attemptId, dir, logs, effects).finally(() => effects.close());
     failure = executed.failure;
     returned = executed.returned;
+    // A violation or a missing handler fails the attempt even when the operator caught the error.
+    if (effects.fatal) failure = { code: effects.fatal.code, reason: effects.fatal.message, retryable: false };
     if (!failure) {
       for (const path of operator.outputs) {
         const file = join(dir, path);
@@ -93,6 +98,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
     duration_ms: Math.max(0, clock.now().getTime() - started.getTime()),
     mode: run.runMode,
     enforcement: run.enforcement,
+    ...(effects.calls.length > 0 && { effects: [...effects.calls].sort((a, b) => a.call_number - b.call_number) }),
     result: verdict,
     ...streams,
   });
@@ -113,7 +119,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   if (verdict !== "FAIL") await rm(dir, { recursive: true, force: true });
   await rm(logs.stdout, { force: true });
   await rm(logs.stderr, { force: true });
-  return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable: failure?.retryable ?? false, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null };
+  return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable: failure?.retryable ?? false, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null, violation: effects.violation ?? null };
 }
 
 /**
@@ -138,27 +144,16 @@ async function execute(
   attemptId: string,
   dir: string,
   logs: { stdout: string; stderr: string; pid: string },
+  effects: EffectBroker,
 ): Promise<{ failure?: { code: ErrorCode; reason: string; retryable: boolean }; returned?: OperatorResult | void }> {
   const { operator, task } = plan;
   if (operator.kind === "command") {
-    const env = {
-      PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-      HOME: dir,
-      LANG: "C.UTF-8",
-      TMPDIR: dir,
-      ...plan.env,
-      RUNLEDGER_RUN_ID: run.id,
-      RUNLEDGER_TASK: task.name,
-      RUNLEDGER_ATTEMPT_ID: attemptId,
-      RUNLEDGER_AS_OF: run.asOf.toISOString(),
-      ...(run.pipelineDir ? { RUNLEDGER_PIPELINE_DIR: run.pipelineDir } : {}),
-    };
-    const argv = run.runMode === "mock" && operator.mockCommand ? operator.mockCommand : (operator.command ?? []);
-    const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid });
-    if (outcome.timedOut) return { failure: { code: "ERR_TIMEOUT", reason: `timed out after ${operator.timeoutMs} ms; process group killed`, retryable: true } };
-    if (outcome.spawnError) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `could not start: ${outcome.spawnError}`, retryable: false } };
-    if (outcome.exitCode !== 0) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `exited with ${outcome.exitCode ?? outcome.signal}`, retryable: true } };
-    return {};
+    const socket = await serveEffects(effects);
+    try {
+      return await executeCommand(run, plan, attemptId, dir, logs, socket.path);
+    } finally {
+      await socket.close();
+    }
   }
   const body = run.runMode === "mock" && operator.mock ? operator.mock : operator.run;
   if (!body) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `operator ${operator.ref} has no body`, retryable: false } };
@@ -185,6 +180,8 @@ async function execute(
           attemptId,
           inputs,
           outputsDir: join(dir, "outputs"),
+          env: plan.env,
+          effects: { call: effects.call },
           signal: controller.signal,
           log: (message, fields) => void log.write(`${JSON.stringify({ message, ...fields })}\n`),
         }),
@@ -199,6 +196,37 @@ async function execute(
     clearTimeout(timer);
     await log.close();
   }
+}
+
+/** Runs a command operator's attempt, its effects socket named in RUNLEDGER_EFFECTS_SOCKET. */
+async function executeCommand(
+  run: RunContext,
+  plan: AttemptPlan,
+  attemptId: string,
+  dir: string,
+  logs: { stdout: string; stderr: string; pid: string },
+  socketPath: string,
+): Promise<{ failure?: { code: ErrorCode; reason: string; retryable: boolean } }> {
+  const { operator, task } = plan;
+  const env = {
+    PATH: process.env["PATH"] ?? "/usr/bin:/bin",
+    HOME: dir,
+    LANG: "C.UTF-8",
+    TMPDIR: dir,
+    ...plan.env,
+    RUNLEDGER_RUN_ID: run.id,
+    RUNLEDGER_TASK: task.name,
+    RUNLEDGER_ATTEMPT_ID: attemptId,
+    RUNLEDGER_AS_OF: run.asOf.toISOString(),
+    [EFFECTS_SOCKET_ENV]: socketPath,
+    ...(run.pipelineDir ? { RUNLEDGER_PIPELINE_DIR: run.pipelineDir } : {}),
+  };
+  const argv = run.runMode === "mock" && operator.mockCommand ? operator.mockCommand : (operator.command ?? []);
+  const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid });
+  if (outcome.timedOut) return { failure: { code: "ERR_TIMEOUT", reason: `timed out after ${operator.timeoutMs} ms; process group killed`, retryable: true } };
+  if (outcome.spawnError) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `could not start: ${outcome.spawnError}`, retryable: false } };
+  if (outcome.exitCode !== 0) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `exited with ${outcome.exitCode ?? outcome.signal}`, retryable: true } };
+  return {};
 }
 
 /** Stores stdout and stderr as artifacts; the receipt keeps their digests and bounded tails. */

@@ -43,6 +43,8 @@ export interface RunOptions {
   readonly next?: string;
   /** `mock` or `real`; default the pipeline's `runMode`, else `real`. Never inferred from the environment. */
   readonly runMode?: "mock" | "real";
+  /** `shadow` or `enforced`; default the pipeline's `enforcement`, else `enforced`. Resume keeps the run's. */
+  readonly enforcement?: "shadow" | "enforced";
   /** Whether the caller runs in CI (`CI=true`): a `real` run of a pipeline with effects or secrets is refused. */
   readonly ci?: boolean;
 }
@@ -69,7 +71,7 @@ export async function runPipeline(spec: PipelineDefinition, deps: EngineDeps, op
   const plan = planPipeline(def);
   const runId = (deps.ids ?? randomIds).next();
   const asOf = options.asOf ?? (deps.clock ?? systemClock).now();
-  const run = runContext(def, runId, options.project, asOf, mode, runMode);
+  const run = runContext(def, runId, options.project, asOf, mode, runMode, options.enforcement ?? def.enforcement ?? "enforced");
   const past = await new Projector(deps.ledger, { project: run.project }).catchUp();
   const isFile = run.pipelineDir !== undefined;
   const release = await deps.claimRun?.(runId);
@@ -89,7 +91,7 @@ export async function runPipeline(spec: PipelineDefinition, deps: EngineDeps, op
  * again; tasks that passed or were skipped keep their outcome; nothing that passed runs twice.
  * Refuses a finished run, and a pipeline whose definition changed since the run was requested.
  */
-export async function resumeRun(spec: PipelineDefinition, deps: EngineDeps, runId: string, options: Omit<RunOptions, "asOf" | "params" | "mode" | "title" | "runMode" | "ci">): Promise<string> {
+export async function resumeRun(spec: PipelineDefinition, deps: EngineDeps, runId: string, options: Omit<RunOptions, "asOf" | "params" | "mode" | "title" | "runMode" | "ci" | "enforcement">): Promise<string> {
   // Claim first, then read: what another engine did before the claim is in the state read below.
   const release = await deps.claimRun?.(runId);
   try {
@@ -109,7 +111,7 @@ export async function resumeRun(spec: PipelineDefinition, deps: EngineDeps, runI
 }
 
 async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: string, options: Omit<RunOptions, "asOf" | "params">, view: RunView, past: ProjectionState): Promise<string> {
-  const run = runContext(def, runId, view.project, new Date(view.as_of), (options.modes ?? new ModeRegistry()).get(view.work_mode), view.run_mode);
+  const run = runContext(def, runId, view.project, new Date(view.as_of), (options.modes ?? new ModeRegistry()).get(view.work_mode), view.run_mode, view.enforcement);
   const states = new Map<string, TaskState>();
   const prior = new Map<string, PriorAttempts>();
   const abandoned: NewEvent[] = [];
@@ -140,9 +142,9 @@ interface PriorAttempts {
   readonly failed: number;
 }
 
-function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real"): RunContext {
+function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real", enforcement: "shadow" | "enforced"): RunContext {
   const isFile = def.source !== "typescript";
-  return { id, project, asOf, workMode, runMode, enforcement: "enforced", pipelineDir: isFile ? dirname(def.source) : undefined };
+  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined };
 }
 
 async function continueRun(
@@ -159,9 +161,19 @@ async function continueRun(
   const nexts: string[] = [];
   const timedOut = new Set<string>();
   let skippedNow = 0;
+  // The first violation halts the run: tasks not yet started are skipped, whatever they need.
+  let halt: { task: string; detail: string } | undefined;
   try {
     const pending = order.filter((name) => !states.has(name));
     await schedule(pending, def, new Set(states.keys()), options.concurrency ?? availableParallelism(), async (task) => {
+      if (halt !== undefined) {
+        const reason = `run-halted: violation in task ${halt.task}`;
+        await deps.ledger.append([runEvent(deps, run, { type: "task.skipped", data: { reason, run_id: run.id, task: task.name } })]);
+        states.set(task.name, { passed: false });
+        skippedNow++;
+        deps.onProgress?.({ task: task.name, state: "skipped", result: null, reason });
+        return;
+      }
       const blocked = task.needs.find((need) => {
         const state = states.get(need);
         return !state?.passed || (state.result === "WARN" && !task.allowWarn);
@@ -177,6 +189,7 @@ async function continueRun(
       deps.onProgress?.({ task: task.name, state: "started" });
       const outcome = await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options, def, prior.get(task.name) ?? { numbered: 0, failed: 0 });
       if (outcome.next) nexts.push(outcome.next);
+      if (outcome.violation) halt ??= { task: task.name, detail: outcome.violation };
       if (outcome.errorCode === "ERR_TIMEOUT") timedOut.add(task.name);
       deps.onProgress?.({ task: task.name, state: outcome.reused ? "reused" : outcome.result === "FAIL" ? "failed" : "passed", result: outcome.result, reason: outcome.reason });
       states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs, asOf: outcome.asOf });
@@ -190,7 +203,7 @@ async function continueRun(
   }
   const tasks = Object.values(def.tasks);
   const failed = tasks.filter((t) => !states.get(t.name)?.passed);
-  const status = failed.some((t) => t.critical) ? "degraded" : failed.length > 0 ? "failed" : "succeeded";
+  const status = halt !== undefined ? "halted" : failed.some((t) => t.critical) ? "degraded" : failed.length > 0 ? "failed" : "succeeded";
   const warned = tasks.some((t) => { const s = states.get(t.name); return s?.passed === true && s.result === "WARN"; });
   const result = failed.length > 0 ? "FAIL" : warned ? "WARN" : "PASS";
   const passed: ClosingTask[] = [];
@@ -199,7 +212,7 @@ async function continueRun(
     if (state?.passed) passed.push({ task: task.name, result: state.result, declares: resolveOperator(task, options.registry).evidence, outputs: state.outputs });
   }
   const skipped = Object.values(past.runs[run.id]?.tasks ?? {}).filter((t) => t.outcome === "SKIPPED").length + skippedNow;
-  await closeRun(deps, run, { mode: run.workMode, status, result, taskCount: tasks.length, passed, skipped, timedOut: [...timedOut], next: options.next ?? nexts.at(-1) ?? null });
+  await closeRun(deps, run, { mode: run.workMode, status, result, taskCount: tasks.length, passed, skipped, timedOut: [...timedOut], next: options.next ?? (halt ? `review the violation in task ${halt.task}: ${halt.detail}` : nexts.at(-1)) ?? null });
   return run.id;
 }
 
@@ -221,7 +234,7 @@ async function runTask(
   options: Omit<RunOptions, "asOf">,
   fresh: Pick<PipelineDefinition, "cache">,
   prior: PriorAttempts,
-): Promise<Pick<AttemptOutcome, "result" | "outputs" | "next" | "reason" | "errorCode"> & { asOf: number; reused: boolean }> {
+): Promise<Pick<AttemptOutcome, "result" | "outputs" | "next" | "reason" | "errorCode" | "violation"> & { asOf: number; reused: boolean }> {
   const inputs: InputRef[] = task.needs.flatMap((need) => { const s = states.get(need); return s?.passed ? s.outputs.map((o) => ({ task: need, path: o.path, digest: o.digest })) : []; });
   const params = operator.input.parse(task.params);
   const env: Record<string, string> = { ...operator.env };
@@ -229,13 +242,15 @@ async function runTask(
   const hash = inputsHash(params, inputs);
   const fingerprint = envFingerprint(env);
   const codeDigest = operatorCodeDigest(operator);
-  const key = cacheKey({ operatorRef: operator.ref, codeDigest, inputsHash: hash, configVersions: [], envFingerprint: fingerprint, runMode: run.runMode });
+  // A shadow attempt of an operator with effects never stands in for an enforced one (nor the other way round).
+  const shadowed = run.enforcement === "shadow" && operator.effects.length > 0;
+  const key = cacheKey({ operatorRef: operator.ref, codeDigest, inputsHash: hash, configVersions: [], envFingerprint: fingerprint, runMode: run.runMode, ...(shadowed && { enforcement: "shadow" }) });
   const jobId = `${run.id}:${task.name}`;
   // A pipeline may ask for fresh state every cycle (seed 001 §3.5), as a run may with --no-cache.
   const cached = options.noCache || !fresh.cache ? undefined : past.attempts[past.cache[key] ?? ""];
   if (cached?.result && (await allStored(deps, cached.outputs))) {
     await deps.ledger.append([runEvent(deps, run, { type: "attempt.reused", data: { attempt_id: (deps.ids ?? randomIds).next(), job_id: jobId, outputs: [...cached.outputs], receipt_digest: cached.receipt_digest as string, result: cached.result, run_id: run.id, source_attempt_id: cached.attempt_id, task: task.name } })]);
-    return { result: cached.result, outputs: cached.outputs, next: null, reason: null, errorCode: null, asOf: madeAsOf(past, cached, run.asOf), reused: true };
+    return { result: cached.result, outputs: cached.outputs, next: null, reason: null, errorCode: null, violation: null, asOf: madeAsOf(past, cached, run.asOf), reused: true };
   }
   // Abandoned attempts are retried without spending the retry budget; failed ones spend it.
   const budget = Math.max(1, 1 + (task.retries ?? operator.retries) - prior.failed);

@@ -36,6 +36,7 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
         manifest_digest: null,
         counted: false,
         stop_rules: [],
+        violations: [],
         tasks: Object.fromEntries(d.tasks.map((name) => [name, { name, outcome: "PENDING", reason: null, attempts: [] }])),
       };
       return;
@@ -96,6 +97,7 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
         result: reused ? event.data.result : null,
         outputs: reused ? event.data.outputs : [],
         checks: reused ? [...(state.attempts[event.data.source_attempt_id]?.checks ?? [])] : [],
+        effects: [],
       };
       const task = taskOf(state.runs[d.run_id], d.task);
       if (!task) return;
@@ -146,6 +148,26 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
       const fired = { rule: d.rule, mode: d.mode, detail: d.detail, subject: d.subject ?? null, run_id: d.run_id ?? null, fired_at_utc: event.at };
       state.stopRules.push(fired);
       if (d.run_id !== undefined) state.runs[d.run_id]?.stop_rules.push(fired);
+      return;
+    }
+    case "effect.called": {
+      const d = event.data;
+      state.attempts[d.attempt_id]?.effects.push({
+        call_number: d.call_number,
+        effect: d.effect,
+        enforcement: d.enforcement,
+        run_mode: d.run_mode,
+        outcome: d.outcome,
+        payload_digest: d.payload_digest,
+        result_digest: d.result_digest ?? null,
+        error_code: d.error_code ?? null,
+        called_at_utc: event.at,
+      });
+      return;
+    }
+    case "violation.recorded": {
+      const d = event.data;
+      state.runs[d.run_id]?.violations.push({ kind: d.kind, task: d.task, attempt_id: d.attempt_id, detail: d.detail, recorded_at_utc: event.at });
       return;
     }
     case "admin.recorded": {

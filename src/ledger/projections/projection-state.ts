@@ -38,6 +38,8 @@ export interface RunView {
   counted: boolean;
   /** Stop rules that fired for this run, in order. */
   readonly stop_rules: StopRuleView[];
+  /** Violations its operators committed, in order; the first one halts the run. */
+  readonly violations: ViolationView[];
   readonly tasks: Record<string, TaskView>;
 }
 
@@ -61,6 +63,30 @@ export interface AttemptView {
   result: "PASS" | "WARN" | null;
   outputs: readonly { path: string; digest: string; size_bytes: number }[];
   readonly checks: { name: string; result: Verdict }[];
+  /** The attempt's effect calls in ledger order: its decision trace. */
+  readonly effects: EffectCallView[];
+}
+
+/** One call of an attempt's effects client. */
+export interface EffectCallView {
+  readonly call_number: number;
+  readonly effect: string;
+  readonly enforcement: "shadow" | "enforced";
+  readonly run_mode: "mock" | "real";
+  readonly outcome: "recorded" | "executed" | "refused" | "failed";
+  readonly payload_digest: string;
+  readonly result_digest: string | null;
+  readonly error_code: string | null;
+  readonly called_at_utc: string;
+}
+
+/** An operator broke its declaration (an undeclared effect, output or secret). */
+export interface ViolationView {
+  readonly kind: "undeclared_effect" | "undeclared_output" | "undeclared_secret";
+  readonly task: string;
+  readonly attempt_id: string;
+  readonly detail: string;
+  readonly recorded_at_utc: string;
 }
 
 export interface ArtifactView {
