@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReceiptSchema } from "../src/contracts/receipt.js";
 import { canonicalJson } from "../src/core/canonical-json.js";
-import { RunledgerError } from "../src/core/errors.js";
+import type { RunledgerError } from "../src/core/errors.js";
 import { resumeRun, runPipeline, type RunOptions } from "../src/engine/run-pipeline.js";
 import type { LedgerEvent } from "../src/ledger/ledger-event.js";
 import { Projector } from "../src/ledger/projections/projector.js";
