@@ -33,9 +33,21 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   const attemptId = ids.next();
   const { task, operator } = plan;
   const event = (e: Omit<NewEvent, "project" | "actor">) => runEvent(deps, run, e);
+  const effects = new EffectBroker(deps, run, { id: attemptId, task: task.name, declared: operator.effects });
+  // A command's effects socket is served before the attempt is recorded as started, so nothing
+  // but the attempt's own setup stands between attempt.started and the process.
+  const socket = operator.kind === "command" ? await serveEffects(effects) : undefined;
+  let stopping: Promise<void> | undefined;
+  const stopEffects = () => (stopping ??= (async () => {
+    await socket?.close();
+    await effects.close();
+  })());
   await deps.ledger.append([
     event({ type: "attempt.started", data: { attempt_id: attemptId, attempt_number: plan.attemptNumber, cache_key: plan.cacheKey, job_id: plan.jobId, operator_ref: operator.ref, run_id: run.id, task: task.name } }),
-  ]);
+  ]).catch(async (error: unknown) => {
+    await stopEffects();
+    throw error;
+  });
   const dir = attemptDir(deps.workRoot, run.id, task.name, plan.attemptNumber);
   const logs = { stdout: `${dir}.stdout`, stderr: `${dir}.stderr`, pid: `${dir}.pid` };
   const started = clock.now();
@@ -44,11 +56,10 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   let returned: OperatorResult | void = undefined;
   const outputs: { path: string; digest: string; size_bytes: number }[] = [];
   let checks: Awaited<ReturnType<typeof evaluateChecks>> = [];
-  const effects = new EffectBroker(deps, run, { id: attemptId, task: task.name, declared: operator.effects });
   try {
     await mkdir(join(dir, "outputs"), { recursive: true });
     await placeInputs(deps, dir, plan);
-    const executed = await execute(run, plan, attemptId, dir, logs, effects).finally(() => effects.close());
+    const executed = await execute(run, plan, attemptId, dir, logs, effects, socket?.path).finally(stopEffects);
     failure = executed.failure;
     returned = executed.returned;
     // A violation or a missing handler fails the attempt even when the operator caught the error.
@@ -75,6 +86,8 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
     const wrapped = toRunledgerError(error);
     if (wrapped.code === "ERR_STORAGE" || wrapped.code === "ERR_INTERNAL") throw wrapped;
     failure = { code: wrapped.code, reason: wrapped.message, retryable: false };
+  } finally {
+    await stopEffects();
   }
   const verdict = failure ? "FAIL" : summarizeVerdict(checks);
   const streams = await captureStreams(deps, logs, attemptId, event, events);
@@ -145,16 +158,10 @@ async function execute(
   dir: string,
   logs: { stdout: string; stderr: string; pid: string },
   effects: EffectBroker,
+  socketPath: string | undefined,
 ): Promise<{ failure?: { code: ErrorCode; reason: string; retryable: boolean }; returned?: OperatorResult | void }> {
   const { operator, task } = plan;
-  if (operator.kind === "command") {
-    const socket = await serveEffects(effects);
-    try {
-      return await executeCommand(run, plan, attemptId, dir, logs, socket.path);
-    } finally {
-      await socket.close();
-    }
-  }
+  if (operator.kind === "command") return executeCommand(run, plan, attemptId, dir, logs, socketPath ?? "");
   const body = run.runMode === "mock" && operator.mock ? operator.mock : operator.run;
   if (!body) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `operator ${operator.ref} has no body`, retryable: false } };
   const controller = new AbortController();
