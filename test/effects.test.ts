@@ -256,6 +256,7 @@ describe("effects through the CLI", () => {
     expect(call.effects).toMatchObject([{ effect: "http.post", outcome: "recorded" }]);
     const shown = json(["show", run.id]).body["run"] as RunJson;
     expect(task(shown, "call").attempts[0]!.effects).toEqual(call.effects);
+    expect(json(["explain", run.id, "call"]).body["explain"]).toMatchObject({ effects: [{ effect: "http.post", enforcement: "shadow", outcome: "recorded" }] });
     const receipt = json(["receipt", call.id]).body["receipt"] as { enforcement: string; effects: unknown[] };
     expect(receipt.enforcement).toBe("shadow");
     expect(receipt.effects).toHaveLength(1);
