@@ -2,7 +2,10 @@
 // service reached through the effects client) and a mock provider (a byte-stable lexicon).
 //
 //   npx runledger run examples/processor-contract/pipeline.mjs --run-mode mock --json
-//   SENTIMENT_URL is a declared env value: --param SENTIMENT_URL=http://host/score for a real run.
+//   npx runledger run examples/processor-contract/pipeline.mjs --param SENTIMENT_URL=http://host/score
+//   npx runledger run examples/processor-contract/pipeline.mjs --enforcement shadow
+// SENTIMENT_URL is a declared env value the real provider reads as ctx.env.SENTIMENT_URL. Under
+// --enforcement shadow the POST goes to runledger's sink and is recorded; nothing is sent.
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { defineOperator, definePipeline } from "runledger";
@@ -38,9 +41,19 @@ const sentiment = processorOperator({
   ],
 });
 
+/**
+ * The sink's fake answer for http.post in shadow runs: a neutral score per review, so the rest of
+ * the pipeline runs on the same shape the service returns. Deterministic: it reads only the payload.
+ */
+function neutralScores(payload) {
+  return { status: 200, body: { scores: (payload?.body?.reviews ?? []).map((r) => ({ id: r.id, score: 0 })) } };
+}
+
 export default definePipeline({
   name: "review-sentiment",
   mode: "PIPELINE",
+  // http.post is built in; the pipeline adds only its shadow fake.
+  effects: { "http.post": { shadow: neutralScores } },
   tasks: {
     extract: { operator: extract },
     sentiment: { operator: sentiment, needs: ["extract"] },

@@ -40,7 +40,11 @@ export function mockSentiment(input) {
   return scoreResult(scores, "sentiment/mock-lexicon@1", {});
 }
 
-/** The real provider: asks the scoring service through the engine's effects client (effect http.post). */
+/**
+ * The real provider: asks the scoring service through the engine's effects client (effect
+ * http.post, declared by the operator). The engine performs the POST in an enforced real run; in a
+ * shadow run it records the call and answers with the pipeline's fake, so nothing is sent.
+ */
 export async function realSentiment(input, config) {
   const response = await input.effects.call("http.post", { url: config.endpoint, body: { reviews: input.reviews } });
   const scores = (response.body?.scores ?? response.scores ?? []).map((s) => ({ id: String(s.id), score: Number(s.score) }));
@@ -76,7 +80,7 @@ async function readJsonl(file) {
 export function processorOperator({ id, version, real, mock, outputs, checks, effects = [], env = {}, input }) {
   const body = (provider) => async (ctx) => {
     const reviews = input ? await readJsonl(ctx.inputs[input.task][input.path]) : [];
-    const runner = makeRunner({ provider, endpoint: ctx.env?.SENTIMENT_URL });
+    const runner = makeRunner({ provider, endpoint: ctx.env.SENTIMENT_URL });
     const result = await runner({ reviews, outputsDir: ctx.outputsDir, effects: ctx.effects });
     ctx.log("processor.exec.success", { processor_info: result.processor_info, outputs: result.outputs.length });
     return { processorInfo: result.processor_info, usage: result.usage };

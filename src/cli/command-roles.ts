@@ -10,6 +10,8 @@ export const COMMAND_ROLES: Readonly<Record<string, Role | null>> = {
   run: "operator",
   resume: "operator",
   complete: "operator",
+  // Talks only to the effects socket of the attempt it runs in; it opens no workspace.
+  effect: null,
   next: "operator",
   runs: "viewer",
   show: "viewer",

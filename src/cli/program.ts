@@ -14,6 +14,7 @@ import { registerWatermark } from "./commands/watermark.js";
 import { registerGate } from "./commands/gate.js";
 import { registerDebug } from "./commands/debug.js";
 import { COMMAND_ROLES } from "./command-roles.js";
+import { registerEffect } from "./commands/effect.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerComplete } from "./commands/complete.js";
 import { registerClassifyAndModes } from "./commands/modes.js";
@@ -100,6 +101,7 @@ function registerCommands(program: Command, context: () => CommandContext): void
     registerMonitor,
     registerDebug,
     registerSecret,
+    registerEffect,
   ];
   for (const register of registers) {
     register(program, context);

@@ -37,6 +37,7 @@ export function runJson(state: ProjectionState, run: RunView, workRoot?: string)
     gates: Object.values(state.gates)
       .filter((g) => g.run_id === run.id)
       .map((g) => ({ gate: g.gate, status: g.status, result: g.result, checks: g.checks, advances: g.advances, decided_by: g.decided_by, reason: g.reason })),
+    violations: run.violations.map((v) => ({ kind: v.kind, task: v.task, attempt_id: v.attempt_id, detail: v.detail })),
     tasks: Object.values(run.tasks).map((task) => {
       const attempts = task.attempts.map((id) => state.attempts[id]).filter((a) => a !== undefined);
       return {
@@ -51,6 +52,7 @@ export function runJson(state: ProjectionState, run: RunView, workRoot?: string)
           error_code: a.error_code,
           source_attempt_id: a.source_attempt_id,
           ...(a.completion === null ? {} : { completed_by: a.completion.actor, completed_result: a.completion.result, note: a.completion.note, late: a.completion.late }),
+          effects: a.effects.map((e) => ({ call_number: e.call_number, effect: e.effect, enforcement: e.enforcement, run_mode: e.run_mode, outcome: e.outcome, payload_digest: e.payload_digest, result_digest: e.result_digest, error_code: e.error_code })),
         })),
         waiting: waitingJson(run, task.name, attempts.at(-1), workRoot),
       };
@@ -82,11 +84,14 @@ export function findRun(state: ProjectionState, idOrPrefix: string): RunView {
 
 /** A few lines for people: the run, then one line per task. */
 export function runText(view: ReturnType<typeof runJson>): string {
-  const lines = [`run ${view.id}  ${view.pipeline}  ${view.status}  ${view.result ?? "-"}  as_of ${view.as_of}`];
+  const shadow = view.enforcement === "shadow" ? "  shadow" : "";
+  const lines = [`run ${view.id}  ${view.pipeline}  ${view.status}  ${view.result ?? "-"}  as_of ${view.as_of}${shadow}`];
   for (const task of view.tasks) {
     const checks = task.checks.map((c) => `${c.name}=${c.result}`).join(" ");
     const reused = task.attempts.some((a) => a.status === "reused") ? " (reused)" : "";
     lines.push(`  ${task.outcome.padEnd(8)} ${task.name}${reused}${task.reason && !reused ? `: ${task.reason}` : ""}${checks ? `  [${checks}]` : ""}`);
+    const calls = task.attempts.at(-1)?.effects ?? [];
+    if (calls.length > 0) lines.push(`           effects: ${calls.map((e) => `${e.effect}=${e.outcome}`).join(" ")}`);
   }
   for (const task of view.tasks) {
     if (task.waiting === null) continue;
@@ -99,6 +104,7 @@ export function runText(view: ReturnType<typeof runJson>): string {
     const advance = gate.advances ? `; approval advances ${gate.advances.watermark} to ${gate.advances.value}` : "";
     lines.push(`gate ${gate.gate} awaits approval (${gate.result})${advance}: runledger gate approve|reject ${gate.gate} --run ${view.id} --reason "…"`);
   }
+  for (const v of view.violations) lines.push(`violation ${v.kind} in ${v.task}: ${v.detail}`);
   if (view.evidence.length > 0) lines.push(`evidence (${view.work_mode}): ${view.evidence.map((e) => `${e.met ? "+" : "-"}${e.item}${e.required ? "" : "?"}`).join(" ")}`);
   for (const rule of view.stop_rules) lines.push(`stop rule ${rule.rule}: ${rule.detail}`);
   if (view.next) lines.push(`next: ${view.next}`);

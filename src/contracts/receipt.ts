@@ -55,6 +55,21 @@ export const ReceiptSchema = z
     duration_ms: z.number().int().min(0),
     mode: RunModeSchema,
     enforcement: EnforcementSchema,
+    /** The attempt's effect calls (seed 001 §2.4 decision trace), absent when it made none; payloads and results are artifacts. */
+    effects: z
+      .array(
+        z
+          .object({
+            call_number: z.number().int().min(1),
+            effect: z.string().min(1),
+            outcome: z.enum(["recorded", "executed", "refused", "failed"]),
+            payload_digest: DigestSchema,
+            result_digest: DigestSchema.optional(),
+            error_code: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
     result: VerdictSchema,
     stdout: StreamCaptureSchema.optional(),
     stderr: StreamCaptureSchema.optional(),

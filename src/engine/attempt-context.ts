@@ -10,6 +10,7 @@ import type { WorkMode } from "../modes/work-mode.js";
 import type { PipelineTask } from "../pipelines/define-pipeline.js";
 import type { ConfigFile } from "../configs/config-files.js";
 import type { SecretSource } from "../secrets/secret-source.js";
+import type { EffectHandler } from "../pipelines/effect-handler.js";
 import type { InputRef } from "./cache-key.js";
 
 /** The ports and settings an engine works with; it never names a backend. */
@@ -46,7 +47,10 @@ export interface RunContext {
   /** The run's one work mode (seed 000). */
   readonly workMode: WorkMode;
   readonly runMode: "mock" | "real";
+  /** shadow: effect calls go to the sink; enforced: they happen (in real runs; mock runs always sink). */
   readonly enforcement: "shadow" | "enforced";
+  /** The pipeline's effect handlers, by effect name. */
+  readonly effects: Readonly<Record<string, EffectHandler>>;
   /** The directory of the pipeline file, for commands that read files bundled with it. */
   readonly pipelineDir: string | undefined;
 }
@@ -78,6 +82,8 @@ export interface AttemptOutcome {
   /** Why the attempt failed (ERR_TIMEOUT when it ran past its timebox); null when it passed. */
   readonly errorCode: ErrorCode | null;
   readonly next: string | null;
+  /** Set when the operator broke its declaration (e.g. called an undeclared effect): the run halts. */
+  readonly violation: string | null;
 }
 
 /** An event of this run, by this engine's actor. */

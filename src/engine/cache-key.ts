@@ -26,7 +26,8 @@ export function envFingerprint(env: Readonly<Record<string, string>>): string {
 
 /**
  * What makes two attempts interchangeable: the operator and its code, the inputs hash (upstream
- * digests included), the config versions and the declared environment. A passed attempt with the
+ * digests included), the config versions, the declared environment, the run mode, and shadow
+ * enforcement where the operator has effects. A passed attempt with the
  * same key is reused instead of run again.
  */
 export function cacheKey(parts: {
@@ -36,6 +37,8 @@ export function cacheKey(parts: {
   readonly configVersions: readonly unknown[];
   readonly envFingerprint: string;
   readonly runMode: string;
+  /** Set only for a shadow attempt of an operator with effects, so enforced keys stay as they were. */
+  readonly enforcement?: "shadow";
 }): Digest {
   return digestOf({ schema: "runledger.cache.v1", ...parts });
 }

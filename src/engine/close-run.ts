@@ -12,7 +12,8 @@ export interface ClosingTask extends PassedTaskFacts {
 /** What the end of a run knows. */
 export interface RunClosing {
   readonly mode: WorkMode;
-  readonly status: "succeeded" | "degraded" | "failed";
+  /** halted: an operator's violation stopped the run. */
+  readonly status: "succeeded" | "degraded" | "failed" | "halted";
   readonly result: "PASS" | "WARN" | "FAIL";
   readonly taskCount: number;
   readonly passed: readonly ClosingTask[];

@@ -7,7 +7,7 @@ export interface ReceiptChange {
   readonly after: unknown;
 }
 
-const STABLE_FIELDS = ["processor_ref", "code_digest", "env_fingerprint", "config_versions", "mode", "hash_schema"] as const;
+const STABLE_FIELDS = ["processor_ref", "code_digest", "env_fingerprint", "config_versions", "mode", "enforcement", "hash_schema"] as const;
 
 /**
  * Why an attempt did not reuse an earlier one: the stable receipt fields that differ (seed 002 §4),

@@ -11,6 +11,8 @@ import { randomIds } from "../core/ids.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorResult } from "../operators/operator-definition.js";
 import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type RunContext } from "./attempt-context.js";
+import { EffectBroker } from "./effect-broker.js";
+import { EFFECTS_SOCKET_ENV, serveEffects } from "./effects-socket.js";
 import { runCommand } from "./run-command.js";
 import { placeConfigs } from "../configs/config-files.js";
 import { attemptSecrets, NO_SECRETS, type AttemptSecrets } from "../secrets/attempt-secrets.js";
@@ -30,9 +32,27 @@ export function attemptDir(workRoot: string, runId: string, task: string, attemp
  */
 export async function runAttempt(deps: EngineDeps, run: RunContext, plan: AttemptPlan): Promise<AttemptOutcome> {
   const attemptId = (deps.ids ?? randomIds).next();
-  await deps.ledger.append([startedEvent(deps, run, plan, attemptId)]);
-  const started = (deps.clock ?? systemClock).now();
-  return settleAttempt(deps, run, plan, { attemptId, started, execute: (dir, logs, secrets, configs) => execute(run, plan, attemptId, dir, logs, secrets, configs) });
+  const effects = new EffectBroker(deps, run, { id: attemptId, task: plan.task.name, declared: plan.operator.effects });
+  // A command's effects socket is served before the attempt is recorded as started, so nothing
+  // but the attempt's own setup stands between attempt.started and the process.
+  const socket = plan.operator.kind === "command" ? await serveEffects(effects) : undefined;
+  let stopping: Promise<void> | undefined;
+  const stopEffects = () => (stopping ??= (async () => {
+    await socket?.close();
+    await effects.close();
+  })());
+  try {
+    await deps.ledger.append([startedEvent(deps, run, plan, attemptId)]);
+    const started = (deps.clock ?? systemClock).now();
+    return await settleAttempt(deps, run, plan, {
+      attemptId,
+      started,
+      effects,
+      execute: (dir, logs, secrets, configs) => execute(run, plan, attemptId, dir, logs, secrets, configs, effects, socket?.path).finally(stopEffects),
+    });
+  } finally {
+    await stopEffects();
+  }
 }
 
 /** The attempt.started event of an attempt of `plan`. */
@@ -60,6 +80,8 @@ export interface Settling {
   readonly processorInfo?: string;
   /** Whether a check failure may be retried. Default false. */
   readonly retryChecks?: boolean;
+  /** The attempt's effects client: its calls go into the receipt; a violation fails the attempt. */
+  readonly effects?: EffectBroker;
 }
 
 /**
@@ -88,6 +110,9 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
     const executed = await settling.execute(dir, logs, secrets, configs);
     failure = executed.failure;
     returned = executed.returned;
+    // A violation or a missing handler fails the attempt even when the operator caught the error.
+    const fatal = settling.effects?.fatal;
+    if (fatal) failure = { code: fatal.code, reason: fatal.message, retryable: false };
     if (!failure) {
       for (const path of operator.outputs) {
         const file = join(dir, path);
@@ -140,6 +165,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
     duration_ms: Math.max(0, clock.now().getTime() - started.getTime()),
     mode: run.runMode,
     enforcement: run.enforcement,
+    ...(settling.effects !== undefined && settling.effects.calls.length > 0 && { effects: [...settling.effects.calls].sort((a, b) => a.call_number - b.call_number) }),
     result: verdict,
     ...streams,
   });
@@ -162,7 +188,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
   if (verdict !== "FAIL") await rm(dir, { recursive: true, force: true });
   await rm(logs.stdout, { force: true });
   await rm(logs.stderr, { force: true });
-  return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null };
+  return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null, violation: settling.effects?.violation ?? null };
 }
 
 const RANK = { PASS: 0, WARN: 1, FAIL: 2 } as const;
@@ -198,6 +224,8 @@ async function execute(
   logs: { stdout: string; stderr: string; pid: string },
   secrets: AttemptSecrets,
   configs: Readonly<Record<string, string>>,
+  effects: EffectBroker,
+  socketPath: string | undefined,
 ): Promise<{ failure?: { code: ErrorCode; reason: string; retryable: boolean }; returned?: OperatorResult | void }> {
   const { operator, task } = plan;
   if (operator.kind === "command") {
@@ -212,6 +240,7 @@ async function execute(
       RUNLEDGER_TASK: task.name,
       RUNLEDGER_ATTEMPT_ID: attemptId,
       RUNLEDGER_AS_OF: run.asOf.toISOString(),
+      [EFFECTS_SOCKET_ENV]: socketPath ?? "",
       ...(run.pipelineDir ? { RUNLEDGER_PIPELINE_DIR: run.pipelineDir } : {}),
     };
     const argv = run.runMode === "mock" && operator.mockCommand ? operator.mockCommand : (operator.command ?? []);
@@ -246,6 +275,8 @@ async function execute(
           attemptId,
           inputs,
           outputsDir: join(dir, "outputs"),
+          env: plan.env,
+          effects: { call: effects.call },
           signal: controller.signal,
           log: (message, fields) => void log.write(`${JSON.stringify(secrets.redactor.value({ message, ...fields }))}\n`),
           secrets: secrets.accessor,

@@ -51,6 +51,8 @@ export interface RunOptions {
   readonly next?: string;
   /** `mock` or `real`; default the pipeline's `runMode`, else `real`. Never inferred from the environment. */
   readonly runMode?: "mock" | "real";
+  /** `shadow` or `enforced`; default the pipeline's `enforcement`, else `enforced`. Resume keeps the run's. */
+  readonly enforcement?: "shadow" | "enforced";
   /** Whether the caller runs in CI (`CI=true`): a `real` run of a pipeline with effects or secrets is refused. */
   readonly ci?: boolean;
 }
@@ -78,7 +80,7 @@ export async function runPipeline(spec: PipelineDefinition, deps: EngineDeps, op
   const plan = planPipeline(def);
   const runId = (deps.ids ?? randomIds).next();
   const asOf = options.asOf ?? (deps.clock ?? systemClock).now();
-  const run = runContext(def, runId, options.project, asOf, mode, runMode);
+  const run = runContext(def, runId, options.project, asOf, mode, runMode, options.enforcement ?? def.enforcement ?? "enforced");
   const past = await new Projector(deps.ledger, { project: run.project }).catchUp();
   for (const warning of admitRun(past, run.project, def.name, operatorRefs(def, options.registry), "start")) deps.onWarning?.(warning);
   const isFile = run.pipelineDir !== undefined;
@@ -104,7 +106,7 @@ export async function resumeRun(spec: PipelineDefinition, deps: EngineDeps, runI
 }
 
 /** What resuming or completing a run takes: the run's own settings are the ledger's. */
-export type ResumeOptions = Omit<RunOptions, "asOf" | "params" | "mode" | "title" | "runMode" | "ci">;
+export type ResumeOptions = Omit<RunOptions, "asOf" | "params" | "mode" | "title" | "runMode" | "ci" | "enforcement">;
 
 /**
  * Completes a waiting manual task of a run and continues the run as `resumeRun` does, so the
@@ -204,7 +206,7 @@ function waitingAttempt(past: ProjectionState, runId: string, task: string): Att
 type EngineOptions = Omit<RunOptions, "asOf"> & { readonly completion?: ManualCompletion };
 
 async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: string, options: ResumeOptions & { readonly completion?: ManualCompletion }, view: RunView, past: ProjectionState): Promise<string> {
-  const run = runContext(def, runId, view.project, new Date(view.as_of), (options.modes ?? new ModeRegistry()).get(view.work_mode), view.run_mode);
+  const run = runContext(def, runId, view.project, new Date(view.as_of), (options.modes ?? new ModeRegistry()).get(view.work_mode), view.run_mode, view.enforcement);
   for (const warning of admitRun(past, run.project, def.name, operatorRefs(def, options.registry), "resume")) deps.onWarning?.(warning);
   const states = new Map<string, TaskState>();
   const prior = new Map<string, PriorAttempts>();
@@ -247,9 +249,9 @@ function baseDirOf(def: PipelineDefinition): string {
   return def.source !== "typescript" ? dirname(def.source) : process.cwd();
 }
 
-function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real"): RunContext {
+function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real", enforcement: "shadow" | "enforced"): RunContext {
   const isFile = def.source !== "typescript";
-  return { id, project, asOf, workMode, runMode, enforcement: "enforced", pipelineDir: isFile ? dirname(def.source) : undefined };
+  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined };
 }
 
 async function continueRun(
@@ -269,9 +271,19 @@ async function continueRun(
   let skippedNow = 0;
   const watch = new PauseWatch(deps.ledger, run.project, def.name, past);
   let paused: string | undefined;
+  // The first violation halts the run: tasks not yet started are skipped, whatever they need.
+  let halt: { task: string; detail: string } | undefined;
   try {
     const pending = order.filter((name) => !states.has(name));
     await schedule(pending, def, new Set(states.keys()), options.concurrency ?? availableParallelism(), async (task) => {
+      if (halt !== undefined) {
+        const reason = `run-halted: violation in task ${halt.task}`;
+        await deps.ledger.append([runEvent(deps, run, { type: "task.skipped", data: { reason, run_id: run.id, task: task.name } })]);
+        states.set(task.name, { passed: false });
+        skippedNow++;
+        deps.onProgress?.({ task: task.name, state: "skipped", result: null, reason });
+        return;
+      }
       // Paused: start nothing more; what is in flight finishes, the rest waits for `resume`.
       if ((paused ??= await watch.paused()) !== undefined) return;
       const blocked = task.needs.find((need) => {
@@ -294,6 +306,7 @@ async function continueRun(
         return "held";
       }
       if (outcome.next) nexts.push(outcome.next);
+      if (outcome.violation) halt ??= { task: task.name, detail: outcome.violation };
       if (outcome.errorCode === "ERR_TIMEOUT") timedOut.add(task.name);
       deps.onProgress?.({ task: task.name, state: outcome.reused ? "reused" : outcome.result === "FAIL" ? "failed" : "passed", result: outcome.result, reason: outcome.reason });
       states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs, asOf: outcome.asOf });
@@ -322,7 +335,7 @@ async function continueRun(
   }
   const tasks = Object.values(def.tasks);
   const failed = tasks.filter((t) => !states.get(t.name)?.passed);
-  const status = failed.some((t) => t.critical) ? "degraded" : failed.length > 0 ? "failed" : "succeeded";
+  const status = halt !== undefined ? "halted" : failed.some((t) => t.critical) ? "degraded" : failed.length > 0 ? "failed" : "succeeded";
   const warned = tasks.some((t) => { const s = states.get(t.name); return s?.passed === true && s.result === "WARN"; });
   const result = failed.length > 0 ? "FAIL" : warned ? "WARN" : "PASS";
   const passed: ClosingTask[] = [];
@@ -331,7 +344,7 @@ async function continueRun(
     if (state?.passed) passed.push({ task: task.name, result: state.result, declares: resolveOperator(task, options.registry).evidence, outputs: state.outputs });
   }
   const skipped = Object.values(past.runs[run.id]?.tasks ?? {}).filter((t) => t.outcome === "SKIPPED").length + skippedNow;
-  await closeRun(deps, run, { mode: run.workMode, status, result, taskCount: tasks.length, passed, skipped, timedOut: [...timedOut], next: options.next ?? nexts.at(-1) ?? null });
+  await closeRun(deps, run, { mode: run.workMode, status, result, taskCount: tasks.length, passed, skipped, timedOut: [...timedOut], next: options.next ?? (halt ? `review the violation in task ${halt.task}: ${halt.detail}` : nexts.at(-1)) ?? null });
   return run.id;
 }
 
@@ -358,7 +371,7 @@ async function runTask(
   options: EngineOptions,
   fresh: Pick<PipelineDefinition, "cache">,
   prior: PriorAttempts,
-): Promise<(Pick<AttemptOutcome, "result" | "outputs" | "next" | "reason" | "errorCode"> & { asOf: number; reused: boolean }) | { waiting: true }> {
+): Promise<(Pick<AttemptOutcome, "result" | "outputs" | "next" | "reason" | "errorCode" | "violation"> & { asOf: number; reused: boolean }) | { waiting: true }> {
   const inputs: InputRef[] = task.needs.flatMap((need) => { const s = states.get(need); return s?.passed ? s.outputs.map((o) => ({ task: need, path: o.path, digest: o.digest })) : []; });
   const params = operator.input.parse(task.params);
   const env: Record<string, string> = { ...operator.env };
@@ -367,7 +380,9 @@ async function runTask(
   const fingerprint = envFingerprint(env);
   const codeDigest = operatorCodeDigest(operator);
   const configs = await readConfigs(operator.configs, run.pipelineDir ?? process.cwd());
-  const key = cacheKey({ operatorRef: operator.ref, codeDigest, inputsHash: hash, configVersions: configs.map((c) => c.ref), envFingerprint: fingerprint, runMode: run.runMode });
+  // A shadow attempt of an operator with effects never stands in for an enforced one (nor the other way round).
+  const shadowed = run.enforcement === "shadow" && operator.effects.length > 0;
+  const key = cacheKey({ operatorRef: operator.ref, codeDigest, inputsHash: hash, configVersions: configs.map((c) => c.ref), envFingerprint: fingerprint, runMode: run.runMode, ...(shadowed && { enforcement: "shadow" as const }) });
   const jobId = `${run.id}:${task.name}`;
   const plan = (attemptNumber: number) => ({ task, operator, jobId, attemptNumber, inputs, params, env, inputsHash: hash, envFingerprint: fingerprint, codeDigest, cacheKey: key, configs });
   if (operator.gate) {
@@ -396,7 +411,7 @@ async function runTask(
   const cached = options.noCache || !fresh.cache ? undefined : past.attempts[past.cache[key] ?? ""];
   if (cached?.result && (await allStored(deps, cached.outputs))) {
     await deps.ledger.append([runEvent(deps, run, { type: "attempt.reused", data: { attempt_id: (deps.ids ?? randomIds).next(), job_id: jobId, outputs: [...cached.outputs], receipt_digest: cached.receipt_digest as string, result: cached.result, run_id: run.id, source_attempt_id: cached.attempt_id, task: task.name } })]);
-    return { result: cached.result, outputs: cached.outputs, next: null, reason: null, errorCode: null, asOf: madeAsOf(past, cached, run.asOf), reused: true };
+    return { result: cached.result, outputs: cached.outputs, next: null, reason: null, errorCode: null, violation: null, asOf: madeAsOf(past, cached, run.asOf), reused: true };
   }
   // Abandoned attempts are retried without spending the retry budget; failed ones spend it.
   const budget = Math.max(1, 1 + (task.retries ?? operator.retries) - prior.failed);

@@ -132,6 +132,24 @@ export const EVENT_CATALOGUE = {
       subject: z.string().optional(),
     })
     .strict(),
+  /** One call of an operator's effects client: the decision trace of shadow | enforced (seed 001 §2.4). */
+  "effect.called": z
+    .object({
+      attempt_id: id,
+      /** The call's number within its attempt, from 1. */
+      call_number: z.number().int().min(1),
+      effect: z.string().min(1),
+      enforcement: z.enum(["shadow", "enforced"]),
+      error_code: errorCode.optional(),
+      /** recorded: went to the sink (shadow or mock); executed: performed; refused: undeclared or no handler; failed: the handler threw. */
+      outcome: z.enum(["recorded", "executed", "refused", "failed"]),
+      payload_digest: DigestSchema,
+      result_digest: DigestSchema.optional(),
+      run_id: id,
+      run_mode: z.enum(["mock", "real"]),
+      task: z.string().min(1),
+    })
+    .strict(),
   /** An operator broke its declaration (seed 001 §8.4): the attempt fails, the run halts, the operator is quarantined. */
   "violation.recorded": z
     .object({ attempt_id: id, detail: z.string().min(1), kind: z.enum(["undeclared_effect", "undeclared_output", "undeclared_secret"]), run_id: id, task: z.string().min(1) })

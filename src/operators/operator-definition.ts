@@ -25,12 +25,27 @@ export interface OperatorContext<P = unknown> {
   readonly outputsDir: string;
   /** Aborted when the attempt's timebox runs out or the run stops; stop promptly when it fires. */
   readonly signal: AbortSignal;
+  /** The operator's declared env, after `--param` overrides: what a command operator gets as its environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The only way to reach the outside world: calls to declared effects, recorded, and performed only when the run is enforced and real. */
+  readonly effects: EffectsClient;
   /** A structured log line correlated with the run, task and attempt; secret values in it are redacted. */
   log(message: string, fields?: Readonly<Record<string, unknown>>): void;
   /** The operator's declared secrets, read at execution only; a mock run gets none (docs/secrets.md). */
   readonly secrets: { get(name: string): string };
   /** Declared config name → the absolute path of the exact bytes recorded in the receipt's config_versions. */
   readonly configs: Readonly<Record<string, string>>;
+}
+
+/** The effects client the engine hands an attempt (seed 001 §2.4). */
+export interface EffectsClient {
+  /**
+   * Calls the effect `name` (one the operator declares under `effects`) with a JSON payload and
+   * resolves to its JSON result: the handler's in an enforced real run; `{ shadow: true, … }` from
+   * the sink in a shadow or mock run. An undeclared name fails the attempt (ERR_EFFECT_UNDECLARED)
+   * and halts the run, whether or not the operator catches the error.
+   */
+  call(name: string, payload?: unknown): Promise<unknown>;
 }
 
 /** What an operator may return: a next pointer, usage counters, and a processor description for the receipt. */

@@ -1,7 +1,8 @@
 import { RunledgerError, type Issue } from "../core/errors.js";
-import type { RunMode } from "../contracts/run-mode.js";
+import type { Enforcement, RunMode } from "../contracts/run-mode.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import { parseDuration } from "./duration.js";
+import { effectHandlerIssues, type EffectHandler } from "./effect-handler.js";
 import { validatePipeline } from "./validate-pipeline.js";
 
 /** The work mode of a pipeline that names none. */
@@ -32,6 +33,10 @@ export interface PipelineSpec {
   /** false: never reuse a cached attempt (fresh state every run). Default true. */
   readonly cache?: boolean;
   readonly runMode?: RunMode;
+  /** shadow: every effect call goes to a sink and is recorded; enforced: effects happen. Default enforced; `--enforcement` wins. */
+  readonly enforcement?: Enforcement;
+  /** Handlers of effect names, for enforced runs (and shadow fakes); http.post is built in. */
+  readonly effects?: Readonly<Record<string, EffectHandler>>;
   readonly description?: string;
   readonly tasks: Readonly<Record<string, TaskSpec>>;
 }
@@ -54,6 +59,8 @@ export interface PipelineDefinition {
   readonly mode: string;
   readonly cache: boolean;
   readonly runMode?: RunMode;
+  readonly enforcement?: Enforcement;
+  readonly effects?: Readonly<Record<string, EffectHandler>>;
   readonly description?: string;
   readonly source: string;
   readonly tasks: Readonly<Record<string, PipelineTask>>;
@@ -78,7 +85,10 @@ export function definePipeline(spec: PipelineSpec): PipelineDefinition {
  * `maxStaleness`) without throwing; the graph and operators are `validatePipeline`'s to check.
  */
 export function buildPipeline(spec: PipelineSpec, source: string): { pipeline: PipelineDefinition; issues: Issue[] } {
-  const issues: Issue[] = [];
+  const issues: Issue[] = effectHandlerIssues(spec.effects);
+  if (spec.enforcement !== undefined && spec.enforcement !== "shadow" && spec.enforcement !== "enforced") {
+    issues.push({ code: "ERR_SCHEMA", path: ["enforcement"], message: `enforcement ${JSON.stringify(spec.enforcement)}: expected shadow or enforced` });
+  }
   const entries: [string, PipelineTask][] = [];
   for (const [name, task] of Object.entries(spec.tasks ?? {})) {
     let maxStalenessMs: number | undefined;
@@ -106,6 +116,8 @@ export function buildPipeline(spec: PipelineSpec, source: string): { pipeline: P
     mode: spec.mode ?? DEFAULT_PIPELINE_MODE,
     cache: spec.cache ?? true,
     ...(spec.runMode !== undefined && { runMode: spec.runMode }),
+    ...(spec.enforcement !== undefined && { enforcement: spec.enforcement }),
+    ...(spec.effects !== undefined && { effects: Object.freeze({ ...spec.effects }) }),
     ...(spec.description !== undefined && { description: spec.description }),
     source,
     tasks: Object.freeze(Object.fromEntries(entries)),

@@ -9,3 +9,4 @@ export { pipelineDigest, planPipeline } from "./plan.js";
 export type { Plan } from "./plan.js";
 export { DEFAULT_TASK_TIMEOUT_MS } from "./read-yaml-task.js";
 export { assertValidPipeline, validatePipeline } from "./validate-pipeline.js";
+export type { EffectCallContext, EffectExecute, EffectHandler } from "./effect-handler.js";

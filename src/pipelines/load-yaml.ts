@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { RunledgerError, type Issue } from "../core/errors.js";
-import { RunModeSchema } from "../contracts/run-mode.js";
+import { EnforcementSchema, RunModeSchema } from "../contracts/run-mode.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
 import { buildPipeline, DEFAULT_PIPELINE_MODE, type PipelineDefinition, type TaskSpec } from "./define-pipeline.js";
 import { isYamlMapping, readYamlFields } from "./read-yaml-fields.js";
@@ -25,6 +25,7 @@ const PIPELINE_KEYS = {
   mode: z.string().min(1),
   cache: z.boolean(),
   runMode: RunModeSchema,
+  enforcement: EnforcementSchema,
   description: z.string(),
   // z.custom keeps the mapping as parsed, where z.record would drop a key named __proto__.
   tasks: z.custom<Readonly<Record<string, unknown>>>(isYamlMapping, "expected a mapping of task name to task"),
@@ -81,6 +82,7 @@ export function loadPipelineYaml(text: string, file: string, options: LoadPipeli
       tasks,
       ...(fields.cache !== undefined && { cache: fields.cache }),
       ...(fields.runMode !== undefined && { runMode: fields.runMode }),
+      ...(fields.enforcement !== undefined && { enforcement: fields.enforcement }),
       ...(fields.description !== undefined && { description: fields.description }),
     },
     file,

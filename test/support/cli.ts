@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 
 export const CLI = resolve(import.meta.dirname, "../../dist/cli/main.js");
@@ -18,4 +18,24 @@ export function runledger(args: readonly string[], options: { cwd: string; env?:
     ...(options.input === undefined ? { stdio: ["ignore", "pipe", "pipe"] as const } : { input: options.input, stdio: ["pipe", "pipe", "pipe"] as const }),
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs the built CLI as a real subprocess without blocking this process's event loop, so a server
+ * the test runs (an HTTP endpoint an effect calls) can answer while the CLI works.
+ */
+export function runledgerAsync(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, RUNLEDGER_ACTOR: "human:tester", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

@@ -20,6 +20,7 @@ interface RunFlags {
   readonly title?: string;
   readonly next?: string;
   readonly runMode?: string;
+  readonly enforcement?: string;
 }
 
 export function registerRun(program: Command, context: () => CommandContext): void {
@@ -36,6 +37,7 @@ export function registerRun(program: Command, context: () => CommandContext): vo
     .option("--title <text>", "what this run is for; classifies the work mode by seed 000's keyword table")
     .option("--next <line>", "the next pointer: one line saying what to do next")
     .option("--run-mode <mock|real>", "mock uses mock providers and reads no secrets (default: the pipeline's runMode, else real)")
+    .option("--enforcement <shadow|enforced>", "shadow routes every effect call to a recorded sink; enforced performs them (default: the pipeline's enforcement, else enforced)")
     .action(async (file: string, flags: RunFlags) => {
       const ctx = context();
       const options = parseFlags(flags);
@@ -114,7 +116,7 @@ export async function reportRun(ctx: CommandContext, workspace: Workspace, proje
   if (view.result === "FAIL") ctx.exitCode = 1;
 }
 
-function parseFlags(flags: RunFlags): { concurrency?: number; asOf?: Date; params: Record<string, string>; noCache: boolean; runMode?: "mock" | "real" } {
+function parseFlags(flags: RunFlags): { concurrency?: number; asOf?: Date; params: Record<string, string>; noCache: boolean; runMode?: "mock" | "real"; enforcement?: "shadow" | "enforced" } {
   const params: Record<string, string> = {};
   for (const pair of flags.param) {
     const eq = pair.indexOf("=");
@@ -130,5 +132,8 @@ function parseFlags(flags: RunFlags): { concurrency?: number; asOf?: Date; param
   if (flags.runMode !== undefined && flags.runMode !== "mock" && flags.runMode !== "real") {
     throw new RunledgerError("ERR_USAGE", { detail: `--run-mode ${flags.runMode}: expected mock or real` });
   }
-  return { params, noCache: !flags.cache, ...(flags.runMode === undefined ? {} : { runMode: flags.runMode }), ...(concurrency === undefined ? {} : { concurrency }), ...(asOf === undefined ? {} : { asOf }) };
+  if (flags.enforcement !== undefined && flags.enforcement !== "shadow" && flags.enforcement !== "enforced") {
+    throw new RunledgerError("ERR_USAGE", { detail: `--enforcement ${flags.enforcement}: expected shadow or enforced` });
+  }
+  return { params, noCache: !flags.cache, ...(flags.runMode === undefined ? {} : { runMode: flags.runMode }), ...(flags.enforcement === undefined ? {} : { enforcement: flags.enforcement }), ...(concurrency === undefined ? {} : { concurrency }), ...(asOf === undefined ? {} : { asOf }) };
 }

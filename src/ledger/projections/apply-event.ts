@@ -39,6 +39,7 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
         manifest_digest: null,
         counted: false,
         stop_rules: [],
+        violations: [],
         tasks: Object.fromEntries(d.tasks.map((name) => [name, { name, outcome: "PENDING", reason: null, attempts: [] }])),
       };
       return;
@@ -107,6 +108,7 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
         checks: reused ? [...(state.attempts[event.data.source_attempt_id]?.checks ?? [])] : [],
         manual: null,
         completion: null,
+        effects: [],
       };
       const task = taskOf(state.runs[d.run_id], d.task);
       if (!task) return;
@@ -173,9 +175,25 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
       if (d.run_id !== undefined) state.runs[d.run_id]?.stop_rules.push(fired);
       return;
     }
+    case "effect.called": {
+      const d = event.data;
+      state.attempts[d.attempt_id]?.effects.push({
+        call_number: d.call_number,
+        effect: d.effect,
+        enforcement: d.enforcement,
+        run_mode: d.run_mode,
+        outcome: d.outcome,
+        payload_digest: d.payload_digest,
+        result_digest: d.result_digest ?? null,
+        error_code: d.error_code ?? null,
+        called_at_utc: event.at,
+      });
+      return;
+    }
     case "violation.recorded": {
       const d = event.data;
       state.violations.push({ seq: event.seq, run_id: d.run_id, task: d.task, attempt_id: d.attempt_id, operator_ref: state.attempts[d.attempt_id]?.operator_ref ?? "(unknown)", kind: d.kind, detail: d.detail, at_utc: event.at });
+      state.runs[d.run_id]?.violations.push({ kind: d.kind, task: d.task, attempt_id: d.attempt_id, detail: d.detail, recorded_at_utc: event.at });
       return;
     }
     case "gate.evaluated": {

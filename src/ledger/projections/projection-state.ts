@@ -39,6 +39,8 @@ export interface RunView {
   counted: boolean;
   /** Stop rules that fired for this run, in order. */
   readonly stop_rules: StopRuleView[];
+  /** Violations its operators committed, in order; the first one halts the run. */
+  readonly violations: RunViolationView[];
   readonly tasks: Record<string, TaskView>;
 }
 
@@ -66,6 +68,30 @@ export interface AttemptView {
   manual: { steps: readonly string[]; by: "human" | "llm"; outputs: readonly string[]; deadline_utc: string } | null;
   /** For a completed manual attempt: who completed it, the result they recorded, their note, and whether it came after the timebox. */
   completion: { actor: Actor; result: Verdict; note: string | null; late: boolean; at_utc: string } | null;
+  /** The attempt's effect calls in ledger order: its decision trace. */
+  readonly effects: EffectCallView[];
+}
+
+/** One call of an attempt's effects client. */
+export interface EffectCallView {
+  readonly call_number: number;
+  readonly effect: string;
+  readonly enforcement: "shadow" | "enforced";
+  readonly run_mode: "mock" | "real";
+  readonly outcome: "recorded" | "executed" | "refused" | "failed";
+  readonly payload_digest: string;
+  readonly result_digest: string | null;
+  readonly error_code: string | null;
+  readonly called_at_utc: string;
+}
+
+/** An operator broke its declaration (an undeclared effect, output or secret), as its run shows it. */
+export interface RunViolationView {
+  readonly kind: "undeclared_effect" | "undeclared_output" | "undeclared_secret";
+  readonly task: string;
+  readonly attempt_id: string;
+  readonly detail: string;
+  readonly recorded_at_utc: string;
 }
 
 export interface ArtifactView {
