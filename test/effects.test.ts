@@ -274,6 +274,11 @@ describe("effects through the CLI", () => {
     expect(run).toMatchObject({ status: "halted", enforcement: "enforced", violations: [{ kind: "undeclared_effect", task: "call" }] });
     expect(task(run, "call").attempts[0]).toMatchObject({ error_code: "ERR_EFFECT_UNDECLARED", effects: [{ effect: "broker.order", outcome: "refused" }] });
     expect(task(run, "later")).toMatchObject({ outcome: "SKIPPED", reason: "run-halted: violation in task call" });
+    // Seed 001 §8.4: the violation quarantines the operator; it does not run again until reviewed.
+    expect(json(["operator", "show", "cmd-sneaky.call@0"]).body["operator"]).toMatchObject({ status: "QUARANTINED", violations: [{ kind: "undeclared_effect" }] });
+    const again = json(["run", file]);
+    expect(again.code).toBe(2);
+    expect(again.body["error"]).toMatchObject({ code: "ERR_OPERATOR_INACTIVE" });
   });
 
   it("an enforced command operator posts through the engine, the payload read from standard input", async () => {

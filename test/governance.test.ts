@@ -6,6 +6,8 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/program.js";
 import { openWorkspace } from "../src/workspace/workspace.js";
 import { Projector } from "../src/ledger/projections/projector.js";
+import { assertTransition, lifecyclesFrom } from "../src/governance/operator-lifecycle.js";
+import { compareValues } from "../src/governance/watermarks.js";
 
 const FIXTURES = resolve(import.meta.dirname, "fixtures/governance");
 const dir = mkdtempSync(join(tmpdir(), "runledger-governance-"));
@@ -126,6 +128,17 @@ describe("operator registry", () => {
     expect(listed.find((o) => o.ref === "hello.numbers@0")?.status).toBe("UNGOVERNED");
   });
 
+  it("an undeclared output is a violation: the attempt fails, the run halts, the operator is quarantined (seed 001 §8.4)", async () => {
+    writeFileSync(join(root, "sneaky.yaml"), readFileSync(join(FIXTURES, "sneaky.yaml")));
+    const run = await cli(["run", join(root, "sneaky.yaml"), "--json"]);
+    expect(run.code).toBe(1);
+    expect(run.json.run).toMatchObject({ status: "halted", result: "FAIL", violations: [{ kind: "undeclared_output", task: "writes" }] });
+    expect(run.json.run.tasks[0].attempts[0].error_code).toBe("ERR_OUTPUT_UNDECLARED");
+    expect(run.json.run.tasks[1]).toMatchObject({ outcome: "SKIPPED" });
+    expect((await cli(["operator", "show", "sneaky.writes@0", "--json"])).json.operator).toMatchObject({ status: "QUARANTINED", violations: [{ kind: "undeclared_output" }] });
+    expect((await cli(["run", join(root, "sneaky.yaml"), "--json"])).json.error.code).toBe("ERR_OPERATOR_INACTIVE");
+  });
+
   it("a violation quarantines the operator, which then refuses to run until reviewed and activated", async () => {
     const run = await cli(["run", hello(), "--next", "n", "--json"]);
     const attempt = run.json.run.tasks[0].attempts[0].id as string;
@@ -136,6 +149,23 @@ describe("operator registry", () => {
     expect((await cli(["run", hello(), "--json"])).json.error.message).toContain("QUARANTINED");
     expect((await cli(["operator", "activate", "hello.numbers@0", "--reason", "reviewed: the extra file is now declared"])).code).toBe(0);
     expect((await cli(["run", hello()])).code).toBe(0);
+  });
+});
+
+describe("lifecycle and watermark rules", () => {
+  it("repeated violations remove an operator for good; transitions follow the lifecycle", () => {
+    const violation = (seq: number) => ({ operator_ref: "x@1", kind: "undeclared_output", seq, at_utc: "2026-01-01T00:00:00Z", detail: "d" });
+    expect(lifecyclesFrom([], [violation(1)]).get("x@1")?.status).toBe("QUARANTINED");
+    expect(lifecyclesFrom([], [violation(1), violation(2), violation(3)]).get("x@1")?.status).toBe("REMOVED");
+    expect(assertTransition("x@1", undefined, "operator_register")).toBe("REGISTERED");
+    expect(() => assertTransition("x@1", "REMOVED", "operator_activate")).toThrow(/REMOVED/);
+    expect(() => assertTransition("x@1", "REGISTERED", "operator_deprecate")).toThrow(/ACTIVE/);
+  });
+
+  it("orders dates by time, numbers numerically, anything else as text", () => {
+    expect(compareValues("2024-03-28", "2024-03-27T23:00:00Z")).toBeGreaterThan(0);
+    expect(compareValues("10", "9")).toBeGreaterThan(0);
+    expect(compareValues("b", "a")).toBeGreaterThan(0);
   });
 });
 

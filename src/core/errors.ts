@@ -18,6 +18,7 @@ export const ERROR_CANON = {
   ERR_CI_SAFETY: { fragment: "Refusing to run mode=real in CI", kind: "input", hint: "Run with --run-mode mock in CI, or run mode=real outside CI." },
   ERR_IMAGE_UNPINNED: { fragment: "image not pinned", kind: "input", hint: "Pin the image by its immutable digest." },
   ERR_MISSING_SECRET: { fragment: "missing required secret", kind: "input", hint: "Set the secret with `runledger secret set NAME` before running." },
+  ERR_OUTPUT_UNDECLARED: { fragment: "output not declared by the operator", kind: "failure", hint: "Declare every file the operator writes under outputs: (or write scratch files outside outputs/); the violation quarantined the operator: review it, then `runledger operator activate REF --reason \"…\"`." },
   ERR_SECRET_UNDECLARED: { fragment: "secret not declared by the operator", kind: "input", hint: "Add the secret's name to the operator's secrets (secrets: [NAME]); an operator reads only what it declares." },
   ERR_OUTPUT_DUPLICATE: { fragment: "duplicate output after canonicalization", kind: "failure", hint: "Give every declared output a distinct canonical path." },
   ERR_ADAPTER_INVOCATION: { fragment: "adapter invocation failed", kind: "failure", hint: "Inspect the attempt's stderr artifact and receipt." },

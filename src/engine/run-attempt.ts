@@ -13,6 +13,7 @@ import type { OperatorResult } from "../operators/operator-definition.js";
 import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { EffectBroker } from "./effect-broker.js";
 import { EFFECTS_SOCKET_ENV, serveEffects } from "./effects-socket.js";
+import { listOutputFiles } from "../checks/list-output-files.js";
 import { runCommand } from "./run-command.js";
 import { placeConfigs } from "../configs/config-files.js";
 import { attemptSecrets, NO_SECRETS, type AttemptSecrets } from "../secrets/attempt-secrets.js";
@@ -103,6 +104,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
   let checks: Awaited<ReturnType<typeof evaluateChecks>> = [];
   // Everything this attempt writes passes the redactor built from the secrets it was given.
   let secrets: AttemptSecrets = NO_SECRETS;
+  let violation: { kind: "undeclared_output" | "undeclared_secret"; detail: string } | undefined;
   try {
     await prepareAttemptDir(deps, dir, plan);
     secrets = await attemptSecrets(deps.secrets, operator, run.runMode);
@@ -113,6 +115,12 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
     // A violation or a missing handler fails the attempt even when the operator caught the error.
     const fatal = settling.effects?.fatal;
     if (fatal) failure = { code: fatal.code, reason: fatal.message, retryable: false };
+    // Seed 001 §8.4: an undeclared output, or reading an undeclared secret, is a violation.
+    const undeclared = Object.keys(await listOutputFiles(dir)).filter((path) => !operator.outputs.includes(path));
+    if (!failure && undeclared.length > 0) failure = { code: "ERR_OUTPUT_UNDECLARED", reason: `wrote ${undeclared.join(", ")}, which it does not declare`, retryable: false };
+    if (failure?.code === "ERR_OUTPUT_UNDECLARED" || failure?.code === "ERR_SECRET_UNDECLARED") {
+      violation = { kind: failure.code === "ERR_OUTPUT_UNDECLARED" ? "undeclared_output" : "undeclared_secret", detail: failure.reason };
+    }
     if (!failure) {
       for (const path of operator.outputs) {
         const file = join(dir, path);
@@ -183,12 +191,13 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
       ? event({ type: "attempt.failed", data: { attempt_id: attemptId, error_code: failure?.code ?? "ERR_CHECK_FAILED", reason: reason ?? "failed", receipt_digest: receiptRef.digest, retryable } })
       : event({ type: "attempt.succeeded", data: { attempt_id: attemptId, outputs, receipt_digest: receiptRef.digest, result: verdict } }),
     ...(settling.after ?? []),
+    ...(violation ? [event({ type: "violation.recorded", data: { attempt_id: attemptId, detail: violation.detail, kind: violation.kind, run_id: run.id, task: task.name } })] : []),
   );
   await deps.ledger.append(events);
   if (verdict !== "FAIL") await rm(dir, { recursive: true, force: true });
   await rm(logs.stdout, { force: true });
   await rm(logs.stderr, { force: true });
-  return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null, violation: settling.effects?.violation ?? null };
+  return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null, violation: settling.effects?.violation ?? violation?.detail ?? null };
 }
 
 const RANK = { PASS: 0, WARN: 1, FAIL: 2 } as const;
