@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PassThrough } from "node:stream";
@@ -89,6 +89,22 @@ describe("admin pause, drain, resume", () => {
     expect((await cli(["admin", "drain", "--reason", "again"])).json).toEqual({});
     expect((await cli(["admin", "resume", "--reason", "deployed"])).code).toBe(0);
     expect((await cli(["admin", "resume", "--reason", "twice", "--json"])).json.error.code).toBe("ERR_USAGE");
+  });
+
+  it("retention prunes the kept working directories of older finished runs, audited; the ledger keeps every run", async () => {
+    writeFileSync(join(root, "fails.yaml"), readFileSync(join(FIXTURES, "fails.yaml")));
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await cli(["run", join(root, "fails.yaml"), "--no-cache", "--json"])).json.run.id as string);
+    const work = join(root, ".runledger", "work");
+    expect(readdirSync(work).filter((d) => ids.includes(d)).sort()).toEqual([...ids].sort());
+    const changed = await cli(["admin", "retention", "--keep-work-runs", "1", "--reason", "disk budget", "--json"]);
+    expect(changed.json.pruned_runs.sort()).toEqual(ids.slice(0, 2).sort());
+    expect(readdirSync(work).filter((d) => ids.includes(d))).toEqual([ids[2]]);
+    await cli(["run", join(root, "fails.yaml"), "--no-cache"]); // the policy applies after every run
+    expect(readdirSync(work).filter((d) => ids.includes(d))).toEqual([]);
+    expect(Object.keys((await state()).runs)).toHaveLength(4);
+    const audit = (await cli(["audit", "--action", "change_retention", "--json"])).json.admin_events;
+    expect(audit[0]).toMatchObject({ reason: "disk budget", before: { keep_work_runs: null }, after: { keep_work_runs: 1 } });
   });
 
   it("replay runs the same pipeline, parameters and event time again without the cache, audited", async () => {

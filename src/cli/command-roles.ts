@@ -36,6 +36,7 @@ export const COMMAND_ROLES: Readonly<Record<string, Role | null>> = {
   "admin resume": "admin",
   "admin drain": "admin",
   "admin replay": "admin",
+  "admin retention": "admin",
   "operator list": "viewer",
   "operator show": "viewer",
   "operator register": "admin",

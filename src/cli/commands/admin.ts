@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
 import { runPipeline } from "../../engine/run-pipeline.js";
 import { controlsFrom, scopeOf } from "../../governance/controls.js";
+import { pruneWorkDirs, retentionFrom } from "../../governance/retention.js";
+import { workRootOf } from "../../workspace/workspace.js";
 import { adminEvent } from "../../governance/admin-event.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
@@ -16,7 +18,7 @@ interface ScopeFlags {
 
 /** `runledger admin pause|resume|drain|replay`: audited operator actions over a project, a pipeline or a run. */
 export function registerAdmin(program: Command, context: () => CommandContext): void {
-  const admin = program.command("admin").description("audited operator actions: pause, resume, drain, replay");
+  const admin = program.command("admin").description("audited operator actions: pause, resume, drain, replay, retention");
   const scoped = (name: "pause" | "resume" | "drain", description: string) =>
     admin
       .command(name)
@@ -40,6 +42,24 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
   scoped("pause", "stop starting tasks in the project (or one pipeline): running runs pause at their next task, new runs are refused");
   scoped("drain", "let running runs finish, start no new run in the project (or one pipeline)");
   scoped("resume", "lift a pause or drain");
+  admin
+    .command("retention")
+    .description("change what the workspace keeps: the working directories of failed attempts of the newest N finished runs; the ledger and artifacts are never pruned")
+    .requiredOption("--keep-work-runs <n>", "keep the working directories of the newest n finished runs (a whole number), or 'all'")
+    .option("--reason <text>", "why (required, audited)")
+    .action(async (flags: { keepWorkRuns: string; reason?: string }) => {
+      const ctx = context();
+      const keep = flags.keepWorkRuns === "all" ? null : Number(flags.keepWorkRuns);
+      if (keep !== null && (!Number.isInteger(keep) || keep < 0)) throw new RunledgerError("ERR_USAGE", { detail: `--keep-work-runs ${flags.keepWorkRuns}: expected a whole number >= 0, or all` });
+      await ctx.withWorkspace(async (workspace) => {
+        const state = await new Projector(workspace.ledger).catchUp();
+        const before = retentionFrom(state.adminEvents);
+        const after = { keep_work_runs: keep };
+        await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: "change_retention", reason: flags.reason, targets: [{ kind: "workspace", id: workspace.config.name }], before, after, result: "applied" })]);
+        const pruned = await pruneWorkDirs(workRootOf(workspace), state, after);
+        ctx.output.success({ retention: after, pruned_runs: pruned }, `keeping the working directories of ${keep === null ? "every" : `the newest ${keep}`} finished run(s); pruned ${pruned.length}`);
+      });
+    });
   admin
     .command("replay")
     .description("replay a run: the same pipeline, parameters, event time and modes, with no cache; reports whether the outputs are identical")

@@ -6,6 +6,7 @@ import { resumeRun, runPipeline } from "../../engine/run-pipeline.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
 import { engineDeps, workRootOf, type Workspace } from "../../workspace/workspace.js";
+import { pruneWorkDirs, retentionFrom } from "../../governance/retention.js";
 import type { CommandContext } from "../command-context.js";
 import { askNext } from "../ask-next.js";
 import { findRun, runJson, runText } from "../run-view.js";
@@ -110,6 +111,7 @@ export function nextFlag(flags: { readonly next?: string }): { next?: string } {
 export async function reportRun(ctx: CommandContext, workspace: Workspace, project: string, runId: string): Promise<void> {
   await askNext(ctx, workspace, runId);
   const state = await new Projector(workspace.ledger, { project }).catchUp();
+  await pruneWorkDirs(workRootOf(workspace), state, retentionFrom(state.adminEvents));
   const view = runJson(state, findRun(state, runId), workRootOf(workspace));
   ctx.output.log("run.settle", { run_id: runId, status: view.status, result: view.result });
   ctx.output.success({ run: view }, runText(view));
