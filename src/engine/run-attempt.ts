@@ -11,6 +11,7 @@ import { randomIds } from "../core/ids.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorResult } from "../operators/operator-definition.js";
 import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type RunContext } from "./attempt-context.js";
+import { assertFileDigest } from "./assert-file-digest.js";
 import { runCommand } from "./run-command.js";
 
 const TAIL_BYTES = 2048;
@@ -117,7 +118,8 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
 }
 
 /**
- * Places each passed upstream output at inputs/<task>/<path under outputs/>, read-only. A copy
+ * Places each passed upstream output at inputs/<task>/<path under outputs/>, read-only, after
+ * checking its bytes against the digest (ERR_ARTIFACT_CORRUPT otherwise, before the task starts). A copy
  * (a reflink where the filesystem has them), never a hard link: a task running as root ignores
  * file modes, and must not be able to change the store's blob through its input.
  */
@@ -126,8 +128,11 @@ async function placeInputs(deps: EngineDeps, dir: string, plan: AttemptPlan): Pr
     const dest = join(dir, "inputs", input.task, input.path.replace(/^outputs\//, ""));
     await mkdir(dirname(dest), { recursive: true });
     const local = await deps.artifacts.localPath(input.digest);
-    if (local) await copyFile(local, dest, constants.COPYFILE_FICLONE);
-    else await deps.artifacts.getToFile(input.digest, dest);
+    if (local) {
+      await copyFile(local, dest, constants.COPYFILE_FICLONE);
+      // The store's local path is not re-verified: the copy the task reads is.
+      await assertFileDigest(dest, input.digest);
+    } else await deps.artifacts.getToFile(input.digest, dest);
     await chmod(dest, 0o444);
   }
 }
