@@ -12,6 +12,7 @@ import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorResult } from "../operators/operator-definition.js";
 import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { assertFileDigest } from "./assert-file-digest.js";
+import { killTaggedProcesses } from "./kill-tagged-processes.js";
 import { runCommand } from "./run-command.js";
 
 const TAIL_BYTES = 2048;
@@ -160,6 +161,8 @@ async function execute(
     };
     const argv = run.runMode === "mock" && operator.mockCommand ? operator.mockCommand : (operator.command ?? []);
     const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid });
+    // The group is gone; what left it (setsid) still carries the attempt's id, and ends here too.
+    await killTaggedProcesses(`RUNLEDGER_ATTEMPT_ID=${attemptId}`);
     if (outcome.timedOut) return { failure: { code: "ERR_TIMEOUT", reason: `timed out after ${operator.timeoutMs} ms; process group killed`, retryable: true } };
     if (outcome.spawnError) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `could not start: ${outcome.spawnError}`, retryable: false } };
     if (outcome.exitCode !== 0) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `exited with ${outcome.exitCode ?? outcome.signal}`, retryable: true } };

@@ -20,6 +20,7 @@ import { closeRun, type ClosingTask } from "./close-run.js";
 import { checkRunModes } from "./check-run-modes.js";
 import { cacheKey, envFingerprint, inputsHash, type InputRef } from "./cache-key.js";
 import { attemptDir, runAttempt } from "./run-attempt.js";
+import { killTaggedProcesses } from "./kill-tagged-processes.js";
 import { stopLeftoverGroup } from "./run-command.js";
 
 export interface RunOptions {
@@ -116,7 +117,9 @@ async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: s
   for (const task of Object.values(view.tasks)) {
     const attempts = task.attempts.map((id) => past.attempts[id]).filter((a) => a !== undefined);
     for (const a of attempts.filter((a) => a.status === "running")) {
-      const stopped = await stopLeftoverGroup(`${attemptDir(deps.workRoot, run.id, task.name, a.attempt_number)}.pid`, a.attempt_id);
+      const group = await stopLeftoverGroup(`${attemptDir(deps.workRoot, run.id, task.name, a.attempt_number)}.pid`, a.attempt_id);
+      // Processes that left the group (setsid) still carry the attempt's id.
+      const stopped = (await killTaggedProcesses(`RUNLEDGER_ATTEMPT_ID=${a.attempt_id}`)) > 0 || group;
       const reason = `the engine stopped during the attempt${stopped ? "; its leftover process group was killed" : ""}`;
       abandoned.push(runEvent(deps, run, { type: "attempt.abandoned", data: { attempt_id: a.attempt_id, reason } }));
     }
