@@ -70,52 +70,65 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
     }
   } catch (error) {
     const wrapped = toRunledgerError(error);
-    if (wrapped.code === "ERR_STORAGE" || wrapped.code === "ERR_INTERNAL") throw wrapped;
+    if (wrapped.code === "ERR_STORAGE" || wrapped.code === "ERR_INTERNAL") throw await halted(deps, event, attemptId, wrapped);
     failure = { code: wrapped.code, reason: wrapped.message, retryable: false };
   }
   const verdict = failure ? "FAIL" : summarizeVerdict(checks);
-  const streams = await captureStreams(deps, logs, attemptId, event, events);
-  const receipt: Receipt = ReceiptSchema.parse({
-    execution_id: attemptId,
-    run_id: run.id,
-    task: task.name,
-    attempt_id: attemptId,
-    project: run.project,
-    processor_ref: operator.ref,
-    code_digest: plan.codeDigest,
-    env_fingerprint: plan.envFingerprint,
-    inputs_hash: plan.inputsHash,
-    inputs: plan.inputs.map((i) => ({ task: i.task, path: i.path, digest: i.digest })),
-    hash_schema: "runledger.inputs.v1",
-    config_versions: [],
-    outputs_index: outputs,
-    processor_info: returned?.processorInfo ?? `${operator.kind}:${operator.ref}`,
-    usage: { ...(returned?.usage ?? {}) },
-    timestamp_utc: started.toISOString(),
-    duration_ms: Math.max(0, clock.now().getTime() - started.getTime()),
-    mode: run.runMode,
-    enforcement: run.enforcement,
-    result: verdict,
-    ...streams,
-  });
-  const receiptRef = await deps.artifacts.put(canonicalJson(receipt), { mediaType: "application/json" });
-  const index = await deps.artifacts.put(canonicalJson({ attempt_id: attemptId, outputs }), { mediaType: "application/json" });
-  events.push(
-    event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: receiptRef.digest, media_type: "application/json", name: "receipt.json", size_bytes: receiptRef.size_bytes } }),
-    event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: index.digest, media_type: "application/json", name: "outputs.json", size_bytes: index.size_bytes } }),
-  );
   const checkFailed = !failure && verdict === "FAIL";
   const reason = failure?.reason ?? (checkFailed ? `check failed: ${checks.filter((c) => c.result === "FAIL").map((c) => c.name).join(", ")}` : null);
-  events.push(
-    verdict === "FAIL"
-      ? event({ type: "attempt.failed", data: { attempt_id: attemptId, error_code: failure?.code ?? "ERR_CHECK_FAILED", reason: reason ?? "failed", receipt_digest: receiptRef.digest, retryable: failure?.retryable ?? false } })
-      : event({ type: "attempt.succeeded", data: { attempt_id: attemptId, outputs, receipt_digest: receiptRef.digest, result: verdict } }),
-  );
-  await deps.ledger.append(events);
+  try {
+    const streams = await captureStreams(deps, logs, attemptId, event, events);
+    const receipt: Receipt = ReceiptSchema.parse({
+      execution_id: attemptId,
+      run_id: run.id,
+      task: task.name,
+      attempt_id: attemptId,
+      project: run.project,
+      processor_ref: operator.ref,
+      code_digest: plan.codeDigest,
+      env_fingerprint: plan.envFingerprint,
+      inputs_hash: plan.inputsHash,
+      inputs: plan.inputs.map((i) => ({ task: i.task, path: i.path, digest: i.digest })),
+      hash_schema: "runledger.inputs.v1",
+      config_versions: [],
+      outputs_index: outputs,
+      processor_info: returned?.processorInfo ?? `${operator.kind}:${operator.ref}`,
+      usage: { ...(returned?.usage ?? {}) },
+      timestamp_utc: started.toISOString(),
+      duration_ms: Math.max(0, clock.now().getTime() - started.getTime()),
+      mode: run.runMode,
+      enforcement: run.enforcement,
+      result: verdict,
+      ...streams,
+    });
+    const receiptRef = await deps.artifacts.put(canonicalJson(receipt), { mediaType: "application/json" });
+    const index = await deps.artifacts.put(canonicalJson({ attempt_id: attemptId, outputs }), { mediaType: "application/json" });
+    events.push(
+      event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: receiptRef.digest, media_type: "application/json", name: "receipt.json", size_bytes: receiptRef.size_bytes } }),
+      event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: index.digest, media_type: "application/json", name: "outputs.json", size_bytes: index.size_bytes } }),
+    );
+    events.push(
+      verdict === "FAIL"
+        ? event({ type: "attempt.failed", data: { attempt_id: attemptId, error_code: failure?.code ?? "ERR_CHECK_FAILED", reason: reason ?? "failed", receipt_digest: receiptRef.digest, retryable: failure?.retryable ?? false } })
+        : event({ type: "attempt.succeeded", data: { attempt_id: attemptId, outputs, receipt_digest: receiptRef.digest, result: verdict } }),
+    );
+    await deps.ledger.append(events);
+  } catch (error) {
+    throw await halted(deps, event, attemptId, toRunledgerError(error));
+  }
   if (verdict !== "FAIL") await rm(dir, { recursive: true, force: true });
   await rm(logs.stdout, { force: true });
   await rm(logs.stderr, { force: true });
   return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable: failure?.retryable ?? false, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null };
+}
+
+/**
+ * Records an attempt that a storage (or internal) failure stopped as failed, without a receipt, if
+ * the ledger still takes writes, and returns the error, which halts the run.
+ */
+async function halted(deps: EngineDeps, event: (e: Omit<NewEvent, "project" | "actor">) => NewEvent, attemptId: string, error: RunledgerError): Promise<RunledgerError> {
+  await deps.ledger.append([event({ type: "attempt.failed", data: { attempt_id: attemptId, error_code: error.code, reason: error.message, retryable: false } })]).catch(() => undefined);
+  return error;
 }
 
 /**

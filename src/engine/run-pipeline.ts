@@ -275,15 +275,23 @@ async function allStored(deps: EngineDeps, outputs: readonly { digest: string }[
   return true;
 }
 
-/** Starts each task, in plan order, once every task it needs has settled; at most `limit` at once. */
+/**
+ * Starts each task, in plan order, once every task it needs has settled; at most `limit` at once.
+ * After a task's work throws (the run halts) nothing new starts, and the promise rejects with that
+ * error once the attempts in flight have settled: none is left running behind the run's end.
+ */
 async function schedule(order: readonly string[], def: PipelineDefinition, done: ReadonlySet<string>, limit: number, work: (task: PipelineTask) => Promise<void>): Promise<void> {
   const settled = new Set<string>(done);
   const started = new Set<string>();
   let running = 0;
   await new Promise<void>((resolve, reject) => {
     let failed = false;
+    let failure: unknown;
     const pump = () => {
-      if (failed) return;
+      if (failed) {
+        if (running === 0) reject(failure);
+        return;
+      }
       if (settled.size === order.length + done.size) return resolve();
       for (const name of order) {
         if (running >= Math.max(1, limit)) return;
@@ -298,8 +306,10 @@ async function schedule(order: readonly string[], def: PipelineDefinition, done:
             pump();
           },
           (error: unknown) => {
+            running--;
+            if (!failed) failure = error;
             failed = true;
-            reject(error);
+            pump();
           },
         );
       }
