@@ -53,7 +53,7 @@ describe("faults", () => {
       const file = join(root, "p.yaml");
       writeFileSync(file, lanePipeline("full", 12));
       const spec = loadPipelineYaml(lanePipeline("full", 12), file);
-      const writesBeforeFull = prng.int(0, 60);
+      const writesBeforeFull = prng.int(0, 50);
       const fs = new EnospcFileSystem(writesBeforeFull);
       const outcome = await withWorkspace(root, async (ws) => {
         const artifacts = await openFsArtifactStore(join(root, ".runledger", "artifacts"), { fileSystem: fs });
