@@ -2,6 +2,7 @@ import { RunledgerError, type Issue } from "../core/errors.js";
 import type { RunMode } from "../contracts/run-mode.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import { parseDuration } from "./duration.js";
+import { pipelineSpecShapeIssues } from "./pipeline-spec-shape.js";
 import { validatePipeline } from "./validate-pipeline.js";
 
 /** The work mode of a pipeline that names none. */
@@ -65,6 +66,11 @@ export interface PipelineDefinition {
  * when the engine validates against its registry (`assertValidPipeline(def, registry)`).
  */
 export function definePipeline(spec: PipelineSpec): PipelineDefinition {
+  const shape = pipelineSpecShapeIssues(spec);
+  if (shape.length > 0) {
+    const name = typeof (spec as { name?: unknown } | null)?.name === "string" ? spec.name : "(without a name)";
+    throw new RunledgerError("ERR_VALIDATION", { detail: `${shape.length} problem${shape.length === 1 ? "" : "s"} in pipeline ${name}`, issues: shape });
+  }
   const { pipeline, issues } = buildPipeline(spec, "typescript");
   issues.push(...validatePipeline(pipeline));
   if (issues.length > 0) {
