@@ -185,11 +185,7 @@ async function continueRun(
       states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs, asOf: outcome.asOf });
     });
   } catch (error) {
-    // Record the halt if the ledger still takes writes; the engine error is what the caller needs.
-    await deps.ledger
-      .append([runEvent(deps, run, { type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: run.id, status: "halted" } })])
-      .catch(() => undefined);
-    throw error;
+    throw await halt(deps, run, error);
   }
   const tasks = Object.values(def.tasks);
   const failed = tasks.filter((t) => !states.get(t.name)?.passed);
@@ -202,8 +198,21 @@ async function continueRun(
     if (state?.passed) passed.push({ task: task.name, result: state.result, declares: resolveOperator(task, options.registry).evidence, outputs: state.outputs });
   }
   const skipped = Object.values(past.runs[run.id]?.tasks ?? {}).filter((t) => t.outcome === "SKIPPED").length + skippedNow;
-  await closeRun(deps, run, { mode: run.workMode, status, result, taskCount: tasks.length, passed, skipped, timedOut: [...timedOut], next: options.next ?? nexts.at(-1) ?? null });
+  try {
+    await closeRun(deps, run, { mode: run.workMode, status, result, taskCount: tasks.length, passed, skipped, timedOut: [...timedOut], next: options.next ?? nexts.at(-1) ?? null });
+  } catch (error) {
+    // Storing the manifest can fail too (a full disk): the run still ends, halted.
+    throw await halt(deps, run, error);
+  }
   return run.id;
+}
+
+/** Records the run as halted if the ledger still takes writes, and returns the engine error, which is what the caller needs. */
+async function halt(deps: EngineDeps, run: RunContext, error: unknown): Promise<unknown> {
+  await deps.ledger
+    .append([runEvent(deps, run, { type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: run.id, status: "halted" } })])
+    .catch(() => undefined);
+  return error;
 }
 
 function resolveOperator(task: PipelineTask, registry: OperatorRegistry | undefined): OperatorDefinition {
