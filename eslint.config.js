@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["bench/**", "scripts/**", "test/**", "examples/**"],
+    files: ["bench/**", "scripts/**", "test/**", "examples/**", "reliability/**"],
     rules: { "no-console": "off" },
   },
 );

@@ -5,6 +5,7 @@ import type { EffectsClient } from "../operators/operator-definition.js";
 import { effectHandlerParts, type EffectExecute } from "../pipelines/effect-handler.js";
 import { runEvent, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { BUILTIN_EFFECTS } from "./builtin-effects.js";
+import { createRedactor, type Redactor } from "../secrets/redact.js";
 
 /** One effect call as the receipt lists it. */
 export interface EffectCallRecord {
@@ -32,6 +33,8 @@ export class EffectBroker implements EffectsClient {
   fatal: RunledgerError | undefined;
   /** Set when the fatal error is a violation: the run halts. */
   violation: string | undefined;
+  /** Masks the attempt's secret values (and credentials) in the payloads and results it records; the handler gets them whole. */
+  redactor: Pick<Redactor, "text"> = createRedactor([]);
   readonly #controller = new AbortController();
   readonly #inFlight = new Set<Promise<unknown>>();
   #numbered = 0;
@@ -66,12 +69,12 @@ export class EffectBroker implements EffectsClient {
     if (typeof name !== "string" || name === "") throw new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: "an effect call needs the effect's name" });
     const json = asJson(payload === undefined ? null : payload, `payload of effect ${name}`);
     const callNumber = ++this.#numbered;
-    const stored = await this.deps.artifacts.put(json, { mediaType: "application/json" });
+    const stored = await this.deps.artifacts.put(this.redactor.text(json), { mediaType: "application/json" });
     const events: NewEvent[] = [this.#event({ type: "artifact.stored", data: { attempt_id: this.attempt.id, digest: stored.digest, media_type: "application/json", name: `effects/${callNumber}.${name}.payload.json`, size_bytes: stored.size_bytes } })];
     const record = async (outcome: Outcome, extra: { result?: string; error?: RunledgerError } = {}) => {
       let resultDigest: string | undefined;
       if (extra.result !== undefined) {
-        const result = await this.deps.artifacts.put(extra.result, { mediaType: "application/json" });
+        const result = await this.deps.artifacts.put(this.redactor.text(extra.result), { mediaType: "application/json" });
         resultDigest = result.digest;
         events.push(this.#event({ type: "artifact.stored", data: { attempt_id: this.attempt.id, digest: result.digest, media_type: "application/json", name: `effects/${callNumber}.${name}.result.json`, size_bytes: result.size_bytes } }));
       }

@@ -14,6 +14,8 @@ import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type 
 import { EffectBroker } from "./effect-broker.js";
 import { EFFECTS_SOCKET_ENV, serveEffects } from "./effects-socket.js";
 import { listOutputFiles } from "../checks/list-output-files.js";
+import { assertFileDigest } from "./assert-file-digest.js";
+import { killTaggedProcesses } from "./kill-tagged-processes.js";
 import { runCommand } from "./run-command.js";
 import { placeConfigs } from "../configs/config-files.js";
 import { attemptSecrets, NO_SECRETS, type AttemptSecrets } from "../secrets/attempt-secrets.js";
@@ -108,6 +110,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
   try {
     await prepareAttemptDir(deps, dir, plan);
     secrets = await attemptSecrets(deps.secrets, operator, run.runMode);
+    if (settling.effects) settling.effects.redactor = secrets.redactor;
     const configs = await placeConfigs(dir, plan.configs ?? []);
     const executed = await settling.execute(dir, logs, secrets, configs);
     failure = executed.failure;
@@ -141,7 +144,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
     }
   } catch (error) {
     const wrapped = toRunledgerError(error);
-    if (wrapped.code === "ERR_STORAGE" || wrapped.code === "ERR_INTERNAL") throw wrapped;
+    if (wrapped.code === "ERR_STORAGE" || wrapped.code === "ERR_INTERNAL") throw await halted(deps, event, attemptId, wrapped);
     failure = { code: wrapped.code, reason: wrapped.message, retryable: false };
   }
   const redactor = secrets.redactor;
@@ -152,48 +155,52 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
   const capped = settling.cap !== undefined && RANK[settling.cap.result] > RANK[checked] ? settling.cap : undefined;
   if (!failure && capped?.result === "FAIL" && checked !== "FAIL") failure = capped.failure;
   const verdict = failure ? "FAIL" : (capped?.result ?? checked);
-  const streams = await captureStreams(deps, logs, attemptId, event, events);
-  const receipt: Receipt = ReceiptSchema.parse({
-    execution_id: attemptId,
-    run_id: run.id,
-    task: task.name,
-    attempt_id: attemptId,
-    project: run.project,
-    processor_ref: operator.ref,
-    code_digest: plan.codeDigest,
-    env_fingerprint: plan.envFingerprint,
-    inputs_hash: plan.inputsHash,
-    inputs: plan.inputs.map((i) => ({ task: i.task, path: i.path, digest: i.digest })),
-    hash_schema: "runledger.inputs.v1",
-    config_versions: (plan.configs ?? []).map((config) => config.ref),
-    outputs_index: outputs,
-    processor_info: returned?.processorInfo ?? settling.processorInfo ?? `${operator.kind}:${operator.ref}`,
-    usage: { ...(returned?.usage ?? {}) },
-    timestamp_utc: started.toISOString(),
-    duration_ms: Math.max(0, clock.now().getTime() - started.getTime()),
-    mode: run.runMode,
-    enforcement: run.enforcement,
-    ...(settling.effects !== undefined && settling.effects.calls.length > 0 && { effects: [...settling.effects.calls].sort((a, b) => a.call_number - b.call_number) }),
-    result: verdict,
-    ...streams,
-  });
-  const receiptRef = await deps.artifacts.put(canonicalJson(receipt), { mediaType: "application/json" });
-  const index = await deps.artifacts.put(canonicalJson({ attempt_id: attemptId, outputs }), { mediaType: "application/json" });
-  events.push(
-    event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: receiptRef.digest, media_type: "application/json", name: "receipt.json", size_bytes: receiptRef.size_bytes } }),
-    event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: index.digest, media_type: "application/json", name: "outputs.json", size_bytes: index.size_bytes } }),
-  );
   const checkFailed = !failure && verdict === "FAIL";
   const reason = failure?.reason ?? (checkFailed ? `check failed: ${checks.filter((c) => c.result === "FAIL").map((c) => c.name).join(", ")}` : null);
   const retryable = failure?.retryable ?? (checkFailed && settling.retryChecks === true);
-  events.push(
-    verdict === "FAIL"
-      ? event({ type: "attempt.failed", data: { attempt_id: attemptId, error_code: failure?.code ?? "ERR_CHECK_FAILED", reason: reason ?? "failed", receipt_digest: receiptRef.digest, retryable } })
-      : event({ type: "attempt.succeeded", data: { attempt_id: attemptId, outputs, receipt_digest: receiptRef.digest, result: verdict } }),
-    ...(settling.after ?? []),
-    ...(violation ? [event({ type: "violation.recorded", data: { attempt_id: attemptId, detail: violation.detail, kind: violation.kind, run_id: run.id, task: task.name } })] : []),
-  );
-  await deps.ledger.append(events);
+  try {
+    const streams = await captureStreams(deps, logs, attemptId, event, events);
+    const receipt: Receipt = ReceiptSchema.parse({
+      execution_id: attemptId,
+      run_id: run.id,
+      task: task.name,
+      attempt_id: attemptId,
+      project: run.project,
+      processor_ref: operator.ref,
+      code_digest: plan.codeDigest,
+      env_fingerprint: plan.envFingerprint,
+      inputs_hash: plan.inputsHash,
+      inputs: plan.inputs.map((i) => ({ task: i.task, path: i.path, digest: i.digest })),
+      hash_schema: "runledger.inputs.v1",
+      config_versions: (plan.configs ?? []).map((config) => config.ref),
+      outputs_index: outputs,
+      processor_info: returned?.processorInfo ?? settling.processorInfo ?? `${operator.kind}:${operator.ref}`,
+      usage: { ...(returned?.usage ?? {}) },
+      timestamp_utc: started.toISOString(),
+      duration_ms: Math.max(0, clock.now().getTime() - started.getTime()),
+      mode: run.runMode,
+      enforcement: run.enforcement,
+      ...(settling.effects !== undefined && settling.effects.calls.length > 0 && { effects: [...settling.effects.calls].sort((a, b) => a.call_number - b.call_number) }),
+      result: verdict,
+      ...streams,
+    });
+    const receiptRef = await deps.artifacts.put(canonicalJson(receipt), { mediaType: "application/json" });
+    const index = await deps.artifacts.put(canonicalJson({ attempt_id: attemptId, outputs }), { mediaType: "application/json" });
+    events.push(
+      event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: receiptRef.digest, media_type: "application/json", name: "receipt.json", size_bytes: receiptRef.size_bytes } }),
+      event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: index.digest, media_type: "application/json", name: "outputs.json", size_bytes: index.size_bytes } }),
+    );
+    events.push(
+      verdict === "FAIL"
+        ? event({ type: "attempt.failed", data: { attempt_id: attemptId, error_code: failure?.code ?? "ERR_CHECK_FAILED", reason: reason ?? "failed", receipt_digest: receiptRef.digest, retryable } })
+        : event({ type: "attempt.succeeded", data: { attempt_id: attemptId, outputs, receipt_digest: receiptRef.digest, result: verdict } }),
+      ...(settling.after ?? []),
+      ...(violation ? [event({ type: "violation.recorded", data: { attempt_id: attemptId, detail: violation.detail, kind: violation.kind, run_id: run.id, task: task.name } })] : []),
+    );
+    await deps.ledger.append(events);
+  } catch (error) {
+    throw await halted(deps, event, attemptId, toRunledgerError(error));
+  }
   if (verdict !== "FAIL") await rm(dir, { recursive: true, force: true });
   await rm(logs.stdout, { force: true });
   await rm(logs.stderr, { force: true });
@@ -210,7 +217,17 @@ export async function prepareAttemptDir(deps: EngineDeps, dir: string, plan: Att
 }
 
 /**
- * Places each passed upstream output at inputs/<task>/<path under outputs/>, read-only. A copy
+ * Records an attempt that a storage (or internal) failure stopped as failed, without a receipt, if
+ * the ledger still takes writes, and returns the error, which halts the run.
+ */
+async function halted(deps: EngineDeps, event: (e: Omit<NewEvent, "project" | "actor">) => NewEvent, attemptId: string, error: RunledgerError): Promise<RunledgerError> {
+  await deps.ledger.append([event({ type: "attempt.failed", data: { attempt_id: attemptId, error_code: error.code, reason: error.message, retryable: false } })]).catch(() => undefined);
+  return error;
+}
+
+/**
+ * Places each passed upstream output at inputs/<task>/<path under outputs/>, read-only, after
+ * checking its bytes against the digest (ERR_ARTIFACT_CORRUPT otherwise, before the task starts). A copy
  * (a reflink where the filesystem has them), never a hard link: a task running as root ignores
  * file modes, and must not be able to change the store's blob through its input.
  */
@@ -219,8 +236,11 @@ async function placeInputs(deps: EngineDeps, dir: string, plan: AttemptPlan): Pr
     const dest = join(dir, "inputs", input.task, input.path.replace(/^outputs\//, ""));
     await mkdir(dirname(dest), { recursive: true });
     const local = await deps.artifacts.localPath(input.digest);
-    if (local) await copyFile(local, dest, constants.COPYFILE_FICLONE);
-    else await deps.artifacts.getToFile(input.digest, dest);
+    if (local) {
+      await copyFile(local, dest, constants.COPYFILE_FICLONE);
+      // The store's local path is not re-verified: the copy the task reads is.
+      await assertFileDigest(dest, input.digest);
+    } else await deps.artifacts.getToFile(input.digest, dest);
     await chmod(dest, 0o444);
   }
 }
@@ -254,6 +274,8 @@ async function execute(
     };
     const argv = run.runMode === "mock" && operator.mockCommand ? operator.mockCommand : (operator.command ?? []);
     const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid });
+    // The group is gone; what left it (setsid) still carries the attempt's id, and ends here too.
+    await killTaggedProcesses(`RUNLEDGER_ATTEMPT_ID=${attemptId}`);
     if (outcome.timedOut) return { failure: { code: "ERR_TIMEOUT", reason: `timed out after ${operator.timeoutMs} ms; process group killed`, retryable: true } };
     if (outcome.spawnError) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `could not start: ${outcome.spawnError}`, retryable: false } };
     if (outcome.exitCode !== 0) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `exited with ${outcome.exitCode ?? outcome.signal}`, retryable: true } };

@@ -27,6 +27,7 @@ import { adminEvent } from "../governance/admin-event.js";
 import { completeManualAttempt, suspendManualAttempt, type ManualCompletion } from "./manual-attempt.js";
 import { mapEvidence } from "./map-evidence.js";
 import { attemptDir, runAttempt } from "./run-attempt.js";
+import { killTaggedProcesses } from "./kill-tagged-processes.js";
 import { stopLeftoverGroup } from "./run-command.js";
 
 /** How a run is started. */
@@ -214,7 +215,9 @@ async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: s
   for (const task of Object.values(view.tasks)) {
     const attempts = task.attempts.map((id) => past.attempts[id]).filter((a) => a !== undefined);
     for (const a of attempts.filter((a) => a.status === "running")) {
-      const stopped = await stopLeftoverGroup(`${attemptDir(deps.workRoot, run.id, task.name, a.attempt_number)}.pid`, a.attempt_id);
+      const group = await stopLeftoverGroup(`${attemptDir(deps.workRoot, run.id, task.name, a.attempt_number)}.pid`, a.attempt_id);
+      // Processes that left the group (setsid) still carry the attempt's id.
+      const stopped = (await killTaggedProcesses(`RUNLEDGER_ATTEMPT_ID=${a.attempt_id}`)) > 0 || group;
       const reason = `the engine stopped during the attempt${stopped ? "; its leftover process group was killed" : ""}`;
       abandoned.push(runEvent(deps, run, { type: "attempt.abandoned", data: { attempt_id: a.attempt_id, reason } }));
     }
@@ -312,11 +315,7 @@ async function continueRun(
       states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs, asOf: outcome.asOf });
     });
   } catch (error) {
-    // Record the halt if the ledger still takes writes; the engine error is what the caller needs.
-    await deps.ledger
-      .append([runEvent(deps, run, { type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: run.id, status: "halted" } })])
-      .catch(() => undefined);
-    throw error;
+    throw await haltRun(deps, run, error);
   }
   if (paused !== undefined) {
     await deps.ledger.append([runEvent(deps, run, { type: "run.paused", data: { reason: paused, run_id: run.id } })]);
@@ -344,8 +343,21 @@ async function continueRun(
     if (state?.passed) passed.push({ task: task.name, result: state.result, declares: resolveOperator(task, options.registry).evidence, outputs: state.outputs });
   }
   const skipped = Object.values(past.runs[run.id]?.tasks ?? {}).filter((t) => t.outcome === "SKIPPED").length + skippedNow;
-  await closeRun(deps, run, { mode: run.workMode, status, result, taskCount: tasks.length, passed, skipped, timedOut: [...timedOut], next: options.next ?? (halt ? `review the violation in task ${halt.task}: ${halt.detail}` : nexts.at(-1)) ?? null });
+  try {
+    await closeRun(deps, run, { mode: run.workMode, status, result, taskCount: tasks.length, passed, skipped, timedOut: [...timedOut], next: options.next ?? (halt ? `review the violation in task ${halt.task}: ${halt.detail}` : nexts.at(-1)) ?? null });
+  } catch (error) {
+    // Storing the manifest can fail too (a full disk): the run still ends, halted.
+    throw await haltRun(deps, run, error);
+  }
   return run.id;
+}
+
+/** Records the run as halted if the ledger still takes writes, and returns the engine error, which is what the caller needs. */
+async function haltRun(deps: EngineDeps, run: RunContext, error: unknown): Promise<unknown> {
+  await deps.ledger
+    .append([runEvent(deps, run, { type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: run.id, status: "halted" } })])
+    .catch(() => undefined);
+  return error;
 }
 
 /** The ref of every task's operator. */
@@ -451,7 +463,9 @@ async function allStored(deps: EngineDeps, outputs: readonly { digest: string }[
 /**
  * Starts each task, in plan order, once every task it needs has settled; at most `limit` at once.
  * A task whose work resolves "held" (a manual task waiting) holds every task downstream of it:
- * those never start, and the schedule ends when all others settled.
+ * those never start, and the schedule ends when all others settled. After a task's work throws
+ * (the run halts) nothing new starts, and the promise rejects with that error once the attempts in
+ * flight have settled: none is left running behind the run's end.
  */
 async function schedule(order: readonly string[], def: PipelineDefinition, done: ReadonlySet<string>, limit: number, work: (task: PipelineTask) => Promise<"held" | void>): Promise<void> {
   const settled = new Set<string>(done);
@@ -460,8 +474,12 @@ async function schedule(order: readonly string[], def: PipelineDefinition, done:
   let running = 0;
   await new Promise<void>((resolve, reject) => {
     let failed = false;
+    let failure: unknown;
     const pump = () => {
-      if (failed) return;
+      if (failed) {
+        if (running === 0) reject(failure);
+        return;
+      }
       for (const name of order) {
         const task = def.tasks[name] as PipelineTask;
         if (!started.has(name) && !held.has(name) && task.needs.some((need) => held.has(need))) held.add(name);
@@ -481,8 +499,10 @@ async function schedule(order: readonly string[], def: PipelineDefinition, done:
             pump();
           },
           (error: unknown) => {
+            running--;
+            if (!failed) failure = error;
             failed = true;
-            reject(error);
+            pump();
           },
         );
       }

@@ -5,6 +5,7 @@ import { parseDuration } from "../pipelines/duration.js";
 import type { GateSpec } from "../governance/gate-spec.js";
 import type { CheckSpec } from "./check-spec.js";
 import { normalizeOutputPath } from "./normalize-output-path.js";
+import { operatorSpecShapeIssues } from "./operator-spec-shape.js";
 import type { ManualPerformer, OperatorDefinition, OperatorFn, OperatorKind } from "./operator-definition.js";
 import { validateOperator } from "./validate-operator.js";
 
@@ -54,6 +55,8 @@ export interface OperatorSpec<S extends z.ZodType = z.ZodType<Record<string, nev
  * is missing: a TypeScript operator must choose its timebox.
  */
 export function defineOperator<S extends z.ZodType = z.ZodType<Record<string, never>>>(spec: OperatorSpec<S>): OperatorDefinition<z.output<S>> {
+  const shape = operatorSpecShapeIssues(spec);
+  if (shape.length > 0) throw new RunledgerError("ERR_VALIDATION", { detail: `${shape.length} problem${shape.length === 1 ? "" : "s"} in operator ${typeof (spec as { id?: unknown } | null)?.id === "string" ? (spec as { id: string }).id : "(without an id)"}`, issues: shape });
   const { operator, issues } = buildOperator(spec);
   if (issues.length > 0) {
     throw new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} in operator ${operator.ref}`, issues });

@@ -3,6 +3,7 @@ import type { Enforcement, RunMode } from "../contracts/run-mode.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import { parseDuration } from "./duration.js";
 import { effectHandlerIssues, type EffectHandler } from "./effect-handler.js";
+import { pipelineSpecShapeIssues } from "./pipeline-spec-shape.js";
 import { validatePipeline } from "./validate-pipeline.js";
 
 /** The work mode of a pipeline that names none. */
@@ -72,6 +73,11 @@ export interface PipelineDefinition {
  * when the engine validates against its registry (`assertValidPipeline(def, registry)`).
  */
 export function definePipeline(spec: PipelineSpec): PipelineDefinition {
+  const shape = pipelineSpecShapeIssues(spec);
+  if (shape.length > 0) {
+    const name = typeof (spec as { name?: unknown } | null)?.name === "string" ? spec.name : "(without a name)";
+    throw new RunledgerError("ERR_VALIDATION", { detail: `${shape.length} problem${shape.length === 1 ? "" : "s"} in pipeline ${name}`, issues: shape });
+  }
   const { pipeline, issues } = buildPipeline(spec, "typescript");
   issues.push(...validatePipeline(pipeline));
   if (issues.length > 0) {

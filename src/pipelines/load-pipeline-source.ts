@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import { RunledgerError } from "../core/errors.js";
 import type { PipelineDefinition } from "./define-pipeline.js";
 import { loadPipelineFile, type LoadPipelineOptions } from "./load-yaml.js";
+import { pipelineDefinitionShapeIssues } from "./pipeline-spec-shape.js";
 import { assertValidPipeline } from "./validate-pipeline.js";
 
 const MODULE_EXTENSIONS = new Set([".js", ".mjs"]);
@@ -25,8 +26,9 @@ export async function loadPipelineSource(path: string, options: LoadPipelineOpti
     throw new RunledgerError("ERR_USAGE", { detail: `cannot load ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, cause });
   }
   const def = module.default;
-  if (typeof def !== "object" || def === null || typeof (def as PipelineDefinition).name !== "string" || typeof (def as PipelineDefinition).tasks !== "object") {
-    throw new RunledgerError("ERR_SCHEMA", { detail: `${path} must export default definePipeline({ … })` });
+  const issues = typeof def === "object" && def !== null ? pipelineDefinitionShapeIssues(def) : [];
+  if (typeof def !== "object" || def === null || issues.length > 0) {
+    throw new RunledgerError("ERR_SCHEMA", { detail: `${path} must export default definePipeline({ … })`, issues });
   }
   return assertValidPipeline(Object.freeze({ ...(def as PipelineDefinition), source: path }), options.registry);
 }

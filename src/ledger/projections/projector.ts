@@ -1,3 +1,4 @@
+import { isRunledgerError, RunledgerError } from "../../core/errors.js";
 import type { Ledger, ReadQuery } from "../ledger.js";
 import { applyEvent } from "./apply-event.js";
 import { emptyProjectionState, type ProjectionState } from "./projection-state.js";
@@ -18,9 +19,23 @@ export class Projector {
     return this.current;
   }
 
+  /**
+   * Applies the events appended since the last call. An event that cannot be read or applied (its
+   * body or type changed by hand) fails with ERR_LEDGER_TAMPERED naming the chain's first break,
+   * when the chain is broken; anything else is rethrown.
+   */
   async catchUp(): Promise<ProjectionState> {
-    for await (const event of this.ledger.read({ ...this.filter, afterSeq: this.current.seq })) {
-      applyEvent(this.current, event);
+    try {
+      for await (const event of this.ledger.read({ ...this.filter, afterSeq: this.current.seq })) {
+        applyEvent(this.current, event);
+      }
+    } catch (error) {
+      if (isRunledgerError(error) && error.code !== "ERR_INTERNAL") throw error;
+      const report = await this.ledger.verify();
+      if (report.broken) {
+        throw new RunledgerError("ERR_LEDGER_TAMPERED", { detail: `event ${report.broken.seq} (${report.broken.reason}); the ledger cannot be read past it`, context: { seq: report.broken.seq, reason: report.broken.reason }, cause: error });
+      }
+      throw error;
     }
     return this.current;
   }

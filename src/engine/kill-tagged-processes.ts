@@ -1,0 +1,40 @@
+import { readdir, readFile } from "node:fs/promises";
+
+/**
+ * Kills (SIGKILL) every process of this user whose environment carries `entry` (`NAME=value`),
+ * found through /proc (Linux; elsewhere nothing is found). This reaches what a command started
+ * and then moved out of its process group (`setsid`, a double fork into a new session), which a
+ * group kill misses. Repeats until a scan finds none, so a child forked during a scan is caught
+ * too. Resolves to how many processes were killed.
+ */
+export async function killTaggedProcesses(entry: string): Promise<number> {
+  let killed = 0;
+  for (let round = 0; round < 10; round++) {
+    const found = await findTagged(entry);
+    if (found.length === 0) break;
+    for (const pid of found) {
+      try {
+        process.kill(pid, "SIGKILL");
+        killed++;
+      } catch {
+        // Gone already, or not ours to kill.
+      }
+    }
+  }
+  return killed;
+}
+
+async function findTagged(entry: string): Promise<number[]> {
+  const names = await readdir("/proc").catch(() => [] as string[]);
+  const found: number[] = [];
+  for (const name of names) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const environ = await readFile(`/proc/${name}/environ`, "utf8").catch(() => "");
+    if (!environ.split("\0").includes(entry)) continue;
+    // A zombie is dead already; it waits for its parent to reap it and cannot be killed again.
+    const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
+    if (stat === "" || /\) [ZX] /.test(stat)) continue;
+    found.push(Number(name));
+  }
+  return found;
+}
