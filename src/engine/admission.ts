@@ -57,7 +57,10 @@ export class PauseWatch {
     const now = performance.now();
     if (now - this.#lastLook < this.everyMs) return undefined;
     this.#lastLook = now;
+    // Everything up to the head read first is looked at below, so the next look starts there.
+    const head = await this.ledger.head();
     for await (const event of this.ledger.read({ project: this.project, afterSeq: this.#state.seq, types: ["admin.recorded"] })) applyEvent(this.#state, event);
+    this.#state.seq = Math.max(this.#state.seq, head.seq);
     const control = controlFor(controlsFrom(this.#state.adminEvents), this.project, this.pipeline);
     if (control?.state === "paused") this.#pausedBy = `${control.scope} paused by ${control.by}: ${control.reason}`;
     return this.#pausedBy;

@@ -65,9 +65,11 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
       run.finished_at_utc = event.at;
       return;
     }
-    case "run.suspended": {
+    case "run.suspended":
+    case "run.paused": {
+      // Not finished: waiting for manual tasks or gates, or paused by an admin; `resume` goes on.
       const run = state.runs[event.data.run_id];
-      if (run) run.status = "waiting";
+      if (run) run.status = event.type === "run.paused" ? "paused" : "waiting";
       return;
     }
     case "next.recorded": {
@@ -220,11 +222,6 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
       if (!mark) return;
       mark.valid = false;
       mark.invalidated = { reason: event.data.reason, at_utc: event.at, by_version: event.data.by_version };
-      return;
-    }
-    case "run.paused": {
-      const run = state.runs[event.data.run_id];
-      if (run) run.status = "paused";
       return;
     }
     case "monitor.suggested": {
