@@ -1,15 +1,10 @@
 import { RunledgerError } from "../core/errors.js";
 import { controlFor, controlsFrom } from "../governance/controls.js";
-import { admitOperator, lifecyclesFrom, type ViolationFact } from "../governance/operator-lifecycle.js";
+import { admitOperator, lifecyclesFrom } from "../governance/operator-lifecycle.js";
 import type { ProjectionState } from "../ledger/projections/projection-state.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { applyEvent } from "../ledger/projections/apply-event.js";
 import { emptyProjectionState } from "../ledger/projections/projection-state.js";
-
-/** The violations the ledger holds, as facts for the operator lifecycle. */
-export function violationsOf(state: ProjectionState): ViolationFact[] {
-  return state.violations.map((v) => ({ operator_ref: v.operator_ref, kind: v.kind, seq: v.seq, at_utc: v.at_utc, detail: v.detail }));
-}
 
 /**
  * Whether a run may start (or resume): not while its pipeline or project is paused, nor start
@@ -21,7 +16,7 @@ export function admitRun(state: ProjectionState, project: string, pipeline: stri
   if (control && (control.state === "paused" || phase === "start")) {
     throw new RunledgerError("ERR_PAUSED", { detail: `${control.scope} is ${control.state} since ${control.since_utc} by ${control.by}: ${control.reason}` });
   }
-  const lifecycles = lifecyclesFrom(state.adminEvents, violationsOf(state));
+  const lifecycles = lifecyclesFrom(state.adminEvents, state.violations);
   const warnings: string[] = [];
   for (const ref of new Set(operatorRefs)) {
     const warning = admitOperator(ref, lifecycles);

@@ -79,7 +79,7 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
         const differing = outputsOf(after, original.id).filter(([task, digest]) => outputsOf(after, runId).find(([t]) => t === task)?.[1] !== digest).map(([task]) => task);
         ctx.output.log("replay.compared", { original: original.id, replay: runId, identical: differing.length === 0, differing });
         await reportRun(ctx, workspace, original.project, runId);
-        ctx.io.stderr.write(ctx.output.json ? "" : `replay of ${original.id}: outputs ${differing.length === 0 ? "identical" : `differ in ${differing.join(", ")}`}\n`);
+        if (!ctx.output.json) ctx.io.stderr.write(`replay of ${original.id}: outputs ${differing.length === 0 ? "identical" : `differ in ${differing.join(", ")}`}\n`);
       });
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
-import { violationsOf } from "../../engine/admission.js";
 import { adminEvent } from "../../governance/admin-event.js";
 import { assertTransition, lifecyclesFrom, type LifecycleAction } from "../../governance/operator-lifecycle.js";
 import type { ProjectionState } from "../../ledger/projections/projection-state.js";
@@ -9,7 +8,7 @@ import type { CommandContext } from "../command-context.js";
 
 /** Every operator the ledger knows, by ref: its lifecycle (UNGOVERNED when no admin ever moved it), use and violations. */
 function operatorViews(state: ProjectionState) {
-  const lifecycles = lifecyclesFrom(state.adminEvents, violationsOf(state));
+  const lifecycles = lifecyclesFrom(state.adminEvents, state.violations);
   const refs = new Set([...lifecycles.keys(), ...Object.values(state.attempts).flatMap((a) => (a.operator_ref === null ? [] : [a.operator_ref]))]);
   return [...refs].sort().map((ref) => {
     const attempts = Object.values(state.attempts).filter((a) => a.operator_ref === ref);
@@ -62,7 +61,7 @@ export function registerOperator(program: Command, context: () => CommandContext
         const ctx = context();
         await ctx.withWorkspace(async (workspace) => {
           const state = await new Projector(workspace.ledger).catchUp();
-          const current = lifecyclesFrom(state.adminEvents, violationsOf(state)).get(ref)?.status;
+          const current = lifecyclesFrom(state.adminEvents, state.violations).get(ref)?.status;
           const to = assertTransition(ref, current, action);
           await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: action, reason: flags.reason, targets: [{ kind: "operator", id: ref }], before: { status: current ?? null }, after: { status: to }, result: "applied" })]);
           ctx.output.success({ operator: { ref, status: to } }, `${ref}: ${current ?? "unregistered"} → ${to}`);
