@@ -3,6 +3,15 @@ import { resolve } from "node:path";
 
 export const CLI = resolve(import.meta.dirname, "../../dist/cli/main.js");
 
+/**
+ * The environment a CLI run gets: this process's, as actor human:tester, and not in CI unless a
+ * test says so (`env: { CI: "true" }`): CI=true refuses real runs with effects or secrets, and the
+ * tests must behave the same on a laptop and under .ci/run.
+ */
+function cliEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  return { ...process.env, RUNLEDGER_ACTOR: "human:tester", CI: "", ...env };
+}
+
 export interface CliResult {
   readonly code: number;
   readonly stdout: string;
@@ -13,7 +22,7 @@ export interface CliResult {
 export function runledger(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, RUNLEDGER_ACTOR: "human:tester", ...options.env },
+    env: cliEnv(options.env),
     encoding: "utf8",
     ...(options.input === undefined ? { stdio: ["ignore", "pipe", "pipe"] as const } : { input: options.input, stdio: ["pipe", "pipe", "pipe"] as const }),
   });
@@ -27,7 +36,7 @@ export function runledger(args: readonly string[], options: { cwd: string; env?:
 export function runledgerAsync(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, RUNLEDGER_ACTOR: "human:tester", ...options.env },
+    env: cliEnv(options.env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
