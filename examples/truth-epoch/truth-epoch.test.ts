@@ -41,6 +41,8 @@ describe("truth epoch (seed 001 §4): gates advance CTT and TE; nothing else mov
     expect(run.json.run.status).toBe("waiting");
     expect(gateOf(run.json.run, "intelligence-gate")).toMatchObject({ status: "awaiting_approval", advances: { watermark: "us.te", value: "2024-03-26", definition: { name: "proxy_set", version: "v1" } } });
     expect(cli(["watermark", "show", "us.te"]).json.error.code).toBe("ERR_WATERMARK_NOT_FOUND");
+    const publish = (run.json.run.tasks as Json[]).find((t) => t.name === "publish") as Json;
+    expect(publish).toMatchObject({ outcome: "PENDING", attempts: [] });
     waitingTe = run.json.run.id as string;
   });
 
@@ -51,6 +53,13 @@ describe("truth epoch (seed 001 §4): gates advance CTT and TE; nothing else mov
     expect(approved.json.run).toMatchObject({ id: waitingTe, status: "succeeded", result: "PASS", counted: true });
     expect(gateOf(approved.json.run, "intelligence-gate")).toMatchObject({ status: "approved", decided_by: { kind: "human", id: "bo" }, reason: "signals reviewed against the desk's notes" });
     expect(mark("us.te")).toMatchObject({ value: "2024-03-26", definition: { name: "proxy_set", version: "v1" }, valid: true });
+    // What depends on the gate ran only now: the epoch's record names the proxy-set version (seed 001 §4.5).
+    const publish = (approved.json.run.tasks as Json[]).find((t) => t.name === "publish") as Json;
+    expect(publish.outcome).toBe("SUCCESS");
+    const receipt = cli(["receipt", publish.attempts[0].id]).json;
+    const record = (receipt.receipt.outputs_index as Json[]).find((o) => o.path === "outputs/truth_epoch.json") as Json;
+    const epoch = runledger(["-w", root, "artifacts", "get", record.digest], { cwd: dir }).stdout;
+    expect(JSON.parse(epoch)).toEqual({ proxy_set_version: "v1", truth_epoch: "2024-03-26" });
     const audit = cli(["audit", "--action", "gate_approve"]).json.admin_events as Json[];
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: { id: "bo" }, targets: [{ kind: "gate", id: "intelligence-gate" }, { kind: "run", id: waitingTe }], result: "applied" });
@@ -76,6 +85,18 @@ describe("truth epoch (seed 001 §4): gates advance CTT and TE; nothing else mov
     expect(gate.checks).toContainEqual({ name: "requires:us.ctt", result: "FAIL" });
     expect(cli(["gate", "approve", "intelligence-gate", "--run", run.json.run.id, "--reason", "ship it"]).json.error).toMatchObject({ code: "ERR_GATE_NOT_APPROVABLE" });
     expect(mark("us.te").value).toBe("2024-03-26");
+  });
+
+  it("a rejected gate moves nothing and skips what depends on it; the rejection is audited", () => {
+    const run = intelligence("2024-03-27", "v1");
+    expect(run.json.run.status).toBe("waiting");
+    const rejected = cli(["gate", "reject", "intelligence-gate", "--run", run.json.run.id, "--reason", "signals disagree with the desk"], "human:bo");
+    expect(rejected.code).toBe(1);
+    expect(rejected.json.run).toMatchObject({ status: "degraded", result: "FAIL" });
+    expect(gateOf(rejected.json.run, "intelligence-gate")).toMatchObject({ status: "rejected", decided_by: { id: "bo" }, reason: "signals disagree with the desk" });
+    expect((rejected.json.run.tasks as Json[]).find((t) => t.name === "publish")).toMatchObject({ outcome: "SKIPPED", attempts: [] });
+    expect(mark("us.te").value).toBe("2024-03-26");
+    expect((cli(["audit", "--action", "gate_reject"]).json.admin_events as Json[]).at(-1)).toMatchObject({ actor: { id: "bo" }, after: { status: "rejected" } });
   });
 
   it("a new proxy-set version invalidates the epoch made under the old one until the gate passes again", () => {
