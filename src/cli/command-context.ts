@@ -1,9 +1,10 @@
 import type { Actor } from "../contracts/common.js";
 import { RunledgerError } from "../core/errors.js";
 import { adminEvent } from "../governance/admin-event.js";
-import { accessFrom, authenticate, type AccessState } from "../governance/access.js";
+import { accessFrom, authenticate, sameActor, type AccessState } from "../governance/access.js";
 import { allows, type Role } from "../governance/roles.js";
-import { Projector } from "../ledger/projections/projector.js";
+import { emptyProjectionState } from "../ledger/projections/projection-state.js";
+import { catchUpTypes } from "../ledger/projections/projector.js";
 import { findWorkspaceRoot, openWorkspace, type Workspace } from "../workspace/workspace.js";
 import { resolveActor } from "./actor.js";
 import type { CliIo, Output } from "./output.js";
@@ -53,7 +54,8 @@ export class CommandContext {
 
   /** The access control in force in the workspace: on once an admin granted the first role. */
   async access(workspace: Workspace): Promise<AccessState> {
-    return accessFrom((await new Projector(workspace.ledger).catchUp()).adminEvents);
+    // Access is all in the admin events: read those, not the whole ledger, before every command.
+    return accessFrom((await catchUpTypes(workspace.ledger, emptyProjectionState(), { types: ["admin.recorded"] })).adminEvents);
   }
 
   /**
@@ -73,7 +75,7 @@ export class CommandContext {
     let why: string | undefined;
     if (needed === undefined) why = `${path} declares no role`;
     else if (who === undefined) why = token ? "the token is not valid in this workspace" : "access control is on: present a token with --token or RUNLEDGER_TOKEN";
-    else if (claimed !== undefined && (claimed.kind !== who.actor.kind || claimed.id !== who.actor.id)) why = `the token belongs to ${who.actor.kind}:${who.actor.id}, not ${claimed.kind}:${claimed.id}`;
+    else if (claimed !== undefined && !sameActor(claimed, who.actor)) why = `the token belongs to ${who.actor.kind}:${who.actor.id}, not ${claimed.kind}:${claimed.id}`;
     else if (!allows(who.roles, needed)) why = `${path} needs role ${needed}; ${who.actor.kind}:${who.actor.id} holds ${who.roles.join(", ")}`;
     if (why === undefined && who !== undefined) {
       this.#authenticated = who.actor;

@@ -3,7 +3,7 @@ import { controlFor, controlsFrom } from "../governance/controls.js";
 import { admitOperator, lifecyclesFrom } from "../governance/operator-lifecycle.js";
 import type { ProjectionState } from "../ledger/projections/projection-state.js";
 import type { Ledger } from "../ledger/ledger.js";
-import { applyEvent } from "../ledger/projections/apply-event.js";
+import { catchUpTypes } from "../ledger/projections/projector.js";
 import { emptyProjectionState } from "../ledger/projections/projection-state.js";
 
 /**
@@ -54,7 +54,7 @@ export class PauseWatch {
     this.#lastLook = now;
     // Everything up to the head read first is looked at below, so the next look starts there.
     const head = await this.ledger.head();
-    for await (const event of this.ledger.read({ project: this.project, afterSeq: this.#state.seq, types: ["admin.recorded"] })) applyEvent(this.#state, event);
+    await catchUpTypes(this.ledger, this.#state, { project: this.project, types: ["admin.recorded"] });
     this.#state.seq = Math.max(this.#state.seq, head.seq);
     const control = controlFor(controlsFrom(this.#state.adminEvents), this.project, this.pipeline);
     if (control?.state === "paused") this.#pausedBy = `${control.scope} paused by ${control.by}: ${control.reason}`;

@@ -84,6 +84,8 @@ export interface AttemptOutcome {
   readonly next: string | null;
   /** Set when the operator broke its declaration (e.g. called an undeclared effect): the run halts. */
   readonly violation: string | null;
+  /** The attempt's checks and their verdicts, as recorded (none when it failed before its checks ran). */
+  readonly checks: readonly { readonly name: string; readonly result: "PASS" | "WARN" | "FAIL" }[];
 }
 
 /** An event of this run, by this engine's actor. */

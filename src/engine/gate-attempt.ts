@@ -2,7 +2,8 @@ import { RunledgerError, toRunledgerError } from "../core/errors.js";
 import { gateOutputPath, substitute, type GateSpec } from "../governance/gate-spec.js";
 import { compareValues, type DefinitionVersion, type WatermarkView } from "../governance/watermarks.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
-import { Projector } from "../ledger/projections/projector.js";
+import { emptyProjectionState, type ProjectionState } from "../ledger/projections/projection-state.js";
+import { catchUpTypes } from "../ledger/projections/projector.js";
 import { runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from "./attempt-context.js";
 
 /** The watermark move a gate proposes. */
@@ -37,6 +38,14 @@ async function resolveAdvance(deps: EngineDeps, gate: string, spec: NonNullable<
   return { watermark: spec.watermark, value, definition: { name: d.name, version } };
 }
 
+/** The watermarks as they are now: those of `past`, moved by what was appended since (gates, invalidations, overrides). */
+async function watermarksNow(deps: EngineDeps, project: string, past: ProjectionState): Promise<Pick<ProjectionState, "watermarks">> {
+  const state = emptyProjectionState();
+  state.seq = past.seq;
+  Object.assign(state.watermarks, structuredClone(past.watermarks));
+  return catchUpTypes(deps.ledger, state, { project, types: ["watermark.advanced", "watermark.invalidated", "admin.recorded"] });
+}
+
 /**
  * Decides a gate after its attempt ran its checks over the chosen outputs. Failed checks fail the
  * gate. Otherwise the gate resolves the value it advances to, invalidates its watermark if the
@@ -44,9 +53,9 @@ async function resolveAdvance(deps: EngineDeps, gate: string, spec: NonNullable<
  * watermark is valid and at least that value. A gate needing approval (always, or on a WARN)
  * then waits (`awaiting`); one that does not advances its watermark at once.
  */
-export async function evaluateGate(deps: EngineDeps, run: RunContext, task: string, spec: GateSpec, outcome: AttemptOutcome, env: Readonly<Record<string, string>>): Promise<AttemptOutcome | "awaiting"> {
-  const now = await new Projector(deps.ledger, { project: run.project }).catchUp();
-  const checks = (now.attempts[outcome.attemptId]?.checks ?? []).map((c) => ({ name: c.name, result: c.result }));
+export async function evaluateGate(deps: EngineDeps, run: RunContext, task: string, spec: GateSpec, outcome: AttemptOutcome, env: Readonly<Record<string, string>>, past: ProjectionState): Promise<AttemptOutcome | "awaiting"> {
+  const now = await watermarksNow(deps, run.project, past);
+  const checks = [...outcome.checks];
   const events: NewEvent[] = [];
   const record = (status: "passed" | "failed" | "awaiting_approval", result: "PASS" | "WARN" | "FAIL", advance?: GateAdvance) =>
     runEvent(deps, run, { type: "gate.evaluated", data: { ...(advance ? { advances: advance } : {}), approval: spec.approval !== "never", checks, gate: task, result, run_id: run.id, status, task } });

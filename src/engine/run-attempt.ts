@@ -204,7 +204,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
   if (verdict !== "FAIL") await rm(dir, { recursive: true, force: true });
   await rm(logs.stdout, { force: true });
   await rm(logs.stderr, { force: true });
-  return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null, violation: settling.effects?.violation ?? violation?.detail ?? null };
+  return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null, violation: settling.effects?.violation ?? violation?.detail ?? null, checks: checks.map((c) => ({ name: c.name, result: c.result })) };
 }
 
 const RANK = { PASS: 0, WARN: 1, FAIL: 2 } as const;

@@ -5,7 +5,8 @@ import { RunledgerError, toRunledgerError } from "../core/errors.js";
 import { randomIds } from "../core/ids.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
 import { Projector } from "../ledger/projections/projector.js";
-import type { AttemptView, ProjectionState, RunView } from "../ledger/projections/projection-state.js";
+import { applyEvent } from "../ledger/projections/apply-event.js";
+import type { AttemptView, GateView, ProjectionState, RunView } from "../ledger/projections/projection-state.js";
 import { operatorCodeDigest } from "../operators/operator-code-digest.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
@@ -140,19 +141,17 @@ export async function completeTask(spec: PipelineDefinition, deps: EngineDeps, r
  * (ERR_GATE_NOT_APPROVABLE); a watermark moved past the value since is ERR_WATERMARK_REGRESSION.
  */
 export async function decideGate(spec: PipelineDefinition, deps: EngineDeps, runId: string, decision: { readonly gate: string; readonly approve: boolean; readonly reason: string | undefined }, options: ResumeOptions): Promise<string> {
-  const approvable = (past: ProjectionState) => {
+  const refusal = (past: ProjectionState): RunledgerError | undefined => {
     const gate = past.gates[`${runId}/${decision.gate}`];
-    if (!gate) throw new RunledgerError("ERR_GATE_NOT_FOUND", { detail: `run ${runId} has no evaluated gate ${decision.gate}` });
-    if (gate.status !== "awaiting_approval") {
-      const why = gate.status === "failed" ? `its checks failed (${gate.checks.filter((c) => c.result === "FAIL").map((c) => c.name).join(", ")})` : `it is already ${gate.status}`;
-      throw new RunledgerError("ERR_GATE_NOT_APPROVABLE", { detail: `gate ${decision.gate} of run ${runId}: ${why}` });
-    }
-    return gate;
+    if (!gate) return new RunledgerError("ERR_GATE_NOT_FOUND", { detail: `run ${runId} has no evaluated gate ${decision.gate}` });
+    if (gate.status === "awaiting_approval") return undefined;
+    const why = gate.status === "failed" ? `its checks failed (${gate.checks.filter((c) => c.result === "FAIL").map((c) => c.name).join(", ")})` : `it is already ${gate.status}`;
+    return new RunledgerError("ERR_GATE_NOT_APPROVABLE", { detail: `gate ${decision.gate} of run ${runId}: ${why}` });
   };
-  // Say why a decided or failed gate cannot be approved before saying its run is finished.
-  approvable(await new Projector(deps.ledger, { project: options.project }).catchUp());
-  return withOpenRun(spec, deps, runId, options, async (def, view, past) => {
-    const gate = approvable(past);
+  const work = async (def: PipelineDefinition, view: RunView, past: ProjectionState): Promise<string> => {
+    const refused = refusal(past);
+    if (refused) throw refused;
+    const gate = past.gates[`${runId}/${decision.gate}`] as GateView;
     const advance = decision.approve ? gate.advances : null;
     const mark = advance ? past.watermarks[advance.watermark] : undefined;
     if (advance && !movesForward(mark, { watermark: advance.watermark, value: advance.value, ...(advance.definition ? { definition: advance.definition } : {}) })) {
@@ -160,13 +159,20 @@ export async function decideGate(spec: PipelineDefinition, deps: EngineDeps, run
     }
     const status = decision.approve ? "approved" : "rejected";
     const run = { project: view.project };
-    await deps.ledger.append([
+    const appended = await deps.ledger.append([
       adminEvent(view.project, deps.actor, { action_type: decision.approve ? "gate_approve" : "gate_reject", reason: decision.reason, targets: [{ kind: "gate", id: decision.gate }, { kind: "run", id: runId }], before: { status: gate.status, checks: gate.checks }, after: { status, ...(advance ? { advances: advance } : {}) }, result: "applied" }),
       ...(advance ? [runEvent(deps, run, { type: "watermark.advanced", data: { ...(advance.definition ? { definition: advance.definition } : {}), gate: decision.gate, run_id: runId, value: advance.value, watermark: advance.watermark } })] : []),
     ]);
-    const now = await new Projector(deps.ledger, { project: view.project }).catchUp();
-    return resumeClaimed(def, deps, runId, options, now.runs[runId] as RunView, now);
-  });
+    // The run goes on from the state just read, with the decision applied.
+    for (const event of appended) applyEvent(past, event);
+    return resumeClaimed(def, deps, runId, options, view, past);
+  };
+  // A finished run's gate says why it cannot be decided (failed, or decided already) first.
+  return withOpenRun(spec, deps, runId, options, work, (view, past) => refusal(past) ?? finishedRun(runId, view));
+}
+
+function finishedRun(runId: string, view: RunView): RunledgerError {
+  return new RunledgerError("ERR_USAGE", { detail: `run ${runId} already finished (${view.status}); start a new run instead` });
 }
 
 /** Claims the run, reads it, and hands over its definition when it may go on: not finished, and its pipeline unchanged. */
@@ -176,7 +182,7 @@ async function withOpenRun(
   runId: string,
   options: ResumeOptions,
   work: (def: PipelineDefinition, view: RunView, past: ProjectionState) => Promise<string>,
-  finished: (view: RunView) => RunledgerError = (view) => new RunledgerError("ERR_USAGE", { detail: `run ${runId} already finished (${view.status}); start a new run instead` }),
+  finished: (view: RunView, past: ProjectionState) => RunledgerError = (view) => finishedRun(runId, view),
 ): Promise<string> {
   // Claim first, then read: what another engine did before the claim is in the state read below.
   const release = await deps.claimRun?.(runId);
@@ -184,7 +190,7 @@ async function withOpenRun(
     const past = await new Projector(deps.ledger, { project: options.project }).catchUp();
     const view = past.runs[runId];
     if (!view) throw new RunledgerError("ERR_RUN_NOT_FOUND", { detail: `${runId} in project ${options.project}` });
-    if (view.finished_at_utc !== null) throw finished(view);
+    if (view.finished_at_utc !== null) throw finished(view, past);
     const def: PipelineDefinition = view.work_mode === spec.mode ? spec : { ...spec, mode: view.work_mode };
     assertValidPipeline(def, options.registry);
     if (view.pipeline_digest !== null && view.pipeline_digest !== pipelineDigest(def, options.registry)) {
@@ -401,7 +407,7 @@ async function runTask(
     // A gate decides anew in every run: its checks, then (where needed) a person's approval.
     if (past.gates[`${run.id}/${task.name}`]?.status === "awaiting_approval") return { waiting: true };
     const attempt = await runAttempt(deps, run, plan(prior.numbered + 1));
-    const decided = await evaluateGate(deps, run, task.name, operator.gate, attempt, env);
+    const decided = await evaluateGate(deps, run, task.name, operator.gate, attempt, env, past);
     return decided === "awaiting" ? { waiting: true } : { ...decided, asOf: run.asOf.getTime(), reused: false };
   }
   if (operator.kind === "manual") {

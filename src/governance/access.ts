@@ -26,7 +26,10 @@ export interface GrantRecord {
   readonly token_hash: string;
 }
 
-const sameActor = (a: Actor, b: Actor) => a.kind === b.kind && a.id === b.id;
+/** Whether two actors are the same one: same kind, same id. */
+export function sameActor(a: Actor, b: Actor): boolean {
+  return a.kind === b.kind && a.id === b.id;
+}
 
 /** Folds the applied access_grant and access_revoke admin events, in ledger order, into the grants in force. */
 export function accessFrom(adminEvents: readonly AdminEventView[]): AccessState {

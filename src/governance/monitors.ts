@@ -57,8 +57,9 @@ function asSuggestions(value: unknown): Suggestion[] | string {
 export async function runMonitors(monitors: readonly Monitor[], state: ProjectionState, syncRules: readonly SyncRule[]): Promise<{ suggestions: KeyedSuggestion[]; refused: { monitor: string; reason: string }[] }> {
   const suggestions: KeyedSuggestion[] = [];
   const refused: { monitor: string; reason: string }[] = [];
+  // One frozen copy serves every monitor: none can change it, so none can change what another sees.
+  const view = deepFreeze({ state: structuredClone(state), syncRules: structuredClone(syncRules) });
   for (const monitor of monitors) {
-    const view = deepFreeze({ state: structuredClone(state), syncRules: structuredClone(syncRules) });
     let out: Suggestion[] | string;
     try {
       out = asSuggestions(await monitor.observe(view));

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { ActorSchema, type Actor } from "../../contracts/common.js";
 import { RunledgerError } from "../../core/errors.js";
 import { adminEvent } from "../../governance/admin-event.js";
-import { newToken, tokenHash, type GrantRecord } from "../../governance/access.js";
+import { newToken, sameActor, tokenHash, type GrantRecord } from "../../governance/access.js";
 import { ROLES, type Role } from "../../governance/roles.js";
 import type { CommandContext } from "../command-context.js";
 
@@ -51,9 +51,9 @@ export function registerAccess(program: Command, context: () => CommandContext):
       const role = parseRole(flags.role);
       await ctx.withWorkspace(async (workspace) => {
         const state = await ctx.access(workspace);
-        const held = state.grants.filter((g) => g.actor.kind === actor.kind && g.actor.id === actor.id && g.role === role);
+        const held = state.grants.filter((g) => sameActor(g.actor, actor) && g.role === role);
         if (held.length === 0) throw new RunledgerError("ERR_USAGE", { detail: `${actor.kind}:${actor.id} does not hold role ${role}` });
-        const admins = state.grants.filter((g) => g.role === "admin" && !(g.actor.kind === actor.kind && g.actor.id === actor.id));
+        const admins = state.grants.filter((g) => g.role === "admin" && !sameActor(g.actor, actor));
         if (role === "admin" && admins.length === 0) throw new RunledgerError("ERR_USAGE", { detail: "that is the last admin; grant admin to another actor first" });
         await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: "access_revoke", reason: flags.reason, targets: [{ kind: "actor", id: `${actor.kind}:${actor.id}` }], before: { actor, role }, result: "applied" })]);
         ctx.output.success({ revoked: { actor, role } }, `revoked ${role} from ${actor.kind}:${actor.id}`);

@@ -20,8 +20,9 @@ export function registerWatermark(program: Command, context: () => CommandContex
     .action(async () => {
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
-        const marks = Object.values((await new Projector(workspace.ledger).catchUp()).watermarks).sort((a, b) => (a.name < b.name ? -1 : 1));
-        const broken = brokenSyncRules(Object.fromEntries(marks.map((m) => [m.name, m])), syncRules(workspace));
+        const { watermarks } = await new Projector(workspace.ledger).catchUp();
+        const marks = Object.values(watermarks).sort((a, b) => (a.name < b.name ? -1 : 1));
+        const broken = brokenSyncRules(watermarks, syncRules(workspace));
         const lines = marks.map((m) => `${m.name.padEnd(16)} ${m.value}  ${m.definition ? `${m.definition.name}@${m.definition.version}` : "-"}  ${m.valid ? "valid" : `INVALID (${m.invalidated?.reason ?? ""})`}`);
         for (const b of broken) lines.push(`warning: sync rule broken: ${b.message}`);
         ctx.output.success({ watermarks: marks, sync_warnings: broken.map((b) => ({ between: b.rule.between, gap_ms: b.gapMs, message: b.message })) }, lines.join("\n") || "no watermarks yet");

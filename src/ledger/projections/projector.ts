@@ -1,4 +1,5 @@
 import { isRunledgerError, RunledgerError } from "../../core/errors.js";
+import type { EventType } from "../events.js";
 import type { Ledger, ReadQuery } from "../ledger.js";
 import { applyEvent } from "./apply-event.js";
 import { emptyProjectionState, type ProjectionState } from "./projection-state.js";
@@ -19,29 +20,40 @@ export class Projector {
     return this.current;
   }
 
-  /**
-   * Applies the events appended since the last call. An event that cannot be read or applied (its
-   * body or type changed by hand) fails with ERR_LEDGER_TAMPERED naming the chain's first break,
-   * when the chain is broken; anything else is rethrown.
-   */
+  /** Applies the events appended since the last call (see `applyRead` for unreadable events). */
   async catchUp(): Promise<ProjectionState> {
-    try {
-      for await (const event of this.ledger.read({ ...this.filter, afterSeq: this.current.seq })) {
-        applyEvent(this.current, event);
-      }
-    } catch (error) {
-      if (isRunledgerError(error) && error.code !== "ERR_INTERNAL") throw error;
-      const report = await this.ledger.verify();
-      if (report.broken) {
-        throw new RunledgerError("ERR_LEDGER_TAMPERED", { detail: `event ${report.broken.seq} (${report.broken.reason}); the ledger cannot be read past it`, context: { seq: report.broken.seq, reason: report.broken.reason }, cause: error });
-      }
-      throw error;
-    }
-    return this.current;
+    return applyRead(this.ledger, this.current, this.filter);
   }
 
   async rebuild(): Promise<ProjectionState> {
     this.current = emptyProjectionState();
     return this.catchUp();
   }
+}
+
+/**
+ * Applies to `state` only the events of `types` appended after `state.seq`: a cheap catch-up for a
+ * reader that needs a few fields of the present (watermarks, admin events) on top of older state.
+ */
+export function catchUpTypes(ledger: Ledger, state: ProjectionState, query: { readonly project?: string | undefined; readonly types: readonly EventType[] }): Promise<ProjectionState> {
+  return applyRead(ledger, state, { ...(query.project === undefined ? {} : { project: query.project }), types: query.types });
+}
+
+/**
+ * Applies the events the query reads after `state.seq`. An event that cannot be read or applied
+ * (its body or type changed by hand) fails with ERR_LEDGER_TAMPERED naming the chain's first
+ * break, when the chain is broken; anything else is rethrown.
+ */
+async function applyRead(ledger: Ledger, state: ProjectionState, query: Pick<ReadQuery, "project" | "types">): Promise<ProjectionState> {
+  try {
+    for await (const event of ledger.read({ ...query, afterSeq: state.seq })) applyEvent(state, event);
+  } catch (error) {
+    if (isRunledgerError(error) && error.code !== "ERR_INTERNAL") throw error;
+    const report = await ledger.verify();
+    if (report.broken) {
+      throw new RunledgerError("ERR_LEDGER_TAMPERED", { detail: `event ${report.broken.seq} (${report.broken.reason}); the ledger cannot be read past it`, context: { seq: report.broken.seq, reason: report.broken.reason }, cause: error });
+    }
+    throw error;
+  }
+  return state;
 }
