@@ -64,27 +64,20 @@ describe("crash safety", () => {
     writeFileSync(join(root, "crashy.yaml"), PIPELINE);
     const engine = spawn(process.execPath, [CLI, "run", "crashy.yaml", "--json"], { cwd: root, stdio: "ignore", env: { ...process.env, RUNLEDGER_ACTOR: "human:tester" } });
 
-    const runId = await waitFor(async () => {
+    // Kill only once the slow command is really running: the attempt is recorded before its process starts.
+    const { runId, abandonedId } = await waitFor(async () => {
       const ws = await openWorkspace(root);
       try {
         const state = await new Projector(ws.ledger).catchUp();
         const run = Object.values(state.runs)[0];
-        return run?.tasks["slow"]?.outcome === "RUNNING" ? run.id : undefined;
+        const attemptId = run?.tasks["slow"]?.outcome === "RUNNING" ? run.tasks["slow"].attempts[0] : undefined;
+        return run && attemptId && processesOf(attemptId).length > 0 ? { runId: run.id, abandonedId: attemptId } : undefined;
       } finally {
         await ws.close();
       }
     }, 20_000);
     engine.kill("SIGKILL");
     await new Promise((resolve) => engine.once("exit", resolve));
-
-    const abandonedId = await waitFor(async () => {
-      const ws = await openWorkspace(root);
-      try {
-        return (await new Projector(ws.ledger).catchUp()).runs[runId]?.tasks["slow"]?.attempts[0];
-      } finally {
-        await ws.close();
-      }
-    }, 1_000);
     expect(processesOf(abandonedId)).not.toEqual([]);
 
     const resumed = runledger(["resume", runId.slice(0, 8), "--json"], { cwd: root });
