@@ -231,3 +231,36 @@ export type EventData<T extends EventType> = z.infer<(typeof EVENT_CATALOGUE)[T]
 export function isEventType(value: string): value is EventType {
   return Object.hasOwn(EVENT_CATALOGUE, value);
 }
+
+/**
+ * Event types whose parsed payload JSON.stringify always writes as canonical JSON: objects with
+ * sorted, declared keys only, down to strings, finite numbers, booleans and enums; no free-form
+ * JSON, records or unions. The ledger skips canonicalJson's key-order walk for them.
+ */
+export const STRINGIFY_IS_CANONICAL: ReadonlySet<EventType> = new Set(EVENT_TYPES.filter((type) => sortedByConstruction(EVENT_CATALOGUE[type])));
+
+function sortedByConstruction(schema: z.ZodType): boolean {
+  const def = schema.def as { type: string; innerType?: z.ZodType; element?: z.ZodType; shape?: Record<string, z.ZodType>; catchall?: z.ZodType };
+  switch (def.type) {
+    case "string":
+    case "number":
+    case "boolean":
+    case "enum":
+    case "literal":
+      return true;
+    case "optional":
+    case "nullable":
+      return sortedByConstruction(def.innerType as z.ZodType);
+    case "array":
+      return sortedByConstruction(def.element as z.ZodType);
+    case "object": {
+      const keys = Object.keys(def.shape ?? {});
+      const closed = def.catchall === undefined || def.catchall.def.type === "never";
+      // Integer-like keys would be enumerated first whatever their declared place.
+      const ordered = keys.every((key, i) => !/^\d+$/.test(key) && (i === 0 || (keys[i - 1] as string) < key));
+      return closed && ordered && Object.values(def.shape ?? {}).every(sortedByConstruction);
+    }
+    default:
+      return false;
+  }
+}

@@ -2,7 +2,7 @@ import { canonicalJson } from "../core/canonical-json.js";
 import { systemClock, type Clock } from "../core/clock.js";
 import { RunledgerError, toRunledgerError, type Issue } from "../core/errors.js";
 import { ActorSchema, ProjectSchema, type Actor } from "../contracts/common.js";
-import { EVENT_CATALOGUE, isEventType, type EventType } from "./events.js";
+import { EVENT_CATALOGUE, isEventType, STRINGIFY_IS_CANONICAL, type EventType } from "./events.js";
 import { ChainVerifier, type ChainBreak, type ChainHead, type PendingRow, type StoredRow } from "./hash-chain.js";
 import type { LedgerEvent, NewEvent } from "./ledger-event.js";
 import type { LedgerCapabilities, LedgerStore } from "./ledger-store.js";
@@ -167,7 +167,7 @@ export class Ledger {
       const data = EVENT_CATALOGUE[event.type].safeParse(event.data);
       if (!data.success) for (const i of data.error.issues) issue(["data", ...pathOf(i.path)], i.message);
       if (!project.success || !actor.success || !data.success) return undefined;
-      const body = canonicalJson({ actor: actor.data, at, data: data.data });
+      const body = canonicalBody(event.type, { actor: actor.data, at, data: data.data });
       return { row: { type: event.type, project: project.data, body }, actor: actor.data, at, data: data.data };
     });
     if (issues.length > 0) {
@@ -211,6 +211,17 @@ export class Ledger {
       throw toRunledgerError(error, "ERR_STORAGE");
     }
   }
+}
+
+/** JSON.stringify escapes a lone surrogate as `\\udXXX`; canonical JSON rejects it. */
+const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
+
+/** The event body as canonical JSON; where the payload schema fixes key order, straight from JSON.stringify. */
+function canonicalBody(type: EventType, body: { actor: Actor; at: string; data: unknown }): string {
+  if (!STRINGIFY_IS_CANONICAL.has(type)) return canonicalJson(body);
+  const json = JSON.stringify(body);
+  // A false alarm (a literal backslash before "ud8…") only costs the general path.
+  return ESCAPED_SURROGATE.test(json) ? canonicalJson(body) : json;
 }
 
 function pathOf(path: readonly PropertyKey[]): (string | number)[] {

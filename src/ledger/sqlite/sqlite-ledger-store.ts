@@ -46,6 +46,9 @@ export class SqliteLedgerStore implements LedgerStore {
     this.capabilities = { backend: "sqlite", multiProcess: true, multiMachine: false, durability };
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 30_000 });
+    // Events are ~0.5 KB and read in sequence: 16 KiB pages mean fewer pages per insert and per scan.
+    // Only a new file takes it (before WAL is switched on); an existing ledger keeps its size.
+    this.db.pragma("page_size = 16384");
     this.db.pragma("journal_mode = WAL");
     this.db.pragma(`synchronous = ${durability === "full" ? "FULL" : "NORMAL"}`);
     migrate(this.db);
@@ -57,7 +60,7 @@ export class SqliteLedgerStore implements LedgerStore {
     const tx = this.db.transaction((pending: readonly PendingRow[]) => {
       const sealed = sealRows(this.readHead.get() as HeadRow, pending);
       let i = 0;
-      for (; i + CHUNK <= sealed.length; i += CHUNK) this.insertChunk.run(sealed.slice(i, i + CHUNK).flatMap(columns));
+      for (; i + CHUNK <= sealed.length; i += CHUNK) this.insertChunk.run(chunkColumns(sealed, i));
       for (; i < sealed.length; i++) this.insertOne.run(columns(sealed[i] as StoredRow));
       const last = sealed.at(-1);
       if (last) this.writeHead.run(last.seq, last.hash);
@@ -131,6 +134,20 @@ const CHUNK = 64;
 
 function insertSql(rows: number): string {
   return `INSERT INTO events (seq, type, project, body, hash) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?)").join(", ")}`;
+}
+
+/** The parameters of one multi-row INSERT, filled in place: this runs for every appended event. */
+function chunkColumns(rows: readonly StoredRow[], from: number): unknown[] {
+  const params = new Array<unknown>(CHUNK * 5);
+  for (let i = 0, p = 0; i < CHUNK; i++) {
+    const r = rows[from + i] as StoredRow;
+    params[p++] = r.seq;
+    params[p++] = r.type;
+    params[p++] = r.project;
+    params[p++] = r.body;
+    params[p++] = r.hash;
+  }
+  return params;
 }
 
 function columns(r: StoredRow): unknown[] {

@@ -7,18 +7,21 @@ import Database from "better-sqlite3";
 
 const { path, from, to, prev: firstPrev } = workerData;
 const db = new Database(path, { readonly: true, fileMustExist: true });
-const rows = db.prepare("SELECT seq, type, project, body, hash FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq").raw(true);
+// Mapped pages spare a read() and a copy per page; the 1 GiB cap is address space, not memory.
+db.pragma("mmap_size = 1073741824");
+// The preimage's tail (project, type, body) comes joined from SQLite: one string per row to make, not three.
+const rows = db.prepare("SELECT seq, project || char(10) || type || char(10) || body, hash FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq").raw(true);
 let expected = from;
 let prev = firstPrev;
 let broken;
 const PAGE = 10_000;
 outer: for (let low = from; low <= to && !broken; low += PAGE) {
-  for (const [seq, type, project, body, stored] of rows.all(low, Math.min(to, low + PAGE - 1))) {
+  for (const [seq, tail, stored] of rows.all(low, Math.min(to, low + PAGE - 1))) {
     if (seq !== expected) {
       broken = { seq: expected, reason: "sequence-gap" };
       break outer;
     }
-    if (`sha256:${hash("sha256", `runledger.event.v1\n${seq}\n${prev}\n${project}\n${type}\n${body}`, "hex")}` !== stored) {
+    if (`sha256:${hash("sha256", `runledger.event.v1\n${seq}\n${prev}\n${tail}`, "hex")}` !== stored) {
       broken = { seq, reason: "hash-mismatch" };
       break outer;
     }
