@@ -284,31 +284,25 @@ async function continueRun(
   let halt: { task: string; detail: string } | undefined;
   try {
     const pending = order.filter((name) => !states.has(name));
-    await schedule(pending, def, new Set(states.keys()), options.concurrency ?? availableParallelism(), async (task) => {
+    const slots = new Slots(options.concurrency ?? availableParallelism());
+    const skip = async (task: PipelineTask, reason: string) => {
+      await deps.ledger.append([runEvent(deps, run, { type: "task.skipped", data: { reason, run_id: run.id, task: task.name } })]);
+      states.set(task.name, { passed: false });
+      skippedNow++;
+      deps.onProgress?.({ task: task.name, state: "skipped", result: null, reason });
+    };
+    // Halted: what has not started is skipped. Paused: nothing more starts; what is in flight
+    // finishes, the rest waits for `resume`.
+    const stopped = async (task: PipelineTask, release: () => void): Promise<boolean> => {
       if (halt !== undefined) {
-        const reason = `run-halted: violation in task ${halt.task}`;
-        await deps.ledger.append([runEvent(deps, run, { type: "task.skipped", data: { reason, run_id: run.id, task: task.name } })]);
-        states.set(task.name, { passed: false });
-        skippedNow++;
-        deps.onProgress?.({ task: task.name, state: "skipped", result: null, reason });
-        return;
+        release();
+        await skip(task, `run-halted: violation in task ${halt.task}`);
+        return true;
       }
-      // Paused: start nothing more; what is in flight finishes, the rest waits for `resume`.
-      if ((paused ??= await watch.paused()) !== undefined) return;
-      const blocked = task.needs.find((need) => {
-        const state = states.get(need);
-        return !state?.passed || (state.result === "WARN" && !task.allowWarn);
-      });
-      const reason = blocked !== undefined ? "upstream-not-passed" : staleInput(task, states, run.asOf);
-      if (reason !== undefined) {
-        await deps.ledger.append([runEvent(deps, run, { type: "task.skipped", data: { reason, run_id: run.id, task: task.name } })]);
-        states.set(task.name, { passed: false });
-        skippedNow++;
-        deps.onProgress?.({ task: task.name, state: "skipped", result: null, reason });
-        return;
-      }
-      deps.onProgress?.({ task: task.name, state: "started" });
-      const outcome = await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options, def, prior.get(task.name) ?? { numbered: 0, failed: 0 });
+      return (paused ??= await watch.paused()) !== undefined;
+    };
+    /** Takes in a task's outcome: "held" when it waits for a person. */
+    const settle = (task: PipelineTask, outcome: Awaited<ReturnType<typeof runTask>>): "held" | undefined => {
       if ("waiting" in outcome) {
         waiting.push(task.name);
         deps.onProgress?.({ task: task.name, state: "waiting", result: null, reason: `waiting for: runledger complete ${run.id} ${task.name}` });
@@ -319,6 +313,29 @@ async function continueRun(
       if (outcome.errorCode === "ERR_TIMEOUT") timedOut.add(task.name);
       deps.onProgress?.({ task: task.name, state: outcome.reused ? "reused" : outcome.result === "FAIL" ? "failed" : "passed", result: outcome.result, reason: outcome.reason });
       states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs, asOf: outcome.asOf });
+      return undefined;
+    };
+    await schedule(pending, def, new Set(states.keys()), async (task) => {
+      // Slots go in plan order; a task gives its slot back as soon as it knows it will not run an
+      // attempt (skipped, or reused), so those of many tasks are decided together and share commits.
+      const release = await slots.acquire();
+      try {
+        if (await stopped(task, release)) return;
+        const blocked = task.needs.find((need) => {
+          const state = states.get(need);
+          return !state?.passed || (state.result === "WARN" && !task.allowWarn);
+        });
+        const reason = blocked !== undefined ? "upstream-not-passed" : staleInput(task, states, run.asOf);
+        if (reason !== undefined) {
+          release();
+          return await skip(task, reason);
+        }
+        deps.onProgress?.({ task: task.name, state: "started" });
+        // The slot is freed only once the outcome is taken in, so a violation halts the run before the next attempt starts.
+        return settle(task, await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options, def, prior.get(task.name) ?? { numbered: 0, failed: 0 }, release));
+      } finally {
+        release();
+      }
     });
   } catch (error) {
     throw await haltRun(deps, run, error);
@@ -389,6 +406,8 @@ async function runTask(
   options: EngineOptions,
   fresh: Pick<PipelineDefinition, "cache">,
   prior: PriorAttempts,
+  /** Gives the task's concurrency slot back: a reuse runs no attempt. */
+  releaseSlot: () => void,
 ): Promise<(Pick<AttemptOutcome, "result" | "outputs" | "next" | "reason" | "errorCode" | "violation"> & { asOf: number; reused: boolean }) | { waiting: true }> {
   const inputs: InputRef[] = task.needs.flatMap((need) => { const s = states.get(need); return s?.passed ? s.outputs.map((o) => ({ task: need, path: o.path, digest: o.digest })) : []; });
   const params = operator.input.parse(task.params);
@@ -428,6 +447,7 @@ async function runTask(
   // A pipeline may ask for fresh state every cycle (seed 001 §3.5), as a run may with --no-cache.
   const cached = options.noCache || !fresh.cache ? undefined : past.attempts[past.cache[key] ?? ""];
   if (cached?.result && (await allStored(deps, cached.outputs))) {
+    releaseSlot();
     await deps.ledger.append([runEvent(deps, run, { type: "attempt.reused", data: { attempt_id: (deps.ids ?? randomIds).next(), job_id: jobId, outputs: [...cached.outputs], receipt_digest: cached.receipt_digest as string, result: cached.result, run_id: run.id, source_attempt_id: cached.attempt_id, task: task.name } })]);
     return { result: cached.result, outputs: cached.outputs, next: null, reason: null, errorCode: null, violation: null, asOf: madeAsOf(past, cached, run.asOf), reused: true };
   }
@@ -467,52 +487,97 @@ async function allStored(deps: EngineDeps, outputs: readonly { digest: string }[
 }
 
 /**
- * Starts each task, in plan order, once every task it needs has settled; at most `limit` at once.
- * A task whose work resolves "held" (a manual task waiting) holds every task downstream of it:
- * those never start, and the schedule ends when all others settled. After a task's work throws
- * (the run halts) nothing new starts, and the promise rejects with that error once the attempts in
- * flight have settled: none is left running behind the run's end.
+ * Starts each task, in plan order, as soon as every task it needs has settled; the work limits
+ * itself (see Slots). A task whose work resolves "held" (a manual task waiting) holds every task
+ * downstream of it: those never start, and the schedule ends when all others settled. After a
+ * task's work throws (the run halts) nothing new starts, and the promise rejects with that error
+ * once the work in flight has settled: none is left running behind the run's end. Each settle
+ * touches only the tasks that need the settled one.
  */
-async function schedule(order: readonly string[], def: PipelineDefinition, done: ReadonlySet<string>, limit: number, work: (task: PipelineTask) => Promise<"held" | void>): Promise<void> {
-  const settled = new Set<string>(done);
-  const held = new Set<string>();
-  const started = new Set<string>();
+async function schedule(order: readonly string[], def: PipelineDefinition, done: ReadonlySet<string>, work: (task: PipelineTask) => Promise<"held" | void>): Promise<void> {
+  const position = new Map(order.map((name, i) => [name, i]));
+  const waitingOn = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const name of order) {
+    const needs = (def.tasks[name] as PipelineTask).needs.filter((need) => !done.has(need));
+    waitingOn.set(name, needs.length);
+    for (const need of needs) dependents.set(need, [...(dependents.get(need) ?? []), name]);
+  }
+  let open = order.length;
   let running = 0;
   await new Promise<void>((resolve, reject) => {
     let failed = false;
     let failure: unknown;
-    const pump = () => {
-      if (failed) {
-        if (running === 0) reject(failure);
-        return;
+    const finish = () => {
+      if (running > 0) return;
+      if (failed) reject(failure);
+      else if (open === 0) resolve();
+    };
+    const hold = (name: string) => {
+      for (const dependent of dependents.get(name) ?? []) {
+        if (waitingOn.get(dependent) === -1) continue;
+        waitingOn.set(dependent, -1);
+        open--;
+        hold(dependent);
       }
-      for (const name of order) {
-        const task = def.tasks[name] as PipelineTask;
-        if (!started.has(name) && !held.has(name) && task.needs.some((need) => held.has(need))) held.add(name);
-      }
-      if (running === 0 && order.every((name) => settled.has(name) || held.has(name))) return resolve();
-      for (const name of order) {
-        if (running >= Math.max(1, limit)) return;
-        const task = def.tasks[name] as PipelineTask;
-        if (started.has(name) || held.has(name) || !task.needs.every((need) => settled.has(need))) continue;
-        started.add(name);
+    };
+    const start = (names: readonly string[]) => {
+      for (const name of [...names].sort((a, b) => (position.get(a) as number) - (position.get(b) as number))) {
+        if (failed) return;
         running++;
-        work(task).then(
+        work(def.tasks[name] as PipelineTask).then(
           (outcome) => {
             running--;
-            if (outcome === "held") held.add(name);
-            else settled.add(name);
-            pump();
+            open--;
+            if (outcome === "held") hold(name);
+            else {
+              const ready: string[] = [];
+              for (const dependent of dependents.get(name) ?? []) {
+                const left = (waitingOn.get(dependent) as number) - 1;
+                waitingOn.set(dependent, left);
+                if (left === 0) ready.push(dependent);
+              }
+              start(ready);
+            }
+            finish();
           },
           (error: unknown) => {
             running--;
+            open--;
             if (!failed) failure = error;
             failed = true;
-            pump();
+            finish();
           },
         );
       }
     };
-    pump();
+    start(order.filter((name) => waitingOn.get(name) === 0));
+    finish();
   });
+}
+
+/**
+ * The concurrency limit: at most this many tasks hold a slot, handed out first come, first
+ * served. Releasing twice is harmless, so a task may give its slot back early.
+ */
+class Slots {
+  #free: number;
+  readonly #queue: (() => void)[] = [];
+
+  constructor(limit: number) {
+    this.#free = Math.max(1, limit);
+  }
+
+  async acquire(): Promise<() => void> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#queue.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.#queue.shift();
+      if (next) next();
+      else this.#free++;
+    };
+  }
 }

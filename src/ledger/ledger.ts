@@ -42,7 +42,8 @@ interface Waiter {
 
 /**
  * The append-only, hash-chained event log over any LedgerStore. Appends made while a commit is in
- * flight, or in the same tick, are committed together (group commit); each append() call is atomic.
+ * flight, or in the same turn of the event loop, are committed together (group commit); each
+ * append() call is atomic.
  */
 export class Ledger {
   private readonly clock: Clock;
@@ -73,10 +74,7 @@ export class Ledger {
     if (items.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
-        queueMicrotask(() => void this.drain());
-      }
+      this.scheduleDrain();
     });
   }
 
@@ -186,22 +184,31 @@ export class Ledger {
     return parsed;
   }
 
+  /**
+   * Commits on the next turn of the event loop rather than at once: the I/O that completed
+   * meanwhile (a stat, a process exit) gets to append first, and shares the commit.
+   */
+  private scheduleDrain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(() => void this.drain());
+  }
+
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      try {
-        const stored = await this.guard(() => this.store.append(batch.flatMap((w) => w.items.map((i) => i.row))));
-        let offset = 0;
-        for (const waiter of batch) {
-          waiter.resolve(waiter.items.map((item, i) => sealedEvent(item, stored[offset + i] as StoredRow)));
-          offset += waiter.items.length;
-        }
-      } catch (error) {
-        for (const waiter of batch) waiter.reject(error);
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      const stored = await this.guard(() => this.store.append(batch.flatMap((w) => w.items.map((i) => i.row))));
+      let offset = 0;
+      for (const waiter of batch) {
+        waiter.resolve(waiter.items.map((item, i) => sealedEvent(item, stored[offset + i] as StoredRow)));
+        offset += waiter.items.length;
       }
+    } catch (error) {
+      for (const waiter of batch) waiter.reject(error);
     }
     this.draining = false;
+    if (this.queue.length > 0) this.scheduleDrain();
   }
 
   private async guard<T>(operation: () => Promise<T>): Promise<T> {

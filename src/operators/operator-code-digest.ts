@@ -16,23 +16,24 @@ const cache = new WeakMap<OperatorDefinition, Digest>();
 export function operatorCodeDigest(op: OperatorDefinition): Digest {
   const known = cache.get(op);
   if (known !== undefined) return known;
+  // Keys in sorted order: canonical JSON's fast path; the digest is the same either way.
   const digest = digestOf({
-    schema: CODE_DIGEST_SCHEMA,
-    ref: op.ref,
-    kind: op.kind,
-    command: op.command,
-    mockCommand: op.mockCommand,
-    outputs: op.outputs,
+    by: op.by,
     checks: op.checks.map(checkForDigest),
-    env: op.env,
+    command: op.command,
     // Only when declared, so digests of operators without configs stay as they were.
     configs: op.configs,
-    timeoutMs: op.timeoutMs,
+    env: op.env,
+    kind: op.kind,
+    mock: op.mock?.toString(),
+    mockCommand: op.mockCommand,
+    outputs: op.outputs,
+    ref: op.ref,
     retries: op.retries,
     run: op.run?.toString(),
-    mock: op.mock?.toString(),
+    schema: CODE_DIGEST_SCHEMA,
     steps: op.steps,
-    by: op.by,
+    timeoutMs: op.timeoutMs,
   });
   if (Object.isFrozen(op)) cache.set(op, digest);
   return digest;

@@ -60,26 +60,29 @@ export function planPipeline(def: PipelineDefinition): Plan {
  * changes nothing. String refs are resolved through `registry` when given, else digested as written.
  */
 export function pipelineDigest(def: PipelineDefinition, registry?: OperatorRegistry): Digest {
+  // Keys are written in sorted order, so canonical JSON takes its fast path on large pipelines; the digest is the same either way.
   const tasks = Object.fromEntries(
-    Object.entries(def.tasks).map(([name, task]) => {
-      const op = typeof task.operator === "string" ? (registry?.resolve(task.operator) ?? task.operator) : task.operator;
-      return [
-        name,
-        {
-          operator: typeof op === "string" ? { ref: op } : { ref: op.ref, code: operatorCodeDigest(op) },
-          needs: [...new Set(task.needs)].sort(),
-          critical: task.critical,
-          retries: task.retries,
-          params: task.params,
-          allowWarn: task.allowWarn,
-          maxStalenessMs: task.maxStalenessMs,
-        },
-      ];
-    }),
+    Object.entries(def.tasks)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, task]) => {
+        const op = typeof task.operator === "string" ? (registry?.resolve(task.operator) ?? task.operator) : task.operator;
+        return [
+          name,
+          {
+            allowWarn: task.allowWarn,
+            critical: task.critical,
+            maxStalenessMs: task.maxStalenessMs,
+            needs: [...new Set(task.needs)].sort(),
+            operator: typeof op === "string" ? { ref: op } : { code: operatorCodeDigest(op), ref: op.ref },
+            params: task.params,
+            retries: task.retries,
+          },
+        ];
+      }),
   );
   // Effect handlers count by their source text, as operator bodies do; absent keys leave older digests unchanged.
   const effects = def.effects && Object.fromEntries(Object.entries(def.effects).map(([name, h]) => [name, typeof h === "function" ? h.toString() : { execute: h.execute?.toString(), shadow: h.shadow?.toString() }]));
-  return digestOf({ schema: "runledger.pipeline.v1", name: def.name, mode: def.mode, cache: def.cache, runMode: def.runMode, enforcement: def.enforcement, effects, tasks });
+  return digestOf({ cache: def.cache, effects, enforcement: def.enforcement, mode: def.mode, name: def.name, runMode: def.runMode, schema: "runledger.pipeline.v1", tasks });
 }
 
 /** A binary min-heap of strings, so picking the alphabetically first ready task stays O(log n). */
