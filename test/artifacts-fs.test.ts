@@ -94,6 +94,19 @@ describe("FsArtifactStore", () => {
     expect([after.ino, after.mtimeMs]).toStrictEqual([before.ino, before.mtimeMs]);
   });
 
+  it("hashes small content first: storing bytes or a small file it already holds opens no temp file", async () => {
+    const opens: string[] = [];
+    const fileSystem: FileSystem = { ...nodeFileSystem, open: (path, flags, mode) => (opens.push(`${flags} ${path}`), nodeFileSystem.open(path, flags, mode)) };
+    const store = await openFsArtifactStore(await freshRoot(), { fileSystem });
+    const first = await store.put("log line\n");
+    expect(opens.filter((o) => o.startsWith("wx "))).toHaveLength(1);
+    const again = await store.put(Buffer.from("log line\n"));
+    const fromFile = await store.putFile(await writeScratch(Buffer.from("log line\n")));
+    expect([again.digest, fromFile.digest]).toEqual([first.digest, first.digest]);
+    expect(opens.filter((o) => o.startsWith("wx "))).toHaveLength(1);
+    expect(Buffer.from(await store.get(first.digest)).toString()).toBe("log line\n");
+  });
+
   it("replaces a stored copy whose size shows it is damaged", async () => {
     const store = await openFsArtifactStore(await freshRoot());
     const { digest } = await store.put("full content");

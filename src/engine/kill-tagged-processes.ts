@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 
 /**
  * Kills (SIGKILL) every process of this user whose environment carries `entry` (`NAME=value`),
@@ -24,17 +24,34 @@ export async function killTaggedProcesses(entry: string): Promise<number> {
   return killed;
 }
 
+/**
+ * Reads /proc synchronously: each read is a few microseconds of kernel work, and this runs after
+ * every command attempt, where a thread-pool round trip per process cost more than the reads.
+ */
 async function findTagged(entry: string): Promise<number[]> {
-  const names = await readdir("/proc").catch(() => [] as string[]);
   const found: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return found;
+  }
   for (const name of names) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    const environ = await readFile(`/proc/${name}/environ`, "utf8").catch(() => "");
-    if (!environ.split("\0").includes(entry)) continue;
+    const environ = readProc(`/proc/${name}/environ`);
+    if (!`\0${environ}\0`.includes(`\0${entry}\0`)) continue;
     // A zombie is dead already; it waits for its parent to reap it and cannot be killed again.
-    const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
+    const stat = readProc(`/proc/${name}/stat`);
     if (stat === "" || /\) [ZX] /.test(stat)) continue;
     found.push(Number(name));
   }
   return found;
+}
+
+function readProc(path: string): string {
+  try {
+    return readFileSync(path, "latin1");
+  } catch {
+    return "";
+  }
 }

@@ -1,5 +1,5 @@
-import { constants } from "node:fs";
-import { chmod, copyFile, mkdir, open, rm, stat } from "node:fs/promises";
+import { chmodSync, constants, mkdirSync, rmSync } from "node:fs";
+import { copyFile, open, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { evaluateChecks } from "../checks/evaluate-check.js";
 import { summarizeVerdict } from "../checks/summarize-verdict.js";
@@ -184,8 +184,11 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
       result: verdict,
       ...streams,
     });
-    const receiptRef = await deps.artifacts.put(canonicalJson(receipt), { mediaType: "application/json" });
-    const index = await deps.artifacts.put(canonicalJson({ attempt_id: attemptId, outputs }), { mediaType: "application/json" });
+    // Stored side by side: their fsyncs overlap.
+    const [receiptRef, index] = await Promise.all([
+      deps.artifacts.put(canonicalJson(receipt), { mediaType: "application/json" }),
+      deps.artifacts.put(canonicalJson({ attempt_id: attemptId, outputs }), { mediaType: "application/json" }),
+    ]);
     events.push(
       event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: receiptRef.digest, media_type: "application/json", name: "receipt.json", size_bytes: receiptRef.size_bytes } }),
       event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: index.digest, media_type: "application/json", name: "outputs.json", size_bytes: index.size_bytes } }),
@@ -201,9 +204,10 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
   } catch (error) {
     throw await halted(deps, event, attemptId, toRunledgerError(error));
   }
-  if (verdict !== "FAIL") await rm(dir, { recursive: true, force: true });
-  await rm(logs.stdout, { force: true });
-  await rm(logs.stderr, { force: true });
+  // Small local trees: synchronous removal is a few system calls; a thread-pool round trip each cost more.
+  if (verdict !== "FAIL") rmSync(dir, { recursive: true, force: true });
+  rmSync(logs.stdout, { force: true });
+  rmSync(logs.stderr, { force: true });
   return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null, violation: settling.effects?.violation ?? violation?.detail ?? null, checks: checks.map((c) => ({ name: c.name, result: c.result })) };
 }
 
@@ -211,8 +215,8 @@ const RANK = { PASS: 0, WARN: 1, FAIL: 2 } as const;
 
 /** Makes the attempt's directory afresh: the passed inputs placed read-only, and an empty `outputs/`. */
 export async function prepareAttemptDir(deps: EngineDeps, dir: string, plan: AttemptPlan): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(join(dir, "outputs"), { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "outputs"), { recursive: true });
   await placeInputs(deps, dir, plan);
 }
 
@@ -234,14 +238,14 @@ async function halted(deps: EngineDeps, event: (e: Omit<NewEvent, "project" | "a
 async function placeInputs(deps: EngineDeps, dir: string, plan: AttemptPlan): Promise<void> {
   for (const input of plan.inputs) {
     const dest = join(dir, "inputs", input.task, input.path.replace(/^outputs\//, ""));
-    await mkdir(dirname(dest), { recursive: true });
+    mkdirSync(dirname(dest), { recursive: true });
     const local = await deps.artifacts.localPath(input.digest);
     if (local) {
       await copyFile(local, dest, constants.COPYFILE_FICLONE);
       // The store's local path is not re-verified: the copy the task reads is.
       await assertFileDigest(dest, input.digest);
     } else await deps.artifacts.getToFile(input.digest, dest);
-    await chmod(dest, 0o444);
+    chmodSync(dest, 0o444);
   }
 }
 
@@ -335,13 +339,21 @@ async function captureStreams(
   events: NewEvent[],
 ): Promise<Partial<Pick<Receipt, "stdout" | "stderr">>> {
   const captured: Partial<Pick<Receipt, "stdout" | "stderr">> = {};
-  for (const name of ["stdout", "stderr"] as const) {
-    const path = logs[name];
-    // A function operator writes no stderr file, and an attempt that failed to start may write neither.
-    if (!(await stat(path).catch(() => undefined))) continue;
-    const stored = await deps.artifacts.putFile(path);
+  // Both streams side by side, recorded in a fixed order.
+  const streams = await Promise.all(
+    (["stdout", "stderr"] as const).map(async (name) => {
+      const path = logs[name];
+      // A function operator writes no stderr file, and an attempt that failed to start may write neither.
+      if (!(await stat(path).catch(() => undefined))) return undefined;
+      const stored = await deps.artifacts.putFile(path);
+      return { name, stored, tail: await tail(path, stored.size_bytes) };
+    }),
+  );
+  for (const stream of streams) {
+    if (!stream) continue;
+    const { name, stored } = stream;
     events.push(event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: stored.digest, name, size_bytes: stored.size_bytes } }));
-    captured[name] = { digest: stored.digest, size_bytes: stored.size_bytes, tail: await tail(path, stored.size_bytes) };
+    captured[name] = { digest: stored.digest, size_bytes: stored.size_bytes, tail: stream.tail };
   }
   return captured;
 }

@@ -35,6 +35,9 @@ export interface FsArtifactStoreOptions {
 
 const STALE_TEMP_AFTER_MS = 60_000;
 
+/** Files up to this size are read whole and hashed before anything is written (see put). */
+const SMALL_FILE_BYTES = 64 * 1024;
+
 /**
  * Opens a filesystem artifact store at `root`, creating the directory and its layout if missing,
  * and deletes the temp files crashed writers left more than `staleTempAfterMs` ago.
@@ -68,13 +71,20 @@ export class FsArtifactStore implements ArtifactStore {
   }
 
   async put(data: Uint8Array | string, options?: PutOptions): Promise<StoredArtifact> {
-    return this.putStream([data], options);
+    this.#assertOpen();
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    // Bytes in hand are hashed first: a blob already stored (an empty log, a repeated output) costs a stat, not a write and two fsyncs.
+    const digest = sha256(bytes);
+    if ((await statBlobFile(this.#fs, this.layout, digest))?.size === bytes.byteLength) return storedArtifact(digest, bytes.byteLength, options);
+    return this.#ingest(toByteChunks([bytes]), options);
   }
 
   async putFile(path: string, options?: PutOptions): Promise<StoredArtifact> {
     this.#assertOpen();
     const handle = await withStorageError("open", path, () => this.#fs.open(path, "r"));
     try {
+      const { size } = await withStorageError("stat", path, () => handle.stat());
+      if (size <= SMALL_FILE_BYTES) return await this.put(await withStorageError("read", path, () => handle.readFile()), options);
       return await this.#ingest(readChunks(handle, path), options);
     } finally {
       await handle.close().catch(() => undefined);
