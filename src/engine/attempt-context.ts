@@ -53,6 +53,30 @@ export interface RunContext {
   readonly effects: Readonly<Record<string, EffectHandler>>;
   /** The directory of the pipeline file, for commands that read files bundled with it. */
   readonly pipelineDir: string | undefined;
+  /** Housekeeping attempts leave behind them (removing their directories); the run ends after it. */
+  readonly background: BackgroundWork;
+}
+
+/**
+ * Work that need not hold up the task that started it, such as removing a settled attempt's
+ * directory: it runs while the next tasks do, and `settled()` waits for all of it. Its failures are
+ * dropped; what it leaves behind is only disk space under the work root.
+ */
+export class BackgroundWork {
+  readonly #pending = new Set<Promise<void>>();
+
+  add(work: Promise<unknown>): void {
+    const tracked: Promise<void> = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#pending.add(tracked);
+    void tracked.then(() => this.#pending.delete(tracked));
+  }
+
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
 }
 
 /** Everything one attempt of one task needs, resolved before it starts. */

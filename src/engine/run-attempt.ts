@@ -1,5 +1,5 @@
 import { chmodSync, constants, mkdirSync, rmSync } from "node:fs";
-import { copyFile, open, stat } from "node:fs/promises";
+import { copyFile, open, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { evaluateChecks } from "../checks/evaluate-check.js";
 import { summarizeVerdict } from "../checks/summarize-verdict.js";
@@ -204,10 +204,8 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
   } catch (error) {
     throw await halted(deps, event, attemptId, toRunledgerError(error));
   }
-  // Small local trees: synchronous removal is a few system calls; a thread-pool round trip each cost more.
-  if (verdict !== "FAIL") rmSync(dir, { recursive: true, force: true });
-  rmSync(logs.stdout, { force: true });
-  rmSync(logs.stderr, { force: true });
+  // Removed while the next tasks run; a failed attempt's directory stays for inspection.
+  run.background.add(Promise.all([verdict !== "FAIL" && rm(dir, { recursive: true, force: true }), rm(logs.stdout, { force: true }), rm(logs.stderr, { force: true })]));
   return { attemptId, result: verdict, outputs: verdict === "FAIL" ? [] : outputs, retryable, reason, errorCode: verdict === "FAIL" ? (failure?.code ?? "ERR_CHECK_FAILED") : null, next: returned?.next ?? null, violation: settling.effects?.violation ?? violation?.detail ?? null, checks: checks.map((c) => ({ name: c.name, result: c.result })) };
 }
 
@@ -236,17 +234,20 @@ async function halted(deps: EngineDeps, event: (e: Omit<NewEvent, "project" | "a
  * file modes, and must not be able to change the store's blob through its input.
  */
 async function placeInputs(deps: EngineDeps, dir: string, plan: AttemptPlan): Promise<void> {
-  for (const input of plan.inputs) {
-    const dest = join(dir, "inputs", input.task, input.path.replace(/^outputs\//, ""));
-    mkdirSync(dirname(dest), { recursive: true });
-    const local = await deps.artifacts.localPath(input.digest);
-    if (local) {
-      await copyFile(local, dest, constants.COPYFILE_FICLONE);
-      // The store's local path is not re-verified: the copy the task reads is.
-      await assertFileDigest(dest, input.digest);
-    } else await deps.artifacts.getToFile(input.digest, dest);
-    chmodSync(dest, 0o444);
-  }
+  // All inputs at once: each is a copy and a read, mostly waiting on the disk.
+  await Promise.all(
+    plan.inputs.map(async (input) => {
+      const dest = join(dir, "inputs", input.task, input.path.replace(/^outputs\//, ""));
+      mkdirSync(dirname(dest), { recursive: true });
+      const local = await deps.artifacts.localPath(input.digest);
+      if (local) {
+        await copyFile(local, dest, constants.COPYFILE_FICLONE);
+        // The store's local path is not re-verified: the copy the task reads is.
+        await assertFileDigest(dest, input.digest);
+      } else await deps.artifacts.getToFile(input.digest, dest);
+      chmodSync(dest, 0o444);
+    }),
+  );
 }
 
 async function execute(

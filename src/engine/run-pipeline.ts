@@ -16,7 +16,7 @@ import { assertValidPipeline } from "../pipelines/validate-pipeline.js";
 import { ModeRegistry } from "../modes/mode-registry.js";
 import { selectMode } from "../modes/select-mode.js";
 import type { WorkMode } from "../modes/work-mode.js";
-import { runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from "./attempt-context.js";
+import { BackgroundWork, runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { closeRun, timeboxExceeded, type ClosingTask } from "./close-run.js";
 import { checkRunModes } from "./check-run-modes.js";
 import { admitRun, PauseWatch } from "./admission.js";
@@ -260,10 +260,19 @@ function baseDirOf(def: PipelineDefinition): string {
 
 function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real", enforcement: "shadow" | "enforced"): RunContext {
   const isFile = def.source !== "typescript";
-  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined };
+  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined, background: new BackgroundWork() };
 }
 
-async function continueRun(
+/** Drives the run (see driveRun), and returns once the housekeeping its attempts left is done too. */
+async function continueRun(...args: Parameters<typeof driveRun>): Promise<string> {
+  try {
+    return await driveRun(...args);
+  } finally {
+    await args[3].background.settled();
+  }
+}
+
+async function driveRun(
   def: PipelineDefinition,
   /** The tasks in plan order, as run.requested recorded them. */
   order: readonly string[],
