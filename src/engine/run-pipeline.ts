@@ -510,7 +510,11 @@ async function schedule(order: readonly string[], def: PipelineDefinition, done:
   for (const name of order) {
     const needs = (def.tasks[name] as PipelineTask).needs.filter((need) => !done.has(need));
     waitingOn.set(name, needs.length);
-    for (const need of needs) dependents.set(need, [...(dependents.get(need) ?? []), name]);
+    for (const need of needs) {
+      const list = dependents.get(need);
+      if (list) list.push(name);
+      else dependents.set(need, [name]);
+    }
   }
   let open = order.length;
   let running = 0;
