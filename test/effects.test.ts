@@ -147,6 +147,25 @@ describe("effects: shadow | enforced (engine API)", () => {
     expect(r.view.next).toContain("review the violation in task a");
   });
 
+  it("a violation stops the attempts in flight (ERR_RUN_HALTED) instead of waiting them out, and retries none", async () => {
+    const sneaky = trader(async (ctx) => {
+      // Late enough for the others to be running.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return ctx.effects.call("http.post", { url: "http://127.0.0.1:9/", body: {} });
+    });
+    const sleeper = defineOperator({ id: "sleeper", version: "1.0.0", command: ["sh", "-c", "sleep 20; echo late > outputs/x"], outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "60s", retries: 3 });
+    const waiter = defineOperator({ id: "waiter", version: "1.0.0", outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "60s", run: () => new Promise<void>(() => undefined) });
+    const r = await run({ name: "halting", tasks: { a: { operator: sneaky }, slow: { operator: sleeper }, stuck: { operator: waiter }, after: { operator: waiter, needs: ["slow"] } } }, { concurrency: 3 });
+    expect(r.view).toMatchObject({ status: "halted", result: "FAIL" });
+    for (const task of ["slow", "stuck"]) {
+      expect(r.view.tasks[task]).toMatchObject({ outcome: "FAILED", attempts: [expect.any(String)] });
+      expect(r.attempt(task)).toMatchObject({ status: "failed", error_code: "ERR_RUN_HALTED", retryable: false });
+    }
+    expect(r.view.tasks["after"]).toMatchObject({ outcome: "SKIPPED", attempts: [] });
+    // The sleeping command was killed: its receipt says so.
+    expect((await r.receipt("slow")).result).toBe("FAIL");
+  });
+
   it("ctx.env is the declared env after --param overrides", async () => {
     const op = defineOperator({
       id: "envy",

@@ -26,6 +26,7 @@ export const ERROR_CANON = {
   ERR_MODAL_LOOKUP: { fragment: "modal function not found", kind: "input", hint: "Check the remote function's name and deployment." },
   ERR_MODAL_PAYLOAD: { fragment: "invalid payload", kind: "input", hint: "Send a payload that matches the function's contract." },
   ERR_TIMEOUT: { fragment: "timed out", kind: "failure", hint: "Raise the timebox or make the work smaller." },
+  ERR_RUN_HALTED: { fragment: "stopped because the run halted", kind: "failure", hint: "Read what halted the run with `runledger show <run>` (a violation, or an engine error); fix it and start a new run." },
   ERR_INPUTS: { fragment: "invalid inputs payload", kind: "input", hint: "Pass inputs that match the operator's input schema." },
   // engine
   ERR_USAGE: { fragment: "invalid usage", kind: "input", hint: "Run `runledger --help` for the commands and their options." },

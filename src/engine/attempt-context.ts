@@ -55,6 +55,8 @@ export interface RunContext {
   readonly pipelineDir: string | undefined;
   /** Housekeeping attempts leave behind them (removing their directories); the run ends after it. */
   readonly background: BackgroundWork;
+  /** Aborted when the run halts: the attempts in flight are stopped (ERR_RUN_HALTED), none is waited out. */
+  readonly halting: AbortController;
 }
 
 /**

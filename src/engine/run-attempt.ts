@@ -278,9 +278,10 @@ async function execute(
       ...(run.pipelineDir ? { RUNLEDGER_PIPELINE_DIR: run.pipelineDir } : {}),
     };
     const argv = run.runMode === "mock" && operator.mockCommand ? operator.mockCommand : (operator.command ?? []);
-    const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid });
+    const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid, signal: run.halting.signal });
     // The group is gone; what left it (setsid) still carries the attempt's id, and ends here too.
     await killTaggedProcesses(`RUNLEDGER_ATTEMPT_ID=${attemptId}`);
+    if (outcome.exitCode !== 0 && run.halting.signal.aborted) return { failure: haltedFailure() };
     if (outcome.timedOut) return { failure: { code: "ERR_TIMEOUT", reason: `timed out after ${operator.timeoutMs} ms; process group killed`, retryable: true } };
     if (outcome.spawnError) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `could not start: ${outcome.spawnError}`, retryable: false } };
     if (outcome.exitCode !== 0) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `exited with ${outcome.exitCode ?? outcome.signal}`, retryable: true } };
@@ -293,12 +294,20 @@ async function execute(
   const inputs: Record<string, Record<string, string>> = {};
   for (const input of plan.inputs) (inputs[input.task] ??= {})[input.path] = join(dir, "inputs", input.task, input.path.replace(/^outputs\//, ""));
   let timer: NodeJS.Timeout | undefined;
+  let stopOnHalt: (() => void) | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
         reject(new RunledgerError("ERR_TIMEOUT", { detail: `after ${operator.timeoutMs} ms` }));
       }, operator.timeoutMs);
+      // A halting run stops the function at once; code that ignores its signal is left behind, as at a timeout.
+      stopOnHalt = () => {
+        controller.abort();
+        reject(new RunledgerError("ERR_RUN_HALTED", { detail: "while the function ran" }));
+      };
+      if (run.halting.signal.aborted) stopOnHalt();
+      else run.halting.signal.addEventListener("abort", stopOnHalt, { once: true });
     });
     const returned = await Promise.race([
       Promise.resolve(
@@ -327,8 +336,14 @@ async function execute(
     return { failure: { code: wrapped.code, reason: wrapped.message, retryable: wrapped.code === "ERR_TIMEOUT" } };
   } finally {
     clearTimeout(timer);
+    if (stopOnHalt) run.halting.signal.removeEventListener("abort", stopOnHalt);
     await log.close();
   }
+}
+
+/** The failure of an attempt stopped because its run halted. */
+function haltedFailure(): AttemptFailure {
+  return { code: "ERR_RUN_HALTED", reason: new RunledgerError("ERR_RUN_HALTED", { detail: "its process group was killed" }).message, retryable: false };
 }
 
 /** Stores stdout and stderr as artifacts; the receipt keeps their digests and bounded tails. */

@@ -260,7 +260,7 @@ function baseDirOf(def: PipelineDefinition): string {
 
 function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real", enforcement: "shadow" | "enforced"): RunContext {
   const isFile = def.source !== "typescript";
-  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined, background: new BackgroundWork() };
+  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined, background: new BackgroundWork(), halting: new AbortController() };
 }
 
 /** Drives the run (see driveRun), and returns once the housekeeping its attempts left is done too. */
@@ -318,7 +318,10 @@ async function driveRun(
         return "held";
       }
       if (outcome.next) nexts.push(outcome.next);
-      if (outcome.violation) halt ??= { task: task.name, detail: outcome.violation };
+      if (outcome.violation) {
+        halt ??= { task: task.name, detail: outcome.violation };
+        run.halting.abort();
+      }
       if (outcome.errorCode === "ERR_TIMEOUT") timedOut.add(task.name);
       deps.onProgress?.({ task: task.name, state: outcome.reused ? "reused" : outcome.result === "FAIL" ? "failed" : "passed", result: outcome.result, reason: outcome.reason });
       states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs, asOf: outcome.asOf });
@@ -342,6 +345,10 @@ async function driveRun(
         deps.onProgress?.({ task: task.name, state: "started" });
         // The slot is freed only once the outcome is taken in, so a violation halts the run before the next attempt starts.
         return settle(task, await runTask(deps, run, task, resolveOperator(task, options.registry), states, past, options, def, prior.get(task.name) ?? { numbered: 0, failed: 0 }, release));
+      } catch (error) {
+        // An engine error halts the run: what is in flight is stopped rather than waited out.
+        run.halting.abort();
+        throw error;
       } finally {
         release();
       }
@@ -465,6 +472,8 @@ async function runTask(
   let outcome: AttemptOutcome | undefined;
   for (let n = 1; n <= budget; n++) {
     if (n > 1) await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (n - 2), 5_000)));
+    // A run that halted during the backoff starts no retry.
+    if (n > 1 && run.halting.signal.aborted) break;
     outcome = await runAttempt(deps, run, plan(prior.numbered + n));
     if (outcome.result !== "FAIL" || !outcome.retryable) break;
   }
