@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "../src/core/canonical-json.js";
@@ -8,6 +11,7 @@ import type { PendingRow, StoredRow } from "../src/ledger/hash-chain.js";
 import { Ledger } from "../src/ledger/ledger.js";
 import type { NewEvent } from "../src/ledger/ledger-event.js";
 import { PostgresLedgerStore } from "../src/ledger/postgres/postgres-ledger-store.js";
+import { openWorkspace } from "../src/workspace/workspace.js";
 import { startPostgres, type PostgresServer } from "./support/postgres-server.js";
 
 let server: PostgresServer | undefined;
@@ -147,3 +151,20 @@ function pendingRow(runId: string): PendingRow {
   const body = canonicalJson({ actor: SERVICE_ACTOR, at: "2026-03-04T05:06:07.089Z", data: { run_id: runId } });
   return { type: "run.started", project: "p", body };
 }
+
+describe("a workspace on the postgres backend", () => {
+  it("opens from runledger.json (pg loaded on demand), appends and verifies", async () => {
+    const root = mkdtempSync(join(tmpdir(), "runledger-pg-ws-"));
+    const schema = freshSchema();
+    writeFileSync(join(root, "runledger.json"), JSON.stringify({ name: "pg", project: "default", ledger: { backend: "postgres", connectionStringEnv: "BENCH_PG_URL", schema } }));
+    const ws = await openWorkspace(root, { env: { BENCH_PG_URL: connectionString() } });
+    try {
+      expect(ws.ledger.capabilities.backend).toBe("postgres");
+      await ws.ledger.append([{ type: "run.started", project: "default", actor: SERVICE_ACTOR, data: { run_id: "r1" } }]);
+      expect(await ws.ledger.verify()).toMatchObject({ ok: true, checked: 1 });
+    } finally {
+      await ws.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

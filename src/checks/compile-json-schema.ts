@@ -1,11 +1,21 @@
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import { RunledgerError } from "../core/errors.js";
 import type { JsonSchemaDocument } from "./check-spec.js";
 
-// addUsedSchema: false keeps two different schemas that share an $id from colliding in the instance.
-const ajv = new Ajv2020({ allErrors: true, strict: false, addUsedSchema: false, logger: false });
+let instance: Ajv2020 | undefined;
+
+/** ajv, loaded on first use: it costs every command's start, and few pipelines check JSON Schemas. */
+function ajv(): Ajv2020 {
+  if (!instance) {
+    const { Ajv2020: Ajv } = createRequire(import.meta.url)("ajv/dist/2020.js") as { Ajv2020: typeof Ajv2020 };
+    // addUsedSchema: false keeps two different schemas that share an $id from colliding in the instance.
+    instance = new Ajv({ allErrors: true, strict: false, addUsedSchema: false, logger: false });
+  }
+  return instance;
+}
 const cache = new Map<string, ValidateFunction>();
 const CACHE_LIMIT = 512;
 
@@ -25,7 +35,7 @@ export function compileJsonSchema(schema: JsonSchemaDocument): ValidateFunction 
   if (cached) return cached;
   let validate: ValidateFunction;
   try {
-    validate = ajv.compile(schema as object | boolean);
+    validate = ajv().compile(schema as object | boolean);
   } catch (error) {
     throw new RunledgerError("ERR_CHECK_INVALID", { detail: `jsonSchema.schema does not compile: ${(error as Error).message}`, cause: error });
   }

@@ -8,7 +8,6 @@ import { systemClock, type Clock } from "../core/clock.js";
 import { RunledgerError } from "../core/errors.js";
 import { Ledger } from "../ledger/ledger.js";
 import type { LedgerStore } from "../ledger/ledger-store.js";
-import { PostgresLedgerStore } from "../ledger/postgres/postgres-ledger-store.js";
 import { SqliteLedgerStore } from "../ledger/sqlite/sqlite-ledger-store.js";
 import type { EngineDeps } from "../engine/attempt-context.js";
 import { modeRegistryWith, type ModeRegistry } from "../modes/mode-registry.js";
@@ -78,6 +77,8 @@ async function openLedgerStore(root: string, config: WorkspaceConfig, env: NodeJ
       if (!connectionString) {
         throw new RunledgerError("ERR_CONFIG", { detail: `ledger.connectionStringEnv: environment variable ${ledger.connectionStringEnv} is not set` });
       }
+      // Loaded only here: pg costs every command's start, and most workspaces are SQLite.
+      const { PostgresLedgerStore } = await import("../ledger/postgres/postgres-ledger-store.js");
       return PostgresLedgerStore.open({ connectionString, schema: ledger.schema, durability: ledger.durability });
     }
   }
