@@ -45,11 +45,17 @@ export class SqliteLedgerStore implements LedgerStore {
     const durability = options.durability ?? "full";
     this.capabilities = { backend: "sqlite", multiProcess: true, multiMachine: false, durability };
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 30_000 });
-    // Events are ~0.5 KB and read in sequence: 16 KiB pages mean fewer pages per insert and per scan.
-    // Only a new file takes it (before WAL is switched on); an existing ledger keeps its size.
-    this.db.pragma("page_size = 16384");
-    this.db.pragma("journal_mode = WAL");
+    const busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
+    this.db = new Database(path, { timeout: busyTimeoutMs });
+    // Switching a new file to WAL takes an exclusive lock without waiting on the busy handler:
+    // processes opening one new ledger at once take turns here instead of failing.
+    whileBusy(busyTimeoutMs, () => {
+      // Events are ~0.5 KB and read in sequence: 16 KiB pages mean fewer pages per insert and per scan.
+      // Only a new file takes it (before WAL is switched on); an existing ledger keeps its size.
+      this.db.pragma("page_size = 16384");
+      const mode = this.db.pragma("journal_mode = WAL", { simple: true });
+      if (mode !== "wal" && path !== ":memory:") throw Object.assign(new Error(`journal_mode is ${String(mode)}, not wal`), { code: "SQLITE_BUSY" });
+    });
     this.db.pragma(`synchronous = ${durability === "full" ? "FULL" : "NORMAL"}`);
     migrate(this.db);
     this.insertOne = this.db.prepare(insertSql(1));
@@ -165,6 +171,20 @@ function withPrev(rows: Omit<StoredRow, "prev">[], hashAt: (seq: number) => Dige
     previous = row;
   }
   return rows as StoredRow[];
+}
+
+/** Runs `work` again while it fails with SQLITE_BUSY, up to `timeoutMs`, sleeping a little more each time. */
+function whileBusy(timeoutMs: number, work: () => void): void {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 100)) {
+    try {
+      return work();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+      // A synchronous sleep: the store is being constructed, nothing else can run on it yet.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+    }
+  }
 }
 
 function migrate(db: Database.Database): void {
