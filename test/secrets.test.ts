@@ -161,6 +161,7 @@ tasks:
     for (const needle of [TOKEN, "pw-in-url-123", "hdr-cred-456"]) expect(filesContaining(root, needle)).toEqual([]);
     const attempt = view.tasks.find((t: { name: string }) => t.name === "use").attempts[0].id as string;
     const receipt = json(cli(["receipt", attempt, "--json"]).stdout).receipt;
+    expect(receipt.secret_versions).toEqual([{ name: "API_TOKEN", version: 1 }]);
     expect(receipt.stdout.tail).toBe("stdout has ***\n");
     expect(receipt.stderr.tail).toBe("stderr has *** and https://bob:***@example.com and Authorization: Bearer ***\n");
     const stdoutArtifact = cli(["artifacts", "get", receipt.stdout.digest]);
@@ -233,7 +234,10 @@ tasks:
     expect(audit.find((e) => e["action_type"] === "secret_set")).toMatchObject({ reason: "the vendor API", after: { version: 1, state: "set" } });
     // The next run gets the new value (the YAML's guard now fails: it still expects the old one).
     const rerun = json(cli(["run", "pipelines/leak.yaml", "--no-cache", "--json"]).stdout).run;
-    expect(rerun.tasks.find((t: { name: string }) => t.name === "use").outcome).toBe("FAILED");
+    const use = rerun.tasks.find((t: { name: string }) => t.name === "use");
+    expect(use.outcome).toBe("FAILED");
+    // Its receipt names the version it was given.
+    expect(json(cli(["receipt", use.attempts[0].id, "--json"]).stdout).receipt.secret_versions).toEqual([{ name: "API_TOKEN", version: 2 }]);
     for (const needle of [TOKEN, ROTATED]) expect(filesContaining(root, needle)).toEqual([]);
     expect(cli(["secret", "remove", "API_TOKEN", "--reason", "vendor dropped"]).code).toBe(0);
     expect(json(cli(["secret", "list", "--json"]).stdout).secrets).toEqual([]);

@@ -48,6 +48,8 @@ export const ReceiptSchema = z
     inputs: z.array(z.object({ task: z.string().min(1), path: OutputPathSchema, digest: DigestSchema }).strict()).optional(),
     hash_schema: z.string().min(1),
     config_versions: z.array(ConfigVersionRefSchema),
+    /** The version of each secret the attempt was given (never a value), absent when it was given none. */
+    secret_versions: z.array(z.object({ name: z.string().min(1), version: z.number().int().min(1) }).strict()).optional(),
     outputs_index: z.array(OutputIndexEntrySchema),
     processor_info: z.string(),
     usage: z.record(z.string(), z.number()),

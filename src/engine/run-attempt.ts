@@ -173,6 +173,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
       inputs: plan.inputs.map((i) => ({ task: i.task, path: i.path, digest: i.digest })),
       hash_schema: "runledger.inputs.v1",
       config_versions: (plan.configs ?? []).map((config) => config.ref),
+      ...(secrets.versions.length > 0 && { secret_versions: [...secrets.versions] }),
       outputs_index: outputs,
       processor_info: returned?.processorInfo ?? settling.processorInfo ?? `${operator.kind}:${operator.ref}`,
       usage: { ...(returned?.usage ?? {}) },

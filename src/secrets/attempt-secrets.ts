@@ -14,10 +14,12 @@ export interface AttemptSecrets {
   readonly env: Readonly<Record<string, string>>;
   readonly accessor: SecretAccessor;
   readonly redactor: Redactor;
+  /** The version of each secret given, where the source keeps versions: for the receipt, never a value. */
+  readonly versions: readonly { readonly name: string; readonly version: number }[];
 }
 
 /** An attempt with no secrets: nothing injected, and a redactor that still masks URL credentials and Authorization headers. */
-export const NO_SECRETS: AttemptSecrets = { env: {}, accessor: accessorFor({}, [], "real"), redactor: createRedactor([]) };
+export const NO_SECRETS: AttemptSecrets = { env: {}, accessor: accessorFor({}, [], "real"), redactor: createRedactor([]), versions: [] };
 
 /**
  * Reads the operator's declared secrets for one attempt, at execution only. A `mock` run reads
@@ -26,14 +28,23 @@ export const NO_SECRETS: AttemptSecrets = { env: {}, accessor: accessorFor({}, [
 export async function attemptSecrets(source: SecretSource | undefined, operator: Pick<OperatorDefinition, "ref" | "secrets">, runMode: "mock" | "real"): Promise<AttemptSecrets> {
   if (runMode === "mock" || operator.secrets.length === 0) return { ...NO_SECRETS, accessor: accessorFor({}, operator.secrets, runMode) };
   const values: Record<string, string> = {};
+  const versions: { name: string; version: number }[] = [];
   const missing: string[] = [];
   for (const name of operator.secrets) {
-    const value = await source?.get(name);
-    if (value === undefined) missing.push(name);
-    else values[name] = value;
+    const found = await readSecret(source, name);
+    if (found === undefined) missing.push(name);
+    else values[name] = found.value;
+    if (found?.version !== undefined) versions.push({ name, version: found.version });
   }
   if (missing.length > 0) throw new RunledgerError("ERR_MISSING_SECRET", { detail: `operator ${operator.ref} needs ${missing.join(", ")}` });
-  return { env: values, accessor: accessorFor(values, operator.secrets, runMode), redactor: createRedactor(Object.values(values)) };
+  return { env: values, accessor: accessorFor(values, operator.secrets, runMode), redactor: createRedactor(Object.values(values)), versions };
+}
+
+/** A secret's value, with its version where the source keeps versions. */
+async function readSecret(source: SecretSource | undefined, name: string): Promise<{ value: string; version?: number } | undefined> {
+  if (source?.read) return source.read(name);
+  const value = await source?.get(name);
+  return value === undefined ? undefined : { value };
 }
 
 /**

@@ -7,6 +7,8 @@ export interface SecretSource {
   has(name: string): Promise<boolean>;
   /** The current value, or undefined when none is set. */
   get(name: string): Promise<string | undefined>;
+  /** The current value with its version, read at once so the two agree; a source without versions leaves it out. */
+  read?(name: string): Promise<{ readonly value: string; readonly version: number } | undefined>;
 }
 
 /** A secret source over fixed values, e.g. for tests or a program that holds its own secrets. */

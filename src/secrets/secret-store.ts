@@ -64,6 +64,11 @@ export class SecretStore implements SecretSource {
     return (await this.#read(name))?.value;
   }
 
+  async read(name: string): Promise<{ value: string; version: number } | undefined> {
+    const stored = await this.#read(name);
+    return stored && { value: stored.value, version: stored.version };
+  }
+
   /** Writes the new value to a private temporary file; nothing reads it until `commit`. */
   async stage(info: SecretInfo, value: string): Promise<StagedSecret> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
