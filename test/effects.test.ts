@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReceiptSchema } from "../src/contracts/receipt.js";
 import { canonicalJson } from "../src/core/canonical-json.js";
 import type { RunledgerError } from "../src/core/errors.js";
+import { callEffectSocket, serveEffects } from "../src/engine/effects-socket.js";
 import { resumeRun, runPipeline, type RunOptions } from "../src/engine/run-pipeline.js";
 import type { LedgerEvent } from "../src/ledger/ledger-event.js";
 import { Projector } from "../src/ledger/projections/projector.js";
@@ -164,6 +165,25 @@ describe("effects: shadow | enforced (engine API)", () => {
     expect(r.view.tasks["after"]).toMatchObject({ outcome: "SKIPPED", attempts: [] });
     // The sleeping command was killed: its receipt says so.
     expect((await r.receipt("slow")).result).toBe("FAIL");
+  });
+
+  it("the effects socket falls back to /tmp when a long TMPDIR would not fit a socket path", async () => {
+    const long = join(dir, "t".repeat(120));
+    mkdirSync(long, { recursive: true });
+    const saved = process.env["TMPDIR"];
+    process.env["TMPDIR"] = long;
+    try {
+      const socket = await serveEffects({ call: async (effect, payload) => ({ effect, payload }) });
+      try {
+        expect(socket.path.startsWith("/tmp/runledger-fx-")).toBe(true);
+        expect(await callEffectSocket(socket.path, "echo.back", { n: 1 })).toEqual({ effect: "echo.back", payload: { n: 1 } });
+      } finally {
+        await socket.close();
+      }
+    } finally {
+      if (saved === undefined) delete process.env["TMPDIR"];
+      else process.env["TMPDIR"] = saved;
+    }
   });
 
   it("ctx.env is the declared env after --param overrides", async () => {

@@ -15,14 +15,23 @@ export interface EffectsSocket {
   close(): Promise<void>;
 }
 
+/** A unix socket's path must fit in sun_path (108 bytes on Linux, 104 on macOS). */
+const SOCKET_PATH_MAX = 100;
+
+/** The system temp dir, or /tmp when a long TMPDIR would make the socket's path too long to listen on. */
+function socketBase(): string {
+  const base = tmpdir();
+  return Buffer.byteLength(join(base, "runledger-fx-XXXXXX", "effects.sock")) <= SOCKET_PATH_MAX ? base : "/tmp";
+}
+
 /**
  * Serves an attempt's effects client on a unix socket in a fresh private directory under the
- * system temp dir. Protocol: newline-delimited JSON; each request line `{"effect": name,
+ * system temp dir (see socketBase). Protocol: newline-delimited JSON; each request line `{"effect": name,
  * "payload": …}` gets one answer line, `{"ok": true, "result": …}` or `{"ok": false, "error":
  * {"code", "detail"}}`. `close` stops it, drops open connections and removes the directory.
  */
 export async function serveEffects(client: EffectsClient): Promise<EffectsSocket> {
-  const dir = await mkdtemp(join(tmpdir(), "runledger-fx-"));
+  const dir = await mkdtemp(join(socketBase(), "runledger-fx-"));
   const path = join(dir, "effects.sock");
   const open = new Set<Socket>();
   const server = createServer((socket) => {
