@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 export async function killTaggedProcesses(entry: string): Promise<number> {
   let killed = 0;
   for (let round = 0; round < 10; round++) {
-    const found = await findTagged(entry);
+    const found = findTagged(entry);
     if (found.length === 0) break;
     for (const pid of found) {
       try {
@@ -28,7 +28,7 @@ export async function killTaggedProcesses(entry: string): Promise<number> {
  * Reads /proc synchronously: each read is a few microseconds of kernel work, and this runs after
  * every command attempt, where a thread-pool round trip per process cost more than the reads.
  */
-async function findTagged(entry: string): Promise<number[]> {
+function findTagged(entry: string): number[] {
   const found: number[] = [];
   let names: string[];
   try {
@@ -38,14 +38,18 @@ async function findTagged(entry: string): Promise<number[]> {
   }
   for (const name of names) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    const environ = readProc(`/proc/${name}/environ`);
-    if (!`\0${environ}\0`.includes(`\0${entry}\0`)) continue;
+    if (!carriesEntry(Number(name), entry)) continue;
     // A zombie is dead already; it waits for its parent to reap it and cannot be killed again.
     const stat = readProc(`/proc/${name}/stat`);
     if (stat === "" || /\) [ZX] /.test(stat)) continue;
     found.push(Number(name));
   }
   return found;
+}
+
+/** Whether the process's environment holds `entry` (`NAME=value`) exactly; false when it is gone or not readable. */
+export function carriesEntry(pid: number, entry: string): boolean {
+  return `\0${readProc(`/proc/${pid}/environ`)}\0`.includes(`\0${entry}\0`);
 }
 
 function readProc(path: string): string {

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
+import { carriesEntry } from "./kill-tagged-processes.js";
 
 export interface CommandSpec {
   readonly argv: readonly string[];
@@ -84,8 +85,7 @@ export async function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
 export async function stopLeftoverGroup(pidPath: string, attemptId: string): Promise<boolean> {
   const pid = Number(await readFile(pidPath, "utf8").catch(() => ""));
   if (!Number.isInteger(pid) || pid <= 0) return false;
-  const environ = await readFile(`/proc/${pid}/environ`, "utf8").catch(() => "");
-  if (!environ.split("\0").includes(`RUNLEDGER_ATTEMPT_ID=${attemptId}`)) return false;
+  if (!carriesEntry(pid, `RUNLEDGER_ATTEMPT_ID=${attemptId}`)) return false;
   try {
     process.kill(-pid, "SIGKILL");
   } catch {
