@@ -49,6 +49,8 @@ export class Ledger {
   private readonly clock: Clock;
   /** Frozen actor objects already validated: callers pass the same one for every event they append. */
   private readonly actors = new WeakMap<object, Actor>();
+  /** Projects already found valid: a string cannot change. */
+  private readonly projects = new Set<string>();
   private queue: Waiter[] = [];
   private draining = false;
 
@@ -151,6 +153,8 @@ export class Ledger {
   private prepare(events: readonly NewEvent[]): Prepared[] {
     const issues: Issue[] = [];
     const at = this.clock.now().toISOString();
+    // The body's opening, `{"actor":…,"at":…,"data":`, is the same for every event of one actor here.
+    const openings = new Map<Actor, string>();
     const items = events.map((event, index): Prepared | undefined => {
       const issue = (path: (string | number)[], message: string) =>
         issues.push({ code: "ERR_EVENT_INVALID", path: [index, ...path], message });
@@ -158,14 +162,16 @@ export class Ledger {
         issue(["type"], `unknown event type ${JSON.stringify(event.type)}`);
         return undefined;
       }
-      const project = ProjectSchema.safeParse(event.project);
+      const project = this.parseProject(event.project);
       if (!project.success) issue(["project"], project.error.issues[0]?.message ?? "invalid project");
       const actor = this.parseActor(event.actor);
       if (!actor.success) for (const i of actor.error.issues) issue(["actor", ...pathOf(i.path)], i.message);
       const data = EVENT_CATALOGUE[event.type].safeParse(event.data);
       if (!data.success) for (const i of data.error.issues) issue(["data", ...pathOf(i.path)], i.message);
       if (!project.success || !actor.success || !data.success) return undefined;
-      const body = canonicalBody(event.type, { actor: actor.data, at, data: data.data });
+      let opening = openings.get(actor.data);
+      if (opening === undefined) openings.set(actor.data, (opening = openingOf(actor.data, at)));
+      const body = canonicalBody(event.type, opening, { actor: actor.data, at, data: data.data });
       return { row: { type: event.type, project: project.data, body }, actor: actor.data, at, data: data.data };
     });
     if (issues.length > 0) {
@@ -173,6 +179,13 @@ export class Ledger {
       throw new RunledgerError("ERR_EVENT_INVALID", { detail: `${first.path.join(".")}: ${first.message}`, issues });
     }
     return items as Prepared[];
+  }
+
+  private parseProject(project: unknown): ReturnType<typeof ProjectSchema.safeParse> {
+    if (typeof project === "string" && this.projects.has(project)) return { success: true, data: project };
+    const parsed = ProjectSchema.safeParse(project);
+    if (parsed.success) this.projects.add(parsed.data);
+    return parsed;
   }
 
   private parseActor(actor: unknown): ReturnType<typeof ActorSchema.safeParse> {
@@ -223,12 +236,21 @@ export class Ledger {
 /** JSON.stringify escapes a lone surrogate as `\\udXXX`; canonical JSON rejects it. */
 const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
 
-/** The event body as canonical JSON; where the payload schema fixes key order, straight from JSON.stringify. */
-function canonicalBody(type: EventType, body: { actor: Actor; at: string; data: unknown }): string {
-  if (!STRINGIFY_IS_CANONICAL.has(type)) return canonicalJson(body);
-  const json = JSON.stringify(body);
+/** `{"actor":…,"at":…,"data":` in canonical JSON (actor and at sort before data), or "" when it cannot be canonical. */
+function openingOf(actor: Actor, at: string): string {
+  const json = canonicalJson({ actor, at, data: null });
+  return json.endsWith(',"data":null}') ? json.slice(0, -"null}".length) : "";
+}
+
+/**
+ * The event body as canonical JSON: the opening, then the payload; where the payload schema fixes
+ * key order, straight from JSON.stringify.
+ */
+function canonicalBody(type: EventType, opening: string, body: { actor: Actor; at: string; data: unknown }): string {
+  if (opening === "" || !STRINGIFY_IS_CANONICAL.has(type)) return canonicalJson(body);
+  const json = JSON.stringify(body.data);
   // A false alarm (a literal backslash before "ud8…") only costs the general path.
-  return ESCAPED_SURROGATE.test(json) ? canonicalJson(body) : json;
+  return ESCAPED_SURROGATE.test(json) ? canonicalJson(body) : `${opening}${json}}`;
 }
 
 function pathOf(path: readonly PropertyKey[]): (string | number)[] {
