@@ -1,5 +1,6 @@
 import { chmodSync, constants, mkdirSync, rmSync } from "node:fs";
 import { copyFile, open, rm, stat } from "node:fs/promises";
+import { readTail } from "../checks/read-tail.js";
 import { dirname, join } from "node:path";
 import { evaluateChecks } from "../checks/evaluate-check.js";
 import { summarizeVerdict } from "../checks/summarize-verdict.js";
@@ -15,7 +16,6 @@ import { EffectBroker } from "./effect-broker.js";
 import { EFFECTS_SOCKET_ENV, serveEffects } from "./effects-socket.js";
 import { listOutputFiles } from "../checks/list-output-files.js";
 import { assertFileDigest } from "./assert-file-digest.js";
-import { killTaggedProcesses } from "./kill-tagged-processes.js";
 import { runCommand } from "./run-command.js";
 import { placeConfigs } from "../configs/config-files.js";
 import { attemptSecrets, NO_SECRETS, type AttemptSecrets } from "../secrets/attempt-secrets.js";
@@ -279,9 +279,8 @@ async function execute(
       ...(run.pipelineDir ? { RUNLEDGER_PIPELINE_DIR: run.pipelineDir } : {}),
     };
     const argv = run.runMode === "mock" && operator.mockCommand ? operator.mockCommand : (operator.command ?? []);
-    const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid, signal: run.halting.signal });
-    // The group is gone; what left it (setsid) still carries the attempt's id, and ends here too.
-    await killTaggedProcesses(`RUNLEDGER_ATTEMPT_ID=${attemptId}`);
+    // Nothing of the command runs on after it: not in its group, nor what left it (setsid) carrying the attempt's id.
+    const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid, signal: run.halting.signal, tag: `RUNLEDGER_ATTEMPT_ID=${attemptId}` });
     if (outcome.exitCode !== 0 && run.halting.signal.aborted) return { failure: haltedFailure() };
     if (outcome.timedOut) return { failure: { code: "ERR_TIMEOUT", reason: `timed out after ${operator.timeoutMs} ms; process group killed`, retryable: true } };
     if (outcome.spawnError) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `could not start: ${outcome.spawnError}`, retryable: false } };
@@ -363,7 +362,7 @@ async function captureStreams(
       // A function operator writes no stderr file, and an attempt that failed to start may write neither.
       if (!(await stat(path).catch(() => undefined))) return undefined;
       const stored = await deps.artifacts.putFile(path);
-      return { name, stored, tail: await tail(path, stored.size_bytes) };
+      return { name, stored, tail: (await readTail(path, TAIL_BYTES)).text };
     }),
   );
   for (const stream of streams) {
@@ -373,16 +372,4 @@ async function captureStreams(
     captured[name] = { digest: stored.digest, size_bytes: stored.size_bytes, tail: stream.tail };
   }
   return captured;
-}
-
-async function tail(path: string, size: number): Promise<string> {
-  const handle = await open(path, "r");
-  try {
-    const length = Math.min(size, TAIL_BYTES);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    return buffer.toString("utf8");
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
-import { closeSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
-import { carriesEntry } from "./kill-tagged-processes.js";
+import { carriesEntry, killTaggedProcesses } from "../processes/kill-tagged-processes.mjs";
+import { launch } from "../processes/launcher.js";
 
 export interface CommandSpec {
   readonly argv: readonly string[];
@@ -13,6 +13,8 @@ export interface CommandSpec {
   /** Where to write the process group's id while it runs, so a later engine can stop it. */
   readonly pidPath?: string;
   readonly signal?: AbortSignal;
+  /** An environment entry (`NAME=value`) the command carries, as its descendants do; those still running at the end are killed. */
+  readonly tag: string;
 }
 
 export interface CommandOutcome {
@@ -25,35 +27,14 @@ export interface CommandOutcome {
 }
 
 /**
- * Runs one command as a real subprocess in its own process group, stdin closed, stdout and stderr
- * to files. At the timebox, or when `signal` aborts, the whole group is killed: orphans included.
+ * Runs one command as a real subprocess in its own process group (started by the launcher), stdin
+ * closed, stdout and stderr to files. At the timebox, or when `signal` aborts, the whole group is
+ * killed: orphans included. When it resolves, nothing of the command runs: not in its group, nor
+ * outside it carrying its tag.
  */
 export async function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
   const started = performance.now();
-  const [program, ...args] = spec.argv;
-  // Plain descriptors, opened and closed synchronously: the child writes to the files itself, and a
-  // thread-pool round trip for each open and close cost more than the calls.
-  const stdout = openSync(spec.stdoutPath, "w");
-  let stderr: number;
-  try {
-    stderr = openSync(spec.stderrPath, "w");
-  } catch (error) {
-    closeSync(stdout);
-    throw error;
-  }
-  let child: ReturnType<typeof spawn>;
-  try {
-    child = spawn(program as string, args, { cwd: spec.cwd, env: { ...spec.env }, stdio: ["ignore", stdout, stderr], detached: true });
-  } finally {
-    // The child has its own copies (or never started).
-    closeSync(stdout);
-    closeSync(stderr);
-  }
-  // Listen before awaiting anything: a quick command can exit while the pid file is written.
-  const settled = new Promise<Omit<CommandOutcome, "durationMs" | "timedOut">>((resolve) => {
-    child.once("error", (error) => resolve({ exitCode: null, signal: null, spawnError: error.message }));
-    child.once("close", (exitCode, signal) => resolve({ exitCode, signal }));
-  });
+  const child = await launch({ argv: spec.argv, cwd: spec.cwd, env: spec.env, stdoutPath: spec.stdoutPath, stderrPath: spec.stderrPath, tag: spec.tag });
   if (spec.pidPath && child.pid !== undefined) writeFileSync(spec.pidPath, String(child.pid));
   let timedOut = false;
   const killGroup = () => {
@@ -69,11 +50,14 @@ export async function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
     killGroup();
   }, spec.timeoutMs);
   spec.signal?.addEventListener("abort", killGroup, { once: true });
-  const outcome = await settled;
+  const { leftoversEnded, ...outcome } = await child.exit;
   clearTimeout(timer);
   spec.signal?.removeEventListener("abort", killGroup);
-  // Whatever the command left running in its group ends with it.
-  killGroup();
+  if (!leftoversEnded) {
+    // The launcher was lost: what the command left running ends here, in its group and outside it.
+    killGroup();
+    await killTaggedProcesses(spec.tag);
+  }
   if (spec.pidPath) rmSync(spec.pidPath, { force: true });
   return { ...outcome, timedOut, durationMs: Math.round(performance.now() - started) };
 }

@@ -28,7 +28,7 @@ import { adminEvent } from "../governance/admin-event.js";
 import { completeManualAttempt, suspendManualAttempt, type ManualCompletion } from "./manual-attempt.js";
 import { mapEvidence } from "./map-evidence.js";
 import { attemptDir, runAttempt } from "./run-attempt.js";
-import { killTaggedProcesses } from "./kill-tagged-processes.js";
+import { killTaggedProcesses } from "../processes/kill-tagged-processes.mjs";
 import { stopLeftoverGroup } from "./run-command.js";
 
 /** How a run is started. */

@@ -1,3 +1,5 @@
+// Plain JavaScript (types in kill-tagged-processes.d.mts): the launcher process loads it as it is,
+// from src/ and dist/ alike.
 import { readdirSync, readFileSync } from "node:fs";
 
 /**
@@ -6,8 +8,11 @@ import { readdirSync, readFileSync } from "node:fs";
  * and then moved out of its process group (`setsid`, a double fork into a new session), which a
  * group kill misses. Repeats until a scan finds none, so a child forked during a scan is caught
  * too. Resolves to how many processes were killed.
+ *
+ * @param {string} entry
+ * @returns {Promise<number>}
  */
-export async function killTaggedProcesses(entry: string): Promise<number> {
+export async function killTaggedProcesses(entry) {
   let killed = 0;
   for (let round = 0; round < 10; round++) {
     const found = findTagged(entry);
@@ -28,9 +33,11 @@ export async function killTaggedProcesses(entry: string): Promise<number> {
  * Reads /proc synchronously: each read is a few microseconds of kernel work, and this runs after
  * every command attempt, where a thread-pool round trip per process cost more than the reads.
  */
-function findTagged(entry: string): number[] {
-  const found: number[] = [];
-  let names: string[];
+/** @param {string} entry @returns {number[]} */
+function findTagged(entry) {
+  /** @type {number[]} */
+  const found = [];
+  let names;
   try {
     names = readdirSync("/proc");
   } catch {
@@ -48,11 +55,13 @@ function findTagged(entry: string): number[] {
 }
 
 /** Whether the process's environment holds `entry` (`NAME=value`) exactly; false when it is gone or not readable. */
-export function carriesEntry(pid: number, entry: string): boolean {
+/** @param {number} pid @param {string} entry @returns {boolean} */
+export function carriesEntry(pid, entry) {
   return `\0${readProc(`/proc/${pid}/environ`)}\0`.includes(`\0${entry}\0`);
 }
 
-function readProc(path: string): string {
+/** @param {string} path @returns {string} */
+function readProc(path) {
   try {
     return readFileSync(path, "latin1");
   } catch {

@@ -1,0 +1,8 @@
+/**
+ * Kills (SIGKILL) every process of this user whose environment carries `entry` (`NAME=value`),
+ * found through /proc; resolves to how many were killed. See kill-tagged-processes.mjs.
+ */
+export function killTaggedProcesses(entry: string): Promise<number>;
+
+/** Whether the process's environment holds `entry` (`NAME=value`) exactly; false when it is gone or not readable. */
+export function carriesEntry(pid: number, entry: string): boolean;

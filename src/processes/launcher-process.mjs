@@ -1,0 +1,47 @@
+// Starts commands for an engine, which talks to it over the IPC channel (see launcher.ts). Plain
+// JavaScript, so it loads the same from src/ and dist/, and small: a process forks in time
+// proportional to its memory, and this one holds little, while an engine may hold a lot.
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { killTaggedProcesses } from "./kill-tagged-processes.mjs";
+
+process.on("message", ({ id, argv, cwd, env, stdoutPath, stderrPath, tag }) => {
+  const reply = (message) => process.connected && process.send({ id, ...message });
+  let settled = false;
+  const settle = (message) => {
+    if (settled) return;
+    settled = true;
+    reply(message);
+  };
+  const descriptors = [];
+  try {
+    descriptors.push(openSync(stdoutPath, "w"), openSync(stderrPath, "w"));
+    const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ["ignore", ...descriptors], detached: true });
+    child.once("error", (error) => settle({ spawnError: error.message, leftoversEnded: true }));
+    child.once("close", (exitCode, signal) => {
+      // What the command left behind ends before its exit is reported: in its group, and, carrying
+      // its tag (if it has one), outside it (a process that moved to a new session).
+      killGroup(child.pid);
+      void (tag ? killTaggedProcesses(tag) : Promise.resolve(0)).then(
+        () => settle({ exitCode, signal, leftoversEnded: true }),
+        () => settle({ exitCode, signal, leftoversEnded: false }),
+      );
+    });
+    if (child.pid !== undefined) reply({ pid: child.pid });
+  } catch (error) {
+    settle({ spawnError: error instanceof Error ? error.message : String(error), leftoversEnded: true });
+  } finally {
+    // The child has its own copies (or never started).
+    for (const fd of descriptors) closeSync(fd);
+  }
+});
+function killGroup(pid) {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // The group is gone already.
+  }
+}
+
+// The engine is gone: its commands run on in their own process groups, as a crashed engine's do.
+process.on("disconnect", () => process.exit(0));
