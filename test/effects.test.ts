@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReceiptSchema } from "../src/contracts/receipt.js";
 import { canonicalJson } from "../src/core/canonical-json.js";
 import type { RunledgerError } from "../src/core/errors.js";
-import { callEffectSocket, serveEffects } from "../src/engine/effects-socket.js";
+import { callEffectSocket, EffectsSocket } from "../src/engine/effects-socket.js";
 import { resumeRun, runPipeline, type RunOptions } from "../src/engine/run-pipeline.js";
 import type { LedgerEvent } from "../src/ledger/ledger-event.js";
 import { Projector } from "../src/ledger/projections/projector.js";
@@ -172,18 +172,38 @@ describe("effects: shadow | enforced (engine API)", () => {
     mkdirSync(long, { recursive: true });
     const saved = process.env["TMPDIR"];
     process.env["TMPDIR"] = long;
+    const socket = new EffectsSocket();
     try {
-      const socket = await serveEffects({ call: async (effect, payload) => ({ effect, payload }) });
-      try {
-        expect(socket.path.startsWith("/tmp/runledger-fx-")).toBe(true);
-        expect(await callEffectSocket(socket.path, "echo.back", { n: 1 })).toEqual({ effect: "echo.back", payload: { n: 1 } });
-      } finally {
-        await socket.close();
-      }
+      const seat = await socket.register({ call: async (effect: string, payload: unknown) => ({ effect, payload }) });
+      expect(seat.path.startsWith("/tmp/runledger-fx-")).toBe(true);
+      expect(await callEffectSocket(seat.path, seat.token, "echo.back", { n: 1 })).toEqual({ effect: "echo.back", payload: { n: 1 } });
     } finally {
+      await socket.close();
       if (saved === undefined) delete process.env["TMPDIR"];
       else process.env["TMPDIR"] = saved;
     }
+  });
+
+  it("one socket serves a run's attempts: a call reaches only its token's attempt, and none after the attempt ends", async () => {
+    const socket = new EffectsSocket();
+    let path = "";
+    try {
+      const a = await socket.register({ call: async (effect: string) => `a:${effect}` });
+      path = a.path;
+      const b = await socket.register({ call: async (effect: string) => `b:${effect}` });
+      expect(b.path).toBe(a.path);
+      expect(a.token).not.toBe(b.token);
+      expect(await callEffectSocket(a.path, a.token, "x", null)).toBe("a:x");
+      expect(await callEffectSocket(b.path, b.token, "x", null)).toBe("b:x");
+      await expect(callEffectSocket(a.path, "forged", "x", null)).rejects.toMatchObject({ code: "ERR_EFFECT_FAILED", message: expect.stringContaining("no attempt holds that token") });
+      a.release();
+      await expect(callEffectSocket(a.path, a.token, "x", null)).rejects.toMatchObject({ code: "ERR_EFFECT_FAILED" });
+      expect(await callEffectSocket(b.path, b.token, "y", null)).toBe("b:y");
+    } finally {
+      await socket.close();
+    }
+    expect(path).not.toBe("");
+    expect(existsSync(dirname(path)), "the socket's directory is removed at close").toBe(false);
   });
 
   it("ctx.env is the declared env after --param overrides", async () => {

@@ -72,7 +72,7 @@ tasks:
     checks: [{ nonEmpty: outputs/env.txt }]
 `, { project: "env", noCache: true });
     const names = (await r.output("b", "outputs/env.txt")).trim().split("\n");
-    expect(names.filter((n) => !["PWD", "SHLVL", "_", "OLDPWD"].includes(n))).toEqual(["GREETING", "HOME", "LANG", "PATH", "RUNLEDGER_AS_OF", "RUNLEDGER_ATTEMPT_ID", "RUNLEDGER_EFFECTS_SOCKET", "RUNLEDGER_PIPELINE_DIR", "RUNLEDGER_RUN_ID", "RUNLEDGER_TASK", "TMPDIR"]);
+    expect(names.filter((n) => !["PWD", "SHLVL", "_", "OLDPWD"].includes(n))).toEqual(["GREETING", "HOME", "LANG", "PATH", "RUNLEDGER_AS_OF", "RUNLEDGER_ATTEMPT_ID", "RUNLEDGER_EFFECTS_SOCKET", "RUNLEDGER_EFFECTS_TOKEN", "RUNLEDGER_PIPELINE_DIR", "RUNLEDGER_RUN_ID", "RUNLEDGER_TASK", "TMPDIR"]);
     expect(await r.output("b", "outputs/ro.txt")).toBe("444\n");
     // Even a task that can write its input (as root) changes only its own copy, never the store.
     expect(await r.output("a", "outputs/a.txt")).toBe("x\n");

@@ -12,6 +12,7 @@ import type { ConfigFile } from "../configs/config-files.js";
 import type { SecretSource } from "../secrets/secret-source.js";
 import type { EffectHandler } from "../pipelines/effect-handler.js";
 import type { InputRef } from "./cache-key.js";
+import type { EffectsSocket } from "./effects-socket.js";
 
 /** The ports and settings an engine works with; it never names a backend. */
 export interface EngineDeps {
@@ -57,6 +58,8 @@ export interface RunContext {
   readonly background: BackgroundWork;
   /** Aborted when the run halts: the attempts in flight are stopped (ERR_RUN_HALTED), none is waited out. */
   readonly halting: AbortController;
+  /** The socket the run's command attempts call effects through; closed when the run's engine stops. */
+  readonly effectsSocket: EffectsSocket;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { connect, createServer, type Socket } from "node:net";
+import { randomBytes } from "node:crypto";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -9,11 +10,8 @@ import type { EffectsClient } from "../operators/operator-definition.js";
 /** The environment variable naming the effects socket of a command operator's attempt. */
 export const EFFECTS_SOCKET_ENV = "RUNLEDGER_EFFECTS_SOCKET";
 
-/** A served effects socket: its path, and how to stop it. */
-export interface EffectsSocket {
-  readonly path: string;
-  close(): Promise<void>;
-}
+/** The environment variable holding the attempt's token, which its requests carry. */
+export const EFFECTS_TOKEN_ENV = "RUNLEDGER_EFFECTS_TOKEN";
 
 /** A unix socket's path must fit in sun_path (108 bytes on Linux, 104 on macOS). */
 const SOCKET_PATH_MAX = 100;
@@ -24,72 +22,110 @@ function socketBase(): string {
   return Buffer.byteLength(join(base, "runledger-fx-XXXXXX", "effects.sock")) <= SOCKET_PATH_MAX ? base : "/tmp";
 }
 
-/**
- * Serves an attempt's effects client on a unix socket in a fresh private directory under the
- * system temp dir (see socketBase). Protocol: newline-delimited JSON; each request line `{"effect": name,
- * "payload": …}` gets one answer line, `{"ok": true, "result": …}` or `{"ok": false, "error":
- * {"code", "detail"}}`. `close` stops it, drops open connections and removes the directory.
- */
-export async function serveEffects(client: EffectsClient): Promise<EffectsSocket> {
-  const dir = await mkdtemp(join(socketBase(), "runledger-fx-"));
-  const path = join(dir, "effects.sock");
-  const open = new Set<Socket>();
-  const server = createServer((socket) => {
-    open.add(socket);
-    socket.once("close", () => open.delete(socket));
-    socket.on("error", () => socket.destroy());
-    const lines = createInterface({ input: socket, crlfDelay: Infinity });
-    lines.on("line", (line) => {
-      void answer(client, line).then((reply) => {
-        if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
-      });
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(path, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  return {
-    path,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of open) socket.destroy();
-      await closed;
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+/** One attempt's place on the socket: where to call, with which token, and how to leave. */
+export interface EffectsSeat {
+  readonly path: string;
+  readonly token: string;
+  /** Unregisters the attempt's client and drops its open connections. */
+  release(): void;
 }
 
-async function answer(client: EffectsClient, line: string): Promise<unknown> {
-  try {
-    let request: unknown;
+/**
+ * One run's effects socket, a unix socket in a fresh private directory under the system temp dir
+ * (see socketBase), listening from the first command attempt that registers until `close`. Each
+ * attempt's effects client is registered under a random token its command is given; a request
+ * reaches only the client of its token. One socket per run rather than per attempt: opening and
+ * closing one cost each command attempt about half a millisecond of the engine's event loop.
+ * Protocol: newline-delimited JSON; each request line `{"token", "effect": name, "payload": …}`
+ * gets one answer line, `{"ok": true, "result": …}` or `{"ok": false, "error": {"code", "detail"}}`.
+ */
+export class EffectsSocket {
+  readonly #seats = new Map<string, { readonly client: EffectsClient; readonly sockets: Set<Socket> }>();
+  #listening: Promise<{ server: Server; dir: string; path: string }> | undefined;
+
+  /** Registers an attempt's client, listening first if this is the first. */
+  async register(client: EffectsClient): Promise<EffectsSeat> {
+    const { path } = await (this.#listening ??= this.#listen());
+    const token = randomBytes(16).toString("hex");
+    const seat = { client, sockets: new Set<Socket>() };
+    this.#seats.set(token, seat);
+    return {
+      path,
+      token,
+      release: () => {
+        this.#seats.delete(token);
+        for (const socket of seat.sockets) socket.destroy();
+      },
+    };
+  }
+
+  /** Stops listening, drops every connection and removes the directory. */
+  async close(): Promise<void> {
+    const listening = await this.#listening?.catch(() => undefined);
+    if (!listening) return;
+    const closed = new Promise<void>((resolve) => listening.server.close(() => resolve()));
+    for (const seat of this.#seats.values()) for (const socket of seat.sockets) socket.destroy();
+    this.#seats.clear();
+    await closed;
+    await rm(listening.dir, { recursive: true, force: true });
+  }
+
+  async #listen(): Promise<{ server: Server; dir: string; path: string }> {
+    const dir = await mkdtemp(join(socketBase(), "runledger-fx-"));
+    const path = join(dir, "effects.sock");
+    const server = createServer((socket) => {
+      socket.on("error", () => socket.destroy());
+      const lines = createInterface({ input: socket, crlfDelay: Infinity });
+      lines.on("line", (line) => {
+        void this.#answer(socket, line).then((reply) => {
+          if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
+        });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(path, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    // The socket never keeps the engine alive: attempts in flight do.
+    server.unref();
+    return { server, dir, path };
+  }
+
+  async #answer(socket: Socket, line: string): Promise<unknown> {
     try {
-      request = JSON.parse(line);
-    } catch {
-      throw new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: "a request is one line of JSON: {\"effect\": name, \"payload\": …}" });
+      let request: unknown;
+      try {
+        request = JSON.parse(line);
+      } catch {
+        throw new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: "a request is one line of JSON: {\"token\", \"effect\": name, \"payload\": …}" });
+      }
+      const { token, effect, payload } = (typeof request === "object" && request !== null ? request : {}) as { token?: unknown; effect?: unknown; payload?: unknown };
+      const seat = typeof token === "string" ? this.#seats.get(token) : undefined;
+      if (!seat) throw new RunledgerError("ERR_EFFECT_FAILED", { detail: `no attempt holds that token (has the attempt ended? the command's ${EFFECTS_TOKEN_ENV} names its own)` });
+      seat.sockets.add(socket);
+      socket.once("close", () => seat.sockets.delete(socket));
+      if (typeof effect !== "string") throw new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: "a request names its effect: {\"token\", \"effect\": name, \"payload\": …}" });
+      return { ok: true, result: await seat.client.call(effect, payload) };
+    } catch (error) {
+      const wrapped = toRunledgerError(error, "ERR_EFFECT_FAILED");
+      return { ok: false, error: { code: wrapped.code, detail: wrapped.detail ?? wrapped.message } };
     }
-    const { effect, payload } = (typeof request === "object" && request !== null ? request : {}) as { effect?: unknown; payload?: unknown };
-    if (typeof effect !== "string") throw new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: "a request names its effect: {\"effect\": name, \"payload\": …}" });
-    return { ok: true, result: await client.call(effect, payload) };
-  } catch (error) {
-    const wrapped = toRunledgerError(error, "ERR_EFFECT_FAILED");
-    return { ok: false, error: { code: wrapped.code, detail: wrapped.detail ?? wrapped.message } };
   }
 }
 
 /**
  * Calls an effect through the socket at `path` and resolves to its result; an error answer
- * rejects with the RunledgerError it names. Used by `runledger effect`.
+ * rejects with the RunledgerError it names. Used by `runledger effect`, with its attempt's token.
  */
-export async function callEffectSocket(path: string, effect: string, payload: unknown): Promise<unknown> {
+export async function callEffectSocket(path: string, token: string, effect: string, payload: unknown): Promise<unknown> {
   const socket = connect(path);
   try {
     const reply = await new Promise<string>((resolve, reject) => {
       socket.once("error", (error) => reject(new RunledgerError("ERR_EFFECT_FAILED", { detail: `cannot reach the effects socket ${path}: ${error.message}` })));
-      socket.once("connect", () => socket.write(`${JSON.stringify({ effect, payload })}\n`));
+      socket.once("connect", () => socket.write(`${JSON.stringify({ token, effect, payload })}\n`));
       const lines = createInterface({ input: socket, crlfDelay: Infinity });
       lines.once("line", resolve);
       lines.once("close", () => reject(new RunledgerError("ERR_EFFECT_FAILED", { detail: `the effects socket ${path} closed without an answer (has the attempt ended?)` })));

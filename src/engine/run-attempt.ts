@@ -1,6 +1,6 @@
-import { chmodSync, constants, mkdirSync, rmSync } from "node:fs";
+import { chmodSync, constants, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { copyFile, open, rm, stat } from "node:fs/promises";
-import { readTail } from "../checks/read-tail.js";
+import { readTail, tailText } from "../checks/read-tail.js";
 import { dirname, join } from "node:path";
 import { evaluateChecks } from "../checks/evaluate-check.js";
 import { summarizeVerdict } from "../checks/summarize-verdict.js";
@@ -13,7 +13,7 @@ import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorResult } from "../operators/operator-definition.js";
 import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { EffectBroker } from "./effect-broker.js";
-import { EFFECTS_SOCKET_ENV, serveEffects } from "./effects-socket.js";
+import { EFFECTS_SOCKET_ENV, EFFECTS_TOKEN_ENV, type EffectsSeat } from "./effects-socket.js";
 import { listOutputFiles } from "../checks/list-output-files.js";
 import { assertFileDigest } from "./assert-file-digest.js";
 import { runCommand } from "./run-command.js";
@@ -22,6 +22,7 @@ import { attemptSecrets, NO_SECRETS, type AttemptSecrets } from "../secrets/atte
 import { redactFile } from "../secrets/redact-file.js";
 
 const TAIL_BYTES = 2048;
+const SMALL_LOG_BYTES = 64 * 1024;
 
 /** Where an attempt works: `<workRoot>/<run>/<task>.<n>/`, with its logs and pid file beside it. */
 export function attemptDir(workRoot: string, runId: string, task: string, attemptNumber: number): string {
@@ -36,12 +37,12 @@ export function attemptDir(workRoot: string, runId: string, task: string, attemp
 export async function runAttempt(deps: EngineDeps, run: RunContext, plan: AttemptPlan): Promise<AttemptOutcome> {
   const attemptId = (deps.ids ?? randomIds).next();
   const effects = new EffectBroker(deps, run, { id: attemptId, task: plan.task.name, declared: plan.operator.effects });
-  // A command's effects socket is served before the attempt is recorded as started, so nothing
-  // but the attempt's own setup stands between attempt.started and the process.
-  const socket = plan.operator.kind === "command" ? await serveEffects(effects) : undefined;
+  // A command's seat on the run's effects socket is taken before the attempt is recorded as started,
+  // so nothing but the attempt's own setup stands between attempt.started and the process.
+  const seat = plan.operator.kind === "command" ? await run.effectsSocket.register(effects) : undefined;
   let stopping: Promise<void> | undefined;
   const stopEffects = () => (stopping ??= (async () => {
-    await socket?.close();
+    seat?.release();
     await effects.close();
   })());
   try {
@@ -51,7 +52,7 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
       attemptId,
       started,
       effects,
-      execute: (dir, logs, secrets, configs) => execute(run, plan, attemptId, dir, logs, secrets, configs, effects, socket?.path).finally(stopEffects),
+      execute: (dir, logs, secrets, configs) => execute(run, plan, attemptId, dir, logs, secrets, configs, effects, seat).finally(stopEffects),
     });
   } finally {
     await stopEffects();
@@ -260,7 +261,7 @@ async function execute(
   secrets: AttemptSecrets,
   configs: Readonly<Record<string, string>>,
   effects: EffectBroker,
-  socketPath: string | undefined,
+  seat: EffectsSeat | undefined,
 ): Promise<{ failure?: { code: ErrorCode; reason: string; retryable: boolean }; returned?: OperatorResult | void }> {
   const { operator, task } = plan;
   if (operator.kind === "command") {
@@ -275,7 +276,8 @@ async function execute(
       RUNLEDGER_TASK: task.name,
       RUNLEDGER_ATTEMPT_ID: attemptId,
       RUNLEDGER_AS_OF: run.asOf.toISOString(),
-      [EFFECTS_SOCKET_ENV]: socketPath ?? "",
+      [EFFECTS_SOCKET_ENV]: seat?.path ?? "",
+      [EFFECTS_TOKEN_ENV]: seat?.token ?? "",
       ...(run.pipelineDir ? { RUNLEDGER_PIPELINE_DIR: run.pipelineDir } : {}),
     };
     const argv = run.runMode === "mock" && operator.mockCommand ? operator.mockCommand : (operator.command ?? []);
@@ -360,7 +362,13 @@ async function captureStreams(
     (["stdout", "stderr"] as const).map(async (name) => {
       const path = logs[name];
       // A function operator writes no stderr file, and an attempt that failed to start may write neither.
-      if (!(await stat(path).catch(() => undefined))) return undefined;
+      const size = statSync(path, { throwIfNoEntry: false })?.size;
+      if (size === undefined) return undefined;
+      if (size <= SMALL_LOG_BYTES) {
+        // Most logs are small (or empty): read once, stored and tailed from the same bytes.
+        const bytes = readFileSync(path);
+        return { name, stored: await deps.artifacts.put(bytes), tail: tailText(bytes, TAIL_BYTES) };
+      }
       const stored = await deps.artifacts.putFile(path);
       return { name, stored, tail: (await readTail(path, TAIL_BYTES)).text };
     }),

@@ -28,6 +28,7 @@ import { adminEvent } from "../governance/admin-event.js";
 import { completeManualAttempt, suspendManualAttempt, type ManualCompletion } from "./manual-attempt.js";
 import { mapEvidence } from "./map-evidence.js";
 import { attemptDir, runAttempt } from "./run-attempt.js";
+import { EffectsSocket } from "./effects-socket.js";
 import { killTaggedProcesses } from "../processes/kill-tagged-processes.mjs";
 import { stopLeftoverGroup } from "./run-command.js";
 
@@ -260,7 +261,7 @@ function baseDirOf(def: PipelineDefinition): string {
 
 function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real", enforcement: "shadow" | "enforced"): RunContext {
   const isFile = def.source !== "typescript";
-  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined, background: new BackgroundWork(), halting: new AbortController() };
+  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined, background: new BackgroundWork(), halting: new AbortController(), effectsSocket: new EffectsSocket() };
 }
 
 /** Drives the run (see driveRun), and returns once the housekeeping its attempts left is done too. */
@@ -269,6 +270,7 @@ async function continueRun(...args: Parameters<typeof driveRun>): Promise<string
     return await driveRun(...args);
   } finally {
     await args[3].background.settled();
+    await args[3].effectsSocket.close();
   }
 }
 

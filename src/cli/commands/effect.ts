@@ -1,11 +1,12 @@
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
-import { callEffectSocket, EFFECTS_SOCKET_ENV } from "../../engine/effects-socket.js";
+import { callEffectSocket, EFFECTS_SOCKET_ENV, EFFECTS_TOKEN_ENV } from "../../engine/effects-socket.js";
 import type { CommandContext } from "../command-context.js";
 
 /**
  * `runledger effect <name>`: a command operator's effects client. It talks only to the socket its
- * attempt was given (RUNLEDGER_EFFECTS_SOCKET), never to a workspace, and prints the result JSON.
+ * attempt was given (RUNLEDGER_EFFECTS_SOCKET), with the attempt's token (RUNLEDGER_EFFECTS_TOKEN),
+ * never to a workspace, and prints the result JSON.
  */
 export function registerEffect(program: Command, context: () => CommandContext): void {
   program
@@ -28,7 +29,7 @@ export function registerEffect(program: Command, context: () => CommandContext):
           throw new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: `the payload is not JSON: ${error instanceof Error ? error.message : String(error)}` });
         }
       }
-      const result = await callEffectSocket(socket, name, payload);
+      const result = await callEffectSocket(socket, ctx.io.env[EFFECTS_TOKEN_ENV] ?? "", name, payload);
       ctx.output.success({ effect: name, result }, JSON.stringify(result));
     });
 }
