@@ -33,8 +33,7 @@ export async function evaluateCommand(
     const paths = { stdout: join(logs, "stdout"), stderr: join(logs, "stderr") };
     const child = await launch({ argv, cwd: dir, env: commandEnv(env), stdoutPath: paths.stdout, stderrPath: paths.stderr });
     let aborted = false;
-    const onAbort = (): void => {
-      aborted = true;
+    const killGroup = (): void => {
       if (child.pid === undefined) return;
       try {
         process.kill(-child.pid, "SIGKILL");
@@ -42,10 +41,16 @@ export async function evaluateCommand(
         // ESRCH: the group is already gone.
       }
     };
+    const onAbort = (): void => {
+      aborted = true;
+      killGroup();
+    };
     if (deadline.signal.aborted) onAbort();
     else deadline.signal.addEventListener("abort", onAbort, { once: true });
     const exit = await child.exit;
     deadline.signal.removeEventListener("abort", onAbort);
+    // The launcher kills the group once the command exits; a lost launcher leaves that to us.
+    if (!exit.leftoversEnded) killGroup();
     const [stdout, stderr] = await Promise.all([paths.stdout, paths.stderr].map((path) => readTail(path).catch(() => ({ text: "", totalBytes: 0 }))));
     const facts = {
       command: [...argv],

@@ -30,10 +30,12 @@ export async function killTaggedProcesses(entry) {
 }
 
 /**
- * Reads /proc synchronously: each read is a few microseconds of kernel work, and this runs after
- * every command attempt, where a thread-pool round trip per process cost more than the reads.
+ * Reads /proc synchronously: each read is a few microseconds of kernel work, and this runs (in the
+ * launcher) after every command, where a thread-pool round trip per process cost more than the reads.
+ *
+ * @param {string} entry
+ * @returns {number[]}
  */
-/** @param {string} entry @returns {number[]} */
 function findTagged(entry) {
   /** @type {number[]} */
   const found = [];
@@ -54,8 +56,13 @@ function findTagged(entry) {
   return found;
 }
 
-/** Whether the process's environment holds `entry` (`NAME=value`) exactly; false when it is gone or not readable. */
-/** @param {number} pid @param {string} entry @returns {boolean} */
+/**
+ * Whether the process's environment holds `entry` (`NAME=value`) exactly; false when it is gone or not readable.
+ *
+ * @param {number} pid
+ * @param {string} entry
+ * @returns {boolean}
+ */
 export function carriesEntry(pid, entry) {
   return `\0${readProc(`/proc/${pid}/environ`)}\0`.includes(`\0${entry}\0`);
 }

@@ -35,6 +35,8 @@ process.on("message", ({ id, argv, cwd, env, stdoutPath, stderrPath, tag }) => {
     for (const fd of descriptors) closeSync(fd);
   }
 });
+
+/** @param {number} pid */
 function killGroup(pid) {
   try {
     process.kill(-pid, "SIGKILL");
