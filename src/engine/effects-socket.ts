@@ -105,8 +105,10 @@ export class EffectsSocket {
       const { token, effect, payload } = (typeof request === "object" && request !== null ? request : {}) as { token?: unknown; effect?: unknown; payload?: unknown };
       const seat = typeof token === "string" ? this.#seats.get(token) : undefined;
       if (!seat) throw new RunledgerError("ERR_EFFECT_FAILED", { detail: `no attempt holds that token (has the attempt ended? the command's ${EFFECTS_TOKEN_ENV} names its own)` });
-      seat.sockets.add(socket);
-      socket.once("close", () => seat.sockets.delete(socket));
+      if (!seat.sockets.has(socket)) {
+        seat.sockets.add(socket);
+        socket.once("close", () => seat.sockets.delete(socket));
+      }
       if (typeof effect !== "string") throw new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: "a request names its effect: {\"token\", \"effect\": name, \"payload\": …}" });
       return { ok: true, result: await seat.client.call(effect, payload) };
     } catch (error) {
