@@ -1,19 +1,14 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { carriesEntry, killTaggedProcesses } from "../processes/kill-tagged-processes.mjs";
-import { launch } from "../processes/launcher.js";
+import { launch, type LaunchSpec } from "../processes/launcher.js";
 
-export interface CommandSpec {
-  readonly argv: readonly string[];
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string>>;
+/** A command as the launcher starts it, with its timebox, and the tag every one of its processes carries. */
+export interface CommandSpec extends LaunchSpec {
   readonly timeoutMs: number;
-  readonly stdoutPath: string;
-  readonly stderrPath: string;
   /** Where to write the process group's id while it runs, so a later engine can stop it. */
   readonly pidPath?: string;
   readonly signal?: AbortSignal;
-  /** An environment entry (`NAME=value`) the command carries, as its descendants do; those still running at the end are killed. */
   readonly tag: string;
 }
 
@@ -34,7 +29,7 @@ export interface CommandOutcome {
  */
 export async function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
   const started = performance.now();
-  const child = await launch({ argv: spec.argv, cwd: spec.cwd, env: spec.env, stdoutPath: spec.stdoutPath, stderrPath: spec.stderrPath, tag: spec.tag });
+  const child = await launch(spec);
   if (spec.pidPath && child.pid !== undefined) writeFileSync(spec.pidPath, String(child.pid));
   let timedOut = false;
   const killGroup = () => {

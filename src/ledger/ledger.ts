@@ -171,7 +171,7 @@ export class Ledger {
       if (!project.success || !actor.success || !data.success) return undefined;
       let opening = openings.get(actor.data);
       if (opening === undefined) openings.set(actor.data, (opening = openingOf(actor.data, at)));
-      const body = canonicalBody(event.type, opening, { actor: actor.data, at, data: data.data });
+      const body = canonicalBody(event.type, opening, actor.data, at, data.data);
       return { row: { type: event.type, project: project.data, body }, actor: actor.data, at, data: data.data };
     });
     if (issues.length > 0) {
@@ -236,21 +236,20 @@ export class Ledger {
 /** JSON.stringify escapes a lone surrogate as `\\udXXX`; canonical JSON rejects it. */
 const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
 
-/** `{"actor":…,"at":…,"data":` in canonical JSON (actor and at sort before data), or "" when it cannot be canonical. */
+/** `{"actor":…,"at":…,"data":` in canonical JSON: actor and at sort before data, so the body starts so. */
 function openingOf(actor: Actor, at: string): string {
-  const json = canonicalJson({ actor, at, data: null });
-  return json.endsWith(',"data":null}') ? json.slice(0, -"null}".length) : "";
+  return canonicalJson({ actor, at, data: null }).slice(0, -"null}".length);
 }
 
 /**
  * The event body as canonical JSON: the opening, then the payload; where the payload schema fixes
  * key order, straight from JSON.stringify.
  */
-function canonicalBody(type: EventType, opening: string, body: { actor: Actor; at: string; data: unknown }): string {
-  if (opening === "" || !STRINGIFY_IS_CANONICAL.has(type)) return canonicalJson(body);
-  const json = JSON.stringify(body.data);
+function canonicalBody(type: EventType, opening: string, actor: Actor, at: string, data: unknown): string {
+  if (!STRINGIFY_IS_CANONICAL.has(type)) return canonicalJson({ actor, at, data });
+  const json = JSON.stringify(data);
   // A false alarm (a literal backslash before "ud8…") only costs the general path.
-  return ESCAPED_SURROGATE.test(json) ? canonicalJson(body) : `${opening}${json}}`;
+  return ESCAPED_SURROGATE.test(json) ? canonicalJson({ actor, at, data }) : `${opening}${json}}`;
 }
 
 function pathOf(path: readonly PropertyKey[]): (string | number)[] {
