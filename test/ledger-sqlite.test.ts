@@ -45,7 +45,7 @@ runLedgerConformance("sqlite", {
   },
 });
 
-describe("sqlite: verifying long chains in worker threads", () => {
+describe("sqlite: verifying long chains on every core", () => {
   const dir = mkdtempSync(join(tmpdir(), "runledger-parallel-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const ACTOR = Object.freeze({ kind: "service", id: "t" } as const);
@@ -80,6 +80,9 @@ describe("sqlite: verifying long chains in worker threads", () => {
   });
   it("finds a deleted event at a range boundary", async () => {
     expect(await verifyBothWays("boundary", "DELETE FROM events WHERE seq = 1501")).toMatchObject({ ok: false, broken: { seq: 1501 } });
+  });
+  it("finds deleted events spanning chunks, as a gap where they start", async () => {
+    expect(await verifyBothWays("spanning", "DELETE FROM events WHERE seq BETWEEN 100 AND 700")).toMatchObject({ ok: false, broken: { seq: 100, reason: "sequence-gap" } });
   });
   it("finds a truncated tail", async () => {
     expect(await verifyBothWays("truncated", "DELETE FROM events WHERE seq > 2990")).toMatchObject({ ok: false, broken: { seq: 2991, reason: "head-mismatch" } });

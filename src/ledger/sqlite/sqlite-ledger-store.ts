@@ -8,13 +8,14 @@ import { RunledgerError } from "../../core/errors.js";
 import { GENESIS_HASH, sealRows, type ChainBreak, type ChainHead, type PendingRow, type StoredRow } from "../hash-chain.js";
 import type { LedgerCapabilities, LedgerStore, ScanQuery } from "../ledger-store.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
+import { chunkStatements, verifyNextChunk, type ChunkFinding, type ChunkJob } from "./verify-chunks.mjs";
 
 export interface SqliteLedgerOptions {
   /** `full` fsyncs every commit (the default); `normal` may lose the last commits on power loss, never on a crash. */
   readonly durability?: "full" | "normal";
   /** How long a writer waits for another process's write lock. */
   readonly busyTimeoutMs?: number;
-  /** Chains at least this long are verified in worker threads, one range per core. */
+  /** Chains at least this long are verified on every core at once. */
   readonly parallelVerifyFrom?: number;
 }
 
@@ -101,21 +102,35 @@ export class SqliteLedgerStore implements LedgerStore {
     });
   }
 
-  /** Verifies long chains in worker threads, each over its own read-only connection and range. */
+  /**
+   * Verifies long chains in chunks, on this thread and in worker threads at once: each takes the
+   * next chunk until none is left, so this thread works while the workers start.
+   */
   async verifyChain(recorded: ChainHead): Promise<{ broken: ChainBreak | undefined } | undefined> {
     if (recorded.seq < this.parallelVerifyFrom || this.path === ":memory:") return undefined;
-    const ranges = Math.min(availableParallelism(), 8);
-    const size = Math.ceil(recorded.seq / ranges);
-    const jobs = Array.from({ length: ranges }, (_, i) => {
-      const from = i * size + 1;
-      const to = Math.min(recorded.seq, (i + 1) * size);
-      const prev = from === 1 ? GENESIS_HASH : (this.hashAt.get(from - 1)?.hash ?? GENESIS_HASH);
-      return { from, to, prev };
-    }).filter((job) => job.from <= job.to);
-    const results = await Promise.all(jobs.map((job) => verifyRange(this.path, job)));
-    const broken = results.map((r) => r.broken).filter((b) => b !== undefined).sort((a, b) => a.seq - b.seq)[0];
+    const threads = Math.min(availableParallelism(), 8);
+    // Chunks small enough to balance threads that start late or run slow, large enough that each is cheap to hand out.
+    const chunkRows = Math.max(100, Math.min(2_000, Math.ceil(recorded.seq / (threads * 8))));
+    const job = { to: recorded.seq, chunkRows, counter: new Int32Array(new SharedArrayBuffer(4)) };
+    const workers = Promise.all(Array.from({ length: threads - 1 }, () => verifyInWorker(this.path, job)));
+    workers.catch(() => undefined); // awaited below; not unhandled if this thread fails first
+    const db = new Database(this.path, { readonly: true, fileMustExist: true });
+    const findings: ChunkFinding[] = [];
+    try {
+      const statements = chunkStatements(db);
+      for (let finding; (finding = verifyNextChunk(statements, job)); ) {
+        findings.push(finding);
+        // Let the event loop turn between chunks.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      db.close();
+    }
+    for (const own of await workers) findings.push(...own);
+    findings.sort((a, b) => a.from - b.from);
+    const broken = findings.find((f) => f.broken)?.broken;
     if (broken) return { broken };
-    return { broken: results.at(-1)?.last === recorded.hash ? undefined : { seq: recorded.seq, reason: "head-mismatch" } };
+    return { broken: findings.at(-1)?.last === recorded.hash ? undefined : { seq: recorded.seq, reason: "head-mismatch" } };
   }
 
   close(): Promise<void> {
@@ -125,10 +140,11 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 }
 
-function verifyRange(path: string, job: { from: number; to: number; prev: Digest }): Promise<{ broken: ChainBreak | undefined; last: Digest }> {
+function verifyInWorker(path: string, job: ChunkJob): Promise<ChunkFinding[]> {
   return new Promise((resolve, reject) => {
     // No execArgv: the worker is plain JavaScript and needs none of the parent's loaders.
-    const worker = new Worker(new URL("./verify-range-worker.mjs", import.meta.url), { workerData: { path, ...job }, execArgv: [] });
+    const workerData = { path, to: job.to, chunkRows: job.chunkRows, counter: job.counter.buffer };
+    const worker = new Worker(new URL("./verify-chunks-worker.mjs", import.meta.url), { workerData, execArgv: [] });
     worker.once("message", resolve);
     worker.once("error", reject);
     worker.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`verify worker exited with ${code}`))));
