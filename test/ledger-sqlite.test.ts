@@ -5,16 +5,18 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { Ledger } from "../src/ledger/ledger.js";
 import type { StoredRow } from "../src/ledger/hash-chain.js";
-import { runLedgerConformance } from "../src/ledger/conformance/ledger-conformance.js";
-import { SqliteLedgerStore } from "../src/ledger/sqlite/sqlite-ledger-store.js";
+import { runLedgerConformance, type LedgerConformanceFactory } from "../src/ledger/conformance/ledger-conformance.js";
+import { SqliteLedgerStore, type SqliteLedgerOptions } from "../src/ledger/sqlite/sqlite-ledger-store.js";
+import { SERVICE_ACTOR } from "../src/ledger/conformance/sample-events.js";
 
-runLedgerConformance("sqlite", {
+/** The conformance harness over a fresh SQLite file, with the store's options. */
+const sqliteHarness = (options: SqliteLedgerOptions): LedgerConformanceFactory => ({
   async open() {
     const dir = mkdtempSync(join(tmpdir(), "runledger-sqlite-"));
     const path = join(dir, "ledger.db");
     const stores: SqliteLedgerStore[] = [];
     const make = () => {
-      const store = new SqliteLedgerStore(path);
+      const store = new SqliteLedgerStore(path, options);
       stores.push(store);
       return store;
     };
@@ -43,6 +45,43 @@ runLedgerConformance("sqlite", {
       },
     };
   },
+});
+
+runLedgerConformance("sqlite", sqliteHarness({}));
+runLedgerConformance("sqlite, writing inline", sqliteHarness({ writer: "inline" }));
+
+describe("sqlite: the writer thread", () => {
+  const dir = mkdtempSync(join(tmpdir(), "runledger-writer-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (id: string) => ({ type: "run.started" as const, project: "p", actor: SERVICE_ACTOR, data: { run_id: id } });
+
+  it("fails a group with ERR_STORAGE (SQLITE_BUSY) while another connection holds the write lock too long, loses nothing, then goes on", async () => {
+    const path = join(dir, "busy.db");
+    const ledger = new Ledger(new SqliteLedgerStore(path, { busyTimeoutMs: 50 }));
+    await ledger.append([run("before")]);
+    const other = new Database(path);
+    other.exec("BEGIN IMMEDIATE");
+    await expect(ledger.append([run("blocked")])).rejects.toMatchObject({ code: "ERR_STORAGE", context: { code: "SQLITE_BUSY" } });
+    other.exec("ROLLBACK");
+    other.close();
+    expect(await ledger.append([run("after")])).toMatchObject([{ seq: 2 }]);
+    const ids = [];
+    for await (const event of ledger.read()) ids.push(event.type === "run.started" ? event.data.run_id : "");
+    expect(ids).toEqual(["before", "after"]);
+    expect(await ledger.verify()).toMatchObject({ ok: true, checked: 2 });
+    await ledger.close();
+  });
+
+  it("fails this and every later append with ERR_STORAGE when the thread cannot open the ledger", async () => {
+    const path = join(dir, "gone.db");
+    const ledger = new Ledger(new SqliteLedgerStore(path));
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+    const error = await ledger.append([run("a")]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "ERR_STORAGE", context: { code: "SQLITE_CANTOPEN" } });
+    expect((error as Error).message).toContain("unable to open");
+    await expect(ledger.append([run("b")])).rejects.toMatchObject({ code: "ERR_STORAGE" });
+    await ledger.close();
+  });
 });
 
 describe("sqlite: verifying long chains on every core", () => {

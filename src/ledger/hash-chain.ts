@@ -1,10 +1,7 @@
-import { sha256, type Digest } from "../core/digest.js";
+import type { Digest } from "../core/digest.js";
+import { EVENT_HASH_SCHEMA, GENESIS_HASH, hashEventTail } from "./event-hash.mjs";
 
-/** The `prev` of the first event. */
-export const GENESIS_HASH: Digest = `sha256:${"0".repeat(64)}`;
-
-/** Names the preimage layout below; bump it if the layout ever changes. */
-export const EVENT_HASH_SCHEMA = "runledger.event.v1";
+export { EVENT_HASH_SCHEMA, GENESIS_HASH };
 
 /** The position of the chain's last event; `seq` 0 with GENESIS_HASH for an empty ledger. */
 export interface ChainHead {
@@ -32,7 +29,7 @@ export interface StoredRow extends PendingRow {
  * makes any change, deletion, insertion or reordering break the chain from that event on.
  */
 export function hashEvent(seq: number, prev: string, project: string, type: string, body: string): Digest {
-  return sha256(`${EVENT_HASH_SCHEMA}\n${seq}\n${prev}\n${project}\n${type}\n${body}`);
+  return hashEventTail(seq, prev, `${project}\n${type}\n${body}`);
 }
 
 /** Numbers and chains pending rows after `head`. Backends call it while holding their write lock. */

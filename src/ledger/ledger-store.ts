@@ -1,4 +1,5 @@
-import type { ChainBreak, ChainHead, PendingRow, StoredRow } from "./hash-chain.js";
+import type { Digest } from "../core/digest.js";
+import { GENESIS_HASH, type ChainBreak, type ChainHead, type PendingRow, type StoredRow } from "./hash-chain.js";
 
 /** Named differences between backends; callers branch on these, never on a backend's kind. */
 export interface LedgerCapabilities {
@@ -25,11 +26,8 @@ export interface ScanQuery {
  */
 export interface LedgerStore {
   readonly capabilities: LedgerCapabilities;
-  /**
-   * Atomically appends the rows after the current head: under the backend's write lock it reads
-   * the head, seals the rows with `sealRows`, inserts them and moves the head, or does nothing.
-   */
-  append(pending: readonly PendingRow[]): Promise<StoredRow[]>;
+  /** How the Ledger hands this store its rows; one per store. */
+  writer(): LedgerWriter;
   /** The head as recorded by the last commit. */
   head(): Promise<ChainHead>;
   scan(query: ScanQuery): Promise<StoredRow[]>;
@@ -39,4 +37,56 @@ export interface LedgerStore {
    */
   verifyChain?(recorded: ChainHead): Promise<{ readonly broken: ChainBreak | undefined } | undefined>;
   close(): Promise<void>;
+}
+
+/** A committed group of rows: the head before it (`seq`, and `prev` for its first row), and each row's hash in order. */
+export interface SealedGroup {
+  readonly seq: number;
+  readonly prev: Digest;
+  readonly hashes: readonly Digest[];
+}
+
+/**
+ * How the Ledger hands a store its rows: caller by caller, as they are prepared. `first` opens a
+ * caller's part and `last` closes it; drop() discards the open part. commit() atomically appends
+ * every kept row sent since the last commit after the current head, or none: under the backend's
+ * write lock it reads the head, seals the rows (`sealRows`), inserts them and moves the head.
+ */
+export interface LedgerWriter {
+  send(rows: readonly PendingRow[], first: boolean, last: boolean): void;
+  drop(): void;
+  commit(): Promise<SealedGroup>;
+}
+
+/**
+ * The writer of a store that appends whole batches: rows wait here, and at commit go to `commitRows`
+ * in one transaction, so no write lock is held between turns of the event loop.
+ */
+export class BatchingWriter implements LedgerWriter {
+  private rows: PendingRow[] = [];
+  private mark = 0;
+
+  constructor(private readonly commitRows: (rows: readonly PendingRow[]) => Promise<SealedGroup>) {}
+
+  send(rows: readonly PendingRow[], first: boolean): void {
+    if (first) this.mark = this.rows.length;
+    for (const row of rows) this.rows.push(row);
+  }
+
+  drop(): void {
+    this.rows.length = this.mark;
+  }
+
+  commit(): Promise<SealedGroup> {
+    const rows = this.rows;
+    this.rows = [];
+    this.mark = 0;
+    return this.commitRows(rows);
+  }
+}
+
+/** The group that sealed rows make: the head before the first, and their hashes. */
+export function sealedGroup(stored: readonly StoredRow[]): SealedGroup {
+  const first = stored[0];
+  return { seq: first ? first.seq - 1 : 0, prev: first?.prev ?? GENESIS_HASH, hashes: stored.map((row) => row.hash) };
 }

@@ -5,7 +5,7 @@ import { ActorSchema, ProjectSchema, type Actor } from "../contracts/common.js";
 import { EVENT_CATALOGUE, isEventType, STRINGIFY_IS_CANONICAL, type EventType } from "./events.js";
 import { ChainVerifier, type ChainBreak, type ChainHead, type PendingRow, type StoredRow } from "./hash-chain.js";
 import type { LedgerEvent, NewEvent } from "./ledger-event.js";
-import type { LedgerCapabilities, LedgerStore } from "./ledger-store.js";
+import type { LedgerCapabilities, LedgerStore, LedgerWriter, SealedGroup } from "./ledger-store.js";
 
 export interface LedgerOptions {
   /** Stamps each event's observation time; defaults to the system clock. */
@@ -34,6 +34,9 @@ interface Prepared {
   readonly data: unknown;
 }
 
+/** Rows handed to the store's writer at a time: it seals and inserts them while the next are prepared. */
+const SEND_ROWS = 128;
+
 interface Waiter {
   readonly items: readonly Prepared[];
   resolve(events: LedgerEvent[]): void;
@@ -43,10 +46,12 @@ interface Waiter {
 /**
  * The append-only, hash-chained event log over any LedgerStore. Appends made while a commit is in
  * flight, or in the same turn of the event loop, are committed together (group commit); each
- * append() call is atomic.
+ * append() call is atomic. Each call's events go to the store's writer as they are validated, a
+ * chunk at a time, and are dropped if a later one is invalid.
  */
 export class Ledger {
   private readonly clock: Clock;
+  private readonly writer: LedgerWriter;
   /** Frozen actor objects already validated: callers pass the same one for every event they append. */
   private readonly actors = new WeakMap<object, Actor>();
   /** Projects already found valid: a string cannot change. */
@@ -59,6 +64,7 @@ export class Ledger {
     options: LedgerOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.writer = store.writer();
   }
 
   get capabilities(): LedgerCapabilities {
@@ -67,13 +73,28 @@ export class Ledger {
 
   /** Validates every event (all problems at once, ERR_EVENT_INVALID), then appends them atomically. */
   append(events: readonly NewEvent[]): Promise<LedgerEvent[]> {
-    let items: Prepared[];
+    if (events.length === 0) return Promise.resolve([]);
+    const items: Prepared[] = [];
+    const issues: Issue[] = [];
     try {
-      items = this.prepare(events);
+      const at = this.clock.now().toISOString();
+      // The body's opening, `{"actor":…,"at":…,"data":`, is the same for every event of one actor here.
+      const openings = new Map<Actor, string>();
+      for (let from = 0; from < events.length; from += SEND_ROWS) {
+        const to = Math.min(events.length, from + SEND_ROWS);
+        const chunk = this.prepare(events, from, to, at, openings, issues);
+        if (issues.length > 0) continue;
+        this.writer.send(chunk.map((item) => item.row), from === 0, to === events.length);
+        for (const item of chunk) items.push(item);
+      }
+      if (issues.length > 0) {
+        const first = issues[0] as Issue;
+        throw new RunledgerError("ERR_EVENT_INVALID", { detail: `${first.path.join(".")}: ${first.message}`, issues });
+      }
     } catch (error) {
+      if (items.length > 0) this.writer.drop();
       return Promise.reject(error);
     }
-    if (items.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
       this.scheduleDrain();
@@ -150,35 +171,29 @@ export class Ledger {
     await this.store.close();
   }
 
-  private prepare(events: readonly NewEvent[]): Prepared[] {
-    const issues: Issue[] = [];
-    const at = this.clock.now().toISOString();
-    // The body's opening, `{"actor":…,"at":…,"data":`, is the same for every event of one actor here.
-    const openings = new Map<Actor, string>();
-    const items = events.map((event, index): Prepared | undefined => {
-      const issue = (path: (string | number)[], message: string) =>
-        issues.push({ code: "ERR_EVENT_INVALID", path: [index, ...path], message });
+  /** Validates events `from` to `to`, adding their problems to `issues`, and builds their rows. */
+  private prepare(events: readonly NewEvent[], from: number, to: number, at: string, openings: Map<Actor, string>, issues: Issue[]): Prepared[] {
+    const prepared: Prepared[] = [];
+    for (let index = from; index < to; index++) {
+      const event = events[index] as NewEvent;
+      const before = issues.length;
       if (!isEventType(event.type)) {
-        issue(["type"], `unknown event type ${JSON.stringify(event.type)}`);
-        return undefined;
+        issues.push(invalid([index, "type"], `unknown event type ${JSON.stringify(event.type)}`));
+        continue;
       }
       const project = this.parseProject(event.project);
-      if (!project.success) issue(["project"], project.error.issues[0]?.message ?? "invalid project");
+      if (!project.success) issues.push(invalid([index, "project"], project.error.issues[0]?.message ?? "invalid project"));
       const actor = this.parseActor(event.actor);
-      if (!actor.success) for (const i of actor.error.issues) issue(["actor", ...pathOf(i.path)], i.message);
+      if (!actor.success) for (const i of actor.error.issues) issues.push(invalid([index, "actor", ...pathOf(i.path)], i.message));
       const data = EVENT_CATALOGUE[event.type].safeParse(event.data);
-      if (!data.success) for (const i of data.error.issues) issue(["data", ...pathOf(i.path)], i.message);
-      if (!project.success || !actor.success || !data.success) return undefined;
+      if (!data.success) for (const i of data.error.issues) issues.push(invalid([index, "data", ...pathOf(i.path)], i.message));
+      if (!project.success || !actor.success || !data.success || issues.length > before) continue;
       let opening = openings.get(actor.data);
       if (opening === undefined) openings.set(actor.data, (opening = openingOf(actor.data, at)));
       const body = canonicalBody(event.type, opening, actor.data, at, data.data);
-      return { row: { type: event.type, project: project.data, body }, actor: actor.data, at, data: data.data };
-    });
-    if (issues.length > 0) {
-      const first = issues[0] as Issue;
-      throw new RunledgerError("ERR_EVENT_INVALID", { detail: `${first.path.join(".")}: ${first.message}`, issues });
+      prepared.push({ row: { type: event.type, project: project.data, body }, actor: actor.data, at, data: data.data });
     }
-    return items as Prepared[];
+    return prepared;
   }
 
   private parseProject(project: unknown): ReturnType<typeof ProjectSchema.safeParse> {
@@ -211,11 +226,15 @@ export class Ledger {
     const batch = this.queue;
     this.queue = [];
     try {
-      const stored = await this.guard(() => this.store.append(batch.flatMap((w) => w.items.map((i) => i.row))));
-      let offset = 0;
+      // commit() is called now, in this turn: rows sent from here on belong to the next group.
+      const group = await this.guard(() => this.writer.commit());
+      const rows = batch.reduce((n, waiter) => n + waiter.items.length, 0);
+      if (group.hashes.length !== rows) {
+        throw new RunledgerError("ERR_STORAGE", { detail: `the store committed ${group.hashes.length} rows of ${rows}` });
+      }
+      let position = 0;
       for (const waiter of batch) {
-        waiter.resolve(waiter.items.map((item, i) => sealedEvent(item, stored[offset + i] as StoredRow)));
-        offset += waiter.items.length;
+        waiter.resolve(waiter.items.map((item) => sealedEvent(item, group, position++)));
       }
     } catch (error) {
       for (const waiter of batch) waiter.reject(error);
@@ -256,17 +275,22 @@ function pathOf(path: readonly PropertyKey[]): (string | number)[] {
   return path.map((key) => (typeof key === "number" ? key : String(key)));
 }
 
-function sealedEvent(item: Prepared, row: StoredRow): LedgerEvent {
+/** The event at `position` in a committed group. */
+function sealedEvent(item: Prepared, group: SealedGroup, position: number): LedgerEvent {
   return {
-    seq: row.seq,
-    type: row.type,
-    project: row.project,
+    seq: group.seq + position + 1,
+    type: item.row.type,
+    project: item.row.project,
     actor: item.actor,
     at: item.at,
     data: item.data,
-    prev: row.prev,
-    hash: row.hash,
+    prev: position === 0 ? group.prev : group.hashes[position - 1],
+    hash: group.hashes[position],
   } as LedgerEvent;
+}
+
+function invalid(path: (string | number)[], message: string): Issue {
+  return { code: "ERR_EVENT_INVALID", path, message };
 }
 
 function toEvent(row: StoredRow): LedgerEvent {

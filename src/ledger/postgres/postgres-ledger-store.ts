@@ -2,7 +2,7 @@ import pg from "pg";
 import type { Digest } from "../../core/digest.js";
 import { RunledgerError } from "../../core/errors.js";
 import { sealRows, type ChainHead, type PendingRow, type StoredRow } from "../hash-chain.js";
-import type { LedgerCapabilities, LedgerStore, ScanQuery } from "../ledger-store.js";
+import { BatchingWriter, sealedGroup, type LedgerCapabilities, type LedgerStore, type LedgerWriter, type ScanQuery } from "../ledger-store.js";
 import { applyPostgresMigrations } from "./migrations.js";
 
 export interface PostgresLedgerOptions {
@@ -92,6 +92,11 @@ export class PostgresLedgerStore implements LedgerStore {
     return new PostgresLedgerStore(pool, schema, options.durability ?? "full", secrets);
   }
 
+  writer(): LedgerWriter {
+    return new BatchingWriter(async (pending) => sealedGroup(await this.append(pending)));
+  }
+
+  /** Atomically appends the rows after the current head, under the head's row lock; one transaction. */
   append(pending: readonly PendingRow[]): Promise<StoredRow[]> {
     if (pending.length === 0) return Promise.resolve([]);
     return this.attempt(async () => {

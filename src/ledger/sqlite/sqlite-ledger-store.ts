@@ -4,11 +4,12 @@ import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import type { Digest } from "../../core/digest.js";
-import { RunledgerError } from "../../core/errors.js";
-import { GENESIS_HASH, sealRows, type ChainBreak, type ChainHead, type PendingRow, type StoredRow } from "../hash-chain.js";
-import type { LedgerCapabilities, LedgerStore, ScanQuery } from "../ledger-store.js";
+import { GENESIS_HASH, type ChainBreak, type ChainHead, type StoredRow } from "../hash-chain.js";
+import { BatchingWriter, type LedgerCapabilities, type LedgerStore, type LedgerWriter, type ScanQuery } from "../ledger-store.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
+import { SqliteAppender } from "./sqlite-appender.mjs";
 import { chunkStatements, verifyNextChunk, type ChunkFinding, type ChunkJob } from "./verify-chunks.mjs";
+import { sqliteError, WriterThread } from "./writer-thread.js";
 
 export interface SqliteLedgerOptions {
   /** `full` fsyncs every commit (the default); `normal` may lose the last commits on power loss, never on a crash. */
@@ -17,6 +18,11 @@ export interface SqliteLedgerOptions {
   readonly busyTimeoutMs?: number;
   /** Chains at least this long are verified on every core at once. */
   readonly parallelVerifyFrom?: number;
+  /**
+   * `thread` (the default for a file) seals, inserts and commits in a worker thread while the
+   * Ledger prepares the next rows; `inline` does it on the caller's thread (always for `:memory:`).
+   */
+  readonly writer?: "thread" | "inline";
 }
 
 interface HeadRow {
@@ -26,17 +32,15 @@ interface HeadRow {
 
 /**
  * The embedded ledger backend: one SQLite file in WAL mode. Writers in several processes
- * serialize on SQLite's write lock (BEGIN IMMEDIATE), under which the head is read and the rows sealed.
+ * serialize on SQLite's write lock (BEGIN IMMEDIATE), under which the head is read and the rows
+ * sealed (sqlite-appender.mjs).
  */
 export class SqliteLedgerStore implements LedgerStore {
   readonly capabilities: LedgerCapabilities;
   private readonly db: Database.Database;
-  private readonly insertOne: Database.Statement<unknown[]>;
-  private readonly insertChunk: Database.Statement<unknown[]>;
   private readonly readHead: Database.Statement<[], HeadRow>;
   private readonly hashAt: Database.Statement<[number], { hash: Digest }>;
-  private readonly writeHead: Database.Statement<[number, string]>;
-  private readonly appendTx: (pending: readonly PendingRow[]) => StoredRow[];
+  private readonly rowWriter: LedgerWriter & { close?(): Promise<void> };
   private readonly path: string;
   private readonly parallelVerifyFrom: number;
 
@@ -59,25 +63,16 @@ export class SqliteLedgerStore implements LedgerStore {
     });
     this.db.pragma(`synchronous = ${durability === "full" ? "FULL" : "NORMAL"}`);
     migrate(this.db);
-    this.insertOne = this.db.prepare(insertSql(1));
-    this.insertChunk = this.db.prepare(insertSql(CHUNK));
     this.readHead = this.db.prepare("SELECT seq, hash FROM ledger_head WHERE id = 1");
     this.hashAt = this.db.prepare("SELECT hash FROM events WHERE seq = ?");
-    this.writeHead = this.db.prepare("UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1");
-    const tx = this.db.transaction((pending: readonly PendingRow[]) => {
-      const sealed = sealRows(this.readHead.get() as HeadRow, pending);
-      let i = 0;
-      for (; i + CHUNK <= sealed.length; i += CHUNK) this.insertChunk.run(chunkColumns(sealed, i));
-      for (; i < sealed.length; i++) this.insertOne.run(columns(sealed[i] as StoredRow));
-      const last = sealed.at(-1);
-      if (last) this.writeHead.run(last.seq, last.hash);
-      return sealed;
-    });
-    this.appendTx = (pending) => tx.immediate(pending);
+    this.rowWriter =
+      options.writer === "inline" || path === ":memory:"
+        ? inlineWriter(new SqliteAppender(this.db))
+        : new WriterThread({ path, durability, busyTimeoutMs });
   }
 
-  append(pending: readonly PendingRow[]): Promise<StoredRow[]> {
-    return attempt(() => this.appendTx(pending));
+  writer(): LedgerWriter {
+    return this.rowWriter;
   }
 
   head(): Promise<ChainHead> {
@@ -133,7 +128,8 @@ export class SqliteLedgerStore implements LedgerStore {
     return { broken: findings.at(-1)?.last === recorded.hash ? undefined : { seq: recorded.seq, reason: "head-mismatch" } };
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.rowWriter.close?.();
     return attempt(() => {
       if (this.db.open) this.db.close();
     });
@@ -151,29 +147,14 @@ function verifyInWorker(path: string, job: ChunkJob): Promise<ChunkFinding[]> {
   });
 }
 
-/** Rows per INSERT statement: one statement per row costs more than the row itself. */
-const CHUNK = 64;
-
-function insertSql(rows: number): string {
-  return `INSERT INTO events (seq, type, project, body, hash) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?)").join(", ")}`;
-}
-
-/** The parameters of one multi-row INSERT, filled in place: this runs for every appended event. */
-function chunkColumns(rows: readonly StoredRow[], from: number): unknown[] {
-  const params = new Array<unknown>(CHUNK * 5);
-  for (let i = 0, p = 0; i < CHUNK; i++) {
-    const r = rows[from + i] as StoredRow;
-    params[p++] = r.seq;
-    params[p++] = r.type;
-    params[p++] = r.project;
-    params[p++] = r.body;
-    params[p++] = r.hash;
-  }
-  return params;
-}
-
-function columns(r: StoredRow): unknown[] {
-  return [r.seq, r.type, r.project, r.body, r.hash];
+/** The writer of an in-memory ledger, or one asked to write inline: each group goes to the appender at commit, in one go. */
+function inlineWriter(appender: SqliteAppender): LedgerWriter {
+  return new BatchingWriter((rows) =>
+    attempt(() => {
+      appender.add(rows.map((r) => r.type), rows.map((r) => r.project), rows.map((r) => r.body), true, true);
+      return appender.commit();
+    }),
+  );
 }
 
 /**
@@ -204,6 +185,9 @@ function whileBusy(timeoutMs: number, work: () => void): void {
 }
 
 function migrate(db: Database.Database): void {
+  // Read first, without the write lock: a writer thread of this process may hold it while this thread runs.
+  const latest = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;
+  if ((db.pragma("user_version", { simple: true }) as number) >= latest) return;
   const apply = db.transaction(() => {
     const current = db.pragma("user_version", { simple: true }) as number;
     for (const migration of SQLITE_MIGRATIONS) {
@@ -219,7 +203,6 @@ async function attempt<T>(operation: () => T): Promise<T> {
   try {
     return operation();
   } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new RunledgerError("ERR_STORAGE", { detail: `sqlite: ${detail}`, cause, context: { code: (cause as { code?: unknown }).code } });
+    throw sqliteError(cause);
   }
 }

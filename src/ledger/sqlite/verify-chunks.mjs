@@ -1,11 +1,8 @@
 // Verifies a SQLite ledger's hash chain chunk by chunk, in whichever threads take part: each takes
 // the next chunk from a counter they share, so a thread that starts late or runs slow takes fewer.
-// Plain JavaScript, so it loads the same from src/ and dist/ and in worker threads. The preimage
-// layout is hash-chain.ts's `runledger.event.v1`; the SQLite conformance test holds these verdicts
-// equal to the in-process verifier's.
-import { hash } from "node:crypto";
-
-const GENESIS_HASH = `sha256:${"0".repeat(64)}`;
+// Plain JavaScript, so it loads the same from src/ and dist/ and in worker threads. The SQLite
+// conformance test holds these verdicts equal to the in-process verifier's.
+import { GENESIS_HASH, hashEventTail } from "../event-hash.mjs";
 
 /** The statements one thread needs, on its own read-only connection. */
 export function chunkStatements(db) {
@@ -36,7 +33,7 @@ export function verifyNextChunk(statements, { to, chunkRows, counter }) {
       broken = { seq: expected, reason: "sequence-gap" };
       break;
     }
-    if (`sha256:${hash("sha256", `runledger.event.v1\n${seq}\n${prev}\n${tail}`, "hex")}` !== stored) {
+    if (hashEventTail(seq, prev, tail) !== stored) {
       broken = { seq, reason: "hash-mismatch" };
       break;
     }

@@ -1,0 +1,159 @@
+// Seals and inserts a SQLite ledger's appends on one connection, in whichever thread holds it: the
+// store's writer thread, or the store's own thread for an in-memory ledger. Plain JavaScript, so it
+// loads the same from src/ and dist/ and in worker threads.
+import { hashEventTail } from "../event-hash.mjs";
+
+/** Rows per INSERT statement: one statement per row costs more than the row itself. */
+const CHUNK = 64;
+
+function insertSql(rows) {
+  return `INSERT INTO events (seq, type, project, body, hash) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?)").join(", ")}`;
+}
+
+/**
+ * A group of appends in one transaction, begun by its first rows: BEGIN IMMEDIATE takes the write
+ * lock, on which processes take turns, and the head is read under it. Each caller's rows sit in a
+ * savepoint, so a caller whose later events turn out invalid is dropped alone. An error drops the
+ * whole group, and commit() throws it.
+ */
+export class SqliteAppender {
+  #db;
+  #st;
+  #params = new Array(CHUNK * 5);
+  /** The head before the open group, or undefined when none is open. */
+  #start;
+  #seq = 0;
+  #prev = "";
+  #hashes = [];
+  /** Where the current caller's rows start. */
+  #mark;
+  #failure;
+
+  constructor(db) {
+    const prepare = (sql) => db.prepare(sql);
+    this.#st = {
+      begin: prepare("BEGIN IMMEDIATE"),
+      commit: prepare("COMMIT"),
+      rollback: prepare("ROLLBACK"),
+      savepoint: prepare("SAVEPOINT caller"),
+      rollbackTo: prepare("ROLLBACK TO caller"),
+      release: prepare("RELEASE caller"),
+      readHead: prepare("SELECT seq, hash FROM ledger_head WHERE id = 1"),
+      writeHead: prepare("UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1"),
+      one: prepare(insertSql(1)),
+      chunk: prepare(insertSql(CHUNK)),
+    };
+    this.#db = db;
+  }
+
+  /** Seals and inserts a caller's next rows: `first` opens the caller's part, `last` keeps it. */
+  add(types, projects, bodies, first, last) {
+    if (this.#failure) return;
+    try {
+      if (!this.#start) {
+        this.#st.begin.run();
+        this.#start = this.#st.readHead.get();
+        this.#seq = this.#start.seq;
+        this.#prev = this.#start.hash;
+      }
+      if (first) {
+        this.#st.savepoint.run();
+        this.#mark = { seq: this.#seq, prev: this.#prev, count: this.#hashes.length };
+      }
+      this.#insert(types, projects, bodies);
+      if (last) {
+        this.#st.release.run();
+        this.#mark = undefined;
+      }
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  /** Discards the current caller's rows. */
+  drop() {
+    if (this.#failure || !this.#mark) return;
+    try {
+      this.#st.rollbackTo.run();
+      this.#st.release.run();
+      this.#seq = this.#mark.seq;
+      this.#prev = this.#mark.prev;
+      this.#hashes.length = this.#mark.count;
+      this.#mark = undefined;
+      // Nothing left to commit: let go of the write lock now.
+      if (this.#hashes.length === 0) this.abort();
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  /** Commits the group: returns the head before it and its rows' hashes, or throws what failed it. */
+  commit() {
+    const failure = this.#failure;
+    this.#failure = undefined;
+    if (failure) throw failure;
+    // A caller's part left open was never handed back to its caller: it is not committed.
+    if (this.#mark) this.drop();
+    if (!this.#start) {
+      const head = this.#st.readHead.get();
+      return { seq: head.seq, prev: head.hash, hashes: [] };
+    }
+    try {
+      this.#st.writeHead.run(this.#seq, this.#prev);
+      this.#st.commit.run();
+    } catch (error) {
+      this.abort();
+      throw error;
+    }
+    const group = { seq: this.#start.seq, prev: this.#start.hash, hashes: this.#hashes };
+    this.#start = undefined;
+    this.#hashes = [];
+    return group;
+  }
+
+  /** Rolls back the open group, if any. */
+  abort() {
+    if (this.#db.inTransaction) {
+      try {
+        this.#st.rollback.run();
+      } catch {
+        // Already rolled back by SQLite itself.
+      }
+    }
+    this.#start = undefined;
+    this.#mark = undefined;
+    this.#hashes = [];
+  }
+
+  #fail(error) {
+    this.#failure = error;
+    this.abort();
+  }
+
+  #seal(type, project, body) {
+    this.#seq += 1;
+    this.#prev = hashEventTail(this.#seq, this.#prev, `${project}\n${type}\n${body}`);
+    this.#hashes.push(this.#prev);
+  }
+
+  #insert(types, projects, bodies) {
+    const params = this.#params;
+    let i = 0;
+    for (; i + CHUNK <= bodies.length; i += CHUNK) {
+      for (let k = 0, p = 0; k < CHUNK; k++) {
+        const j = i + k;
+        this.#seal(types[j], projects[j], bodies[j]);
+        params[p++] = this.#seq;
+        params[p++] = types[j];
+        params[p++] = projects[j];
+        params[p++] = bodies[j];
+        params[p++] = this.#prev;
+      }
+      this.#st.chunk.run(params);
+    }
+    for (; i < bodies.length; i++) {
+      this.#seal(types[i], projects[i], bodies[i]);
+      this.#st.one.run(this.#seq, types[i], projects[i], bodies[i], this.#prev);
+    }
+  }
+}
