@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -69,6 +69,19 @@ describe("sqlite: the writer thread", () => {
     for await (const event of ledger.read()) ids.push(event.type === "run.started" ? event.data.run_id : "");
     expect(ids).toEqual(["before", "after"]);
     expect(await ledger.verify()).toMatchObject({ ok: true, checked: 2 });
+    await ledger.close();
+  });
+
+  it("keeps the write-ahead log bounded: the thread checkpoints after its commits", async () => {
+    const path = join(dir, "wal.db");
+    const ledger = new Ledger(new SqliteLedgerStore(path));
+    const big = "x".repeat(10_000);
+    for (let b = 0; b < 30; b++) {
+      await ledger.append(Array.from({ length: 100 }, (_, i) => ({ type: "task.skipped" as const, project: "p", actor: SERVICE_ACTOR, data: { reason: big, run_id: `r${b}`, task: `t${i}` } })));
+    }
+    // 30 MB of events went through it; without checkpoints the log would hold them all.
+    expect(statSync(`${path}-wal`).size).toBeLessThan(20 * 1024 * 1024);
+    expect(await ledger.verify()).toMatchObject({ ok: true, checked: 3000 });
     await ledger.close();
   });
 

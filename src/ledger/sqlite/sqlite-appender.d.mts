@@ -10,7 +10,8 @@ export interface SqliteGroup {
 /** Seals and inserts a SQLite ledger's appends on one connection. See sqlite-appender.mjs. */
 export class SqliteAppender {
   constructor(db: Database.Database);
-  add(types: readonly string[], projects: readonly string[], bodies: readonly string[], first: boolean, last: boolean): void;
+  /** `fields` holds each row's project, type and body in turn. */
+  add(fields: readonly string[], first: boolean, last: boolean): void;
   drop(): void;
   commit(): SqliteGroup;
   abort(): void;

@@ -46,8 +46,11 @@ export class SqliteAppender {
     this.#db = db;
   }
 
-  /** Seals and inserts a caller's next rows: `first` opens the caller's part, `last` keeps it. */
-  add(types, projects, bodies, first, last) {
+  /**
+   * Seals and inserts a caller's next rows, given as `fields`: project, type and body of each row in
+   * turn. `first` opens the caller's part, `last` keeps it.
+   */
+  add(fields, first, last) {
     if (this.#failure) return;
     try {
       if (!this.#start) {
@@ -60,7 +63,7 @@ export class SqliteAppender {
         this.#st.savepoint.run();
         this.#mark = { seq: this.#seq, prev: this.#prev, count: this.#hashes.length };
       }
-      this.#insert(types, projects, bodies);
+      this.#insert(fields);
       if (last) {
         this.#st.release.run();
         this.#mark = undefined;
@@ -136,24 +139,24 @@ export class SqliteAppender {
     this.#hashes.push(this.#prev);
   }
 
-  #insert(types, projects, bodies) {
+  #insert(fields) {
+    const rows = fields.length / 3;
     const params = this.#params;
     let i = 0;
-    for (; i + CHUNK <= bodies.length; i += CHUNK) {
-      for (let k = 0, p = 0; k < CHUNK; k++) {
-        const j = i + k;
-        this.#seal(types[j], projects[j], bodies[j]);
+    for (; i + CHUNK <= rows; i += CHUNK) {
+      for (let k = 0, p = 0, f = i * 3; k < CHUNK; k++, f += 3) {
+        this.#seal(fields[f + 1], fields[f], fields[f + 2]);
         params[p++] = this.#seq;
-        params[p++] = types[j];
-        params[p++] = projects[j];
-        params[p++] = bodies[j];
+        params[p++] = fields[f + 1];
+        params[p++] = fields[f];
+        params[p++] = fields[f + 2];
         params[p++] = this.#prev;
       }
       this.#st.chunk.run(params);
     }
-    for (; i < bodies.length; i++) {
-      this.#seal(types[i], projects[i], bodies[i]);
-      this.#st.one.run(this.#seq, types[i], projects[i], bodies[i], this.#prev);
+    for (let f = i * 3; i < rows; i++, f += 3) {
+      this.#seal(fields[f + 1], fields[f], fields[f + 2]);
+      this.#st.one.run(this.#seq, fields[f + 1], fields[f], fields[f + 2], this.#prev);
     }
   }
 }

@@ -9,7 +9,7 @@ import { BatchingWriter, type LedgerCapabilities, type LedgerStore, type LedgerW
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import { SqliteAppender } from "./sqlite-appender.mjs";
 import { chunkStatements, verifyNextChunk, type ChunkFinding, type ChunkJob } from "./verify-chunks.mjs";
-import { sqliteError, WriterThread } from "./writer-thread.js";
+import { rowFields, sqliteError, WriterThread } from "./writer-thread.js";
 
 export interface SqliteLedgerOptions {
   /** `full` fsyncs every commit (the default); `normal` may lose the last commits on power loss, never on a crash. */
@@ -151,7 +151,7 @@ function verifyInWorker(path: string, job: ChunkJob): Promise<ChunkFinding[]> {
 function inlineWriter(appender: SqliteAppender): LedgerWriter {
   return new BatchingWriter((rows) =>
     attempt(() => {
-      appender.add(rows.map((r) => r.type), rows.map((r) => r.project), rows.map((r) => r.body), true, true);
+      appender.add(rowFields(rows), true, true);
       return appender.commit();
     }),
   );

@@ -37,8 +37,8 @@ export class WriterThread implements LedgerWriter {
   constructor(private readonly options: WriterThreadOptions) {}
 
   send(rows: readonly PendingRow[], first: boolean, last: boolean): void {
-    // Canonical JSON never holds a raw newline: one string carries the chunk's bodies.
-    this.post({ op: "rows", types: rows.map((r) => r.type), projects: rows.map((r) => r.project), bodies: rows.map((r) => r.body).join("\n"), first, last });
+    // One string carries the chunk, copied in one piece: projects and types hold no newline, and canonical JSON never a raw one.
+    this.post({ op: "rows", rows: rowFields(rows).join("\n"), first, last });
   }
 
   drop(): void {
@@ -90,6 +90,18 @@ export class WriterThread implements LedgerWriter {
     this.failure ??= sqliteError(cause);
     for (const waiter of this.pending.splice(0)) waiter.reject(this.failure);
   }
+}
+
+/** The rows' project, type and body in turn, as SqliteAppender.add() takes them. */
+export function rowFields(rows: readonly PendingRow[]): string[] {
+  const fields = new Array<string>(rows.length * 3);
+  let f = 0;
+  for (const row of rows) {
+    fields[f++] = row.project;
+    fields[f++] = row.type;
+    fields[f++] = row.body;
+  }
+  return fields;
 }
 
 /** A SQLite failure as ERR_STORAGE, keeping SQLite's code (SQLITE_BUSY, SQLITE_FULL, …). */

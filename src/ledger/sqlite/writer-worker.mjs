@@ -12,9 +12,14 @@ function open() {
   const { path, durability, busyTimeoutMs } = workerData;
   const db = new Database(path, { timeout: busyTimeoutMs, fileMustExist: true });
   db.pragma(`synchronous = ${durability === "full" ? "FULL" : "NORMAL"}`);
+  // Checkpoints run after a commit's reply is sent (below), not inside the commit that crosses SQLite's threshold.
+  db.pragma("wal_autocheckpoint = 0");
   return { db, appender: new SqliteAppender(db) };
 }
 
+/** Body bytes written since the last checkpoint: about what the write-ahead log grew by. */
+let written = 0;
+const CHECKPOINT_BYTES = 8 * 1024 * 1024;
 let ledger;
 try {
   ledger = open();
@@ -23,11 +28,22 @@ try {
   parentPort.close();
 }
 
+/** A checkpoint that fails is tried again after the next commit; it never answers for a commit. */
+function checkpoint(db) {
+  written = 0;
+  try {
+    db.pragma("wal_checkpoint(PASSIVE)");
+  } catch {
+    written = CHECKPOINT_BYTES;
+  }
+}
+
 parentPort.on("message", (message) => {
   const { db, appender } = ledger;
   switch (message.op) {
     case "rows":
-      appender.add(message.types, message.projects, message.bodies.split("\n"), message.first, message.last);
+      written += message.rows.length;
+      appender.add(message.rows.split("\n"), message.first, message.last);
       break;
     case "drop":
       appender.drop();
@@ -39,6 +55,7 @@ parentPort.on("message", (message) => {
       } catch (error) {
         parentPort.postMessage({ error: describe(error) });
       }
+      if (written >= CHECKPOINT_BYTES) checkpoint(db);
       break;
     case "close":
       appender.abort();
