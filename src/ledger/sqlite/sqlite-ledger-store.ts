@@ -4,10 +4,11 @@ import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import type { Digest } from "../../core/digest.js";
-import { GENESIS_HASH, type ChainBreak, type ChainHead, type StoredRow } from "../hash-chain.js";
+import { GENESIS_HASH, type ChainBreak, type ChainHead, type PendingRow, type StoredRow } from "../hash-chain.js";
 import { BatchingWriter, type LedgerCapabilities, type LedgerStore, type LedgerWriter, type ScanQuery } from "../ledger-store.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
-import { SqliteAppender } from "./sqlite-appender.mjs";
+import { AdaptiveWriter } from "./adaptive-writer.js";
+import { SqliteAppender, type SqliteGroup } from "./sqlite-appender.mjs";
 import { chunkStatements, verifyNextChunk, type ChunkFinding, type ChunkJob } from "./verify-chunks.mjs";
 import { rowFields, sqliteError, WriterThread } from "./writer-thread.js";
 
@@ -19,10 +20,12 @@ export interface SqliteLedgerOptions {
   /** Chains at least this long are verified on every core at once. */
   readonly parallelVerifyFrom?: number;
   /**
-   * `thread` (the default for a file) seals, inserts and commits in a worker thread while the
-   * Ledger prepares the next rows; `inline` does it on the caller's thread (always for `:memory:`).
+   * Where appends are sealed, inserted and committed. `adaptive` (the default for a file): small
+   * groups on the caller's thread, large calls and groups that would wait for the lock in a writer
+   * thread (adaptive-writer.ts). `thread`: always in the writer thread. `inline`: always on the
+   * caller's thread, waiting there for the lock (always so for `:memory:`).
    */
-  readonly writer?: "thread" | "inline";
+  readonly writer?: "adaptive" | "thread" | "inline";
 }
 
 interface HeadRow {
@@ -40,9 +43,11 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly db: Database.Database;
   private readonly readHead: Database.Statement<[], HeadRow>;
   private readonly hashAt: Database.Statement<[number], { hash: Digest }>;
-  private readonly rowWriter: LedgerWriter & { close?(): Promise<void> };
+  private readonly rowWriter: LedgerWriter;
+  private readonly thread: WriterThread | undefined;
   private readonly path: string;
   private readonly parallelVerifyFrom: number;
+  private readonly busyTimeoutMs: number;
 
   constructor(path: string, options: SqliteLedgerOptions = {}) {
     this.path = path;
@@ -50,7 +55,7 @@ export class SqliteLedgerStore implements LedgerStore {
     const durability = options.durability ?? "full";
     this.capabilities = { backend: "sqlite", multiProcess: true, multiMachine: false, durability };
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    const busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
+    const busyTimeoutMs = (this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000);
     this.db = new Database(path, { timeout: busyTimeoutMs });
     // Switching a new file to WAL takes an exclusive lock without waiting on the busy handler:
     // processes opening one new ledger at once take turns here instead of failing.
@@ -65,10 +70,24 @@ export class SqliteLedgerStore implements LedgerStore {
     migrate(this.db);
     this.readHead = this.db.prepare("SELECT seq, hash FROM ledger_head WHERE id = 1");
     this.hashAt = this.db.prepare("SELECT hash FROM events WHERE seq = ?");
-    this.rowWriter =
-      options.writer === "inline" || path === ":memory:"
-        ? inlineWriter(new SqliteAppender(this.db))
-        : new WriterThread({ path, durability, busyTimeoutMs });
+    const appender = new SqliteAppender(this.db);
+    const mode = path === ":memory:" ? "inline" : (options.writer ?? "adaptive");
+    const thread = (this.thread = mode === "inline" ? undefined : new WriterThread({ path, durability, busyTimeoutMs }));
+    this.rowWriter = !thread
+      ? new BatchingWriter((rows) => attempt(() => commitRows(appender, rows)))
+      : mode === "thread"
+        ? thread
+        : new AdaptiveWriter(thread, (rows) => this.withoutWaiting(() => commitRows(appender, rows)));
+  }
+
+  /** Runs `work` with SQLite's busy handler off: a lock held elsewhere fails it with SQLITE_BUSY at once. */
+  private withoutWaiting<T>(work: () => T): T {
+    this.db.pragma("busy_timeout = 0");
+    try {
+      return work();
+    } finally {
+      this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+    }
   }
 
   writer(): LedgerWriter {
@@ -129,7 +148,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async close(): Promise<void> {
-    await this.rowWriter.close?.();
+    await this.thread?.close();
     return attempt(() => {
       if (this.db.open) this.db.close();
     });
@@ -147,14 +166,10 @@ function verifyInWorker(path: string, job: ChunkJob): Promise<ChunkFinding[]> {
   });
 }
 
-/** The writer of an in-memory ledger, or one asked to write inline: each group goes to the appender at commit, in one go. */
-function inlineWriter(appender: SqliteAppender): LedgerWriter {
-  return new BatchingWriter((rows) =>
-    attempt(() => {
-      appender.add(rowFields(rows), true, true);
-      return appender.commit();
-    }),
-  );
+/** Seals, inserts and commits rows on the store's own connection, in one go. */
+function commitRows(appender: SqliteAppender, rows: readonly PendingRow[]): SqliteGroup {
+  appender.add(rowFields(rows), true, true);
+  return appender.commit();
 }
 
 /**
