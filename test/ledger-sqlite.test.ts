@@ -55,16 +55,24 @@ describe("sqlite: the writer thread and the adaptive writer", () => {
   const dir = mkdtempSync(join(tmpdir(), "runledger-writer-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const run = (id: string) => ({ type: "run.started" as const, project: "p", actor: SERVICE_ACTOR, data: { run_id: id } });
-
-  it("fails a group with ERR_STORAGE (SQLITE_BUSY) while another connection holds the write lock too long, loses nothing, then goes on", async () => {
-    const path = join(dir, "busy.db");
-    const ledger = new Ledger(new SqliteLedgerStore(path, { busyTimeoutMs: 50 }));
+  /** A ledger with one event, and another connection holding its write lock until release() is called. */
+  async function lockedLedger(name: string, busyTimeoutMs: number) {
+    const path = join(dir, name);
+    const ledger = new Ledger(new SqliteLedgerStore(path, { busyTimeoutMs }));
     await ledger.append([run("before")]);
     const other = new Database(path);
     other.exec("BEGIN IMMEDIATE");
+    const release = () => {
+      other.exec("ROLLBACK");
+      other.close();
+    };
+    return { ledger, release };
+  }
+
+  it("fails a group with ERR_STORAGE (SQLITE_BUSY) while another connection holds the write lock too long, loses nothing, then goes on", async () => {
+    const { ledger, release } = await lockedLedger("busy.db", 50);
     await expect(ledger.append([run("blocked")])).rejects.toMatchObject({ code: "ERR_STORAGE", context: { code: "SQLITE_BUSY" } });
-    other.exec("ROLLBACK");
-    other.close();
+    release();
     expect(await ledger.append([run("after")])).toMatchObject([{ seq: 2 }]);
     const ids = [];
     for await (const event of ledger.read()) ids.push(event.type === "run.started" ? event.data.run_id : "");
@@ -74,16 +82,9 @@ describe("sqlite: the writer thread and the adaptive writer", () => {
   });
 
   it("waits for a lock held elsewhere off the event loop: timers keep firing, and the append lands once the lock is free", async () => {
-    const path = join(dir, "waiting.db");
-    const ledger = new Ledger(new SqliteLedgerStore(path, { busyTimeoutMs: 5_000 }));
-    await ledger.append([run("before")]);
-    const other = new Database(path);
-    other.exec("BEGIN IMMEDIATE");
+    const { ledger, release } = await lockedLedger("waiting.db", 5_000);
     // Only a free event loop runs this timer; an append waiting on this thread would hold it for 5 s and then fail.
-    setTimeout(() => {
-      other.exec("ROLLBACK");
-      other.close();
-    }, 200);
+    setTimeout(release, 200);
     expect(await ledger.append([run("waited")])).toMatchObject([{ seq: 2 }]);
     expect(await ledger.verify()).toMatchObject({ ok: true, checked: 2 });
     await ledger.close();
