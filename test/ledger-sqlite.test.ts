@@ -149,6 +149,9 @@ describe("sqlite: verifying long chains on every core", () => {
   it("finds a changed body", async () => {
     expect(await verifyBothWays("changed", "UPDATE events SET body = replace(body, 'r2500', 'r9999') WHERE seq = 2501")).toMatchObject({ ok: false, broken: { seq: 2501, reason: "hash-mismatch" } });
   });
+  it("finds a changed stored hash", async () => {
+    expect(await verifyBothWays("rehashed", "UPDATE events SET hash = upper(hash) WHERE seq = 1700")).toMatchObject({ ok: false, broken: { seq: 1700, reason: "hash-mismatch" } });
+  });
   it("finds a deleted event at a range boundary", async () => {
     expect(await verifyBothWays("boundary", "DELETE FROM events WHERE seq = 1501")).toMatchObject({ ok: false, broken: { seq: 1501 } });
   });

@@ -13,5 +13,10 @@ export const GENESIS_HASH = `sha256:${"0".repeat(64)}`;
  * its type and its canonical JSON body, one per line; `tail` is the last three, already joined.
  */
 export function hashEventTail(seq, prev, tail) {
-  return `sha256:${hash("sha256", `${EVENT_HASH_SCHEMA}\n${seq}\n${prev}\n${tail}`, "hex")}`;
+  return `sha256:${hashEventTailHex(seq, prev, tail)}`;
+}
+
+/** hashEventTail() without the `sha256:` prefix. */
+export function hashEventTailHex(seq, prev, tail) {
+  return hash("sha256", `${EVENT_HASH_SCHEMA}\n${seq}\n${prev}\n${tail}`, "hex");
 }
