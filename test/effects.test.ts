@@ -1,13 +1,16 @@
+import { spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
+import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReceiptSchema } from "../src/contracts/receipt.js";
 import { canonicalJson } from "../src/core/canonical-json.js";
 import type { RunledgerError } from "../src/core/errors.js";
-import { callEffectSocket, EffectsSocket } from "../src/engine/effects-socket.js";
+import { callEffectSocket, EffectsSocket, sweepStaleEffectsDirs } from "../src/engine/effects-socket.js";
 import { resumeRun, runPipeline, type RunOptions } from "../src/engine/run-pipeline.js";
 import type { LedgerEvent } from "../src/ledger/ledger-event.js";
 import { Projector } from "../src/ledger/projections/projector.js";
@@ -165,6 +168,24 @@ describe("effects: shadow | enforced (engine API)", () => {
     expect(r.view.tasks["after"]).toMatchObject({ outcome: "SKIPPED", attempts: [] });
     // The sleeping command was killed: its receipt says so.
     expect((await r.receipt("slow")).result).toBe("FAIL");
+  });
+
+  it("sweeps the socket directories that killed engines left behind, and keeps live and new ones", async () => {
+    const base = mkdtempSync(join(dir, "sweep-"));
+    const [stale, live, fresh] = ["stale", "live", "fresh"].map((name) => join(base, `runledger-fx-${name}`)) as [string, string, string];
+    for (const d of [stale, live, fresh]) mkdirSync(d);
+    // A killed engine: its process dies with SIGKILL while listening, and the socket file stays.
+    const killed = spawnSync(process.execPath, ["-e", "require('net').createServer().listen(process.argv[1], () => process.kill(process.pid, 'SIGKILL'))", join(stale, "effects.sock")]);
+    expect(killed.signal).toBe("SIGKILL");
+    expect(existsSync(join(stale, "effects.sock"))).toBe(true);
+    const server = createNetServer().listen(join(live, "effects.sock"));
+    await once(server, "listening");
+    try {
+      expect(await sweepStaleEffectsDirs(base)).toBe(1);
+      expect([existsSync(stale), existsSync(live), existsSync(fresh)]).toEqual([false, true, true]);
+    } finally {
+      server.close();
+    }
   });
 
   it("the effects socket falls back to /tmp when a long TMPDIR would not fit a socket path", async () => {

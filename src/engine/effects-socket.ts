@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { lstat, mkdtemp, readdir, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -22,6 +22,44 @@ function socketBase(): string {
   return Buffer.byteLength(join(base, "runledger-fx-XXXXXX", "effects.sock")) <= SOCKET_PATH_MAX ? base : "/tmp";
 }
 
+const DIR_PREFIX = "runledger-fx-";
+const SOCKET_NAME = "effects.sock";
+
+/**
+ * Removes the effects-socket directories under `base` that engines killed mid-run left behind: those
+ * whose socket refused a connection twice, a moment apart (an engine binds its socket and listens
+ * on it within one call, never longer), so no engine listens on it. A directory without a socket
+ * yet may belong to an engine about to listen, and is left. Best effort; resolves to how many went.
+ */
+export async function sweepStaleEffectsDirs(base: string = socketBase()): Promise<number> {
+  const names = await readdir(base).catch(() => [] as string[]);
+  const suspects = await refusing(names.filter((name) => name.startsWith(DIR_PREFIX)).map((name) => join(base, name)));
+  if (suspects.length === 0) return 0;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const stale = await refusing(suspects);
+  await Promise.all(stale.map((dir) => rm(dir, { recursive: true, force: true }).catch(() => undefined)));
+  return stale.length;
+}
+
+/** The directories whose socket refuses a connection; probed one at a time, to hold one descriptor. */
+async function refusing(dirs: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const dir of dirs) {
+    const path = join(dir, SOCKET_NAME);
+    if (!(await lstat(path).then((info) => info.isSocket(), () => false))) continue;
+    const refused = await new Promise<boolean>((resolve) => {
+      const probe = connect(path);
+      probe.once("connect", () => {
+        probe.destroy();
+        resolve(false);
+      });
+      probe.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
+    });
+    if (refused) found.push(dir);
+  }
+  return found;
+}
+
 /** One attempt's place on the socket: where to call, with which token, and how to leave. */
 export interface EffectsSeat {
   readonly path: string;
@@ -32,7 +70,8 @@ export interface EffectsSeat {
 
 /**
  * One run's effects socket, a unix socket in a fresh private directory under the system temp dir
- * (see socketBase), listening from the first command attempt that registers until `close`. Each
+ * (see socketBase), listening from the first command attempt that registers until `close`; an
+ * engine killed mid-run leaves its directory, which the next run's sweep removes. Each
  * attempt's effects client is registered under a random token its command is given; a request
  * reaches only the client of its token. One socket per run rather than per attempt: opening and
  * closing one cost each command attempt about half a millisecond of the engine's event loop.
@@ -71,8 +110,9 @@ export class EffectsSocket {
   }
 
   async #listen(): Promise<{ server: Server; dir: string; path: string }> {
-    const dir = await mkdtemp(join(socketBase(), "runledger-fx-"));
-    const path = join(dir, "effects.sock");
+    const base = socketBase();
+    const dir = await mkdtemp(join(base, DIR_PREFIX));
+    const path = join(dir, SOCKET_NAME);
     const server = createServer((socket) => {
       socket.on("error", () => socket.destroy());
       const lines = createInterface({ input: socket, crlfDelay: Infinity });
@@ -91,6 +131,8 @@ export class EffectsSocket {
     });
     // The socket never keeps the engine alive: attempts in flight do.
     server.unref();
+    // Once per run, in the background: what engines killed mid-run left behind.
+    void sweepStaleEffectsDirs(base);
     return { server, dir, path };
   }
 
