@@ -56,9 +56,9 @@ describe("sqlite: the writer thread and the adaptive writer", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const run = (id: string) => ({ type: "run.started" as const, project: "p", actor: SERVICE_ACTOR, data: { run_id: id } });
   /** A ledger with one event, and another connection holding its write lock until release() is called. */
-  async function lockedLedger(name: string, busyTimeoutMs: number) {
+  async function lockedLedger(name: string, busyTimeoutMs: number, writer: SqliteLedgerOptions["writer"] = "adaptive") {
     const path = join(dir, name);
-    const ledger = new Ledger(new SqliteLedgerStore(path, { busyTimeoutMs }));
+    const ledger = new Ledger(new SqliteLedgerStore(path, { busyTimeoutMs, writer }));
     await ledger.append([run("before")]);
     const other = new Database(path);
     other.exec("BEGIN IMMEDIATE");
@@ -69,26 +69,30 @@ describe("sqlite: the writer thread and the adaptive writer", () => {
     return { ledger, release };
   }
 
-  it("fails a group with ERR_STORAGE (SQLITE_BUSY) while another connection holds the write lock too long, loses nothing, then goes on", async () => {
-    const { ledger, release } = await lockedLedger("busy.db", 50);
-    await expect(ledger.append([run("blocked")])).rejects.toMatchObject({ code: "ERR_STORAGE", context: { code: "SQLITE_BUSY" } });
-    release();
-    expect(await ledger.append([run("after")])).toMatchObject([{ seq: 2 }]);
-    const ids = [];
-    for await (const event of ledger.read()) ids.push(event.type === "run.started" ? event.data.run_id : "");
-    expect(ids).toEqual(["before", "after"]);
-    expect(await ledger.verify()).toMatchObject({ ok: true, checked: 2 });
-    await ledger.close();
-  });
+  for (const writer of ["adaptive", "inline"] as const) {
+    it(`fails a group with ERR_STORAGE (SQLITE_BUSY) while another connection holds the write lock too long (${writer}), loses nothing, then goes on`, async () => {
+      const { ledger, release } = await lockedLedger(`busy-${writer}.db`, 50, writer);
+      await expect(ledger.append([run("blocked")])).rejects.toMatchObject({ code: "ERR_STORAGE", context: { code: "SQLITE_BUSY" } });
+      release();
+      expect(await ledger.append([run("after")])).toMatchObject([{ seq: 2 }]);
+      const ids = [];
+      for await (const event of ledger.read()) ids.push(event.type === "run.started" ? event.data.run_id : "");
+      expect(ids).toEqual(["before", "after"]);
+      expect(await ledger.verify()).toMatchObject({ ok: true, checked: 2 });
+      await ledger.close();
+    });
+  }
 
-  it("waits for a lock held elsewhere off the event loop: timers keep firing, and the append lands once the lock is free", async () => {
-    const { ledger, release } = await lockedLedger("waiting.db", 5_000);
-    // Only a free event loop runs this timer; an append waiting on this thread would hold it for 5 s and then fail.
-    setTimeout(release, 200);
-    expect(await ledger.append([run("waited")])).toMatchObject([{ seq: 2 }]);
-    expect(await ledger.verify()).toMatchObject({ ok: true, checked: 2 });
-    await ledger.close();
-  });
+  for (const writer of ["adaptive", "inline"] as const) {
+    it(`waits for a lock held elsewhere off the event loop (${writer}): timers keep firing, and the append lands once the lock is free`, async () => {
+      const { ledger, release } = await lockedLedger(`waiting-${writer}.db`, 5_000, writer);
+      // Only a free event loop runs this timer; an append waiting on this thread would hold it for 5 s and then fail.
+      setTimeout(release, 200);
+      expect(await ledger.append([run("waited")])).toMatchObject([{ seq: 2 }]);
+      expect(await ledger.verify()).toMatchObject({ ok: true, checked: 2 });
+      await ledger.close();
+    });
+  }
 
   it("keeps the write-ahead log bounded: the thread checkpoints after its commits", async () => {
     const path = join(dir, "wal.db");

@@ -23,7 +23,8 @@ export interface SqliteLedgerOptions {
    * Where appends are sealed, inserted and committed. `adaptive` (the default for a file): small
    * groups on the caller's thread, large calls and groups that would wait for the lock in a writer
    * thread (adaptive-writer.ts). `thread`: always in the writer thread. `inline`: always on the
-   * caller's thread, waiting there for the lock (always so for `:memory:`).
+   * caller's thread, trying again on later turns of its event loop while the lock is taken (always
+   * so for `:memory:`).
    */
   readonly writer?: "adaptive" | "thread" | "inline";
 }
@@ -74,10 +75,26 @@ export class SqliteLedgerStore implements LedgerStore {
     const mode = path === ":memory:" ? "inline" : (options.writer ?? "adaptive");
     const thread = (this.thread = mode === "inline" ? undefined : new WriterThread({ path, durability, busyTimeoutMs }));
     this.rowWriter = !thread
-      ? new BatchingWriter((rows) => attempt(() => commitRows(appender, rows)))
+      ? new BatchingWriter((rows) => this.whenUnlocked(() => commitRows(appender, rows)))
       : mode === "thread"
         ? thread
         : new AdaptiveWriter(thread, (rows) => this.withoutWaiting(() => commitRows(appender, rows)));
+  }
+
+  /**
+   * Runs `work` without waiting on this thread: while another connection holds the write lock it
+   * tries again on later turns of the event loop, for up to the busy timeout.
+   */
+  private async whenUnlocked<T>(work: () => T): Promise<T> {
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        return this.withoutWaiting(work);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() >= deadline) throw sqliteError(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 
   /** Runs `work` with SQLite's busy handler off: a lock held elsewhere fails it with SQLITE_BUSY at once. */
