@@ -35,7 +35,8 @@ export async function sweepStaleEffectsDirs(base: string = socketBase()): Promis
   const names = await readdir(base).catch(() => [] as string[]);
   const suspects = await refusing(names.filter((name) => name.startsWith(DIR_PREFIX)).map((name) => join(base, name)));
   if (suspects.length === 0) return 0;
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Unreferenced: a sweep never keeps the engine alive, and one cut short is finished by the next.
+  await new Promise((resolve) => setTimeout(resolve, 100).unref());
   const stale = await refusing(suspects);
   await Promise.all(stale.map((dir) => rm(dir, { recursive: true, force: true }).catch(() => undefined)));
   return stale.length;
