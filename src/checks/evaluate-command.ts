@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { killProcessGroup } from "../processes/kill-tagged-processes.mjs";
 import { launch } from "../processes/launcher.js";
 import type { CheckFinding } from "./check-result.js";
 import type { CheckDeadline } from "./check-deadline.js";
@@ -34,12 +35,7 @@ export async function evaluateCommand(
     const child = await launch({ argv, cwd: dir, env: commandEnv(env), stdoutPath: paths.stdout, stderrPath: paths.stderr });
     let aborted = false;
     const killGroup = (): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // ESRCH: the group is already gone.
-      }
+      if (child.pid !== undefined) killProcessGroup(child.pid);
     };
     const onAbort = (): void => {
       aborted = true;

@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
-import { carriesEntry, killTaggedProcesses } from "../processes/kill-tagged-processes.mjs";
+import { carriesEntry, killProcessGroup, killTaggedProcesses } from "../processes/kill-tagged-processes.mjs";
 import { launch, type LaunchSpec } from "../processes/launcher.js";
 
 /** A command as the launcher starts it, with its timebox, and the tag every one of its processes carries. */
@@ -33,12 +33,7 @@ export async function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
   if (spec.pidPath && child.pid !== undefined) writeFileSync(spec.pidPath, String(child.pid));
   let timedOut = false;
   const killGroup = () => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // The group is already gone.
-    }
+    if (child.pid !== undefined) killProcessGroup(child.pid);
   };
   const timer = setTimeout(() => {
     timedOut = true;
@@ -64,12 +59,7 @@ export async function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
 export async function stopLeftoverGroup(pidPath: string, attemptId: string): Promise<boolean> {
   const pid = Number(await readFile(pidPath, "utf8").catch(() => ""));
   if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (!carriesEntry(pid, `RUNLEDGER_ATTEMPT_ID=${attemptId}`)) return false;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    return false;
-  }
+  if (!carriesEntry(pid, `RUNLEDGER_ATTEMPT_ID=${attemptId}`) || !killProcessGroup(pid)) return false;
   await rm(pidPath, { force: true });
   return true;
 }

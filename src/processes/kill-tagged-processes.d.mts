@@ -6,3 +6,6 @@ export function killTaggedProcesses(entry: string): Promise<number>;
 
 /** Whether the process's environment holds `entry` (`NAME=value`) exactly; false when it is gone or not readable. */
 export function carriesEntry(pid: number, entry: string): boolean;
+
+/** Kills (SIGKILL) the process group led by `pid`; false when there is none left to kill. See kill-tagged-processes.mjs. */
+export function killProcessGroup(pid: number): boolean;

@@ -1,5 +1,5 @@
-// Plain JavaScript (types in kill-tagged-processes.d.mts): the launcher process loads it as it is,
-// from src/ and dist/ alike.
+// Ending what a command started. Plain JavaScript (types in kill-tagged-processes.d.mts): the
+// launcher process loads it as it is, from src/ and dist/ alike.
 import { readdirSync, readFileSync } from "node:fs";
 
 /**
@@ -27,6 +27,21 @@ export async function killTaggedProcesses(entry) {
     }
   }
   return killed;
+}
+
+/**
+ * Kills (SIGKILL) the process group led by `pid`; false when there is none left to kill.
+ *
+ * @param {number} pid
+ * @returns {boolean}
+ */
+export function killProcessGroup(pid) {
+  try {
+    process.kill(-pid, "SIGKILL");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

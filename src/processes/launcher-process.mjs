@@ -3,7 +3,7 @@
 // proportional to its memory, and this one holds little, while an engine may hold a lot.
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { killTaggedProcesses } from "./kill-tagged-processes.mjs";
+import { killProcessGroup, killTaggedProcesses } from "./kill-tagged-processes.mjs";
 
 process.on("message", ({ id, argv, cwd, env, stdoutPath, stderrPath, tag }) => {
   const reply = (message) => process.connected && process.send({ id, ...message });
@@ -21,7 +21,7 @@ process.on("message", ({ id, argv, cwd, env, stdoutPath, stderrPath, tag }) => {
     child.once("close", (exitCode, signal) => {
       // What the command left behind ends before its exit is reported: in its group, and, carrying
       // its tag (if it has one), outside it (a process that moved to a new session).
-      killGroup(child.pid);
+      killProcessGroup(child.pid);
       void (tag ? killTaggedProcesses(tag) : Promise.resolve(0)).then(
         () => settle({ exitCode, signal, leftoversEnded: true }),
         () => settle({ exitCode, signal, leftoversEnded: false }),
@@ -35,15 +35,6 @@ process.on("message", ({ id, argv, cwd, env, stdoutPath, stderrPath, tag }) => {
     for (const fd of descriptors) closeSync(fd);
   }
 });
-
-/** @param {number} pid */
-function killGroup(pid) {
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // The group is gone already.
-  }
-}
 
 // The engine is gone: its commands run on in their own process groups, as a crashed engine's do.
 process.on("disconnect", () => process.exit(0));
