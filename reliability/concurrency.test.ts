@@ -1,20 +1,17 @@
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRunledgerError } from "../src/core/errors.js";
 import { Ledger } from "../src/ledger/ledger.js";
 import { SqliteLedgerStore } from "../src/ledger/sqlite/sqlite-ledger-store.js";
 import { lockRun } from "../src/workspace/run-lock.js";
+import { readyAppenders } from "../test/support/appenders.js";
 import { exited, HeadWatcher, initWorkspace, projectedState, runledger, sleep, startEngine, writePipeline } from "./support/engine.js";
 import { reportFigures } from "./support/figures.js";
 import { lanePipeline } from "./support/pipelines.js";
 import { Prng } from "./support/prng.js";
 import { SCALE, SEED } from "./support/scale.js";
-
-const execFileAsync = promisify(execFile);
 
 let dir: string;
 beforeAll(() => {
@@ -117,14 +114,13 @@ describe("concurrency", () => {
 
   it("two processes appending to one ledger, and two engines running in one workspace, never fork the chain", async () => {
     const root = initWorkspace(dir, "appenders");
-    const worker = resolve(import.meta.dirname, "../test/fixtures/append-worker.ts");
     const path = join(root, ".runledger", "ledger.db");
     writePipeline(root, "a.yaml", lanePipeline("alpha", 30));
     writePipeline(root, "b.yaml", lanePipeline("beta", 30));
     // Raw appenders and two real engines, all at once.
-    const appenders = ["one", "two"].map((project) => execFileAsync(process.execPath, ["--import", "tsx", worker, path, project, "150", "7"]));
+    const appenders = await readyAppenders(path, ["one", "two"], 150, 7);
     const engines = [startEngine(root, ["run", "a.yaml", "--json"]), startEngine(root, ["run", "b.yaml", "--json"])];
-    await Promise.all(appenders);
+    expect(await appenders.go()).toEqual([0, 0]);
     expect(await Promise.all(engines.map(exited))).toEqual([0, 0]);
 
     const ledger = new Ledger(new SqliteLedgerStore(path));

@@ -1,28 +1,19 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { Ledger } from "../src/ledger/ledger.js";
 import { SqliteLedgerStore } from "../src/ledger/sqlite/sqlite-ledger-store.js";
+import { readyAppenders } from "./support/appenders.js";
 
 const dir = mkdtempSync(join(tmpdir(), "runledger-procs-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it("two processes appending to one SQLite ledger at once serialize without losing an event or forking the chain", async () => {
   const path = join(dir, "ledger.db");
-  const worker = resolve(import.meta.dirname, "fixtures/append-worker.ts");
-  const workers = ["alpha", "beta", "gamma"].map((project) => {
-    const child = spawn(process.execPath, ["--import", "tsx", worker, path, project, "300", "10"], { stdio: ["pipe", "pipe", "inherit"] });
-    const exited = once(child, "exit");
-    return { child, exited };
-  });
-  // Each worker opens the ledger and says "ready"; all are released together, so that their appends
-  // overlap however long each process took to start.
-  await Promise.all(workers.map(({ child }) => once(child.stdout!, "data")));
-  for (const { child } of workers) child.stdin!.end("go\n");
-  expect((await Promise.all(workers.map(({ exited }) => exited))).map(([code]) => code)).toEqual([0, 0, 0]);
+  // Released together once all three have opened the ledger, so their appends overlap.
+  const appenders = await readyAppenders(path, ["alpha", "beta", "gamma"], 300, 10);
+  expect(await appenders.go()).toEqual([0, 0, 0]);
 
   const ledger = new Ledger(new SqliteLedgerStore(path));
   const report = await ledger.verify();
