@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
@@ -172,8 +172,11 @@ describe("effects: shadow | enforced (engine API)", () => {
 
   it("sweeps the socket directories that killed engines left behind, and keeps live and new ones", async () => {
     const base = mkdtempSync(join(dir, "sweep-"));
-    const [stale, live, fresh] = ["stale", "live", "fresh"].map((name) => join(base, `runledger-fx-${name}`)) as [string, string, string];
-    for (const d of [stale, live, fresh]) mkdirSync(d);
+    const [stale, live, fresh, unlistened] = ["stale", "live", "fresh", "unlistened"].map((name) => join(base, `runledger-fx-${name}`)) as [string, string, string, string];
+    for (const d of [stale, live, fresh, unlistened]) mkdirSync(d);
+    // An engine killed between making its directory and listening: no socket, made an hour ago.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(unlistened, hourAgo, hourAgo);
     // A killed engine: its process dies with SIGKILL while listening, and the socket file stays.
     const killed = spawnSync(process.execPath, ["-e", "require('net').createServer().listen(process.argv[1], () => process.kill(process.pid, 'SIGKILL'))", join(stale, "effects.sock")]);
     expect(killed.signal).toBe("SIGKILL");
@@ -181,8 +184,8 @@ describe("effects: shadow | enforced (engine API)", () => {
     const server = createNetServer().listen(join(live, "effects.sock"));
     await once(server, "listening");
     try {
-      expect(await sweepStaleEffectsDirs(base)).toBe(1);
-      expect([existsSync(stale), existsSync(live), existsSync(fresh)]).toEqual([false, true, true]);
+      expect(await sweepStaleEffectsDirs(base)).toBe(2);
+      expect([existsSync(stale), existsSync(live), existsSync(fresh), existsSync(unlistened)]).toEqual([false, true, true, false]);
     } finally {
       server.close();
     }

@@ -26,10 +26,17 @@ const DIR_PREFIX = "runledger-fx-";
 const SOCKET_NAME = "effects.sock";
 
 /**
+ * A directory still without a socket this long after it was made was left by an engine killed
+ * between making it and listening, which takes it a few milliseconds.
+ */
+const UNLISTENED_AFTER_MS = 10 * 60_000;
+
+/**
  * Removes the effects-socket directories under `base` that engines killed mid-run left behind: those
  * whose socket refused a connection twice, a moment apart (an engine binds its socket and listens
- * on it within one call, never longer), so no engine listens on it. A directory without a socket
- * yet may belong to an engine about to listen, and is left. Best effort; resolves to how many went.
+ * on it within one call, never longer), so no engine listens on it; and those still without a
+ * socket ten minutes after they were made. A newer one without a socket may belong to an engine
+ * about to listen, and is left. Best effort; resolves to how many went.
  */
 export async function sweepStaleEffectsDirs(base: string = socketBase()): Promise<number> {
   const names = await readdir(base).catch(() => [] as string[]);
@@ -42,12 +49,19 @@ export async function sweepStaleEffectsDirs(base: string = socketBase()): Promis
   return stale.length;
 }
 
-/** The directories whose socket refuses a connection; probed one at a time, to hold one descriptor. */
+/**
+ * The directories whose socket refuses a connection, or that were never listened on (see
+ * UNLISTENED_AFTER_MS); probed one at a time, to hold one descriptor.
+ */
 async function refusing(dirs: readonly string[]): Promise<string[]> {
   const found: string[] = [];
   for (const dir of dirs) {
     const path = join(dir, SOCKET_NAME);
-    if (!(await lstat(path).then((info) => info.isSocket(), () => false))) continue;
+    if (!(await lstat(path).then((info) => info.isSocket(), () => false))) {
+      const made = await lstat(dir).then((info) => info.mtimeMs, () => Date.now());
+      if (Date.now() - made > UNLISTENED_AFTER_MS) found.push(dir);
+      continue;
+    }
     const refused = await new Promise<boolean>((resolve) => {
       const probe = connect(path);
       probe.once("connect", () => {
