@@ -40,11 +40,11 @@ const UNLISTENED_AFTER_MS = 10 * 60_000;
  */
 export async function sweepStaleEffectsDirs(base: string = socketBase()): Promise<number> {
   const names = await readdir(base).catch(() => [] as string[]);
-  const suspects = await refusing(names.filter((name) => name.startsWith(DIR_PREFIX)).map((name) => join(base, name)));
+  const suspects = await staleDirs(names.filter((name) => name.startsWith(DIR_PREFIX)).map((name) => join(base, name)));
   if (suspects.length === 0) return 0;
   // Unreferenced: a sweep never keeps the engine alive, and one cut short is finished by the next.
   await new Promise((resolve) => setTimeout(resolve, 100).unref());
-  const stale = await refusing(suspects);
+  const stale = await staleDirs(suspects);
   await Promise.all(stale.map((dir) => rm(dir, { recursive: true, force: true }).catch(() => undefined)));
   return stale.length;
 }
@@ -53,7 +53,7 @@ export async function sweepStaleEffectsDirs(base: string = socketBase()): Promis
  * The directories whose socket refuses a connection, or that were never listened on (see
  * UNLISTENED_AFTER_MS); probed one at a time, to hold one descriptor.
  */
-async function refusing(dirs: readonly string[]): Promise<string[]> {
+async function staleDirs(dirs: readonly string[]): Promise<string[]> {
   const found: string[] = [];
   for (const dir of dirs) {
     const path = join(dir, SOCKET_NAME);
