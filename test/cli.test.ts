@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,6 +43,18 @@ describe("runledger CLI", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/init \[dir\]/);
     expect(help.stdout).toMatch(/verify/);
+  });
+
+  it("starts without loading the parsers few commands need (yaml, csv-parse, filtrex, ajv)", () => {
+    // A module-resolution hook reports, synchronously on stderr, every module the CLI imports.
+    const hooks = `data:text/javascript,${encodeURIComponent('import { writeSync } from "node:fs"; export async function resolve(specifier, context, next) { const resolved = await next(specifier, context); writeSync(2, `resolved ${resolved.url}\\n`); return resolved; }')}`;
+    const register = `data:text/javascript,${encodeURIComponent(`import { register } from "node:module"; register(${JSON.stringify(hooks)});`)}`;
+    const started = spawnSync(process.execPath, ["--import", register, CLI, "--version"], { cwd: dir, encoding: "utf8" });
+    expect(started.status).toBe(0);
+    const resolved = started.stderr.split("\n").filter((line) => line.startsWith("resolved "));
+    // The hook saw the CLI's own modules, and none of the parsers.
+    expect(resolved.filter((line) => line.includes("/dist/cli/")).length).toBeGreaterThan(10);
+    expect(resolved.filter((line) => /node_modules\/(yaml|csv-parse|filtrex|ajv)\//.test(line))).toEqual([]);
   });
 
   it("init creates a workspace with its state folder and an example pipeline, once", () => {

@@ -1,16 +1,17 @@
-import { createRequire } from "node:module";
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import { RunledgerError } from "../core/errors.js";
+import { lazyRequire } from "../core/lazy-require.js";
 import type { JsonSchemaDocument } from "./check-spec.js";
 
+const ajvModule = lazyRequire<{ Ajv2020: typeof Ajv2020 }>("ajv/dist/2020.js");
 let instance: Ajv2020 | undefined;
 
-/** ajv, loaded on first use: it costs every command's start, and few pipelines check JSON Schemas. */
+/** ajv, loaded on first use: few pipelines check JSON Schemas. */
 function ajv(): Ajv2020 {
   if (!instance) {
-    const { Ajv2020: Ajv } = createRequire(import.meta.url)("ajv/dist/2020.js") as { Ajv2020: typeof Ajv2020 };
+    const { Ajv2020: Ajv } = ajvModule();
     // addUsedSchema: false keeps two different schemas that share an $id from colliding in the instance.
     instance = new Ajv({ allErrors: true, strict: false, addUsedSchema: false, logger: false });
   }

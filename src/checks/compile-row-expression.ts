@@ -1,5 +1,8 @@
-import { compileExpression } from "filtrex";
+import type * as Filtrex from "filtrex";
 import { RunledgerError } from "../core/errors.js";
+import { lazyRequire } from "../core/lazy-require.js";
+
+const filtrex = lazyRequire<typeof Filtrex>("filtrex");
 
 /** Judges one row: undefined when it passes, otherwise the reason it fails. */
 export type RowPredicate = (row: Readonly<Record<string, unknown>>) => string | undefined;
@@ -16,7 +19,7 @@ export type RowPredicate = (row: Readonly<Record<string, unknown>>) => string | 
 export function compileRowExpression(expr: string): RowPredicate {
   let evaluate: (row: unknown) => unknown;
   try {
-    evaluate = compileExpression(toFiltrexSyntax(expr), { constants: { true: true, false: false } });
+    evaluate = filtrex().compileExpression(toFiltrexSyntax(expr), { constants: { true: true, false: false } });
   } catch (error) {
     const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
     throw new RunledgerError("ERR_CHECK_INVALID", { detail: `rows expression ${JSON.stringify(expr)} does not parse: ${message}`, cause: error });

@@ -1,8 +1,11 @@
 import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream";
-import { parse } from "csv-parse";
+import type * as CsvParse from "csv-parse";
+import { lazyRequire } from "../core/lazy-require.js";
 import type { RowFormat } from "./parse-check-spec.js";
 import { readLines } from "./read-lines.js";
+
+const csvParse = lazyRequire<typeof CsvParse>("csv-parse");
 
 /** One data row: its 1-based line number, and either the row or the reason it could not be read. */
 export type RowRecord =
@@ -27,7 +30,7 @@ export function readRows(file: string, format: RowFormat, signal: AbortSignal): 
 async function* readCsvRows(file: string, signal: AbortSignal): AsyncGenerator<RowRecord> {
   // Lines are counted here rather than with csv-parse's `info`, which halves throughput and counts a
   // CRLF inside a quoted field as two lines.
-  const parser = parse({ bom: true, relax_column_count: true });
+  const parser = csvParse().parse({ bom: true, relax_column_count: true });
   // pipeline forwards a read error (or the abort) to the parser, which ends the loop below.
   pipeline(createReadStream(file, { signal }), parser, () => {});
   let header: readonly string[] | undefined;

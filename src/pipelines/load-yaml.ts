@@ -1,13 +1,16 @@
 import { readFile } from "node:fs/promises";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import type * as Yaml from "yaml";
 import { z } from "zod";
 import { RunledgerError, type Issue } from "../core/errors.js";
+import { lazyRequire } from "../core/lazy-require.js";
 import { EnforcementSchema, RunModeSchema } from "../contracts/run-mode.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
 import { buildPipeline, DEFAULT_PIPELINE_MODE, type PipelineDefinition, type TaskSpec } from "./define-pipeline.js";
 import { isYamlMapping, readYamlFields } from "./read-yaml-fields.js";
 import { readYamlTask } from "./read-yaml-task.js";
 import { validatePipeline } from "./validate-pipeline.js";
+
+const yaml = lazyRequire<typeof Yaml>("yaml");
 
 /** Options of the YAML loaders. */
 export interface LoadPipelineOptions {
@@ -39,8 +42,8 @@ const PIPELINE_KEYS = {
  * into the YAML (`tasks.total.retries`); each message ends with `(at <file>:<line>:<col>)`.
  */
 export function loadPipelineYaml(text: string, file: string, options: LoadPipelineOptions = {}): PipelineDefinition {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const where = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
     return `${file}:${line}:${col}`;
@@ -122,7 +125,8 @@ function startsWith(path: Path, prefix: Path): boolean {
 }
 
 /** The source offset of the deepest node on `path` that exists; for a mapping entry, its key. */
-function offsetOf(doc: Document, path: Path): number {
+function offsetOf(doc: Yaml.Document, path: Path): number {
+  const { isMap, isScalar, isSeq } = yaml();
   let node: unknown = doc.contents;
   let offset = (doc.contents as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
   for (const part of path) {
