@@ -57,7 +57,6 @@ async function measure(open: () => Promise<LedgerStore>, batches: readonly NewEv
   await ledger.close();
 }
 
-/** The peer: the same rows through a bare prepared INSERT, no validation, canonical JSON or hashing. */
 /** The peer of verify: the peer's rows read back and each body hashed, on one thread, with no chain to follow. */
 async function rawSqliteHashScan(dir: string, run: number): Promise<number> {
   const db = new Database(join(dir, `raw-${run}.db`), { readonly: true });
@@ -74,6 +73,7 @@ async function rawSqliteHashScan(dir: string, run: number): Promise<number> {
   return EVENTS / seconds;
 }
 
+/** The peer: the same rows through a bare prepared INSERT, no validation, canonical JSON or hashing. */
 async function rawSqliteInsert(dir: string, run: number, batches: readonly NewEvent[][]): Promise<number> {
   const db = new Database(join(dir, `raw-${run}.db`));
   db.pragma("journal_mode = WAL");
