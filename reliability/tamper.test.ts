@@ -188,7 +188,7 @@ describe("tampering", () => {
           writeSync(fd, byte, 0, 1, at);
           closeSync(fd);
         }
-        chmodSync(blob, 0o444);
+        chmodSync(blob, 0o400);
       } else {
         const path = join(dir, `trial.db`);
         copyFileSync(pristine, path);

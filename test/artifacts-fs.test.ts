@@ -28,7 +28,7 @@ async function corruptBlob(store: FsArtifactStore, digest: Digest): Promise<void
   bytes[0] = (bytes[0] ?? 0) ^ 0xff;
   await chmod(path, 0o644);
   await writeFile(path, bytes);
-  await chmod(path, 0o444);
+  await chmod(path, 0o400);
 }
 
 runArtifactStoreConformance("fs", {
@@ -67,7 +67,7 @@ describe("FsArtifactStore", () => {
     const path = join(root, "sha256", hex.slice(0, 2), hex.slice(2));
     expect(store.layout.blobPath(digest)).toBe(path);
     expect(await store.localPath(digest)).toBe(path);
-    expect((await stat(path)).mode & 0o777).toBe(0o444);
+    expect((await stat(path)).mode & 0o777).toBe(0o400);
     expect(await readFile(path, "utf8")).toBe("layout");
   });
 

@@ -111,6 +111,8 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
   try {
     await prepareAttemptDir(deps, dir, plan);
     secrets = await attemptSecrets(deps.secrets, operator, run.runMode);
+    // Values from any source are masked in everything the ledger records from now on.
+    deps.ledger.redactor?.learn?.(Object.values(secrets.env));
     if (settling.effects) settling.effects.redactor = secrets.redactor;
     const configs = await placeConfigs(dir, plan.configs ?? []);
     const executed = await settling.execute(dir, logs, secrets, configs);
@@ -150,6 +152,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
   }
   const redactor = secrets.redactor;
   if (failure) failure = { ...failure, reason: redactor.text(failure.reason) };
+  if (violation) violation = { ...violation, detail: redactor.text(violation.detail) };
   if (returned) returned = redactor.value(returned);
   for (const path of [logs.stdout, logs.stderr]) await redactFile(path, redactor);
   const checked = summarizeVerdict(checks);
@@ -161,7 +164,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
   const retryable = failure?.retryable ?? (checkFailed && settling.retryChecks === true);
   try {
     const streams = await captureStreams(deps, logs, attemptId, event, events);
-    const receipt: Receipt = ReceiptSchema.parse({
+    const receipt: Receipt = ReceiptSchema.parse(redactor.value({
       execution_id: attemptId,
       run_id: run.id,
       task: task.name,
@@ -185,7 +188,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
       ...(settling.effects !== undefined && settling.effects.calls.length > 0 && { effects: [...settling.effects.calls].sort((a, b) => a.call_number - b.call_number) }),
       result: verdict,
       ...streams,
-    });
+    }));
     // Stored side by side: their fsyncs overlap.
     const [receiptRef, index] = await Promise.all([
       deps.artifacts.put(canonicalJson(receipt), { mediaType: "application/json" }),

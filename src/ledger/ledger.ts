@@ -10,6 +10,17 @@ import type { LedgerCapabilities, LedgerStore, LedgerWriter, SealedGroup } from 
 export interface LedgerOptions {
   /** Stamps each event's observation time; defaults to the system clock. */
   readonly clock?: Clock;
+  /**
+   * Applied to every event's payload before it is validated and hashed: the one place where secret
+   * values are masked on their way into the ledger, which can never forget them.
+   */
+  readonly redactor?: EventRedactor;
+}
+
+/** Masks secrets in a payload (a copy); `learn` adds values to mask, e.g. those an engine reads from a secret source. */
+export interface EventRedactor {
+  value<T>(input: T): T;
+  learn?(values: Iterable<string>): void;
 }
 
 export interface ReadQuery {
@@ -52,6 +63,8 @@ interface Waiter {
 export class Ledger {
   private readonly clock: Clock;
   private readonly writer: LedgerWriter;
+  /** The redactor every payload passes, if the ledger was given one. */
+  readonly redactor: EventRedactor | undefined;
   /** Frozen actor objects already validated: callers pass the same one for every event they append. */
   private readonly actors = new WeakMap<object, Actor>();
   /** Projects already found valid: a string cannot change. */
@@ -64,6 +77,7 @@ export class Ledger {
     options: LedgerOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.redactor = options.redactor;
     this.writer = store.writer();
   }
 
@@ -185,7 +199,7 @@ export class Ledger {
       if (!project.success) issues.push(invalid([index, "project"], project.error.issues[0]?.message ?? "invalid project"));
       const actor = this.parseActor(event.actor);
       if (!actor.success) for (const i of actor.error.issues) issues.push(invalid([index, "actor", ...pathOf(i.path)], i.message));
-      const data = EVENT_CATALOGUE[event.type].safeParse(event.data);
+      const data = EVENT_CATALOGUE[event.type].safeParse(this.redactor ? this.redactor.value(event.data) : event.data);
       if (!data.success) for (const i of data.error.issues) issues.push(invalid([index, "data", ...pathOf(i.path)], i.message));
       if (!project.success || !actor.success || !data.success || issues.length > before) continue;
       let opening = openings.get(actor.data);

@@ -32,10 +32,46 @@ export interface Redactor {
 }
 
 /**
- * A redactor for these secret values (empty values are ignored). Values are masked longest first,
- * then URL credentials and Authorization headers; with no values it still does the latter two.
+ * A redactor for these secret values (empty values are ignored) and their encoded forms (see
+ * `encodedForms`). Values are masked longest first, then URL credentials and Authorization headers;
+ * with no values it still does the latter two.
  */
 export function createRedactor(values: readonly string[]): Redactor {
+  const given = values.filter((v) => v.length > 0);
+  const encoded = given.flatMap(encodedForms);
+  const asLatin1 = (): Redactor => {
+    // Bytes read as latin1 are already one char per byte: reading them so again changes nothing.
+    const redactor: Redactor = redactorOf([...given.map((s) => Buffer.from(s, "utf8").toString("latin1")), ...encoded], () => redactor);
+    return redactor;
+  };
+  return redactorOf([...given, ...encoded], asLatin1);
+}
+
+/**
+ * The forms a value commonly travels in besides itself, each of which gives the value away: its
+ * UTF-8 bytes in hex (both cases), percent-encoded, and in base64 and base64url. A value inside a
+ * longer base64 text is encoded differently at each of the three byte offsets it may start at, so
+ * each offset contributes the characters that depend on the value's bytes alone. Short values
+ * (under MIN_ENCODED_LENGTH) contribute none: their encodings would mask unrelated text.
+ */
+export function encodedForms(value: string): string[] {
+  const bytes = Buffer.from(value, "utf8");
+  if (bytes.length < MIN_ENCODED_LENGTH) return [];
+  const forms = [bytes.toString("hex"), bytes.toString("hex").toUpperCase(), encodeURIComponent(value)];
+  for (let offset = 0; offset < 3; offset++) {
+    const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+    // Characters wholly inside the value's bits: from ceil(8·offset/6) to floor(8·(offset+n)/6).
+    const start = Math.ceil((8 * offset) / 6);
+    const end = Math.floor((8 * (offset + bytes.length)) / 6);
+    for (const encoding of ["base64", "base64url"] as const) forms.push(padded.toString(encoding).slice(start, end));
+  }
+  return [...new Set(forms)].filter((form) => form !== value);
+}
+
+/** Values shorter than this (in bytes) are masked as they are, but not in their encoded forms. */
+const MIN_ENCODED_LENGTH = 8;
+
+function redactorOf(values: readonly string[], latin1: () => Redactor): Redactor {
   const secrets = [...new Set(values.filter((v) => v.length > 0))].sort((a, b) => b.length - a.length);
   const maskSecrets = (text: string) => secrets.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(REDACTED) : out), text);
   const text = (input: string) => maskPatterns(maskSecrets(input));
@@ -44,7 +80,7 @@ export function createRedactor(values: readonly string[]): Redactor {
     text,
     value,
     stream: () => chain(secretStream(secrets, maskSecrets), lineStream()),
-    latin1: () => createRedactor(secrets.map((s) => Buffer.from(s, "utf8").toString("latin1"))),
+    latin1,
   };
 }
 

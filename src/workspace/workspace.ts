@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { openFsArtifactStore } from "../artifacts/fs/fs-artifact-store.js";
 import type { ArtifactStore } from "../artifacts/artifact-store.js";
@@ -13,6 +13,7 @@ import type { EngineDeps } from "../engine/attempt-context.js";
 import { modeRegistryWith, type ModeRegistry } from "../modes/mode-registry.js";
 import { EXAMPLE_PIPELINE } from "./example-pipeline.js";
 import { lockRun } from "./run-lock.js";
+import { SecretMask } from "../secrets/secret-mask.js";
 import { workspaceSecretStore } from "../secrets/secret-store.js";
 import { CONFIG_FILE, STATE_DIR, WorkspaceConfigSchema, parseWorkspaceConfig, type WorkspaceConfig } from "./workspace-config.js";
 
@@ -24,6 +25,8 @@ export interface Workspace {
   readonly artifacts: ArtifactStore;
   /** Seed 000's work modes with the config's merged in. */
   readonly modes: ModeRegistry;
+  /** Masks every stored secret's value in all the ledger records and the CLI prints. */
+  readonly mask: SecretMask;
   close(): Promise<void>;
 }
 
@@ -53,13 +56,16 @@ export async function openWorkspace(root: string, options: OpenOptions = {}): Pr
     await store.close();
     throw error;
   });
-  const ledger = new Ledger(store, { clock: options.clock ?? systemClock });
+  const mask = new SecretMask();
+  mask.learn(await workspaceSecretStore(root).values());
+  const ledger = new Ledger(store, { clock: options.clock ?? systemClock, redactor: mask });
   return {
     root,
     config,
     ledger,
     artifacts,
     modes: modeRegistryWith(config.modes),
+    mask,
     async close() {
       await ledger.close();
       await artifacts.close();
@@ -92,7 +98,9 @@ export async function initWorkspace(dir: string, actor: Actor, options: OpenOpti
   const root = resolve(dir);
   if (existsSync(join(root, CONFIG_FILE))) throw new RunledgerError("ERR_WORKSPACE_EXISTS", { detail: join(root, CONFIG_FILE) });
   const config = WorkspaceConfigSchema.parse({ name: basename(root) || "workspace" });
-  await mkdir(join(root, STATE_DIR), { recursive: true });
+  // The state folder holds the ledger, the store, secrets and attempts' logs: its owner's only.
+  await mkdir(join(root, STATE_DIR), { recursive: true, mode: 0o700 });
+  await chmod(join(root, STATE_DIR), 0o700);
   await mkdir(join(root, "pipelines"), { recursive: true });
   await writeFile(join(root, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, { flag: "wx" });
   await writeFile(join(root, STATE_DIR, ".gitignore"), "*\n");

@@ -1,5 +1,5 @@
 import type { FileSystem } from "./file-system.js";
-import type { FsLayout } from "./fs-layout.js";
+import { STORE_DIR_MODE, type FsLayout } from "./fs-layout.js";
 import { statBlobFile } from "./blob-file.js";
 import type { HashedTempFile } from "./hashed-temp-file.js";
 import { withStorageError } from "./storage-error.js";
@@ -18,7 +18,7 @@ export async function commitBlob(fs: FileSystem, layout: FsLayout, temp: HashedT
     // A different size can only be a damaged copy, so it is replaced rather than kept.
     if (existing?.size === temp.size) return;
     const shard = layout.shardDir(temp.digest);
-    const created = await withStorageError("create directory", shard, () => fs.mkdir(shard));
+    const created = await withStorageError("create directory", shard, () => fs.mkdir(shard, STORE_DIR_MODE));
     if (created !== undefined) await syncDirectory(fs, layout.blobsDir);
     const target = layout.blobPath(temp.digest);
     await withStorageError("rename", target, () => fs.rename(temp.path, target));

@@ -11,8 +11,8 @@ export interface FileSystem {
   open(path: string, flags: string, mode?: number): Promise<FileHandle>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
-  /** Creates the directory and its parents; resolves to the first directory created, if any. */
-  mkdir(path: string): Promise<string | undefined>;
+  /** Creates the directory and its parents (with `mode`, default 0o777 less the umask); resolves to the first directory created, if any. */
+  mkdir(path: string, mode?: number): Promise<string | undefined>;
   readdir(path: string): Promise<string[]>;
   stat(path: string): Promise<Stats>;
 }
@@ -22,7 +22,7 @@ export const nodeFileSystem: FileSystem = {
   open: (path, flags, mode) => fsp.open(path, flags, mode),
   rename: (from, to) => fsp.rename(from, to),
   unlink: (path) => fsp.unlink(path),
-  mkdir: (path) => fsp.mkdir(path, { recursive: true }),
+  mkdir: (path, mode) => fsp.mkdir(path, { recursive: true, ...(mode !== undefined && { mode }) }),
   readdir: (path) => fsp.readdir(path),
   // A stat of a local file takes microseconds; a hop through libuv's thread pool costs more than
   // the call. The engine stats every reused output.

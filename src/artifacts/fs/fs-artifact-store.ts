@@ -18,7 +18,7 @@ import { readChunks, sha256OfChunks, toByteChunks } from "./byte-chunks.js";
 import { commitBlob } from "./commit-blob.js";
 import { copyBlobToFile } from "./copy-blob-to-file.js";
 import { nodeFileSystem, type FileSystem } from "./file-system.js";
-import { BLOB_FILE_MODE, fsLayout, type FsLayout } from "./fs-layout.js";
+import { BLOB_FILE_MODE, fsLayout, STORE_DIR_MODE, type FsLayout } from "./fs-layout.js";
 import { writeHashedTempFile } from "./hashed-temp-file.js";
 import { listBlobDigests } from "./list-blob-digests.js";
 import { withStorageError } from "./storage-error.js";
@@ -46,7 +46,7 @@ export async function openFsArtifactStore(root: string, options: FsArtifactStore
   const fs = options.fileSystem ?? nodeFileSystem;
   const layout = fsLayout(resolve(root));
   for (const dir of [layout.blobsDir, layout.tempDir]) {
-    await withStorageError("create directory", dir, () => fs.mkdir(dir));
+    await withStorageError("create directory", dir, () => fs.mkdir(dir, STORE_DIR_MODE));
   }
   const cutoff = (options.clock ?? systemClock).now().getTime() - (options.staleTempAfterMs ?? STALE_TEMP_AFTER_MS);
   await sweepStaleTempFiles(fs, layout.tempDir, cutoff);

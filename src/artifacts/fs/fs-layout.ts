@@ -1,8 +1,11 @@
 import { join } from "node:path";
 import { digestHex, DIGEST_ALG, type Digest } from "../../core/digest.js";
 
-/** Stored blobs are read-only: nothing in runledger rewrites a blob in place. */
-export const BLOB_FILE_MODE = 0o444;
+/** Stored blobs are read-only, and for their owner only: nothing in runledger rewrites a blob in place. */
+export const BLOB_FILE_MODE = 0o400;
+
+/** The store's directories are their owner's only: blobs hold outputs and logs that may be private. */
+export const STORE_DIR_MODE = 0o700;
 
 const SHARD_PATTERN = /^[0-9a-f]{2}$/;
 const REST_PATTERN = /^[0-9a-f]{62}$/;

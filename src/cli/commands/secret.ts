@@ -90,6 +90,8 @@ async function change(ctx: CommandContext, rawName: string, flags: ReasonFlags, 
     }
     const info: SecretInfo = { name, version: next.version, set_at_utc: systemClock.now().toISOString(), set_by: actor };
     const staged = await store.stage(info, next.value);
+    // Masked from here on: in the reason of the event below too.
+    workspace.mask.learn([next.value]);
     try {
       await workspace.ledger.append([event]);
     } catch (error) {

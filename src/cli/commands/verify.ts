@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
 import type { Digest } from "../../core/digest.js";
+import { assertPrivateState } from "../../workspace/check-permissions.js";
 import type { Workspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
 
@@ -22,7 +23,7 @@ export function registerVerify(program: Command, context: () => CommandContext):
     });
 }
 
-/** Checks the chain, re-hashes every stored blob, and checks that every blob the ledger names exists. */
+/** Checks the chain, re-hashes every stored blob, checks that every blob the ledger names exists, and that no other user can reach the state. */
 export async function verifyWorkspace(workspace: Workspace): Promise<{ events: number; head: string; artifacts: number; referenced: number }> {
   const report = await workspace.ledger.assertIntact();
   const blobs = await workspace.artifacts.verifyAll();
@@ -39,5 +40,7 @@ export async function verifyWorkspace(workspace: Workspace): Promise<{ events: n
       throw new RunledgerError("ERR_ARTIFACT_MISSING", { detail: `${digest}, recorded by the ledger`, context: { digest } });
     }
   }
+  // Last: a broken chain or a corrupt blob is the graver finding.
+  assertPrivateState(workspace.root, workspace.config);
   return { events: report.checked, head: report.head.hash, artifacts: blobs.checked, referenced: referenced.size };
 }

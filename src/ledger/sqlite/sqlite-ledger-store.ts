@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -55,7 +55,11 @@ export class SqliteLedgerStore implements LedgerStore {
     this.parallelVerifyFrom = options.parallelVerifyFrom ?? 50_000;
     const durability = options.durability ?? "full";
     this.capabilities = { backend: "sqlite", multiProcess: true, multiMachine: false, durability };
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:") {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // A new ledger is its owner's only; SQLite gives its -wal and -shm files the same mode.
+      createPrivateFile(path);
+    }
     const busyTimeoutMs = (this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000);
     this.db = new Database(path, { timeout: busyTimeoutMs });
     // Switching a new file to WAL takes an exclusive lock without waiting on the busy handler:
@@ -236,5 +240,14 @@ async function attempt<T>(operation: () => T): Promise<T> {
     return operation();
   } catch (cause) {
     throw sqliteError(cause);
+  }
+}
+
+/** Creates an empty file, readable by its owner only, unless one exists already (then it is left as it is). */
+function createPrivateFile(path: string): void {
+  try {
+    closeSync(openSync(path, "wx", 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
 }
