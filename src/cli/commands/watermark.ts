@@ -25,7 +25,7 @@ export function registerWatermark(program: Command, context: () => CommandContex
         const broken = brokenSyncRules(watermarks, syncRules(workspace));
         const lines = marks.map((m) => `${m.name.padEnd(16)} ${m.value}  ${m.definition ? `${m.definition.name}@${m.definition.version}` : "-"}  ${m.valid ? "valid" : `INVALID (${m.invalidated?.reason ?? ""})`}`);
         for (const b of broken) lines.push(`warning: sync rule broken: ${b.message}`);
-        ctx.output.success({ watermarks: marks, sync_warnings: broken.map((b) => ({ between: b.rule.between, gap_ms: b.gapMs, message: b.message })) }, lines.join("\n") || "no watermarks yet");
+        ctx.output.success({ watermarks: marks, sync_warnings: broken.map((b) => ({ between: b.rule.between, gap_ms: b.gapMs, message: b.message })) }, lines.length > 0 ? lines : "no watermarks yet");
       });
     });
   watermark
@@ -39,7 +39,7 @@ export function registerWatermark(program: Command, context: () => CommandContex
         if (!mark) throw new RunledgerError("ERR_WATERMARK_NOT_FOUND", { detail: name });
         const how = (m: (typeof mark.history)[number]["moved_by"]) => (m.kind === "gate" ? `gate ${m.gate} of run ${m.run_id}` : `override ${m.admin_event_id}: ${m.justification}`);
         const lines = [`${mark.name} = ${mark.value}  ${mark.valid ? "valid" : `INVALID: ${mark.invalidated?.reason ?? ""}`}`, ...mark.history.map((h) => `  ${h.at_utc}  ${h.value}  ${h.definition ? `${h.definition.name}@${h.definition.version}  ` : ""}by ${how(h.moved_by)}`)];
-        ctx.output.success({ watermark: mark }, lines.join("\n"));
+        ctx.output.success({ watermark: mark }, lines);
       });
     });
   watermark
@@ -64,7 +64,7 @@ export function registerWatermark(program: Command, context: () => CommandContex
         const after = { value: flags.to, ...(definition ? { definition } : {}) };
         await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: "watermark_override", reason: flags.justification, targets: [{ kind: "watermark", id: name }], before, after, result: "applied" })]);
         const actor = ctx.actor();
-        ctx.output.success({ watermark: { name, before, after, by: actor } }, `${name}: ${current?.value ?? "(none)"} → ${flags.to} (override by ${actor.kind}:${actor.id}, recorded in the audit)`);
+        ctx.output.success({ watermark: { name, before, after, by: actor } }, [`${name}: ${current?.value ?? "(none)"} → ${flags.to} (override by ${actor.kind}:${actor.id}, recorded in the audit)`]);
       });
     });
 }
