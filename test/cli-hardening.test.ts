@@ -72,6 +72,14 @@ describe("--as-of: strict ISO-8601", () => {
     expect(asOf("2026-01-01T10:00:00+02:00")).toBe("2026-01-01T08:00:00.000Z");
   });
 
+  it("a watermark override to a date-like value takes the same strict form", () => {
+    const override = (to: string) => cli(["watermark", "override", "us.ctt", "--to", to, "--justification", "drill", "--confirm", "--json"]);
+    expectRefused(override("2026-02-30"), "ERR_USAGE", "--to", "YYYY-MM-DD");
+    expectRefused(override("2026-01-06T10:00"), "ERR_USAGE", "--to");
+    expect(envelope(override("2026-01-06")).watermark.after.value).toBe("2026-01-06");
+    expect(override("release-7").code).toBe(0);
+  });
+
   it("the parser reads back every field it was given", () => {
     expect(parseIsoInstant("2026-03-04T05:06:07.891Z")?.toISOString()).toBe("2026-03-04T05:06:07.891Z");
     expect(parseIsoInstant("0099-01-01")?.toISOString()).toBe("0099-01-01T00:00:00.000Z");

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
+import { ISO_TIME_FORM, parseIsoTime } from "../../core/iso-time.js";
 import { adminEvent } from "../../governance/admin-event.js";
 import { brokenSyncRules, type SyncRule } from "../../governance/watermarks.js";
 import { Projector } from "../../ledger/projections/projector.js";
@@ -46,7 +47,7 @@ export function registerWatermark(program: Command, context: () => CommandContex
     .command("override")
     .description("emergency advance or rollback (seed 001 §4.4): needs --justification, --confirm and an actor; recorded as an admin event")
     .argument("<name>")
-    .requiredOption("--to <value>", "the new value (earlier than the current one for a rollback)")
+    .requiredOption("--to <value>", `the new value (earlier than the current one for a rollback); a time is ISO-8601: ${ISO_TIME_FORM}`)
     .option("--justification <text>", "why this cannot wait for the gate (required, audited)")
     .option("--confirm", "confirm the override")
     .option("--definition <name@version>", "the definition version the value is bound to (default: the current one)")
@@ -55,6 +56,8 @@ export function registerWatermark(program: Command, context: () => CommandContex
       if ((flags.justification ?? "").trim() === "" || flags.confirm !== true) {
         throw new RunledgerError("ERR_CONFIRM_REQUIRED", { detail: `overriding ${name} needs ${[(flags.justification ?? "").trim() === "" ? "--justification \"…\"" : "", flags.confirm ? "" : "--confirm"].filter(Boolean).join(" and ")}` });
       }
+      // A value that starts like a date is a time, ordered as one: it must be a real instant.
+      if (/^\d{4}-\d{2}-\d{2}/.test(flags.to)) parseIsoTime(flags.to, "--to");
       const at = flags.definition?.lastIndexOf("@") ?? -1;
       if (flags.definition !== undefined && at <= 0) throw new RunledgerError("ERR_USAGE", { detail: `--definition ${flags.definition}: expected name@version` });
       await ctx.withWorkspace(async (workspace) => {
