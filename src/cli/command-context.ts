@@ -15,6 +15,7 @@ export interface GlobalOptions {
   readonly workspace?: string;
   readonly actor?: string;
   readonly token?: string;
+  readonly tokenFile?: string;
 }
 
 /** What a command gets: its output channel, the environment and the global options. */
@@ -25,6 +26,8 @@ export class CommandContext {
   command: { path: string; role: Role | null | undefined } | undefined;
   /** The actor a token authenticated, in a workspace with access control on. */
   #authenticated: Actor | undefined;
+  /** The token presented (--token-file, --token or RUNLEDGER_TOKEN), read before the command runs. */
+  token: string | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -59,8 +62,8 @@ export class CommandContext {
   }
 
   /**
-   * With access control on, the command's actor is the one its token (--token or RUNLEDGER_TOKEN)
-   * authenticates, and must hold the role the command needs; otherwise the refusal is recorded as
+   * With access control on, the command's actor is the one its token (RUNLEDGER_TOKEN,
+   * --token-file or --token) authenticates, and must hold the role the command needs; otherwise the refusal is recorded as
    * an access_denied admin event and the command fails with ERR_FORBIDDEN.
    */
   private async authorize(workspace: Workspace): Promise<void> {
@@ -68,13 +71,13 @@ export class CommandContext {
     if (needed === null) return;
     const access = await this.access(workspace);
     if (!access.enabled) return;
-    const token = this.options.token ?? this.io.env["RUNLEDGER_TOKEN"];
-    const who = token === undefined || token === "" ? undefined : authenticate(access, token);
+    const token = this.token;
+    const who = token === undefined ? undefined : authenticate(access, token);
     const claimed = this.options.actor === undefined ? undefined : resolveActor(this.options.actor, this.io.env);
     const path = this.command?.path ?? "(unknown command)";
     let why: string | undefined;
     if (needed === undefined) why = `${path} declares no role`;
-    else if (who === undefined) why = token ? "the token is not valid in this workspace" : "access control is on: present a token with --token or RUNLEDGER_TOKEN";
+    else if (who === undefined) why = token ? "the token is not valid in this workspace" : "access control is on: present a token in RUNLEDGER_TOKEN or with --token-file FILE";
     else if (claimed !== undefined && !sameActor(claimed, who.actor)) why = `the token belongs to ${who.actor.kind}:${who.actor.id}, not ${claimed.kind}:${claimed.id}`;
     else if (!allows(who.roles, needed)) why = `${path} needs role ${needed}; ${who.actor.kind}:${who.actor.id} holds ${who.roles.join(", ")}`;
     if (why === undefined && who !== undefined) {

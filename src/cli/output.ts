@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import { ERROR_CANON, type RunledgerError } from "../core/errors.js";
+import { terminalText } from "./terminal-text.js";
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -10,9 +11,14 @@ export interface CliIo {
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
 }
 
+/** Human text: a string of lines joined with "\n", or one line per element (see terminalText). */
+export type HumanText = string | readonly string[];
+
 /**
  * Where a command's words go. With `--json`, stdout carries only the final envelope and every log
- * line is structured JSON on stderr; without it, people get plain text on stdout.
+ * line is structured JSON on stderr; without it, people get plain text on stdout. Every word of
+ * human text leaves through `#human`, which escapes what a terminal would act on: names, reasons,
+ * notes and actors come from users and the ledger.
  */
 export class Output {
   constructor(
@@ -27,10 +33,21 @@ export class Output {
     this.io.stderr.write(`${JSON.stringify({ level: "info", event, execution_id: this.executionId, ...fields })}\n`);
   }
 
+  /** A warning: a JSON log line at level warn in JSON mode, `warning: …` on stderr otherwise. */
+  warn(event: string, message: string, fields: Record<string, unknown> = {}): void {
+    if (this.json) this.io.stderr.write(`${JSON.stringify({ level: "warn", event, execution_id: this.executionId, message, ...fields })}\n`);
+    else this.#human(this.io.stderr, [`warning: ${message}`]);
+  }
+
+  /** Human text on stdout (progress lines) or stderr (notes beside the result); nothing in JSON mode. */
+  say(text: HumanText, stream: "stdout" | "stderr" = "stdout"): void {
+    if (!this.json) this.#human(this.io[stream], text);
+  }
+
   /** The final success: an envelope in JSON mode, the given text otherwise. */
-  success(payload: Record<string, unknown>, text: string): void {
+  success(payload: Record<string, unknown>, text: HumanText): void {
     if (this.json) this.io.stdout.write(`${JSON.stringify({ status: "success", execution_id: this.executionId, ...payload })}\n`);
-    else this.io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    else this.#human(this.io.stdout, typeof text === "string" && text.endsWith("\n") ? text.slice(0, -1) : text);
   }
 
   /** The final failure: seed 002's error envelope, or what happened, why, how to fix, and the code. */
@@ -45,8 +62,13 @@ export class Output {
     }
     const lines = [`error: ${ERROR_CANON[error.code].fragment}`];
     if (error.detail) lines.push(`  why:  ${error.detail}`);
-    for (const issue of error.issues.slice(0, 50)) lines.push(`    - ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    for (const issue of error.issues.slice(0, 50)) lines.push(`    - ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
     lines.push(`  fix:  ${error.hint}`, `  code: ${error.code}`);
-    this.io.stderr.write(`${lines.join("\n")}\n`);
+    this.#human(this.io.stderr, lines);
+  }
+
+  /** The one way human text reaches a terminal: escaped line by line, ending in a newline. */
+  #human(stream: Writable, text: HumanText): void {
+    stream.write(`${terminalText(text)}\n`);
   }
 }

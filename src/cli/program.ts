@@ -24,6 +24,8 @@ import { registerRuns, registerShow } from "./commands/runs.js";
 import { registerVerify } from "./commands/verify.js";
 import { registerSecret } from "./commands/secret.js";
 import { Output, type CliIo } from "./output.js";
+import { resolveActor } from "./actor.js";
+import { resolveToken } from "./token.js";
 import type { Role } from "../governance/roles.js";
 
 /** Exit codes: 0 success, 1 a failure at run time, 2 invalid usage or input. */
@@ -44,8 +46,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .version(packageVersion(), "-V, --version")
     .option("--json", "print only the final JSON envelope on stdout; logs go to stderr as JSON")
     .option("-w, --workspace <dir>", "the workspace directory (default: the nearest with runledger.json)")
-    .option("--actor <kind:id>", "who is acting (human|llm|service), default RUNLEDGER_ACTOR or the logged-in user")
-    .option("--token <token>", "the bearer token of the acting actor, where access control is on (default RUNLEDGER_TOKEN)")
+    .option("--actor <kind:id>", "who is acting: kind human, llm or service, then ':' and an id without control characters (default RUNLEDGER_ACTOR, else the logged-in user as human)")
+    .option("--token-file <file>", "read the bearer token of the acting actor from the first line of this file (keep it chmod 600)")
+    .option("--token <token>", "the bearer token on the command line, where other users can read it (warns; prefer RUNLEDGER_TOKEN or --token-file)")
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({
@@ -58,7 +61,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerCommands(program, context);
   program.hook("preAction", (_program, action) => {
     const path = commandPath(action);
-    context().command = { path, role: Object.hasOwn(COMMAND_ROLES, path) ? (COMMAND_ROLES[path] as Role | null) : undefined };
+    const ctx = context();
+    ctx.command = { path, role: Object.hasOwn(COMMAND_ROLES, path) ? (COMMAND_ROLES[path] as Role | null) : undefined };
+    // Who acts and with which token is settled before any work: a bad actor or a missing token
+    // file is refused at once, whether or not the command turns out to need them.
+    resolveActor(ctx.options.actor, io.env);
+    ctx.token = resolveToken(ctx.options, io, output);
   });
 
   try {

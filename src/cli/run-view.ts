@@ -82,8 +82,8 @@ export function findRun(state: ProjectionState, idOrPrefix: string): RunView {
   throw new RunledgerError("ERR_RUN_NOT_FOUND", { detail: matches.length > 1 ? `${idOrPrefix} is ambiguous (${matches.length} runs)` : idOrPrefix });
 }
 
-/** A few lines for people: the run, then one line per task. */
-export function runText(view: ReturnType<typeof runJson>): string {
+/** A few lines for people: the run, then one line per task (one element per line, see terminalText). */
+export function runText(view: ReturnType<typeof runJson>): string[] {
   const shadow = view.enforcement === "shadow" ? "  shadow" : "";
   const lines = [`run ${view.id}  ${view.pipeline}  ${view.status}  ${view.result ?? "-"}  as_of ${view.as_of}${shadow}`];
   for (const task of view.tasks) {
@@ -109,5 +109,5 @@ export function runText(view: ReturnType<typeof runJson>): string {
   for (const rule of view.stop_rules) lines.push(`stop rule ${rule.rule}: ${rule.detail}`);
   if (view.next) lines.push(`next: ${view.next}`);
   if (view.finished_at_utc !== null && !view.counted) lines.push(`not counted: ${view.next === null ? "no next pointer (add one: runledger next <run> \"…\")" : "required evidence missing"}`);
-  return lines.join("\n");
+  return lines;
 }

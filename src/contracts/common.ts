@@ -8,12 +8,27 @@ export const TimestampSchema = z.iso.datetime({ offset: false });
 
 export const ACTOR_KINDS = ["human", "llm", "service"] as const;
 
+/**
+ * The characters a terminal acts on instead of showing, as the body of a regular-expression class:
+ * C0 controls (escape sequences, carriage return, newline, backspace), DEL, C1 controls (0x9b
+ * starts a sequence on its own), the line and paragraph separators, and the Unicode bidi controls
+ * that reorder what follows them.
+ */
+export const TERMINAL_CONTROLS = "\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
+
+/**
+ * Text with none of TERMINAL_CONTROLS. Actors are shown wherever runs, audits and grants are, so
+ * one recorded with an escape sequence would rewrite every terminal that shows it.
+ */
+export const PRINTABLE_TEXT = new RegExp(`^[^${TERMINAL_CONTROLS}]*$`);
+const PRINTABLE_MESSAGE = "expected no control characters (C0, DEL, C1, line separators or bidi controls)";
+
 /** Who acted: every ledger event names one. Keys in sorted order, like the ledger's payloads (see events.ts). */
 export const ActorSchema = z
   .object({
-    id: z.string().min(1).max(200),
+    id: z.string().min(1).max(200).regex(PRINTABLE_TEXT, PRINTABLE_MESSAGE),
     kind: z.enum(ACTOR_KINDS),
-    profile: z.string().min(1).max(200).optional(),
+    profile: z.string().min(1).max(200).regex(PRINTABLE_TEXT, PRINTABLE_MESSAGE).optional(),
   })
   .strict();
 export type Actor = z.infer<typeof ActorSchema>;

@@ -1,16 +1,14 @@
 import type { Command } from "commander";
-import { ActorSchema, type Actor } from "../../contracts/common.js";
+import type { Actor } from "../../contracts/common.js";
 import { RunledgerError } from "../../core/errors.js";
 import { adminEvent } from "../../governance/admin-event.js";
 import { newToken, sameActor, tokenHash, type GrantRecord } from "../../governance/access.js";
 import { ROLES, type Role } from "../../governance/roles.js";
+import { parseActorSpec } from "../actor.js";
 import type { CommandContext } from "../command-context.js";
 
 function parseActor(spec: string): Actor {
-  const colon = spec.indexOf(":");
-  const parsed = ActorSchema.safeParse({ kind: spec.slice(0, Math.max(0, colon)), id: spec.slice(colon + 1) });
-  if (colon < 0 || !parsed.success) throw new RunledgerError("ERR_USAGE", { detail: `actor ${JSON.stringify(spec)}: expected kind:id with kind human, llm or service` });
-  return parsed.data;
+  return parseActorSpec(spec, "actor");
 }
 
 function parseRole(role: string): Role {
@@ -36,7 +34,7 @@ export function registerAccess(program: Command, context: () => CommandContext):
         const token = newToken();
         const after: GrantRecord = { actor, role, token_hash: tokenHash(token) };
         await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: "access_grant", reason: flags.reason, targets: [{ kind: "actor", id: `${actor.kind}:${actor.id}` }], after, result: "applied" })]);
-        ctx.output.success({ grant: { actor, role, token } }, `granted ${role} to ${actor.kind}:${actor.id}\ntoken (shown once; only its hash is kept): ${token}`);
+        ctx.output.success({ grant: { actor, role, token } }, [`granted ${role} to ${actor.kind}:${actor.id}`, `token (shown once; only its hash is kept): ${token}`]);
       });
     });
   access
@@ -67,7 +65,7 @@ export function registerAccess(program: Command, context: () => CommandContext):
       await ctx.withWorkspace(async (workspace) => {
         const state = await ctx.access(workspace);
         const grants = state.grants.map((g) => ({ actor: g.actor, role: g.role, token_hash: `${g.token_hash.slice(0, 19)}…`, granted_at_utc: g.granted_at_utc, granted_by: g.granted_by }));
-        const text = state.enabled ? grants.map((g) => `${g.actor.kind}:${g.actor.id}  ${g.role}  ${g.granted_at_utc}`).join("\n") : "access control is off (no grants yet)";
+        const text = state.enabled ? grants.map((g) => `${g.actor.kind}:${g.actor.id}  ${g.role}  ${g.granted_at_utc}`) : "access control is off (no grants yet)";
         ctx.output.success({ access: { enabled: state.enabled, grants } }, text);
       });
     });

@@ -36,7 +36,7 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
           const after = { state: name === "resume" ? "open" : name === "pause" ? "paused" : "draining" };
           await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: name, reason: flags.reason, targets: [target], before: { state: before?.state ?? "open" }, after, result: "applied" })]);
           const hint = name === "pause" ? "; running runs stop starting tasks, `runledger resume <run>` continues them after `admin resume`" : name === "drain" ? "; running runs finish, no new run starts" : "";
-          ctx.output.success({ control: { scope, ...after } }, `${scope} is ${after.state}${hint}`);
+          ctx.output.success({ control: { scope, ...after } }, [`${scope} is ${after.state}${hint}`]);
         });
       });
   scoped("pause", "stop starting tasks in the project (or one pipeline): running runs pause at their next task, new runs are refused");
@@ -79,7 +79,7 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
         const differing = outputsOf(after, original.id).filter(([task, digest]) => outputsOf(after, runId).find(([t]) => t === task)?.[1] !== digest).map(([task]) => task);
         ctx.output.log("replay.compared", { original: original.id, replay: runId, identical: differing.length === 0, differing });
         await reportRun(ctx, workspace, original.project, runId);
-        if (!ctx.output.json) ctx.io.stderr.write(`replay of ${original.id}: outputs ${differing.length === 0 ? "identical" : `differ in ${differing.join(", ")}`}\n`);
+        ctx.output.say([`replay of ${original.id}: outputs ${differing.length === 0 ? "identical" : `differ in ${differing.join(", ")}`}`], "stderr");
       });
     });
 }

@@ -15,7 +15,7 @@ export function registerAudit(program: Command, context: () => CommandContext): 
           .filter((e) => flags.action === undefined || e.action_type === flags.action)
           .filter((e) => flags.actor === undefined || `${e.actor.kind}:${e.actor.id}` === flags.actor);
         const text = events.map((e) => `${e.observed_at_utc}  ${e.actor.kind}:${e.actor.id}  ${e.action_type}  ${e.result}  ${e.targets.map((t) => `${t.kind}:${t.id}`).join(",")}  "${e.reason}"`);
-        ctx.output.success({ admin_events: events }, text.length > 0 ? text.join("\n") : "no admin events");
+        ctx.output.success({ admin_events: events }, text.length > 0 ? text : "no admin events");
       });
     });
 }

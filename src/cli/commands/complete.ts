@@ -1,10 +1,10 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
 import { completeTask } from "../../engine/run-pipeline.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
 import type { CommandContext } from "../command-context.js";
+import { readableFiles } from "../input-files.js";
 import { findRun } from "../run-view.js";
 import { cliEngineDeps, nextFlag, reportRun } from "./run.js";
 
@@ -42,7 +42,7 @@ export function registerComplete(program: Command, context: () => CommandContext
       const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
       if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new RunledgerError("ERR_USAGE", { detail: `--concurrency ${flags.concurrency}: expected a whole number >= 1` });
       const note = flags.note?.trim();
-      const files = flags.evidence.map((file) => resolve(ctx.io.cwd, file));
+      const files = readableFiles("--evidence", flags.evidence, ctx.io.cwd);
       await ctx.withWorkspace(async (workspace) => {
         const view = findRun(await new Projector(workspace.ledger).catchUp(), id);
         if (view.source === null) throw new RunledgerError("ERR_USAGE", { detail: `run ${view.id} was not started from a pipeline file; complete it from code with completeTask()` });

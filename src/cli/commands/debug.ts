@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { addExperiment } from "../../debug/add-experiment.js";
 import { addHypothesis } from "../../debug/add-hypothesis.js";
@@ -10,6 +9,7 @@ import { openDebugPacket } from "../../debug/open-debug-packet.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { engineDeps, type Workspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
+import { readableFiles } from "../input-files.js";
 import { debugPacketJson, debugPacketSummary, debugPacketText } from "../debug-view.js";
 import { findRun } from "../run-view.js";
 
@@ -55,10 +55,10 @@ export function registerDebug(program: Command, context: () => CommandContext): 
     .option("--evidence <file...>", "evidence files (logs, diffs, notes); at least one")
     .action(async (packetId: string, flags: { change?: string; result?: string; evidence?: string[] }) => {
       const ctx = context();
+      const evidence = readableFiles("--evidence", flags.evidence ?? [], ctx.io.cwd);
       await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
         const packet = findDebugPacket(state, packetId);
-        const evidence = (flags.evidence ?? []).map((file) => resolve(ctx.io.cwd, file));
         await addExperiment(deps(ctx, workspace), packet, { change: flags.change ?? "", result: flags.result ?? "", evidence });
         await show(ctx, workspace, packet.id);
       });
@@ -103,7 +103,7 @@ export function registerDebug(program: Command, context: () => CommandContext): 
         const packets = Object.values(state.debugPackets)
           .filter((p) => !flags.open || p.status === "open")
           .map(debugPacketSummary);
-        const text = packets.map((p) => `${p.debug_packet_id}  ${p.status.padEnd(6)}  run ${p.run_id}  ${p.work_mode}  h${p.hypotheses} e${p.experiments}  ${p.symptom}`).join("\n");
+        const text = packets.map((p) => `${p.debug_packet_id}  ${p.status.padEnd(6)}  run ${p.run_id}  ${p.work_mode}  h${p.hypotheses} e${p.experiments}  ${p.symptom}`);
         ctx.output.success({ debug_packets: packets }, packets.length > 0 ? text : flags.open ? "no open DebugPackets" : "no DebugPackets yet");
       });
     });
@@ -115,8 +115,8 @@ export function registerDebug(program: Command, context: () => CommandContext): 
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const missing = missingDebugPackets(await new Projector(workspace.ledger).catchUp());
-        const text = missing.map((m) => `${m.run_id}  ${m.pipeline}  ${m.reason}  (runledger debug new ${m.run_id})`).join("\n");
-        ctx.output.success({ missing }, missing.length > 0 ? `failed CONTRACT runs without a minimal repro:\n${text}` : "every failed CONTRACT run has a DebugPacket with a minimal repro");
+        const text = missing.map((m) => `${m.run_id}  ${m.pipeline}  ${m.reason}  (runledger debug new ${m.run_id})`);
+        ctx.output.success({ missing }, missing.length > 0 ? ["failed CONTRACT runs without a minimal repro:", ...text] : "every failed CONTRACT run has a DebugPacket with a minimal repro");
         if (missing.length > 0) ctx.exitCode = 1;
       });
     });

@@ -43,7 +43,7 @@ export function registerGate(program: Command, context: () => CommandContext): v
           const advance = g.advances ? `  → ${g.advances.watermark} ${g.advances.value}` : "";
           return `${g.gate.padEnd(16)} ${g.status.padEnd(17)} run ${g.run_id}${advance}  [${checks}]${who}`;
         });
-        ctx.output.success({ gates }, lines.join("\n") || "no gate decisions yet");
+        ctx.output.success({ gates }, lines.length > 0 ? lines : "no gate decisions yet");
       });
     });
   const decide = (verb: "approve" | "reject") =>

@@ -1,7 +1,9 @@
+import { access, constants } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
+import { fileNotFound } from "../../core/file-not-found.js";
 import { BUILT_IN_MONITORS, runMonitors, type Monitor } from "../../governance/monitors.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import type { Workspace } from "../../workspace/workspace.js";
@@ -11,7 +13,13 @@ import { syncRules } from "./watermark.js";
 async function configuredMonitors(workspace: Workspace): Promise<Monitor[]> {
   const out: Monitor[] = [];
   for (const file of workspace.config.monitors ?? []) {
-    const loaded = ((await import(pathToFileURL(resolve(workspace.root, file)).href)) as { default?: Partial<Monitor> }).default;
+    const path = resolve(workspace.root, file);
+    try {
+      await access(path, constants.R_OK);
+    } catch (cause) {
+      throw fileNotFound(`monitor ${path} (monitors: in runledger.json)`, cause);
+    }
+    const loaded = ((await import(pathToFileURL(path).href)) as { default?: Partial<Monitor> }).default;
     if (typeof loaded?.name !== "string" || typeof loaded.observe !== "function") throw new RunledgerError("ERR_CONFIG", { detail: `monitors: ${file} must export default { name, observe(view) }` });
     out.push(loaded as Monitor);
   }
@@ -34,8 +42,8 @@ export function registerMonitor(program: Command, context: () => CommandContext)
           await workspace.ledger.append(fresh.map((s) => ({ type: "monitor.suggested" as const, project: workspace.config.project, actor: { kind: "service" as const, id: `monitor:${s.monitor}` }, data: { key: s.key, level: s.level, message: s.message, monitor: s.monitor, subject: s.subject } })));
         }
         if (refused.length > 0) throw new RunledgerError("ERR_MONITOR_REFUSED", { detail: refused.map((r) => `${r.monitor}: ${r.reason}`).join("; ") });
-        const text = suggestions.map((s) => `[SUGGESTION] ${s.level} ${s.monitor}: ${s.message}`).join("\n");
-        ctx.output.success({ suggestions, recorded: fresh.length }, text || "no suggestions");
+        const text = suggestions.map((s) => `[SUGGESTION] ${s.level} ${s.monitor}: ${s.message}`);
+        ctx.output.success({ suggestions, recorded: fresh.length }, text.length > 0 ? text : "no suggestions");
       });
     });
 }

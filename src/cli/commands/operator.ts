@@ -39,8 +39,8 @@ export function registerOperator(program: Command, context: () => CommandContext
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const views = operatorViews(await new Projector(workspace.ledger).catchUp());
-        const text = views.map((v) => `${v.status.padEnd(11)} ${v.ref}  attempts=${v.attempts}${v.violations.length > 0 ? `  violations=${v.violations.length}` : ""}`).join("\n");
-        ctx.output.success({ operators: views }, text || "no operators yet");
+        const text = views.map((v) => `${v.status.padEnd(11)} ${v.ref}  attempts=${v.attempts}${v.violations.length > 0 ? `  violations=${v.violations.length}` : ""}`);
+        ctx.output.success({ operators: views }, text.length > 0 ? text : "no operators yet");
       });
     });
   operator
@@ -53,7 +53,7 @@ export function registerOperator(program: Command, context: () => CommandContext
         const view = operatorViews(await new Projector(workspace.ledger).catchUp()).find((v) => v.ref === ref);
         if (!view) throw new RunledgerError("ERR_UNKNOWN_OPERATOR", { detail: `${ref}: not in this workspace's ledger; \`runledger operator list\` shows the known ones` });
         const lines = [`${view.ref}  ${view.status}  attempts=${view.attempts}`, ...view.history.map((h) => `  ${h.at_utc}  ${h.status}  by ${h.by}: ${h.reason}`), ...view.violations.map((v) => `  violation ${v.kind} in run ${v.run_id} task ${v.task}: ${v.detail}`)];
-        ctx.output.success({ operator: view }, lines.join("\n"));
+        ctx.output.success({ operator: view }, lines);
       });
     });
   const step = (name: string, action: LifecycleAction, description: string) =>
@@ -69,7 +69,7 @@ export function registerOperator(program: Command, context: () => CommandContext
           const current = lifecyclesFrom(state.adminEvents, state.violations).get(ref)?.status;
           const to = assertTransition(ref, current, action);
           await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: action, reason: flags.reason, targets: [{ kind: "operator", id: ref }], before: { status: current ?? null }, after: { status: to }, result: "applied" })]);
-          ctx.output.success({ operator: { ref, status: to } }, `${ref}: ${current ?? "unregistered"} → ${to}`);
+          ctx.output.success({ operator: { ref, status: to } }, [`${ref}: ${current ?? "unregistered"} → ${to}`]);
         });
       });
   step("register", "operator_register", "put an operator under governance (REGISTERED; it runs once activated)");

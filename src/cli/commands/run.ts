@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
+import { ISO_TIME_FORM, parseIsoTime } from "../../core/iso-time.js";
 import type { EngineDeps, TaskProgress } from "../../engine/attempt-context.js";
 import { resumeRun, runPipeline } from "../../engine/run-pipeline.js";
 import { Projector } from "../../ledger/projections/projector.js";
@@ -30,7 +31,7 @@ export function registerRun(program: Command, context: () => CommandContext): vo
     .description("run a pipeline file; exit 0 when the result is PASS or WARN, 1 when it is FAIL")
     .argument("<file>", "a pipeline file: YAML, or an ES module (.js, .mjs) exporting definePipeline(…) as default")
     .option("--concurrency <n>", "run at most n attempts at once (default: the number of cores)")
-    .option("--as-of <time>", "the run's event time, ISO-8601 (default: now, recorded once)")
+    .option("--as-of <time>", `the run's event time, ISO-8601: ${ISO_TIME_FORM} (default: now, recorded once)`)
     .option("--project <name>", "the project (default: the workspace's)")
     .option("--param <k=v>", "a run parameter; overrides a declared env value of the same name (repeatable)", (v: string, all: string[]) => [...all, v], [])
     .option("--no-cache", "run every task even when a passed attempt with the same cache key exists")
@@ -77,10 +78,7 @@ export function registerResume(program: Command, context: () => CommandContext):
 
 /** The engine's ports for a command: the workspace's, with live progress and warnings on stderr. */
 export function cliEngineDeps(ctx: CommandContext, workspace: Workspace): EngineDeps {
-  const warn = (message: string) => {
-    if (ctx.output.json) ctx.output.log("run.warning", { message });
-    else ctx.io.stderr.write(`warning: ${message}\n`);
-  };
+  const warn = (message: string) => ctx.output.warn("run.warning", message);
   return { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx), onWarning: warn };
 }
 
@@ -91,7 +89,7 @@ export function liveProgress(ctx: CommandContext): { onProgress?: (progress: Tas
   return {
     onProgress: (p) => {
       const detail = p.state === "started" ? "" : ` ${p.result ?? ""}${p.reason ? ` (${p.reason})` : ""}`;
-      ctx.io.stdout.write(`  ${marks[p.state]} ${p.task}${p.state === "started" ? "" : ` ${p.state}`}${detail}\n`);
+      ctx.output.say([`  ${marks[p.state]} ${p.task}${p.state === "started" ? "" : ` ${p.state}`}${detail}`]);
     },
   };
 }
@@ -129,8 +127,7 @@ function parseFlags(flags: RunFlags): { concurrency?: number; asOf?: Date; param
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     throw new RunledgerError("ERR_USAGE", { detail: `--concurrency ${flags.concurrency}: expected a whole number >= 1` });
   }
-  const asOf = flags.asOf === undefined ? undefined : new Date(flags.asOf);
-  if (asOf !== undefined && Number.isNaN(asOf.getTime())) throw new RunledgerError("ERR_USAGE", { detail: `--as-of ${flags.asOf}: expected an ISO-8601 time` });
+  const asOf = flags.asOf === undefined ? undefined : parseIsoTime(flags.asOf, "--as-of");
   if (flags.runMode !== undefined && flags.runMode !== "mock" && flags.runMode !== "real") {
     throw new RunledgerError("ERR_USAGE", { detail: `--run-mode ${flags.runMode}: expected mock or real` });
   }

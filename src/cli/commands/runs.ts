@@ -18,7 +18,7 @@ export function registerRuns(program: Command, context: () => CommandContext): v
           .filter((r) => !flags.missingNext || (r.finished_at_utc !== null && r.next === null))
           .filter((r) => !flags.notCounted || (r.finished_at_utc !== null && !r.counted))
           .map(runSummary);
-        const text = runs.map((r) => `${r.id}  ${r.project}  ${r.pipeline}  ${r.work_mode}  ${r.status}  ${r.result ?? "-"}  ${r.counted ? "counted" : "not-counted"}  ${r.requested_at_utc}`).join("\n");
+        const text = runs.map((r) => `${r.id}  ${r.project}  ${r.pipeline}  ${r.work_mode}  ${r.status}  ${r.result ?? "-"}  ${r.counted ? "counted" : "not-counted"}  ${r.requested_at_utc}`);
         ctx.output.success({ runs }, runs.length > 0 ? text : flags.missingNext || flags.notCounted ? "no such runs" : "no runs yet");
       });
     });
