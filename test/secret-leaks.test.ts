@@ -7,6 +7,7 @@ import { EVENT_CATALOGUE, type EventType } from "../src/ledger/events.js";
 import { Ledger } from "../src/ledger/ledger.js";
 import type { NewEvent } from "../src/ledger/ledger-event.js";
 import { SqliteLedgerStore } from "../src/ledger/sqlite/sqlite-ledger-store.js";
+import { adminEvent } from "../src/governance/admin-event.js";
 import { createRedactor, encodedForms } from "../src/secrets/redact.js";
 import { SecretMask } from "../src/secrets/secret-mask.js";
 import { runledger } from "./support/cli.js";
@@ -150,6 +151,18 @@ tasks:
     const audit = cli(["audit", "--json"]);
     expect(audit.stdout).toContain("rotating away from ***");
     expect(leaks(join(root, ".runledger"), OTHER).filter((file) => !file.includes("/secrets/"))).toEqual([]);
+  });
+
+  it("masks what an older ledger recorded unmasked on its way to the terminal, human and JSON", async () => {
+    const ledger = new Ledger(new SqliteLedgerStore(join(root, ".runledger/ledger.db")));
+    await ledger.append([adminEvent("default", { kind: "human", id: "old" }, { action_type: "pause", reason: `recorded before the mask: ${CANARY}`, targets: [], result: "applied" })]);
+    await ledger.close();
+    for (const args of [["audit"], ["audit", "--json"]]) {
+      const out = cli(args);
+      expect(out.code).toBe(0);
+      expect(out.stdout).toContain("recorded before the mask: ***");
+      expect(out.stdout + out.stderr).not.toContain(CANARY);
+    }
   });
 
   it("refuses a value shorter than 8 characters, storing nothing", () => {

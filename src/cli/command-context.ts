@@ -40,8 +40,11 @@ export class CommandContext {
   }
 
   /** Opens the workspace named by --workspace, or the nearest one at or above the working directory. */
-  openWorkspace(): Promise<Workspace> {
-    return openWorkspace(findWorkspaceRoot(this.options.workspace ?? this.io.cwd), { env: this.io.env });
+  async openWorkspace(): Promise<Workspace> {
+    const workspace = await openWorkspace(findWorkspaceRoot(this.options.workspace ?? this.io.cwd), { env: this.io.env });
+    // From here on, everything the command prints passes the workspace's secret mask.
+    this.output.redactor = workspace.mask;
+    return workspace;
   }
 
   /** Runs `work` on the open workspace and closes it afterwards, whatever `work` does. */

@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import { ERROR_CANON, type RunledgerError } from "../core/errors.js";
+import { createRedactor, type Redactor } from "../secrets/redact.js";
 import { terminalText } from "./terminal-text.js";
 
 export interface CliIo {
@@ -21,6 +22,12 @@ export type HumanText = string | readonly string[];
  * notes and actors come from users and the ledger.
  */
 export class Output {
+  /**
+   * Every word leaves through it, JSON included: the workspace's SecretMask once a workspace is
+   * open (see CommandContext), so what an older ledger recorded unmasked is masked on the way out.
+   */
+  redactor: Pick<Redactor, "text" | "value"> = createRedactor([]);
+
   constructor(
     readonly io: CliIo,
     readonly json: boolean,
@@ -30,12 +37,12 @@ export class Output {
   /** A structured log line (stderr, JSON mode only), correlated by execution id. */
   log(event: string, fields: Record<string, unknown> = {}): void {
     if (!this.json) return;
-    this.io.stderr.write(`${JSON.stringify({ level: "info", event, execution_id: this.executionId, ...fields })}\n`);
+    this.#json(this.io.stderr, { level: "info", event, execution_id: this.executionId, ...fields });
   }
 
   /** A warning: a JSON log line at level warn in JSON mode, `warning: …` on stderr otherwise. */
   warn(event: string, message: string, fields: Record<string, unknown> = {}): void {
-    if (this.json) this.io.stderr.write(`${JSON.stringify({ level: "warn", event, execution_id: this.executionId, message, ...fields })}\n`);
+    if (this.json) this.#json(this.io.stderr, { level: "warn", event, execution_id: this.executionId, message, ...fields });
     else this.#human(this.io.stderr, [`warning: ${message}`]);
   }
 
@@ -46,18 +53,16 @@ export class Output {
 
   /** The final success: an envelope in JSON mode, the given text otherwise. */
   success(payload: Record<string, unknown>, text: HumanText): void {
-    if (this.json) this.io.stdout.write(`${JSON.stringify({ status: "success", execution_id: this.executionId, ...payload })}\n`);
+    if (this.json) this.#json(this.io.stdout, { status: "success", execution_id: this.executionId, ...payload });
     else this.#human(this.io.stdout, typeof text === "string" && text.endsWith("\n") ? text.slice(0, -1) : text);
   }
 
   /** The final failure: seed 002's error envelope, or what happened, why, how to fix, and the code. */
   failure(error: RunledgerError): void {
     if (this.json) {
-      this.io.stderr.write(`${JSON.stringify({ level: "error", event: "command.fail", execution_id: this.executionId, code: error.code })}\n`);
+      this.#json(this.io.stderr, { level: "error", event: "command.fail", execution_id: this.executionId, code: error.code });
       const details = error.issues.length > 0 ? { issues: error.issues } : {};
-      this.io.stdout.write(
-        `${JSON.stringify({ status: "error", execution_id: this.executionId, error: { code: error.code, message: error.message, ...details }, meta: {} })}\n`,
-      );
+      this.#json(this.io.stdout, { status: "error", execution_id: this.executionId, error: { code: error.code, message: error.message, ...details }, meta: {} });
       return;
     }
     const lines = [`error: ${ERROR_CANON[error.code].fragment}`];
@@ -67,8 +72,13 @@ export class Output {
     this.#human(this.io.stderr, lines);
   }
 
-  /** The one way human text reaches a terminal: escaped line by line, ending in a newline. */
+  /** The one way human text reaches a terminal: masked, escaped line by line, ending in a newline. */
   #human(stream: Writable, text: HumanText): void {
-    stream.write(`${terminalText(text)}\n`);
+    stream.write(`${this.redactor.text(terminalText(text))}\n`);
+  }
+
+  /** The one way JSON leaves: every string in it masked, one line. */
+  #json(stream: Writable, value: Record<string, unknown>): void {
+    stream.write(`${JSON.stringify(this.redactor.value(value))}\n`);
   }
 }

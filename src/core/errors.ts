@@ -44,7 +44,7 @@ export const ERROR_CANON = {
   ERR_MODE_UNKNOWN: { fragment: "unknown work mode", kind: "input", hint: "Use a mode listed by `runledger modes`, or add it to the workspace config's modes." },
   ERR_MODE_UNCLASSIFIED: { fragment: "title matches no work mode", kind: "input", hint: "Choose the mode with --mode NAME; `runledger classify \"title\"` shows the keyword table's decision." },
   ERR_NO_MOCK: { fragment: "operator has no mock provider", kind: "input", hint: "Give the operator a mock (mock: in YAML, mock in defineOperator), or run with --run-mode real outside CI." },
-  ERR_FORBIDDEN: { fragment: "actor lacks the required role", kind: "input", hint: "Present a token (RUNLEDGER_TOKEN or --token) of an actor with the role; an admin grants roles with `runledger access grant`." },
+  ERR_FORBIDDEN: { fragment: "actor lacks the required role", kind: "input", hint: "Present a token (RUNLEDGER_TOKEN or --token-file FILE) of an actor with the role; an admin grants roles with `runledger access grant`." },
   ERR_REASON_REQUIRED: { fragment: "a reason is required", kind: "input", hint: "Say why with --reason \"…\"; every admin action is audited with its reason." },
   ERR_CONFIRM_REQUIRED: { fragment: "confirmation required", kind: "input", hint: "An emergency action needs --justification \"…\" and --confirm; both are recorded with the actor." },
   ERR_PAUSED: { fragment: "paused or draining", kind: "input", hint: "An admin lifts it with `runledger admin resume --reason \"…\"`; `runledger audit --action pause` shows who paused and why." },
