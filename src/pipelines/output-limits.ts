@@ -9,6 +9,9 @@ export interface OutputLimits {
   readonly attemptBytes: number;
 }
 
+/** Limits as a workspace or a pipeline sets them: a field left out is the next level's. */
+export type OutputLimitsSetting = { readonly [K in keyof OutputLimits]?: number | undefined };
+
 const GIB = 1024 ** 3;
 
 /** 1 GiB an output and 4 GiB an attempt: far above what a task's evidence needs, far below a full disk. */
@@ -41,7 +44,7 @@ export const ByteSizeSchema = z.union([z.string(), z.number()]).transform((value
 export const OutputLimitsSchema = z.object({ outputBytes: ByteSizeSchema.optional(), attemptBytes: ByteSizeSchema.optional() }).strict();
 
 /** The limits an attempt works under: the pipeline's, else the workspace's, else the defaults; field by field. */
-export function effectiveOutputLimits(...levels: readonly (Partial<OutputLimits> | undefined)[]): OutputLimits {
+export function effectiveOutputLimits(...levels: readonly (OutputLimitsSetting | undefined)[]): OutputLimits {
   const pick = (key: keyof OutputLimits): number => levels.find((level) => level?.[key] !== undefined)?.[key] ?? DEFAULT_OUTPUT_LIMITS[key];
   return { outputBytes: pick("outputBytes"), attemptBytes: pick("attemptBytes") };
 }
