@@ -84,6 +84,14 @@ describe("links in outputs/", () => {
     expect(appendedBytes).toBeLessThan(20_000);
   });
 
+  it("a log the task replaced by a link is removed, not read through: /etc/passwd never reaches the store", async () => {
+    const passwd = sha256(readFileSync("/etc/passwd"));
+    const { attempt } = await run(pipeline("echo ok > outputs/a.txt; ln -sf /etc/passwd ../t.1.stdout", ["outputs/a.txt"]));
+    expect(attempt).toMatchObject({ status: "failed", error_code: "ERR_OUTPUT_SYMLINK" });
+    expect(attempt.reason).toContain("stdout was replaced by a symbolic link");
+    expect(await ws.artifacts.has(passwd)).toBe(false);
+  });
+
   it("a declared fifo is refused as not a regular file, without waiting for a writer", async () => {
     const { attempt, ms } = await run(pipeline("mkfifo outputs/x", ["outputs/x"]));
     expect(attempt).toMatchObject({ status: "failed", error_code: "ERR_ADAPTER_INVOCATION" });

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { lstat, open } from "node:fs/promises";
+import { lstat, open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { ArtifactStore } from "../artifacts/artifact-store.js";
 import { scanOutputs } from "../checks/list-output-files.js";
@@ -101,24 +101,26 @@ async function cutLogs(logs: IngestRequest["logs"], limit: number): Promise<{ to
   let total = 0;
   let failure: IngestFailure | undefined;
   for (const name of ["stdout", "stderr"] as const) {
-    const { size, cutFrom } = await cutLog(logs[name], limit);
+    const { size, cutFrom, replaced } = await cutLog(logs[name], limit);
     total += size;
+    if (replaced !== undefined) failure ??= { code: replaced === "a symbolic link" ? "ERR_OUTPUT_SYMLINK" : "ERR_ADAPTER_INVOCATION", reason: `${name} was replaced by ${replaced}; removed, not stored`, retryable: false };
     if (cutFrom !== undefined) failure ??= tooLarge(`${name} reached ${bytes(cutFrom)}, over the limit of ${bytes(limit)} an output; stored cut at the limit`);
   }
   return { total, ...(failure && { failure }) };
 }
 
-async function cutLog(path: string, limit: number): Promise<{ size: number; cutFrom?: number }> {
-  let handle;
-  try {
-    handle = await open(path, constants.O_RDWR | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    // A function operator writes no stderr, a command that never started neither log.
-    return { size: 0 };
+async function cutLog(path: string, limit: number): Promise<{ size: number; cutFrom?: number; replaced?: string }> {
+  // A function operator writes no stderr, a command that never started neither log.
+  const info = await lstat(path).catch(() => undefined);
+  if (info === undefined) return { size: 0 };
+  if (!info.isFile()) {
+    // A log the task replaced (by a link, a fifo) is removed, so nothing reads through it.
+    await rm(path, { recursive: true, force: true });
+    return { size: 0, replaced: fileKind(info) };
   }
+  if (info.size <= limit) return { size: info.size };
+  const handle = await open(path, constants.O_RDWR | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    const info = await handle.stat();
-    if (!info.isFile() || info.size <= limit) return { size: info.isFile() ? info.size : 0 };
     const note = Buffer.from(`\n[runledger: cut at ${bytes(limit)}; the log reached ${bytes(info.size)}]\n`);
     const keep = Math.max(0, limit - note.byteLength);
     await handle.truncate(keep);
