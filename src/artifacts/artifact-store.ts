@@ -16,6 +16,11 @@ export interface ArtifactStoreCapabilities {
 export interface PutOptions {
   /** Echoed into the returned record (for its ArtifactRef); not persisted by the store. */
   readonly mediaType?: string;
+  /**
+   * The most bytes to store: more is ERR_OUTPUT_TOO_LARGE and nothing is stored. A file is refused
+   * by its size before it is read, and any source is counted while it streams (a file that grows).
+   */
+  readonly maxBytes?: number;
 }
 
 /**
@@ -66,7 +71,11 @@ export interface ArtifactStore {
 
   /** Stores bytes, or a string's UTF-8 bytes; `data` must not change until the promise settles. */
   put(data: Uint8Array | string, options?: PutOptions): Promise<StoredArtifact>;
-  /** Stores a local file, streaming it in constant memory; hashing happens while copying. */
+  /**
+   * Stores a local regular file, streaming it in constant memory; hashing happens while copying.
+   * The file is opened without following a link (ERR_OUTPUT_SYMLINK) and without blocking, and
+   * anything but a regular file (a fifo, a socket, a device) is ERR_STORAGE with errno EINVAL.
+   */
   putFile(path: string, options?: PutOptions): Promise<StoredArtifact>;
   /** Stores a stream, in constant memory. Errors thrown by the source propagate unchanged. */
   putStream(source: ArtifactSource, options?: PutOptions): Promise<StoredArtifact>;
@@ -125,6 +134,24 @@ export function artifactCorruptError(digest: Digest, actual: Digest): RunledgerE
     detail: `${digest} (stored bytes hash to ${actual})`,
     context: { digest, actual },
   });
+}
+
+/** ERR_OUTPUT_TOO_LARGE for `what`, of `size` bytes (or grown to them while it streamed), over `limit`. */
+export function outputTooLargeError(what: string, size: number, limit: number, grew = false): RunledgerError {
+  return new RunledgerError("ERR_OUTPUT_TOO_LARGE", {
+    detail: `${what} ${grew ? "grew to" : "is"} ${size.toLocaleString("en-US")} bytes${grew ? " while it was stored" : ""}, over the limit of ${limit.toLocaleString("en-US")}`,
+    context: { path: what, size_bytes: size, limit_bytes: limit },
+  });
+}
+
+/** ERR_OUTPUT_SYMLINK for `what`, a symbolic link that is never followed. */
+export function outputSymlinkError(what: string): RunledgerError {
+  return new RunledgerError("ERR_OUTPUT_SYMLINK", { detail: `${what} is a symbolic link; it is not followed`, context: { path: what } });
+}
+
+/** Throws ERR_OUTPUT_TOO_LARGE when `size` is over `options.maxBytes`. */
+export function assertWithinMaxBytes(what: string, size: number, options: PutOptions | undefined, grew = false): void {
+  if (options?.maxBytes !== undefined && size > options.maxBytes) throw outputTooLargeError(what, size, options.maxBytes, grew);
 }
 
 /** ERR_ARTIFACT_NOT_FOUND for a digest the store does not hold. */

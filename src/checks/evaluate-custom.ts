@@ -5,7 +5,7 @@ import type { CheckFinding, CheckVerdict } from "./check-result.js";
 import type { CheckDeadline } from "./check-deadline.js";
 import type { CustomCheckContext, CustomCheckFn } from "./check-spec.js";
 import { listOutputFiles } from "./list-output-files.js";
-import { resolveCheckPath } from "./resolve-check-path.js";
+import { CHECK_READ_FLAGS, resolveCheckPath } from "./resolve-check-path.js";
 
 const VERDICTS: readonly unknown[] = ["PASS", "WARN", "FAIL"];
 
@@ -21,7 +21,7 @@ export async function evaluateCustom(fn: CustomCheckFn, dir: string, deadline: C
   const readText = async (relpath: string): Promise<string> => {
     const found = await resolveCheckPath(dir, relpath);
     if (!found.ok) throw new Error(`cannot read ${relpath}: ${String(found.evidence.reason)}`);
-    return readFile(found.file, { encoding: "utf8", signal: deadline.signal });
+    return readFile(found.file, { encoding: "utf8", signal: deadline.signal, flag: CHECK_READ_FLAGS });
   };
   const ctx: CustomCheckContext = {
     dir,

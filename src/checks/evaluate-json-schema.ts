@@ -3,6 +3,7 @@ import type { ValidateFunction } from "ajv/dist/2020.js";
 import type { CheckFinding } from "./check-result.js";
 import { rowFormatOf } from "./parse-check-spec.js";
 import { readLines } from "./read-lines.js";
+import { CHECK_READ_FLAGS } from "./resolve-check-path.js";
 
 const MAX_REPORTED = 10;
 
@@ -34,7 +35,7 @@ export async function evaluateJsonSchema(file: string, relpath: string, validate
     }
   };
   if (rowFormatOf(relpath) === "jsonl") for await (const { text, line } of readLines(file, signal)) check(text, line);
-  else check(await readFile(file, { encoding: "utf8", signal }), undefined);
+  else check(await readFile(file, { encoding: "utf8", signal, flag: CHECK_READ_FLAGS }), undefined);
   return { result: totalErrors === 0 ? "PASS" : "FAIL", evidence: { documents, totalErrors, errors } };
 }
 

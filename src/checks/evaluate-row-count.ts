@@ -1,8 +1,8 @@
-import { createReadStream } from "node:fs";
 import type { CheckFinding } from "./check-result.js";
 import { isCsvError } from "./is-csv-error.js";
 import { rowFormatOf } from "./parse-check-spec.js";
 import { readRows } from "./read-rows.js";
+import { openCheckStream } from "./resolve-check-path.js";
 
 /**
  * Counts the rows of `file` in a stream and compares with the inclusive bounds: data rows (header
@@ -36,7 +36,7 @@ export async function evaluateRowCount(
 async function countLines(file: string, signal: AbortSignal): Promise<number> {
   let lines = 0;
   let last = 0x0a;
-  for await (const chunk of createReadStream(file, { signal }) as AsyncIterable<Buffer>) {
+  for await (const chunk of openCheckStream(file, signal) as AsyncIterable<Buffer>) {
     for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) lines++;
     if (chunk.length > 0) last = chunk[chunk.length - 1] ?? last;
   }

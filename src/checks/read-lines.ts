@@ -1,12 +1,12 @@
-import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
+import { openCheckStream } from "./resolve-check-path.js";
 
 /**
  * The non-blank lines of a file with their 1-based line numbers, streamed. A read error or an
  * abort is thrown, never taken for the end of the file.
  */
 export async function* readLines(file: string, signal: AbortSignal): AsyncGenerator<{ readonly line: number; readonly text: string }> {
-  const input = createReadStream(file, { signal });
+  const input = openCheckStream(file, signal);
   // readline may end quietly when its input fails; remember the error so a short read never passes.
   let failure: unknown;
   input.on("error", (error) => {

@@ -1,9 +1,9 @@
-import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream";
 import type * as CsvParse from "csv-parse";
 import { lazyRequire } from "../core/lazy-require.js";
 import type { RowFormat } from "./parse-check-spec.js";
 import { readLines } from "./read-lines.js";
+import { openCheckStream } from "./resolve-check-path.js";
 
 const csvParse = lazyRequire<typeof CsvParse>("csv-parse");
 
@@ -32,7 +32,7 @@ async function* readCsvRows(file: string, signal: AbortSignal): AsyncGenerator<R
   // CRLF inside a quoted field as two lines.
   const parser = csvParse().parse({ bom: true, relax_column_count: true });
   // pipeline forwards a read error (or the abort) to the parser, which ends the loop below.
-  pipeline(createReadStream(file, { signal }), parser, () => {});
+  pipeline(openCheckStream(file, signal), parser, () => {});
   let header: readonly string[] | undefined;
   let next = 1;
   for await (const record of parser as AsyncIterable<string[]>) {

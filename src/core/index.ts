@@ -3,3 +3,5 @@ export * from "./clock.js";
 export * from "./digest.js";
 export * from "./errors.js";
 export * from "./ids.js";
+export * from "./list-some.js";
+export * from "./file-kind.js";

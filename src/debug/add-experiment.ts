@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { RunledgerError } from "../core/errors.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
@@ -30,7 +30,8 @@ export async function addExperiment(deps: DebugDeps, packet: DebugPacketView, in
   const events: NewEvent[] = [];
   const evidence: { digest: string; name: string; size_bytes: number }[] = [];
   for (const path of input.evidence) {
-    const stored = await deps.artifacts.putFile(path);
+    // The store never follows a link; a file the actor names through one is the file they mean.
+    const stored = await deps.artifacts.putFile(await realpath(path));
     const name = basename(path);
     evidence.push({ digest: stored.digest, name, size_bytes: stored.size_bytes });
     events.push({ type: "artifact.stored", project: packet.project, actor: deps.actor, data: { digest: stored.digest, name, size_bytes: stored.size_bytes } });

@@ -8,6 +8,7 @@ import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import type { WorkMode } from "../modes/work-mode.js";
 import type { PipelineTask } from "../pipelines/define-pipeline.js";
+import type { OutputLimitsSetting } from "../pipelines/output-limits.js";
 import type { ConfigFile } from "../configs/config-files.js";
 import type { SecretSource } from "../secrets/secret-source.js";
 import type { EffectHandler } from "../pipelines/effect-handler.js";
@@ -34,6 +35,8 @@ export interface EngineDeps {
   readonly onProgress?: (progress: TaskProgress) => void;
   /** Told of what runs but deserves attention, such as a deprecated operator. */
   readonly onWarning?: (message: string) => void;
+  /** The workspace's output size limits (runledger.json `limits`); a pipeline's own win, field by field. */
+  readonly limits?: OutputLimitsSetting;
 }
 
 export type TaskProgress =
@@ -60,6 +63,8 @@ export interface RunContext {
   readonly halting: AbortController;
   /** The socket the run's command attempts call effects through; closed when the run's engine stops. */
   readonly effectsSocket: EffectsSocket;
+  /** The pipeline's output size limits, if it sets any. */
+  readonly limits?: OutputLimitsSetting;
 }
 
 /**

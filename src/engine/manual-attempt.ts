@@ -1,7 +1,11 @@
-import { copyFile, mkdir } from "node:fs/promises";
+import { constants } from "node:fs";
+import { mkdir, open } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { systemClock } from "../core/clock.js";
+import { RunledgerError } from "../core/errors.js";
+import { fileKind } from "../core/file-kind.js";
 import { randomIds } from "../core/ids.js";
+import { effectiveOutputLimits } from "../pipelines/output-limits.js";
 import type { AttemptView } from "../ledger/projections/projection-state.js";
 import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { attemptDir, prepareAttemptDir, settleAttempt, startedEvent } from "./run-attempt.js";
@@ -49,10 +53,11 @@ export async function completeManualAttempt(deps: EngineDeps, run: RunContext, p
     attemptId,
     started: new Date(waiting.created_at_utc),
     execute: async (dir) => {
+      const { outputBytes } = effectiveOutputLimits(run.limits, deps.limits);
       for (const { path, file } of completion.evidence) {
         const dest = join(dir, path);
         await mkdir(dirname(dest), { recursive: true });
-        await copyFile(file, dest);
+        await copyEvidence(file, dest, outputBytes);
       }
       return {};
     },
@@ -62,4 +67,35 @@ export async function completeManualAttempt(deps: EngineDeps, run: RunContext, p
     processorInfo: `manual:${plan.operator.ref} by ${deps.actor.kind}:${deps.actor.id}`,
     retryChecks: true,
   });
+}
+
+/**
+ * Copies an evidence file into the attempt as outputs are taken: the file itself, never through a
+ * link (ERR_OUTPUT_SYMLINK), a regular file opened without blocking, and refused by its size before
+ * a byte is copied (ERR_OUTPUT_TOO_LARGE); a file that grows past the limit is still cut off.
+ */
+async function copyEvidence(file: string, dest: string, maxBytes: number): Promise<void> {
+  const source = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error: unknown) => {
+    const link = (error as { code?: unknown }).code === "ELOOP";
+    throw link ? new RunledgerError("ERR_OUTPUT_SYMLINK", { detail: `evidence ${file} is a symbolic link; pass the file it points to` }) : error;
+  });
+  try {
+    const info = await source.stat();
+    if (!info.isFile()) throw new RunledgerError("ERR_EVIDENCE_MISMATCH", { detail: `evidence ${file} is ${fileKind(info)}, not a regular file` });
+    const tooLarge = (size: number) => new RunledgerError("ERR_OUTPUT_TOO_LARGE", { detail: `evidence ${file} is ${size.toLocaleString("en-US")} bytes, over the limit of ${maxBytes.toLocaleString("en-US")} an output` });
+    if (info.size > maxBytes) throw tooLarge(info.size);
+    const target = await open(dest, "wx");
+    try {
+      let copied = 0;
+      for await (const chunk of source.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) {
+        copied += chunk.byteLength;
+        if (copied > maxBytes) throw tooLarge(copied);
+        await target.write(chunk);
+      }
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await source.close();
+  }
 }

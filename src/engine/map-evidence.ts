@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import { basename } from "node:path";
 import { RunledgerError, type Issue } from "../core/errors.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
@@ -6,7 +6,7 @@ import type { OperatorDefinition } from "../operators/operator-definition.js";
 /**
  * Maps evidence files to a manual operator's declared outputs by file name (`/tmp/touches.csv` →
  * `outputs/touches.csv`). Throws ERR_EVIDENCE_MISMATCH listing every problem at once: a file that
- * does not exist or is no regular file, a file whose name no declared output has, two files of
+ * does not exist or is no regular file (a link included), a file whose name no declared output has, two files of
  * the same name, and a declared output no file is given for.
  */
 export async function mapEvidence(operator: OperatorDefinition, files: readonly string[]): Promise<{ path: string; file: string }[]> {
@@ -15,8 +15,10 @@ export async function mapEvidence(operator: OperatorDefinition, files: readonly 
   const mapped = new Map<string, { path: string; file: string }>();
   for (const [i, file] of files.entries()) {
     const name = basename(file);
-    if (!(await stat(file).catch(() => undefined))?.isFile()) {
-      issues.push({ code: "ERR_EVIDENCE_MISMATCH", path: ["evidence", i], message: `${file} is not a readable file` });
+    // lstat: evidence is taken as outputs are, never through a link.
+    const info = await lstat(file).catch(() => undefined);
+    if (!info?.isFile()) {
+      issues.push({ code: "ERR_EVIDENCE_MISMATCH", path: ["evidence", i], message: info?.isSymbolicLink() ? `${file} is a symbolic link; pass the file it points to` : `${file} is not a readable file` });
       continue;
     }
     const path = byName.get(name);

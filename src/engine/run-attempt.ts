@@ -1,5 +1,5 @@
 import { chmodSync, constants, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { copyFile, open, rm, stat } from "node:fs/promises";
+import { copyFile, open, rm } from "node:fs/promises";
 import { readTail, tailText } from "../checks/read-tail.js";
 import { dirname, join } from "node:path";
 import { evaluateChecks } from "../checks/evaluate-check.js";
@@ -9,12 +9,14 @@ import { canonicalJson } from "../core/canonical-json.js";
 import { fixedClock, systemClock } from "../core/clock.js";
 import { RunledgerError, toRunledgerError, type ErrorCode } from "../core/errors.js";
 import { randomIds } from "../core/ids.js";
+import { listSome } from "../core/list-some.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
 import type { OperatorResult } from "../operators/operator-definition.js";
 import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { EffectBroker } from "./effect-broker.js";
 import { EFFECTS_SOCKET_ENV, EFFECTS_TOKEN_ENV, type EffectsSeat } from "./effects-socket.js";
-import { listOutputFiles } from "../checks/list-output-files.js";
+import { effectiveOutputLimits } from "../pipelines/output-limits.js";
+import { ingestOutputs } from "./ingest-outputs.js";
 import { assertFileDigest } from "./assert-file-digest.js";
 import { runCommand } from "./run-command.js";
 import { placeConfigs } from "../configs/config-files.js";
@@ -121,23 +123,16 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
     // A violation or a missing handler fails the attempt even when the operator caught the error.
     const fatal = settling.effects?.fatal;
     if (fatal) failure = { code: fatal.code, reason: fatal.message, retryable: false };
+    // Links, undeclared files and sizes over the limits fail the attempt before a byte is stored.
+    const ingested = await ingestOutputs(deps.artifacts, { dir, logs, declared: operator.outputs, limits: effectiveOutputLimits(run.limits, deps.limits), failed: failure !== undefined });
+    failure ??= ingested.failure;
     // Seed 001 §8.4: an undeclared output, or reading an undeclared secret, is a violation.
-    const undeclared = Object.keys(await listOutputFiles(dir)).filter((path) => !operator.outputs.includes(path));
-    if (!failure && undeclared.length > 0) failure = { code: "ERR_OUTPUT_UNDECLARED", reason: `wrote ${undeclared.join(", ")}, which it does not declare`, retryable: false };
     if (failure?.code === "ERR_OUTPUT_UNDECLARED" || failure?.code === "ERR_SECRET_UNDECLARED") {
       violation = { kind: failure.code === "ERR_OUTPUT_UNDECLARED" ? "undeclared_output" : "undeclared_secret", detail: failure.reason };
     }
-    if (!failure) {
-      for (const path of operator.outputs) {
-        const file = join(dir, path);
-        if (!(await stat(file).catch(() => undefined))?.isFile()) {
-          failure = { code: "ERR_ADAPTER_INVOCATION", reason: `declared output ${path} was not written`, retryable: true };
-          break;
-        }
-        const stored = await deps.artifacts.putFile(file);
-        outputs.push({ path, digest: stored.digest, size_bytes: stored.size_bytes });
-        events.push(event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: stored.digest, name: path, size_bytes: stored.size_bytes } }));
-      }
+    for (const stored of ingested.outputs) {
+      outputs.push(stored);
+      events.push(event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: stored.digest, name: stored.path, size_bytes: stored.size_bytes } }));
     }
     if (!failure) {
       checks = await evaluateChecks(operator.checks, { dir, timeoutMs: operator.timeoutMs, env: plan.env });
@@ -160,7 +155,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
   if (!failure && capped?.result === "FAIL" && checked !== "FAIL") failure = capped.failure;
   const verdict = failure ? "FAIL" : (capped?.result ?? checked);
   const checkFailed = !failure && verdict === "FAIL";
-  const reason = failure?.reason ?? (checkFailed ? `check failed: ${checks.filter((c) => c.result === "FAIL").map((c) => c.name).join(", ")}` : null);
+  const reason = failure?.reason ?? (checkFailed ? `check failed: ${listSome(checks.filter((c) => c.result === "FAIL").map((c) => c.name))}` : null);
   const retryable = failure?.retryable ?? (checkFailed && settling.retryChecks === true);
   try {
     const streams = await captureStreams(deps, logs, attemptId, event, events);

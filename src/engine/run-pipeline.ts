@@ -261,7 +261,7 @@ function baseDirOf(def: PipelineDefinition): string {
 
 function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real", enforcement: "shadow" | "enforced"): RunContext {
   const isFile = def.source !== "typescript";
-  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined, background: new BackgroundWork(), halting: new AbortController(), effectsSocket: new EffectsSocket() };
+  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined, background: new BackgroundWork(), halting: new AbortController(), effectsSocket: new EffectsSocket(), ...(def.limits && { limits: def.limits }) };
 }
 
 /** Drives the run (see driveRun), and returns once the housekeeping its attempts left is done too. */

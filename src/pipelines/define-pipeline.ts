@@ -3,6 +3,7 @@ import type { Enforcement, RunMode } from "../contracts/run-mode.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import { parseDuration } from "./duration.js";
 import { effectHandlerIssues, type EffectHandler } from "./effect-handler.js";
+import { parseByteSize, type OutputLimits, type OutputLimitsSetting } from "./output-limits.js";
 import { pipelineSpecShapeIssues } from "./pipeline-spec-shape.js";
 import { validatePipeline } from "./validate-pipeline.js";
 
@@ -39,6 +40,8 @@ export interface PipelineSpec {
   /** Handlers of effect names, for enforced runs (and shadow fakes); http.post is built in. */
   readonly effects?: Readonly<Record<string, EffectHandler>>;
   readonly description?: string;
+  /** Output size limits of its attempts, bytes or sizes such as "512MiB"; runledger.json's (or 1 GiB an output, 4 GiB an attempt) otherwise. */
+  readonly limits?: { readonly outputBytes?: number | string; readonly attemptBytes?: number | string };
   readonly tasks: Readonly<Record<string, TaskSpec>>;
 }
 
@@ -63,6 +66,8 @@ export interface PipelineDefinition {
   readonly enforcement?: Enforcement;
   readonly effects?: Readonly<Record<string, EffectHandler>>;
   readonly description?: string;
+  /** Output size limits, in bytes. */
+  readonly limits?: OutputLimitsSetting;
   readonly source: string;
   readonly tasks: Readonly<Record<string, PipelineTask>>;
 }
@@ -95,6 +100,7 @@ export function buildPipeline(spec: PipelineSpec, source: string): { pipeline: P
   if (spec.enforcement !== undefined && spec.enforcement !== "shadow" && spec.enforcement !== "enforced") {
     issues.push({ code: "ERR_SCHEMA", path: ["enforcement"], message: `enforcement ${JSON.stringify(spec.enforcement)}: expected shadow or enforced` });
   }
+  const limits = readLimits(spec.limits, issues);
   const entries: [string, PipelineTask][] = [];
   for (const [name, task] of Object.entries(spec.tasks ?? {})) {
     let maxStalenessMs: number | undefined;
@@ -125,8 +131,27 @@ export function buildPipeline(spec: PipelineSpec, source: string): { pipeline: P
     ...(spec.enforcement !== undefined && { enforcement: spec.enforcement }),
     ...(spec.effects !== undefined && { effects: Object.freeze({ ...spec.effects }) }),
     ...(spec.description !== undefined && { description: spec.description }),
+    ...(limits !== undefined && { limits }),
     source,
     tasks: Object.freeze(Object.fromEntries(entries)),
   });
   return { pipeline, issues };
+}
+
+/** The limits in bytes, each problem pushed to `issues` at `limits.<field>`. */
+function readLimits(limits: PipelineSpec["limits"], issues: Issue[]): OutputLimitsSetting | undefined {
+  if (limits === undefined) return undefined;
+  const read: { -readonly [K in keyof OutputLimits]?: number } = {};
+  for (const [key, value] of Object.entries(limits as Record<string, unknown>)) {
+    if (key !== "outputBytes" && key !== "attemptBytes") {
+      issues.push({ code: "ERR_SCHEMA", path: ["limits", key], message: `unknown limit ${key}; expected outputBytes or attemptBytes` });
+      continue;
+    }
+    try {
+      read[key] = parseByteSize(value as string | number);
+    } catch (error) {
+      issues.push({ code: "ERR_SCHEMA", path: ["limits", key], message: error instanceof RunledgerError ? (error.detail ?? error.message) : String(error) });
+    }
+  }
+  return Object.freeze(read);
 }

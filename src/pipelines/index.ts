@@ -10,3 +10,5 @@ export type { Plan } from "./plan.js";
 export { DEFAULT_TASK_TIMEOUT_MS } from "./read-yaml-task.js";
 export { assertValidPipeline, validatePipeline } from "./validate-pipeline.js";
 export type { EffectCallContext, EffectExecute, EffectHandler } from "./effect-handler.js";
+export { ByteSizeSchema, DEFAULT_OUTPUT_LIMITS, effectiveOutputLimits, OutputLimitsSchema, parseByteSize } from "./output-limits.js";
+export type { OutputLimits, OutputLimitsSetting } from "./output-limits.js";

@@ -30,6 +30,7 @@ const PIPELINE_KEYS = {
   runMode: RunModeSchema,
   enforcement: EnforcementSchema,
   description: z.string(),
+  limits: z.record(z.string(), z.unknown()),
   // z.custom keeps the mapping as parsed, where z.record would drop a key named __proto__.
   tasks: z.custom<Readonly<Record<string, unknown>>>(isYamlMapping, "expected a mapping of task name to task"),
 };
@@ -87,6 +88,7 @@ export function loadPipelineYaml(text: string, file: string, options: LoadPipeli
       ...(fields.runMode !== undefined && { runMode: fields.runMode }),
       ...(fields.enforcement !== undefined && { enforcement: fields.enforcement }),
       ...(fields.description !== undefined && { description: fields.description }),
+      ...(fields.limits !== undefined && { limits: fields.limits }),
     },
     file,
   );

@@ -22,6 +22,7 @@ const PipelineSpecShape = z.looseObject({
   cache: z.boolean().optional(),
   runMode: z.string().optional(),
   description: z.string().optional(),
+  limits: z.record(z.string(), z.unknown(), { error: "expected { outputBytes, attemptBytes }" }).optional(),
   tasks: z.record(z.string(), TaskShape, { error: "expected a mapping of task names to tasks" }),
 });
 

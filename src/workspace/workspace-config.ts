@@ -3,6 +3,7 @@ import { RunledgerError, type Issue } from "../core/errors.js";
 import { ProjectSchema } from "../contracts/common.js";
 import { WorkModeSchema } from "../modes/work-mode.js";
 import { DurationSchema } from "../pipelines/duration.js";
+import { OutputLimitsSchema } from "../pipelines/output-limits.js";
 
 export const CONFIG_FILE = "runledger.json";
 export const STATE_DIR = ".runledger";
@@ -46,6 +47,8 @@ export const WorkspaceConfigSchema = z
       .optional(),
     /** Extra monitors: ES module files, relative to the workspace, each exporting a default `{ name, observe }`. */
     monitors: z.array(z.string().min(1)).optional(),
+    /** Output size limits: bytes or sizes such as "512MiB"; default 1 GiB an output, 4 GiB an attempt. A pipeline's `limits` win. */
+    limits: OutputLimitsSchema.optional(),
   })
   .strict();
 

@@ -111,7 +111,7 @@ export async function initWorkspace(dir: string, actor: Actor, options: OpenOpti
   return workspace;
 }
 
-/** The engine's ports and settings for this workspace: its ledger and store, `.runledger/work`, run locks and its secret store. */
+/** The engine's ports and settings for this workspace: its ledger and store, `.runledger/work`, run locks, its secret store and its output limits. */
 export function engineDeps(workspace: Workspace, actor: Actor): EngineDeps {
   return {
     ledger: workspace.ledger,
@@ -120,6 +120,7 @@ export function engineDeps(workspace: Workspace, actor: Actor): EngineDeps {
     workRoot: workRootOf(workspace),
     claimRun: (runId) => lockRun(join(workspace.root, STATE_DIR, "locks"), runId),
     secrets: workspaceSecretStore(workspace.root),
+    ...(workspace.config.limits && { limits: workspace.config.limits }),
   };
 }
 

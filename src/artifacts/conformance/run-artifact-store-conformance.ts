@@ -8,6 +8,7 @@ import type { ArtifactStoreFactory, ConformanceContext } from "./conformance-con
 import { integrityConformance } from "./integrity-conformance.js";
 import { lookupConformance } from "./lookup-conformance.js";
 import { roundTripConformance } from "./round-trip-conformance.js";
+import { safetyConformance } from "./safety-conformance.js";
 import { streamingConformance } from "./streaming-conformance.js";
 
 /**
@@ -51,6 +52,7 @@ export function runArtifactStoreConformance<S extends ArtifactStore>(name: strin
     describe("streaming", () => streamingConformance(context));
     describe("integrity", () => integrityConformance(context));
     describe("concurrency", () => concurrencyConformance(context));
+    describe("links, special files and size limits", () => safetyConformance(context));
   });
 }
 

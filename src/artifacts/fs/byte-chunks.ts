@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import { DIGEST_ALG, type Digest } from "../../core/digest.js";
-import type { ArtifactSource } from "../artifact-store.js";
+import { assertWithinMaxBytes, type ArtifactSource, type PutOptions } from "../artifact-store.js";
 import { withStorageError } from "./storage-error.js";
 
 /** Read size for streaming blobs: large enough for throughput, small enough to keep memory flat. */
@@ -43,4 +43,14 @@ export async function sha256OfChunks(chunks: AsyncIterable<Uint8Array>): Promise
   const hash = createHash(DIGEST_ALG);
   for await (const chunk of chunks) hash.update(chunk);
   return `${DIGEST_ALG}:${hash.digest("hex")}`;
+}
+
+/** The chunks unchanged while their total stays within `options.maxBytes`; past it, ERR_OUTPUT_TOO_LARGE naming `what`. */
+export async function* withinMaxBytes(chunks: AsyncIterable<Uint8Array>, what: string, options: PutOptions | undefined): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of chunks) {
+    total += chunk.byteLength;
+    assertWithinMaxBytes(what, total, options, true);
+    yield chunk;
+  }
 }

@@ -8,7 +8,8 @@ import { statSync, type Stats } from "node:fs";
  * Every byte is read and written through the FileHandle returned by `open`.
  */
 export interface FileSystem {
-  open(path: string, flags: string, mode?: number): Promise<FileHandle>;
+  /** `flags` as fs.open takes them: a string such as "wx", or O_* constants. */
+  open(path: string, flags: string | number, mode?: number): Promise<FileHandle>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   /** Creates the directory and its parents (with `mode`, default 0o777 less the umask); resolves to the first directory created, if any. */

@@ -1,3 +1,4 @@
+import type { FileHandle } from "node:fs/promises";
 import { resolve } from "node:path";
 import { systemClock, type Clock } from "../../core/clock.js";
 import { parseDigest, sha256, type Digest } from "../../core/digest.js";
@@ -5,6 +6,7 @@ import { isRunledgerError, RunledgerError } from "../../core/errors.js";
 import {
   artifactCorruptError,
   artifactNotFoundError,
+  assertWithinMaxBytes,
   storedArtifact,
   type ArtifactSource,
   type ArtifactStat,
@@ -14,10 +16,11 @@ import {
   type VerifyAllReport,
 } from "../artifact-store.js";
 import { statBlobFile, withBlobFile } from "./blob-file.js";
-import { readChunks, sha256OfChunks, toByteChunks } from "./byte-chunks.js";
+import { readChunks, sha256OfChunks, toByteChunks, withinMaxBytes } from "./byte-chunks.js";
 import { commitBlob } from "./commit-blob.js";
 import { copyBlobToFile } from "./copy-blob-to-file.js";
 import { nodeFileSystem, type FileSystem } from "./file-system.js";
+import { openRegularFile } from "./open-regular-file.js";
 import { BLOB_FILE_MODE, fsLayout, STORE_DIR_MODE, type FsLayout } from "./fs-layout.js";
 import { writeHashedTempFile } from "./hashed-temp-file.js";
 import { listBlobDigests } from "./list-blob-digests.js";
@@ -73,6 +76,7 @@ export class FsArtifactStore implements ArtifactStore {
   async put(data: Uint8Array | string, options?: PutOptions): Promise<StoredArtifact> {
     this.#assertOpen();
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    assertWithinMaxBytes("the bytes", bytes.byteLength, options);
     // Bytes in hand are hashed first: a blob already stored (an empty log, a repeated output) costs a stat, not a write and two fsyncs.
     const digest = sha256(bytes);
     if ((await statBlobFile(this.#fs, this.layout, digest))?.size === bytes.byteLength) return storedArtifact(digest, bytes.byteLength, options);
@@ -81,11 +85,20 @@ export class FsArtifactStore implements ArtifactStore {
 
   async putFile(path: string, options?: PutOptions): Promise<StoredArtifact> {
     this.#assertOpen();
-    const handle = await withStorageError("open", path, () => this.#fs.open(path, "r"));
+    const { handle, size } = await openRegularFile(this.#fs, path);
     try {
-      const { size } = await withStorageError("stat", path, () => handle.stat());
-      if (size <= SMALL_FILE_BYTES) return await this.put(await withStorageError("read", path, () => handle.readFile()), options);
-      return await this.#ingest(readChunks(handle, path), options);
+      // Refused by its size before a byte is read: a sparse 2 GB file costs a stat.
+      assertWithinMaxBytes(path, size, options);
+      if (size <= SMALL_FILE_BYTES) {
+        // Read whole only while it stays small: a file that grew after the stat streams on from there.
+        const head = await readUpTo(handle, path, SMALL_FILE_BYTES + 1);
+        if (head.byteLength <= SMALL_FILE_BYTES) {
+          assertWithinMaxBytes(path, head.byteLength, options, head.byteLength !== size);
+          return await this.put(head, options);
+        }
+        return await this.#ingest(withinMaxBytes(prepend(head, readChunks(handle, path)), path, options), options);
+      }
+      return await this.#ingest(withinMaxBytes(readChunks(handle, path), path, options), options);
     } finally {
       await handle.close().catch(() => undefined);
     }
@@ -93,7 +106,7 @@ export class FsArtifactStore implements ArtifactStore {
 
   async putStream(source: ArtifactSource, options?: PutOptions): Promise<StoredArtifact> {
     this.#assertOpen();
-    return this.#ingest(toByteChunks(source), options);
+    return this.#ingest(withinMaxBytes(toByteChunks(source), "the stream", options), options);
   }
 
   async get(digest: string): Promise<Uint8Array> {
@@ -172,4 +185,21 @@ export class FsArtifactStore implements ArtifactStore {
   #assertOpen(): void {
     if (this.#closed) throw new RunledgerError("ERR_STORAGE", { detail: `artifact store ${this.layout.root} is closed` });
   }
+}
+
+/** Up to `limit` bytes from the handle's current position. */
+async function readUpTo(handle: FileHandle, path: string, limit: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(limit);
+  let filled = 0;
+  while (filled < limit) {
+    const { bytesRead } = await withStorageError("read", path, () => handle.read(buffer, filled, limit - filled, null));
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
+async function* prepend(head: Uint8Array, rest: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield head;
+  yield* rest;
 }
