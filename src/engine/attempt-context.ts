@@ -13,6 +13,7 @@ import type { SecretSource } from "../secrets/secret-source.js";
 import type { EffectHandler } from "../pipelines/effect-handler.js";
 import type { InputRef } from "./cache-key.js";
 import type { EffectsSocket } from "./effects-socket.js";
+import type { RunSandbox } from "./sandbox.js";
 
 /** The ports and settings an engine works with; it never names a backend. */
 export interface EngineDeps {
@@ -34,6 +35,8 @@ export interface EngineDeps {
   readonly onProgress?: (progress: TaskProgress) => void;
   /** Told of what runs but deserves attention, such as a deprecated operator. */
   readonly onWarning?: (message: string) => void;
+  /** What the sandbox of every command hides besides the work root: the workspace's state, ledger and store. */
+  readonly sandbox?: { readonly hide: readonly string[] };
 }
 
 export type TaskProgress =
@@ -60,6 +63,8 @@ export interface RunContext {
   readonly halting: AbortController;
   /** The socket the run's command attempts call effects through; closed when the run's engine stops. */
   readonly effectsSocket: EffectsSocket;
+  /** Where the run's commands run: in a sandbox, or (the pipeline's `sandbox: off`) as they are. */
+  readonly sandbox: RunSandbox;
 }
 
 /**
