@@ -126,7 +126,8 @@ describe("sandbox", () => {
     const root = workspace("setsid", `pipeline: escapee
 tasks:
   escapee:
-    run: 'env -u RUNLEDGER_ATTEMPT_ID setsid sleep 301 & echo started > outputs/o.txt; exit 0'
+    # The pause gives the escapee time to leave the group before the command exits, as a real one would have.
+    run: 'env -u RUNLEDGER_ATTEMPT_ID setsid sleep 301 & sleep 0.5; echo started > outputs/o.txt; exit 0'
     outputs: [outputs/o.txt]
     checks: [{ nonEmpty: outputs/o.txt }]
 `);
