@@ -11,12 +11,17 @@ import { expectError } from "./support/expect-error.js";
 import { runledger, runledgerAsync, type CliResult } from "./support/cli.js";
 
 const SECRET = "sandbox-canary-5f1e9a3c7d";
+/** A file outside every workspace that a sandboxed command must fail to write. */
+const ESCAPED = `/var/tmp/runledger-escaped-${process.pid}.txt`;
 let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "runledger-sandbox-"));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(ESCAPED, { force: true });
+});
 
 /** A fresh workspace holding the secret TOKEN_B, with `yaml` written as p.yaml at its root (beside `.runledger/`). */
 function workspace(name: string, yaml: string): string {
@@ -86,7 +91,7 @@ tasks:
       ls ../../../artifacts | wc -l > outputs/store.txt
       cat "$RUNLEDGER_PIPELINE_DIR/bundled.txt" > outputs/bundled.txt
       echo escaped > "$RUNLEDGER_PIPELINE_DIR/escaped.txt" || echo "write outside refused" >> outputs/writes.txt
-      echo escaped > /var/tmp/runledger-escaped.txt || echo "write to /var/tmp refused" >> outputs/writes.txt
+      echo escaped > ${ESCAPED} || echo "write to /var/tmp refused" >> outputs/writes.txt
       echo scratch > /tmp/scratch.txt && echo "private /tmp writable" >> outputs/writes.txt
       exit 0
     outputs: [outputs/store.txt, outputs/bundled.txt, outputs/writes.txt]
@@ -110,7 +115,7 @@ describe("sandbox", () => {
     expect(output("outputs/bundled.txt")).toBe("bundled with the pipeline\n");
     expect(output("outputs/writes.txt")).toBe("write outside refused\nwrite to /var/tmp refused\nprivate /tmp writable\n");
     expect(existsSync(join(root, "escaped.txt"))).toBe(false);
-    expect(existsSync("/var/tmp/runledger-escaped.txt")).toBe(false);
+    expect(existsSync(ESCAPED)).toBe(false);
     expect(filesContaining(root, SECRET)).toEqual([]);
   });
 
