@@ -7,6 +7,8 @@ import { definePipeline } from "../src/pipelines/define-pipeline.js";
 import { loadPipelineYaml } from "../src/pipelines/load-yaml.js";
 import { pipelineDigest } from "../src/pipelines/plan.js";
 import { defineOperator } from "../src/operators/define-operator.js";
+import { hiddenFromCommands } from "../src/workspace/workspace.js";
+import { parseWorkspaceConfig } from "../src/workspace/workspace-config.js";
 import { expectError } from "./support/expect-error.js";
 import { runledger, runledgerAsync, type CliResult } from "./support/cli.js";
 
@@ -221,5 +223,19 @@ describe("the pipeline's sandbox field", () => {
     const digest = (sandbox?: "on" | "off") => pipelineDigest(definePipeline({ name: "p", ...(sandbox && { sandbox }), tasks: { a: { operator: op } } }));
     expect(digest("on")).toBe(digest());
     expect(digest("off")).not.toBe(digest());
+  });
+});
+
+describe("what the workspace hides from commands", () => {
+  const hidden = (config: object) => hiddenFromCommands({ root: "/ws", config: parseWorkspaceConfig(JSON.stringify({ name: "w", ...config })) });
+
+  it("the state folder by default, which holds ledger and store", () => {
+    expect(hidden({})).toEqual(["/ws/.runledger", "/ws/.runledger/artifacts"]);
+  });
+
+  it("a ledger and a store elsewhere: their directories; a ledger beside the workspace's files: its files alone", () => {
+    expect(hidden({ ledger: { backend: "sqlite", path: "/data/ledger/l.db" }, artifacts: { backend: "fs", path: "../blobs" } })).toEqual(["/ws/.runledger", "/blobs", "/data/ledger"]);
+    expect(hidden({ ledger: { backend: "sqlite", path: "l.db" } })).toEqual(["/ws/.runledger", "/ws/.runledger/artifacts", "/ws/l.db", "/ws/l.db-wal", "/ws/l.db-shm", "/ws/l.db-journal"]);
+    expect(hidden({ ledger: { backend: "postgres" } })).toEqual(["/ws/.runledger", "/ws/.runledger/artifacts"]);
   });
 });

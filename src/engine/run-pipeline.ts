@@ -200,6 +200,8 @@ async function withOpenRun(
       throw new RunledgerError("ERR_VALIDATION", { detail: `pipeline ${def.name} changed since run ${runId} was requested; start a new run instead` });
     }
     await checkSecretsAndConfigs(def, { runMode: view.run_mode, secrets: deps.secrets, baseDir: baseDirOf(def), resolve: (task) => resolveOperator(task, options.registry) });
+    // Before a completion or a gate decision is recorded: a run that cannot go on records neither.
+    runSandbox(def, deps);
     return await work(def, view, past);
   } finally {
     await release?.();
