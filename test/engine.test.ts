@@ -123,6 +123,8 @@ tasks:
     writeFileSync(counter, "");
     const r = await run(`
 pipeline: retry
+# The counter outlives each attempt outside its directory, where the sandbox lets nothing write.
+sandbox: off
 tasks:
   eventually:
     retries: 3
@@ -140,6 +142,8 @@ tasks:
     const started = Date.now();
     const r = await run(`
 pipeline: slow
+# The group kill at a timeout, unsandboxed; test/sandbox.test.ts has the sandbox's own.
+sandbox: off
 tasks:
   sleepy:
     timeout: 500ms

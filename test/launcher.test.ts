@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { runCommand, type CommandSpec } from "../src/engine/run-command.js";
+import type { SandboxSpec } from "../src/processes/sandbox.js";
 
 const dir = mkdtempSync(join(tmpdir(), "runledger-launcher-"));
 
@@ -19,6 +20,22 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** Live processes whose environment carries `entry` (`NAME=value`). */
+function carrying(entry: string): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name) && alive(Number(name)))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(entry);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const SANDBOX: SandboxSpec = { readable: [], hide: [], writable: [dir], revealed: [], network: false };
 
 async function waitFor(path: string): Promise<string> {
   for (let i = 0; i < 500; i++) {
@@ -71,5 +88,31 @@ describe("command launcher", () => {
     const next = Number(readFileSync(join(dir, "after.out"), "utf8"));
     expect(next).not.toBe(launcher);
     expect(alive(next)).toBe(true);
+  });
+
+  it("a sandboxed command runs in a PID namespace of its own, which ends with it: an escapee without its tag, in a new session, is gone", async () => {
+    const mark = `MARK=sandboxed-${process.pid}`;
+    const outcome = await runCommand({ ...spec("sandboxed", "env -u TAG setsid sleep 1000 & sleep 0.3; echo $$"), env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", TAG: "sandboxed", MARK: mark.slice(5) }, sandbox: SANDBOX });
+    expect(outcome).toMatchObject({ exitCode: 0, timedOut: false });
+    // The shell is the second process of its namespace, after bubblewrap's init.
+    expect(Number(readFileSync(join(dir, "sandboxed.out"), "utf8"))).toBe(2);
+    expect(carrying(mark)).toEqual([]);
+  });
+
+  it("a lost launcher takes its sandboxed commands with it", async () => {
+    const mark = `MARK=lost-sandboxed-${process.pid}`;
+    const running = runCommand({ ...spec("lost-sandboxed", "setsid sleep 1000 & sleep 1000"), env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", MARK: mark.slice(5) }, sandbox: SANDBOX });
+    let launcher: number | undefined;
+    for (let i = 0; i < 500 && launcher === undefined; i++) {
+      const sleepers = carrying(mark).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, "latin1").startsWith("bwrap\0"));
+      const outer = sleepers.map((pid) => Number(readFileSync(`/proc/${pid}/stat`, "latin1").split(") ")[1]!.split(" ")[1])).find((parent) => readFileSync(`/proc/${parent}/cmdline`, "latin1").includes("launcher-process.mjs"));
+      if (outer !== undefined && carrying(mark).length >= 4) launcher = outer;
+      else await sleep(10);
+    }
+    expect(launcher).toBeDefined();
+    process.kill(launcher!, "SIGKILL");
+    expect((await running).spawnError).toMatch(/the command launcher exited/);
+    for (let i = 0; i < 100 && carrying(mark).length > 0; i++) await sleep(20);
+    expect(carrying(mark)).toEqual([]);
   });
 });

@@ -2,10 +2,11 @@
  * A deterministic command pipeline of `count` tasks in lanes of ten: t<i> needs t<i-1> within a
  * lane and t<i-10> across lanes. Each task hashes its inputs and its own name into outputs/o.txt,
  * so the bytes of every output depend on the whole graph above it. `marker`, when given, is a file
- * each execution appends its task name to (to count executions across engines).
+ * each execution appends its task name to (to count executions across engines); such a pipeline
+ * runs with `sandbox: off`, as the sandbox lets a command write nowhere but its attempt's directory.
  */
 export function lanePipeline(name: string, count: number, options: { marker?: string; sleep?: string } = {}): string {
-  const lines = [`pipeline: ${name}`, "tasks:"];
+  const lines = [`pipeline: ${name}`, ...(options.marker ? ["sandbox: off"] : []), "tasks:"];
   for (let i = 0; i < count; i++) {
     const task = taskName(i);
     const needs = [i % 10 !== 0 ? taskName(i - 1) : undefined, i >= 10 ? taskName(i - 10) : undefined].filter((n) => n !== undefined);

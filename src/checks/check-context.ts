@@ -1,3 +1,5 @@
+import type { SandboxSpec } from "../processes/sandbox.js";
+
 /** Where and under which limits checks run. */
 export interface CheckContext {
   /** Absolute directory that holds `outputs/…`; every path in a check spec is relative to it and stays inside it. */
@@ -8,4 +10,6 @@ export interface CheckContext {
   readonly timeoutMs?: number | undefined;
   /** Variables added to a command check's minimal environment (PATH, HOME, LANG, TMPDIR). */
   readonly env?: Readonly<Record<string, string>> | undefined;
+  /** Where command checks run: a sandbox that sees `dir` read-only; none: unsandboxed. */
+  readonly sandbox?: SandboxSpec | undefined;
 }

@@ -22,7 +22,7 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
 interface PreparedCheck {
   readonly kind: CheckKind;
   readonly name: string;
-  run(dir: string, env: CheckContext["env"], deadline: CheckDeadline): Promise<CheckFinding>;
+  run(dir: string, ctx: CheckContext, deadline: CheckDeadline): Promise<CheckFinding>;
 }
 
 /**
@@ -57,7 +57,7 @@ async function runPrepared(check: PreparedCheck, ctx: CheckContext): Promise<Che
   try {
     finding = deadline.signal.aborted
       ? { result: "FAIL", evidence: deadline.abortEvidence() }
-      : await check.run(resolve(ctx.dir), ctx.env, deadline);
+      : await check.run(resolve(ctx.dir), ctx, deadline);
   } catch (error) {
     finding = deadline.signal.aborted
       ? { result: "FAIL", evidence: deadline.abortEvidence() }
@@ -87,9 +87,9 @@ function prepareCheck(spec: CheckSpec): PreparedCheck {
       return onFile(kind, name, check.path, (file, _bytes, signal) => evaluateRows(file, check.format, predicate, signal));
     }
     case "command":
-      return { kind, name, run: (dir, env, deadline) => evaluateCommand(check.argv, check.warnExit, dir, env, deadline) };
+      return { kind, name, run: (dir, ctx, deadline) => evaluateCommand(check.argv, check.warnExit, dir, ctx.env, deadline, ctx.sandbox) };
     case "custom":
-      return { kind, name, run: (dir, _env, deadline) => evaluateCustom(check.fn, dir, deadline) };
+      return { kind, name, run: (dir, _ctx, deadline) => evaluateCustom(check.fn, dir, deadline) };
   }
 }
 
@@ -103,7 +103,7 @@ function onFile(
   return {
     kind,
     name,
-    run: async (dir, _env, deadline) => {
+    run: async (dir, _ctx, deadline) => {
       const found = await resolveCheckPath(dir, path);
       return found.ok ? evaluate(found.file, found.bytes, deadline.signal) : { result: "FAIL", evidence: found.evidence };
     },

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { killProcessGroup } from "../processes/kill-tagged-processes.mjs";
 import { launch } from "../processes/launcher.js";
+import type { SandboxSpec } from "../processes/sandbox.js";
 import type { CheckFinding } from "./check-result.js";
 import type { CheckDeadline } from "./check-deadline.js";
 import { readTail } from "./read-tail.js";
@@ -16,7 +17,8 @@ const BASE_ENV = ["PATH", "HOME", "LANG", "TMPDIR"] as const;
  * Exit 0 is PASS, an exit code in `warnExit` is WARN, anything else (another code, a signal, a
  * spawn failure) is FAIL. When the deadline aborts, the whole process group is killed with SIGKILL
  * and the result is FAIL with the deadline's evidence; the group is also killed once the command
- * exits, so nothing it started outlives the check. Evidence: `command`, `exitCode`, `signal`,
+ * exits, so nothing it started outlives the check. With `sandbox`, it runs in it (see
+ * processes/sandbox.ts), and nothing it started outlives it either, whatever it did. Evidence: `command`, `exitCode`, `signal`,
  * `durationMs`, `stdoutTail` and `stderrTail` (last 2 KiB each), `stdoutBytes`, `stderrBytes`.
  * Never rejects.
  */
@@ -26,13 +28,14 @@ export async function evaluateCommand(
   dir: string,
   env: Readonly<Record<string, string>> | undefined,
   deadline: CheckDeadline,
+  sandbox?: SandboxSpec,
 ): Promise<CheckFinding> {
   const started = performance.now();
   // stdout and stderr go to files, read back as tails: nothing that outlives the command can hold them open.
   const logs = mkdtempSync(join(tmpdir(), "runledger-check-"));
   try {
     const paths = { stdout: join(logs, "stdout"), stderr: join(logs, "stderr") };
-    const child = await launch({ argv, cwd: dir, env: commandEnv(env), stdoutPath: paths.stdout, stderrPath: paths.stderr });
+    const child = await launch({ argv, cwd: dir, env: commandEnv(env, sandbox !== undefined), stdoutPath: paths.stdout, stderrPath: paths.stderr, ...(sandbox && { sandbox }) });
     let aborted = false;
     const killGroup = (): void => {
       if (child.pid !== undefined) killProcessGroup(child.pid);
@@ -68,11 +71,13 @@ export async function evaluateCommand(
   }
 }
 
-function commandEnv(extra: Readonly<Record<string, string>> | undefined): Record<string, string> {
+function commandEnv(extra: Readonly<Record<string, string>> | undefined, sandboxed: boolean): Record<string, string> {
   const env: Record<string, string> = {};
   for (const key of BASE_ENV) {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;
   }
+  // In a sandbox only its private /tmp is writable; this process's TMPDIR may be read-only there.
+  if (sandboxed) env["TMPDIR"] = "/tmp";
   return { ...env, ...extra };
 }

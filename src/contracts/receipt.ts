@@ -57,6 +57,12 @@ export const ReceiptSchema = z
     duration_ms: z.number().int().min(0),
     mode: RunModeSchema,
     enforcement: EnforcementSchema,
+    /**
+     * Where the run's commands ran (command operators and command checks): `bubblewrap`, or `off`
+     * when the pipeline says `sandbox: off`. Function operators run in the engine's process either
+     * way. Absent only from receipts written before the sandbox existed.
+     */
+    sandbox: z.enum(["bubblewrap", "off"]).optional(),
     /** The attempt's effect calls (seed 001 §2.4 decision trace), absent when it made none; payloads and results are artifacts. */
     effects: z
       .array(

@@ -14,6 +14,7 @@ import type { SecretSource } from "../secrets/secret-source.js";
 import type { EffectHandler } from "../pipelines/effect-handler.js";
 import type { InputRef } from "./cache-key.js";
 import type { EffectsSocket } from "./effects-socket.js";
+import type { RunSandbox } from "./sandbox.js";
 
 /** The ports and settings an engine works with; it never names a backend. */
 export interface EngineDeps {
@@ -37,6 +38,8 @@ export interface EngineDeps {
   readonly onWarning?: (message: string) => void;
   /** The workspace's output size limits (runledger.json `limits`); a pipeline's own win, field by field. */
   readonly limits?: OutputLimitsSetting;
+  /** What the sandbox of every command hides besides the work root: the workspace's state, ledger and store. */
+  readonly sandbox?: { readonly hide: readonly string[] };
 }
 
 export type TaskProgress =
@@ -65,6 +68,8 @@ export interface RunContext {
   readonly effectsSocket: EffectsSocket;
   /** The pipeline's output size limits, if it sets any. */
   readonly limits?: OutputLimitsSetting;
+  /** Where the run's commands run: in a sandbox, or (the pipeline's `sandbox: off`) as they are. */
+  readonly sandbox: RunSandbox;
 }
 
 /**

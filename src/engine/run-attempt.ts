@@ -19,6 +19,7 @@ import { effectiveOutputLimits } from "../pipelines/output-limits.js";
 import { ingestOutputs } from "./ingest-outputs.js";
 import { assertFileDigest } from "./assert-file-digest.js";
 import { runCommand } from "./run-command.js";
+import { attemptSandbox, checkSandbox } from "./sandbox.js";
 import { placeConfigs } from "../configs/config-files.js";
 import { attemptSecrets, NO_SECRETS, type AttemptSecrets } from "../secrets/attempt-secrets.js";
 import { redactFile } from "../secrets/redact-file.js";
@@ -135,7 +136,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
       events.push(event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: stored.digest, name: stored.path, size_bytes: stored.size_bytes } }));
     }
     if (!failure) {
-      checks = await evaluateChecks(operator.checks, { dir, timeoutMs: operator.timeoutMs, env: plan.env });
+      checks = await evaluateChecks(operator.checks, { dir, timeoutMs: operator.timeoutMs, env: plan.env, sandbox: checkSandbox(run, dir) });
       for (const check of checks) {
         events.push(event({ type: "check.evaluated", data: { attempt_id: attemptId, evidence: secrets.redactor.value(JSON.parse(canonicalJson(check.evidence)) as unknown), name: check.name, result: check.result } }));
       }
@@ -180,6 +181,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
       duration_ms: Math.max(0, clock.now().getTime() - started.getTime()),
       mode: run.runMode,
       enforcement: run.enforcement,
+      sandbox: run.sandbox.kind,
       ...(settling.effects !== undefined && settling.effects.calls.length > 0 && { effects: [...settling.effects.calls].sort((a, b) => a.call_number - b.call_number) }),
       result: verdict,
       ...streams,
@@ -279,8 +281,10 @@ async function execute(
       ...(run.pipelineDir ? { RUNLEDGER_PIPELINE_DIR: run.pipelineDir } : {}),
     };
     const argv = run.runMode === "mock" && operator.mockCommand ? operator.mockCommand : (operator.command ?? []);
-    // Nothing of the command runs on after it: not in its group, nor what left it (setsid) carrying the attempt's id.
-    const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid, signal: run.halting.signal, tag: `RUNLEDGER_ATTEMPT_ID=${attemptId}` });
+    // Nothing of the command runs on after it: its sandbox's PID namespace ends with it; unsandboxed,
+    // its group and what left it (setsid) carrying the attempt's id are killed.
+    const sandbox = attemptSandbox(run, dir, seat?.path);
+    const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid, signal: run.halting.signal, tag: `RUNLEDGER_ATTEMPT_ID=${attemptId}`, ...(sandbox && { sandbox }) });
     if (outcome.exitCode !== 0 && run.halting.signal.aborted) return { failure: haltedFailure() };
     if (outcome.timedOut) return { failure: { code: "ERR_TIMEOUT", reason: `timed out after ${operator.timeoutMs} ms; process group killed`, retryable: true } };
     if (outcome.spawnError) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `could not start: ${outcome.spawnError}`, retryable: false } };

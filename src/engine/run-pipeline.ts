@@ -31,6 +31,7 @@ import { attemptDir, runAttempt } from "./run-attempt.js";
 import { EffectsSocket } from "./effects-socket.js";
 import { killTaggedProcesses } from "../processes/kill-tagged-processes.mjs";
 import { stopLeftoverGroup } from "./run-command.js";
+import { runSandbox, type RunSandbox } from "./sandbox.js";
 
 /** How a run is started. */
 export interface RunOptions {
@@ -83,7 +84,8 @@ export async function runPipeline(spec: PipelineDefinition, deps: EngineDeps, op
   const plan = planPipeline(def);
   const runId = (deps.ids ?? randomIds).next();
   const asOf = options.asOf ?? (deps.clock ?? systemClock).now();
-  const run = runContext(def, runId, options.project, asOf, mode, runMode, options.enforcement ?? def.enforcement ?? "enforced");
+  const sandbox = runSandbox(def, deps);
+  const run = runContext(def, runId, options.project, asOf, mode, runMode, options.enforcement ?? def.enforcement ?? "enforced", sandbox);
   const past = await new Projector(deps.ledger, { project: run.project }).catchUp();
   for (const warning of admitRun(past, run.project, def.name, operatorRefs(def, options.registry), "start")) deps.onWarning?.(warning);
   const isFile = run.pipelineDir !== undefined;
@@ -198,6 +200,8 @@ async function withOpenRun(
       throw new RunledgerError("ERR_VALIDATION", { detail: `pipeline ${def.name} changed since run ${runId} was requested; start a new run instead` });
     }
     await checkSecretsAndConfigs(def, { runMode: view.run_mode, secrets: deps.secrets, baseDir: baseDirOf(def), resolve: (task) => resolveOperator(task, options.registry) });
+    // Before a completion or a gate decision is recorded: a run that cannot go on records neither.
+    runSandbox(def, deps);
     return await work(def, view, past);
   } finally {
     await release?.();
@@ -214,7 +218,7 @@ function waitingAttempt(past: ProjectionState, runId: string, task: string): Att
 type EngineOptions = Omit<RunOptions, "asOf"> & { readonly completion?: ManualCompletion };
 
 async function resumeClaimed(def: PipelineDefinition, deps: EngineDeps, runId: string, options: ResumeOptions & { readonly completion?: ManualCompletion }, view: RunView, past: ProjectionState): Promise<string> {
-  const run = runContext(def, runId, view.project, new Date(view.as_of), (options.modes ?? new ModeRegistry()).get(view.work_mode), view.run_mode, view.enforcement);
+  const run = runContext(def, runId, view.project, new Date(view.as_of), (options.modes ?? new ModeRegistry()).get(view.work_mode), view.run_mode, view.enforcement, runSandbox(def, deps));
   for (const warning of admitRun(past, run.project, def.name, operatorRefs(def, options.registry), "resume")) deps.onWarning?.(warning);
   const states = new Map<string, TaskState>();
   const prior = new Map<string, PriorAttempts>();
@@ -259,9 +263,9 @@ function baseDirOf(def: PipelineDefinition): string {
   return def.source !== "typescript" ? dirname(def.source) : process.cwd();
 }
 
-function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real", enforcement: "shadow" | "enforced"): RunContext {
+function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real", enforcement: "shadow" | "enforced", sandbox: RunSandbox): RunContext {
   const isFile = def.source !== "typescript";
-  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined, background: new BackgroundWork(), halting: new AbortController(), effectsSocket: new EffectsSocket(), ...(def.limits && { limits: def.limits }) };
+  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined, background: new BackgroundWork(), halting: new AbortController(), effectsSocket: new EffectsSocket(), sandbox, ...(def.limits && { limits: def.limits }) };
 }
 
 /** Drives the run (see driveRun), and returns once the housekeeping its attempts left is done too. */

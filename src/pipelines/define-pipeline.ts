@@ -39,11 +39,16 @@ export interface PipelineSpec {
   readonly enforcement?: Enforcement;
   /** Handlers of effect names, for enforced runs (and shadow fakes); http.post is built in. */
   readonly effects?: Readonly<Record<string, EffectHandler>>;
+  /** off: commands run without the sandbox (docs/sandbox.md), recorded in every receipt. Default on. */
+  readonly sandbox?: SandboxSetting;
   readonly description?: string;
   /** Output size limits of its attempts, bytes or sizes such as "512MiB"; runledger.json's (or 1 GiB an output, 4 GiB an attempt) otherwise. */
   readonly limits?: { readonly outputBytes?: number | string; readonly attemptBytes?: number | string };
   readonly tasks: Readonly<Record<string, TaskSpec>>;
 }
+
+/** Whether a pipeline's commands run in the sandbox. */
+export type SandboxSetting = "on" | "off";
 
 /** One task of a defined pipeline, defaults applied. */
 export interface PipelineTask {
@@ -65,6 +70,7 @@ export interface PipelineDefinition {
   readonly runMode?: RunMode;
   readonly enforcement?: Enforcement;
   readonly effects?: Readonly<Record<string, EffectHandler>>;
+  readonly sandbox?: SandboxSetting;
   readonly description?: string;
   /** Output size limits, in bytes. */
   readonly limits?: OutputLimitsSetting;
@@ -101,6 +107,9 @@ export function buildPipeline(spec: PipelineSpec, source: string): { pipeline: P
     issues.push({ code: "ERR_SCHEMA", path: ["enforcement"], message: `enforcement ${JSON.stringify(spec.enforcement)}: expected shadow or enforced` });
   }
   const limits = readLimits(spec.limits, issues);
+  if (spec.sandbox !== undefined && spec.sandbox !== "on" && spec.sandbox !== "off") {
+    issues.push({ code: "ERR_SCHEMA", path: ["sandbox"], message: `sandbox ${JSON.stringify(spec.sandbox)}: expected on or off` });
+  }
   const entries: [string, PipelineTask][] = [];
   for (const [name, task] of Object.entries(spec.tasks ?? {})) {
     let maxStalenessMs: number | undefined;
@@ -130,6 +139,7 @@ export function buildPipeline(spec: PipelineSpec, source: string): { pipeline: P
     ...(spec.runMode !== undefined && { runMode: spec.runMode }),
     ...(spec.enforcement !== undefined && { enforcement: spec.enforcement }),
     ...(spec.effects !== undefined && { effects: Object.freeze({ ...spec.effects }) }),
+    ...(spec.sandbox !== undefined && { sandbox: spec.sandbox }),
     ...(spec.description !== undefined && { description: spec.description }),
     ...(limits !== undefined && { limits }),
     source,

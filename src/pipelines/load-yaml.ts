@@ -29,6 +29,8 @@ const PIPELINE_KEYS = {
   cache: z.boolean(),
   runMode: RunModeSchema,
   enforcement: EnforcementSchema,
+  // YAML 1.2 reads `off` as a string; false (YAML 1.1's reading) is taken to mean the same.
+  sandbox: z.union([z.enum(["on", "off"]), z.boolean().transform((on) => (on ? "on" : "off"))], { error: "expected on or off" }),
   description: z.string(),
   limits: z.record(z.string(), z.unknown()),
   // z.custom keeps the mapping as parsed, where z.record would drop a key named __proto__.
@@ -87,6 +89,7 @@ export function loadPipelineYaml(text: string, file: string, options: LoadPipeli
       ...(fields.cache !== undefined && { cache: fields.cache }),
       ...(fields.runMode !== undefined && { runMode: fields.runMode }),
       ...(fields.enforcement !== undefined && { enforcement: fields.enforcement }),
+      ...(fields.sandbox !== undefined && { sandbox: fields.sandbox }),
       ...(fields.description !== undefined && { description: fields.description }),
       ...(fields.limits !== undefined && { limits: fields.limits }),
     },

@@ -21,6 +21,7 @@ const PipelineSpecShape = z.looseObject({
   mode: z.string().optional(),
   cache: z.boolean().optional(),
   runMode: z.string().optional(),
+  sandbox: z.string({ error: "expected on or off" }).optional(),
   description: z.string().optional(),
   limits: z.record(z.string(), z.unknown(), { error: "expected { outputBytes, attemptBytes }" }).optional(),
   tasks: z.record(z.string(), TaskShape, { error: "expected a mapping of task names to tasks" }),

@@ -55,7 +55,7 @@ export function planPipeline(def: PipelineDefinition): Plan {
 
 /**
  * A digest of what the pipeline is, for binding watermarks and cache keys to a definition: name,
- * mode, cache, runMode, enforcement, limits, effect handlers (their source), and per task its operator (ref and code digest), needs (as a set),
+ * mode, cache, runMode, enforcement, limits, sandbox (when off), effect handlers (their source), and per task its operator (ref and code digest), needs (as a set),
  * critical, retries, params, allowWarn and maxStalenessMs. `source` is left out, so moving the file
  * changes nothing. String refs are resolved through `registry` when given, else digested as written.
  */
@@ -82,7 +82,7 @@ export function pipelineDigest(def: PipelineDefinition, registry?: OperatorRegis
   );
   // Effect handlers count by their source text, as operator bodies do; absent keys leave older digests unchanged.
   const effects = def.effects && Object.fromEntries(Object.entries(def.effects).map(([name, h]) => [name, typeof h === "function" ? h.toString() : { execute: h.execute?.toString(), shadow: h.shadow?.toString() }]));
-  return digestOf({ cache: def.cache, effects, enforcement: def.enforcement, limits: def.limits, mode: def.mode, name: def.name, runMode: def.runMode, schema: "runledger.pipeline.v1", tasks });
+  return digestOf({ cache: def.cache, effects, enforcement: def.enforcement, limits: def.limits, mode: def.mode, name: def.name, runMode: def.runMode, sandbox: def.sandbox === "off" ? "off" : undefined, schema: "runledger.pipeline.v1", tasks });
 }
 
 /** A binary min-heap of strings, so picking the alphabetically first ready task stays O(log n). */

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
+import { sandboxedArgv, type SandboxSpec } from "./sandbox.js";
 
 /** What a command is started with: stdin closed, stdout and stderr to these files, in a new process group. */
 export interface LaunchSpec {
@@ -9,6 +10,11 @@ export interface LaunchSpec {
   readonly stderrPath: string;
   /** An environment entry (`NAME=value`) the command's processes carry: any still running after it exits are killed. */
   readonly tag?: string;
+  /**
+   * Runs the command in a sandbox (see sandbox.ts) whose PID namespace ends with it, which makes the
+   * tag scan needless: nothing of the command outlives it, whatever it does with its environment.
+   */
+  readonly sandbox?: SandboxSpec;
 }
 
 /**
@@ -52,7 +58,9 @@ class Launcher {
       const exit = new Promise<LaunchExit>((done) => (ended = done));
       this.#pending.set(id, { started: (pid) => resolve({ pid, exit }), ended });
       child.channel?.ref();
-      child.send({ id, argv: spec.argv, cwd: spec.cwd, env: spec.env, stdoutPath: spec.stdoutPath, stderrPath: spec.stderrPath, tag: spec.tag }, (error) => {
+      const argv = spec.sandbox ? sandboxedArgv(spec.argv, spec.sandbox, spec.cwd) : spec.argv;
+      const tag = spec.sandbox ? undefined : spec.tag;
+      child.send({ id, argv, cwd: spec.cwd, env: spec.env, stdoutPath: spec.stdoutPath, stderrPath: spec.stderrPath, tag }, (error) => {
         if (error) this.#settle(id, { exitCode: null, signal: null, spawnError: `the command launcher did not take it: ${error.message}`, leftoversEnded: false });
       });
     });

@@ -111,7 +111,10 @@ export async function initWorkspace(dir: string, actor: Actor, options: OpenOpti
   return workspace;
 }
 
-/** The engine's ports and settings for this workspace: its ledger and store, `.runledger/work`, run locks, its secret store and its output limits. */
+/**
+ * The engine's ports and settings for this workspace: its ledger and store, `.runledger/work`, run
+ * locks, its secret store, its output limits, and what the commands' sandbox hides.
+ */
 export function engineDeps(workspace: Workspace, actor: Actor): EngineDeps {
   return {
     ledger: workspace.ledger,
@@ -121,7 +124,26 @@ export function engineDeps(workspace: Workspace, actor: Actor): EngineDeps {
     claimRun: (runId) => lockRun(join(workspace.root, STATE_DIR, "locks"), runId),
     secrets: workspaceSecretStore(workspace.root),
     ...(workspace.config.limits && { limits: workspace.config.limits }),
+    sandbox: { hide: hiddenFromCommands(workspace) },
   };
+}
+
+/**
+ * The workspace's state, wherever runledger.json puts it: `.runledger/` (ledger, store, secrets,
+ * locks, other attempts), the artifact store's directory, and the SQLite ledger's directory, or,
+ * when that directory holds the workspace itself, the ledger's files alone.
+ */
+export function hiddenFromCommands(workspace: Pick<Workspace, "root" | "config">): string[] {
+  const root = resolve(workspace.root);
+  const hide = [join(root, STATE_DIR), resolve(root, workspace.config.artifacts.path)];
+  const ledger = workspace.config.ledger;
+  if (ledger.backend === "sqlite") {
+    const file = resolve(root, ledger.path);
+    const dir = dirname(file);
+    const holdsWorkspace = `${root}/`.startsWith(`${dir === "/" ? "" : dir}/`);
+    hide.push(...(holdsWorkspace ? ["", "-wal", "-shm", "-journal"].map((suffix) => `${file}${suffix}`) : [dir]));
+  }
+  return [...new Set(hide)];
 }
 
 /** Where the workspace's attempts get their working directories: `.runledger/work`. */
