@@ -109,7 +109,9 @@ export class EffectsSocket {
     const base = effectsSocketBase();
     const dir = await makeEffectsDir(base);
     const path = join(dir, EFFECTS_SOCKET_NAME);
-    const server = createServer((socket) => this.#guard(socket, () => this.#accept(socket)));
+    // Half-open: a peer that sends its requests and then its end still gets every answer; the
+    // connection is ended here once its last request is answered.
+    const server = createServer({ allowHalfOpen: true }, (socket) => this.#guard(socket, () => this.#accept(socket)));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(path, () => {
@@ -154,11 +156,15 @@ export class EffectsSocket {
     return readBoundedLines(socket, { maxBytes: MAX_REQUEST_BYTES, unterminated: "line" }, {
       line: (line) => this.#request(connection, line),
       overflow: (head) => this.#overflow(connection, head),
+    }).then(() => {
+      if (!socket.writableEnded) socket.end(() => socket.destroy());
     });
   }
 
   async #request(connection: Connection, line: string): Promise<void> {
     const { socket } = connection;
+    // Refused: what the peer sent after that is not taken.
+    if (socket.writableEnded) return;
     const request = parseRequest(line);
     const seat = request.token === undefined ? undefined : this.#seats.get(request.token);
     // A request that names no attempt is answered, and its connection dropped: it is tied to no one.
@@ -256,6 +262,8 @@ async function answer(socket: Socket, reply: unknown): Promise<void> {
 
 /** Answers with `error` if the peer can still be written to, then drops the connection. */
 function refuse(socket: Socket, error: RunledgerError): Promise<void> {
+  // Already refused: the answers queued before that one are still being flushed.
+  if (socket.writableEnded) return Promise.resolve();
   if (socket.destroyed || !socket.writable) {
     socket.destroy();
     return Promise.resolve();
