@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReceiptSchema } from "../src/contracts/receipt.js";
 import { canonicalJson } from "../src/core/canonical-json.js";
 import type { RunledgerError } from "../src/core/errors.js";
-import { callEffectSocket, EffectsSocket, sweepStaleEffectsDirs } from "../src/engine/effects-socket.js";
+import { callEffectSocket } from "../src/engine/effects-call.js";
+import { EFFECTS_MARKER_NAME, EFFECTS_MARKER_TEXT } from "../src/engine/effects-dir.js";
+import { EffectsSocket } from "../src/engine/effects-socket.js";
+import { sweepStaleEffectsDirs } from "../src/engine/effects-sweep.js";
 import { resumeRun, runPipeline, type RunOptions } from "../src/engine/run-pipeline.js";
 import type { LedgerEvent } from "../src/ledger/ledger-event.js";
 import { Projector } from "../src/ledger/projections/projector.js";
@@ -36,6 +39,11 @@ afterAll(async () => {
 });
 
 const deps = () => ({ ledger: ws.ledger, artifacts: ws.artifacts, actor: ACTOR, workRoot: join(dir, "work") });
+
+/** For sockets and clients in tests that break no limit and meet no engine error. */
+function failOnEngineError(error: unknown): never {
+  throw new Error(`unexpected: ${String(error)}`);
+}
 
 /** A broker handler that counts what really happened. */
 function broker() {
@@ -173,7 +181,10 @@ describe("effects: shadow | enforced (engine API)", () => {
   it("sweeps the socket directories that killed engines left behind, and keeps live and new ones", async () => {
     const base = mkdtempSync(join(dir, "sweep-"));
     const [stale, live, fresh, unlistened] = ["stale", "live", "fresh", "unlistened"].map((name) => join(base, `runledger-fx-${name}`)) as [string, string, string, string];
-    for (const d of [stale, live, fresh, unlistened]) mkdirSync(d);
+    for (const d of [stale, live, fresh, unlistened]) {
+      mkdirSync(d);
+      writeFileSync(join(d, EFFECTS_MARKER_NAME), EFFECTS_MARKER_TEXT);
+    }
     // An engine killed between making its directory and listening: no socket, made an hour ago.
     const hourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(unlistened, hourAgo, hourAgo);
@@ -196,9 +207,9 @@ describe("effects: shadow | enforced (engine API)", () => {
     mkdirSync(long, { recursive: true });
     const saved = process.env["TMPDIR"];
     process.env["TMPDIR"] = long;
-    const socket = new EffectsSocket();
+    const socket = new EffectsSocket(failOnEngineError);
     try {
-      const seat = await socket.register({ call: async (effect: string, payload: unknown) => ({ effect, payload }) });
+      const seat = await socket.register({ call: async (effect: string, payload: unknown) => ({ effect, payload }), failAttempt: failOnEngineError });
       expect(seat.path.startsWith("/tmp/runledger-fx-")).toBe(true);
       expect(await callEffectSocket(seat.path, seat.token, "echo.back", { n: 1 })).toEqual({ effect: "echo.back", payload: { n: 1 } });
     } finally {
@@ -209,12 +220,12 @@ describe("effects: shadow | enforced (engine API)", () => {
   });
 
   it("one socket serves a run's attempts: a call reaches only its token's attempt, and none after the attempt ends", async () => {
-    const socket = new EffectsSocket();
+    const socket = new EffectsSocket(failOnEngineError);
     let path = "";
     try {
-      const a = await socket.register({ call: async (effect: string) => `a:${effect}` });
+      const a = await socket.register({ call: async (effect: string) => `a:${effect}`, failAttempt: failOnEngineError });
       path = a.path;
-      const b = await socket.register({ call: async (effect: string) => `b:${effect}` });
+      const b = await socket.register({ call: async (effect: string) => `b:${effect}`, failAttempt: failOnEngineError });
       expect(b.path).toBe(a.path);
       expect(a.token).not.toBe(b.token);
       expect(await callEffectSocket(a.path, a.token, "x", null)).toBe("a:x");

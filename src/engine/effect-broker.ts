@@ -1,10 +1,11 @@
 import { canonicalJson } from "../core/canonical-json.js";
 import { RunledgerError, toRunledgerError, type ErrorCode } from "../core/errors.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
-import type { EffectsClient } from "../operators/operator-definition.js";
 import { effectHandlerParts, type EffectExecute } from "../pipelines/effect-handler.js";
 import { runEvent, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { BUILTIN_EFFECTS } from "./builtin-effects.js";
+import type { SocketClient } from "./effects-socket.js";
+import { haltForEngineError } from "./engine-fault.js";
 import { createRedactor, type Redactor } from "../secrets/redact.js";
 
 /** One effect call as the receipt lists it. */
@@ -25,11 +26,13 @@ type Outcome = EffectCallRecord["outcome"];
  * plus the pipeline's fake); in an enforced real run the pipeline's handler, else the built-in one,
  * performs it. A call to an undeclared effect is refused and recorded as `violation.recorded`;
  * it and an enforced call without a handler fail the attempt even if the operator catches them.
+ * Its own bookkeeping failing (storing a payload, appending the call) is an engine error: the run
+ * halts (engine-fault.ts), and the caller gets the error too.
  */
-export class EffectBroker implements EffectsClient {
+export class EffectBroker implements SocketClient {
   /** The calls made, in the order they were numbered. */
   readonly calls: EffectCallRecord[] = [];
-  /** The error that fails the attempt whatever the operator does: a violation, or a missing handler. */
+  /** The error that fails the attempt whatever the operator does: a violation, a missing handler, a socket limit broken. */
   fatal: RunledgerError | undefined;
   /** Set when the fatal error is a violation: the run halts. */
   violation: string | undefined;
@@ -46,6 +49,11 @@ export class EffectBroker implements EffectsClient {
     private readonly attempt: { readonly id: string; readonly task: string; readonly declared: readonly string[] },
   ) {
     this.call = this.call.bind(this);
+  }
+
+  /** Fails the attempt whatever its operator does next; the effects socket calls it when a limit is broken. */
+  failAttempt(error: RunledgerError): void {
+    this.fatal ??= error;
   }
 
   /** Calls an effect; see EffectsClient. */
@@ -69,12 +77,12 @@ export class EffectBroker implements EffectsClient {
     if (typeof name !== "string" || name === "") throw new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: "an effect call needs the effect's name" });
     const json = asJson(payload === undefined ? null : payload, `payload of effect ${name}`);
     const callNumber = ++this.#numbered;
-    const stored = await this.deps.artifacts.put(this.redactor.text(json), { mediaType: "application/json" });
+    const stored = await this.#store(json);
     const events: NewEvent[] = [this.#event({ type: "artifact.stored", data: { attempt_id: this.attempt.id, digest: stored.digest, media_type: "application/json", name: `effects/${callNumber}.${name}.payload.json`, size_bytes: stored.size_bytes } })];
     const record = async (outcome: Outcome, extra: { result?: string; error?: RunledgerError } = {}) => {
       let resultDigest: string | undefined;
       if (extra.result !== undefined) {
-        const result = await this.deps.artifacts.put(this.redactor.text(extra.result), { mediaType: "application/json" });
+        const result = await this.#store(extra.result);
         resultDigest = result.digest;
         events.push(this.#event({ type: "artifact.stored", data: { attempt_id: this.attempt.id, digest: result.digest, media_type: "application/json", name: `effects/${callNumber}.${name}.result.json`, size_bytes: result.size_bytes } }));
       }
@@ -90,7 +98,7 @@ export class EffectBroker implements EffectsClient {
       this.violation ??= detail;
       await record("refused", { error });
       events.push(this.#event({ type: "violation.recorded", data: { attempt_id: this.attempt.id, detail, kind: "undeclared_effect", run_id: this.run.id, task: this.attempt.task } }));
-      await this.deps.ledger.append(events);
+      await this.#append(events);
       throw error;
     }
     const handler = effectHandlerParts(this.run.effects[name]);
@@ -117,7 +125,26 @@ export class EffectBroker implements EffectsClient {
       await record(sink ? "recorded" : "executed", { result });
       return JSON.parse(result) as unknown;
     } finally {
-      await this.deps.ledger.append(events);
+      await this.#append(events);
+    }
+  }
+
+  /** Stores a payload or result, redacted. */
+  #store(json: string): Promise<{ digest: string; size_bytes: number }> {
+    return this.#engine(this.deps.artifacts.put(this.redactor.text(json), { mediaType: "application/json" }));
+  }
+
+  #append(events: readonly NewEvent[]): Promise<unknown> {
+    return this.#engine(this.deps.ledger.append(events));
+  }
+
+  /** The engine's own work for a call: failing, it halts the run, and the caller hears of it too. */
+  async #engine<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      haltForEngineError(this.run.halting, error);
+      throw error;
     }
   }
 

@@ -29,6 +29,7 @@ import { completeManualAttempt, suspendManualAttempt, type ManualCompletion } fr
 import { mapEvidence } from "./map-evidence.js";
 import { attemptDir, runAttempt } from "./run-attempt.js";
 import { EffectsSocket } from "./effects-socket.js";
+import { engineFault, haltForEngineError } from "./engine-fault.js";
 import { killTaggedProcesses } from "../processes/kill-tagged-processes.mjs";
 import { stopLeftoverGroup } from "./run-command.js";
 import { runSandbox, type RunSandbox } from "./sandbox.js";
@@ -265,7 +266,10 @@ function baseDirOf(def: PipelineDefinition): string {
 
 function runContext(def: PipelineDefinition, id: string, project: string, asOf: Date, workMode: WorkMode, runMode: "mock" | "real", enforcement: "shadow" | "enforced", sandbox: RunSandbox): RunContext {
   const isFile = def.source !== "typescript";
-  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined, background: new BackgroundWork(), halting: new AbortController(), effectsSocket: new EffectsSocket(), sandbox, ...(def.limits && { limits: def.limits }) };
+  const halting = new AbortController();
+  // An error in the socket's own callbacks has no caller to reach: it halts the run (driveRun closes it).
+  const effectsSocket = new EffectsSocket((error) => haltForEngineError(halting, error));
+  return { id, project, asOf, workMode, runMode, enforcement, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined, background: new BackgroundWork(), halting, effectsSocket, sandbox, ...(def.limits && { limits: def.limits }) };
 }
 
 /** Drives the run (see driveRun), and returns once the housekeeping its attempts left is done too. */
@@ -309,9 +313,9 @@ async function driveRun(
     // Halted: what has not started is skipped. Paused: nothing more starts; what is in flight
     // finishes, the rest waits for `resume`.
     const stopped = async (task: PipelineTask, release: () => void): Promise<boolean> => {
-      if (halt !== undefined) {
+      if (halt !== undefined || engineFault(run.halting) !== undefined) {
         release();
-        await skip(task, `run-halted: violation in task ${halt.task}`);
+        await skip(task, halt !== undefined ? `run-halted: violation in task ${halt.task}` : "run-halted: engine error");
         return true;
       }
       return (paused ??= await watch.paused()) !== undefined;
@@ -359,6 +363,9 @@ async function driveRun(
         release();
       }
     });
+    // An engine error raised outside the tasks' own code (the effects socket, an effect's records).
+    const fault = engineFault(run.halting);
+    if (fault !== undefined) throw fault;
   } catch (error) {
     throw await haltRun(deps, run, error);
   }

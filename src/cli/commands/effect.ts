@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
-import { callEffectSocket, EFFECTS_SOCKET_ENV, EFFECTS_TOKEN_ENV } from "../../engine/effects-socket.js";
+import { callEffectSocket } from "../../engine/effects-call.js";
+import { EFFECTS_SOCKET_ENV, EFFECTS_TOKEN_ENV } from "../../engine/effects-socket.js";
 import type { CommandContext } from "../command-context.js";
 
 /**
