@@ -175,9 +175,8 @@ describe("a run meets the socket's limits and engine errors", () => {
 
   it("64 MiB without a newline from a command: the engine survives with bounded memory, the attempt fails ERR_EFFECTS_LIMIT, the run ends FAIL, no socket directory is left", async () => {
     await withTmp(async (tmp) => {
-      const script = join(dir, "flood.py");
-      writeFileSync(script, flood(64 * 1024 * 1024));
-      const op = defineOperator({ id: "flooder", version: "1.0.0", command: ["python3", script], effects: ["x"], outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "60s" });
+      // Inline: the sandbox's private /tmp hides files under the test's temp dir from the command.
+      const op = defineOperator({ id: "flooder", version: "1.0.0", command: ["python3", "-c", flood(64 * 1024 * 1024)], effects: ["x"], outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "60s" });
       const before = process.memoryUsage().rss;
       let peak = before;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);

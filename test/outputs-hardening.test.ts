@@ -86,9 +86,13 @@ describe("links in outputs/", () => {
 
   it("a log the task replaced by a link is removed, not read through: /etc/passwd never reaches the store", async () => {
     const passwd = sha256(readFileSync("/etc/passwd"));
-    const { attempt } = await run(pipeline("echo ok > outputs/a.txt; ln -sf /etc/passwd ../t.1.stdout", ["outputs/a.txt"]));
+    // Unsandboxed, a command can reach its log beside its directory; in the sandbox it cannot (below).
+    const { attempt } = await run(pipeline("echo ok > outputs/a.txt; ln -sf /etc/passwd ../t.1.stdout", ["outputs/a.txt"], "sandbox: off"));
     expect(attempt).toMatchObject({ status: "failed", error_code: "ERR_OUTPUT_SYMLINK" });
     expect(attempt.reason).toContain("stdout was replaced by a symbolic link");
+    expect(await ws.artifacts.has(passwd)).toBe(false);
+    const sandboxed = await run(pipeline("echo ok > outputs/a.txt; ln -sf /etc/passwd ../t.1.stdout || echo refused", ["outputs/a.txt"]));
+    expect(sandboxed.attempt).toMatchObject({ status: "succeeded" });
     expect(await ws.artifacts.has(passwd)).toBe(false);
   });
 

@@ -294,7 +294,7 @@ async function execute(
   const body = run.runMode === "mock" && operator.mock ? operator.mock : operator.run;
   if (!body) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `operator ${operator.ref} has no body`, retryable: false } };
   const controller = new AbortController();
-  const log = await open(logs.stdout, "w");
+  const log = await open(logs.stdout, "w", 0o600);
   const inputs: Record<string, Record<string, string>> = {};
   for (const input of plan.inputs) (inputs[input.task] ??= {})[input.path] = join(dir, "inputs", input.task, input.path.replace(/^outputs\//, ""));
   let timer: NodeJS.Timeout | undefined;

@@ -15,7 +15,8 @@ process.on("message", ({ id, argv, cwd, env, stdoutPath, stderrPath, tag }) => {
   };
   const descriptors = [];
   try {
-    descriptors.push(openSync(stdoutPath, "w"), openSync(stderrPath, "w"));
+    // Owner-only: a running command's raw output may hold a secret until it is redacted and stored.
+    descriptors.push(openSync(stdoutPath, "w", 0o600), openSync(stderrPath, "w", 0o600));
     const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ["ignore", ...descriptors], detached: true });
     child.once("error", (error) => settle({ spawnError: error.message, leftoversEnded: true }));
     child.once("close", (exitCode, signal) => {

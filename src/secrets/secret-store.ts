@@ -7,6 +7,7 @@ import { RunledgerError } from "../core/errors.js";
 import { STATE_DIR } from "../workspace/workspace-config.js";
 import { SECRET_NAME } from "./secret-name.js";
 import type { SecretSource } from "./secret-source.js";
+import { isAlive } from "../processes/is-alive.js";
 
 /** What is known about a stored secret besides its value: safe to print and to record. */
 export interface SecretInfo {
@@ -166,14 +167,6 @@ async function sweepTempFiles(dir: string, names: readonly string[]): Promise<Se
   return swept;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function safeJson(text: string): unknown {
   try {

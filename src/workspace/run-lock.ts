@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { RunledgerError } from "../core/errors.js";
+import { isAlive } from "../processes/is-alive.js";
 
 interface LockOwner {
   readonly pid: number;
@@ -28,7 +29,7 @@ export async function lockRun(dir: string, runId: string): Promise<() => Promise
     const text = await readFile(path, "utf8").catch(() => undefined);
     if (text === undefined) continue;
     const owner = parseOwner(text);
-    if (owner && (owner.host !== me.host || alive(owner.pid))) {
+    if (owner && (owner.host !== me.host || isAlive(owner.pid))) {
       throw new RunledgerError("ERR_RUN_LOCKED", { detail: `run ${runId} by pid ${owner.pid} on ${owner.host}`, context: { ...owner } });
     }
     // Another contender is breaking the stale lock: give it a moment, then look again.
@@ -60,7 +61,7 @@ async function breakStaleLock(path: string, stale: string, me: LockOwner): Promi
   const breaker = `${path}.break`;
   if (!(await createExclusive(breaker, me))) {
     const holder = parseOwner((await readFile(breaker, "utf8").catch(() => undefined)) ?? "");
-    if (holder && holder.host === me.host && !alive(holder.pid)) await unlink(breaker).catch(() => undefined);
+    if (holder && holder.host === me.host && !isAlive(holder.pid)) await unlink(breaker).catch(() => undefined);
     return false;
   }
   try {
@@ -81,11 +82,3 @@ function parseOwner(text: string): LockOwner | undefined {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
