@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initWorkspace, projectedState, runledger, writePipeline } from "./support/engine.js";
 
 /**
- * The probe's cases against the outputs of a task (issue items 4, 5 and 16), through the real CLI:
+ * The probe's cases against the outputs of a task, through the real CLI:
  * a link to /etc/passwd as an output, outputs/ replaced by a link to /usr, and a sparse 2 GB output.
  */
 let dir: string;

@@ -7,9 +7,8 @@ import { encodedForms } from "../src/secrets/redact.js";
 import { initWorkspace, runledger, writePipeline } from "./support/engine.js";
 
 /**
- * The hostile probe's secret cases (issue: secrets, isolation, the effects socket): a value that
- * reaches a file name, its encoded forms, the state's file modes seen by another local user, a
- * killed `secret set`, and values too short to mask.
+ * The hostile probe's secret cases: a value that reaches a file name, its encoded forms, the
+ * state's file modes seen by another local user, a killed `secret set`, and values too short to mask.
  */
 const VALUE = "probe-canary-5e1f0c9a";
 let dir: string;
