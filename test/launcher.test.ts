@@ -35,7 +35,7 @@ function carrying(entry: string): number[] {
     .map(Number);
 }
 
-const SANDBOX: SandboxSpec = { readable: [], hide: [], writable: [dir], revealed: [], network: false };
+const SANDBOX: SandboxSpec = { hide: [], writable: [dir], revealed: [], network: false };
 
 async function waitFor(path: string): Promise<string> {
   for (let i = 0; i < 500; i++) {

@@ -15,14 +15,17 @@ import { runledger, runledgerAsync, type CliResult } from "./support/cli.js";
 const SECRET = "sandbox-canary-5f1e9a3c7d";
 /** A file outside every workspace that a sandboxed command must fail to write. */
 const ESCAPED = `/var/tmp/runledger-escaped-${process.pid}.txt`;
+const HOST_TMP_FILE = `/tmp/runledger-sandbox-host-${process.pid}.txt`;
 let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "runledger-sandbox-"));
+  writeFileSync(HOST_TMP_FILE, "kept in the host's /tmp\n");
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
   rmSync(ESCAPED, { force: true });
+  rmSync(HOST_TMP_FILE, { force: true });
 });
 
 /** A fresh workspace holding the secret TOKEN_B, with `yaml` written as p.yaml at its root (beside `.runledger/`). */
@@ -94,15 +97,17 @@ tasks:
       cat "$RUNLEDGER_PIPELINE_DIR/bundled.txt" > outputs/bundled.txt
       echo escaped > "$RUNLEDGER_PIPELINE_DIR/escaped.txt" || echo "write outside refused" >> outputs/writes.txt
       echo escaped > ${ESCAPED} || echo "write to /var/tmp refused" >> outputs/writes.txt
-      echo scratch > /tmp/scratch.txt && echo "private /tmp writable" >> outputs/writes.txt
+      echo scratch > /tmp/runledger-sandbox-scratch.txt || echo "write to /tmp refused" >> outputs/writes.txt
+      echo scratch > "$TMPDIR/scratch.txt" && echo "TMPDIR writable" >> outputs/writes.txt
+      cat ${HOST_TMP_FILE} >> outputs/writes.txt
       exit 0
     outputs: [outputs/store.txt, outputs/bundled.txt, outputs/writes.txt]
     checks:
-      - command: { run: ["sh", "-c", "! ls ../../../secrets && ! echo tampered > outputs/writes.txt && grep -q refused outputs/writes.txt"] }
+      - command: { run: ["sh", "-c", "! ls ../../../secrets && ! echo tampered > outputs/writes.txt && grep -q refused outputs/writes.txt && echo scratch > $TMPDIR/scratch"] }
 `;
 
 describe("sandbox", () => {
-  it("a command reads no stored secret, ledger or store, and writes nowhere but its attempt's directory and a private /tmp", () => {
+  it("a command reads no stored secret, ledger or store, sees the host's /tmp read-only, and writes nowhere but its attempt's directory", () => {
     const root = workspace("probe", PROBE);
     const result = runledger(["run", "p.yaml", "--json"], { cwd: root });
     expect(result.code, result.stderr).toBe(0);
@@ -115,13 +120,15 @@ describe("sandbox", () => {
     expect(output("outputs/store.txt").trim()).toBe("0");
     // The pipeline's directory stays readable, and read-only.
     expect(output("outputs/bundled.txt")).toBe("bundled with the pipeline\n");
-    expect(output("outputs/writes.txt")).toBe("write outside refused\nwrite to /var/tmp refused\nprivate /tmp writable\n");
+    // Tools and checkouts kept under /tmp stay usable (the runledger CLI itself, in a clone there).
+    expect(output("outputs/writes.txt")).toBe("write outside refused\nwrite to /var/tmp refused\nwrite to /tmp refused\nTMPDIR writable\nkept in the host's /tmp\n");
+    expect(existsSync("/tmp/runledger-sandbox-scratch.txt")).toBe(false);
     expect(existsSync(join(root, "escaped.txt"))).toBe(false);
     expect(existsSync(ESCAPED)).toBe(false);
     expect(filesContaining(root, SECRET)).toEqual([]);
   });
 
-  it("a command check runs in the sandbox too: no secrets, the attempt's directory read-only", () => {
+  it("a command check runs in the sandbox too: no secrets, the attempt's directory read-only, a scratch TMPDIR of its own", () => {
     // The check of PROBE passes only when ../../../secrets is not there and outputs/ cannot be written.
     const root = workspace("check", PROBE);
     const run = runJson(runledger(["run", "p.yaml", "--json"], { cwd: root }));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -35,7 +35,11 @@ export async function evaluateCommand(
   const logs = mkdtempSync(join(tmpdir(), "runledger-check-"));
   try {
     const paths = { stdout: join(logs, "stdout"), stderr: join(logs, "stderr") };
-    const child = await launch({ argv, cwd: dir, env: commandEnv(env, sandbox !== undefined), stdoutPath: paths.stdout, stderrPath: paths.stderr, ...(sandbox && { sandbox }) });
+    // In a sandbox the file system is read-only but for this scratch directory, the check's TMPDIR.
+    const scratch = sandbox && join(logs, "scratch");
+    if (scratch) mkdirSync(scratch);
+    const sandboxed = sandbox && scratch ? { sandbox: { ...sandbox, writable: [...sandbox.writable, scratch] } } : {};
+    const child = await launch({ argv, cwd: dir, env: commandEnv(env, scratch), stdoutPath: paths.stdout, stderrPath: paths.stderr, ...sandboxed });
     let aborted = false;
     const killGroup = (): void => {
       if (child.pid !== undefined) killProcessGroup(child.pid);
@@ -71,13 +75,12 @@ export async function evaluateCommand(
   }
 }
 
-function commandEnv(extra: Readonly<Record<string, string>> | undefined, sandboxed: boolean): Record<string, string> {
+function commandEnv(extra: Readonly<Record<string, string>> | undefined, scratch: string | undefined): Record<string, string> {
   const env: Record<string, string> = {};
   for (const key of BASE_ENV) {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;
   }
-  // In a sandbox only its private /tmp is writable; this process's TMPDIR may be read-only there.
-  if (sandboxed) env["TMPDIR"] = "/tmp";
+  if (scratch) env["TMPDIR"] = scratch;
   return { ...env, ...extra };
 }

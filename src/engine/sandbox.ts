@@ -23,22 +23,18 @@ export function runSandbox(def: Pick<PipelineDefinition, "sandbox">, deps: Pick<
 }
 
 /**
- * The sandbox of a command attempt: its directory read-write, its effects socket's directory, the
- * pipeline's directory readable; the network only in an enforced real run. Undefined when off.
+ * The sandbox of a command attempt: its directory read-write, its effects socket's directory
+ * revealed; the network only in an enforced real run. Undefined when off.
  */
 export function attemptSandbox(run: RunContext, dir: string, socketPath: string | undefined): SandboxSpec | undefined {
   if (run.sandbox.kind === "off") return undefined;
-  return { readable: readableOf(run), hide: run.sandbox.hide, writable: [dir], revealed: socketPath ? [dirname(socketPath)] : [], network: hasNetwork(run) };
+  return { hide: run.sandbox.hide, writable: [dir], revealed: socketPath ? [dirname(socketPath)] : [], network: hasNetwork(run) };
 }
 
 /** The sandbox of a command check of an attempt: the attempt's directory read-only, as the checks only read it. */
 export function checkSandbox(run: RunContext, dir: string): SandboxSpec | undefined {
   if (run.sandbox.kind === "off") return undefined;
-  return { readable: readableOf(run), hide: run.sandbox.hide, writable: [], revealed: [dir], network: hasNetwork(run) };
-}
-
-function readableOf(run: RunContext): string[] {
-  return run.pipelineDir ? [run.pipelineDir] : [];
+  return { hide: run.sandbox.hide, writable: [], revealed: [dir], network: hasNetwork(run) };
 }
 
 /** Shadow and mock runs promise that nothing external happens: their commands get no network. */

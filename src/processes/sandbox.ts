@@ -8,15 +8,14 @@ export const SANDBOX_KIND = "bubblewrap";
 export const BWRAP_ENV = "RUNLEDGER_BWRAP";
 
 /**
- * What one sandboxed command may see. The whole file system is read-only; on top of it, in this
- * order: a private `/tmp`, `readable` bound back read-only (the pipeline's directory, which a private
- * `/tmp` would otherwise hide), `hide` covered by empty directories (a file by /dev/null), `writable`
- * bound back read-write (the attempt's directory, under a hidden work root) and `revealed` bound back
- * read-only (a check's view of the attempt's directory; the effects socket's directory, as a unix
- * socket needs no write access to be connected to).
+ * What one sandboxed command may see. The whole file system is read-only, `/tmp` included (a
+ * private `/tmp` would hide the tools, data and checkouts people keep there; commands get TMPDIR in
+ * their attempt's directory); on top of it, in this order: `hide` covered by empty directories (a
+ * file by /dev/null), `writable` bound back read-write (the attempt's directory, under a hidden work
+ * root) and `revealed` bound back read-only (a check's view of the attempt's directory; the effects
+ * socket's directory, as a unix socket needs no write access to be connected to).
  */
 export interface SandboxSpec {
-  readonly readable: readonly string[];
   readonly hide: readonly string[];
   readonly writable: readonly string[];
   readonly revealed: readonly string[];
@@ -37,8 +36,6 @@ export function bwrapBinary(env: NodeJS.ProcessEnv = process.env): string {
 export function sandboxedArgv(argv: readonly string[], spec: SandboxSpec, cwd: string, binary: string = bwrapBinary()): string[] {
   const out = [binary, ...BASE_FLAGS];
   if (!spec.network) out.push("--unshare-net");
-  out.push("--tmpfs", "/tmp");
-  for (const path of spec.readable) out.push("--ro-bind-try", path, path);
   for (const path of outermost(spec.hide)) {
     const info = statSync(path, { throwIfNoEntry: false });
     if (info?.isDirectory()) out.push("--tmpfs", path);
