@@ -68,6 +68,22 @@ describe("one choke point: the ledger masks every payload", () => {
   });
 });
 
+describe("the redactor's fast path", () => {
+  const redactor = createRedactor([CANARY]);
+
+  it("returns a value holding nothing to mask as it is, without a copy", () => {
+    const clean = { a: ["x", { b: "y", n: 1 }], c: null };
+    expect(redactor.value(clean)).toBe(clean);
+    expect(redactor.text("plain")).toBe("plain");
+  });
+
+  it("still finds a value or a credential anywhere: a key, deep in arrays, a URL, an Authorization header", () => {
+    const out = redactor.value({ [CANARY]: 1, deep: [[{ s: `x${CANARY}y` }]], url: "https://u:pw-9@h", h: ["Authorization: Bearer tok-1"] });
+    expect(JSON.stringify(out)).not.toMatch(new RegExp(`${CANARY}|pw-9|tok-1`));
+    expect(out).toEqual({ "***": 1, deep: [[{ s: "x***y" }]], url: "https://u:***@h", h: ["Authorization: Bearer ***"] });
+  });
+});
+
 describe("encoded forms", () => {
   const secret = "s3cr3t-Välue-0042";
   const redactor = createRedactor([secret]);

@@ -23,7 +23,10 @@ export interface RedactingStream {
 export interface Redactor {
   /** The text with every secret value, URL password and Authorization credential masked. */
   text(input: string): string;
-  /** A copy of a JSON-like value with every string in it (keys included) redacted as `text` does. */
+  /**
+   * A copy of a JSON-like value with every string in it (keys included) redacted as `text` does;
+   * the value itself when no string in it needs masking (the common case, found without copying).
+   */
   value<T>(input: T): T;
   /** A redactor for text arriving in chunks: a value split across two chunks is still masked. */
   stream(): RedactingStream;
@@ -74,8 +77,10 @@ const MIN_ENCODED_LENGTH = 8;
 function redactorOf(values: readonly string[], latin1: () => Redactor): Redactor {
   const secrets = [...new Set(values.filter((v) => v.length > 0))].sort((a, b) => b.length - a.length);
   const maskSecrets = (text: string) => secrets.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(REDACTED) : out), text);
-  const text = (input: string) => maskPatterns(maskSecrets(input));
-  const value = <T>(input: T): T => deepRedact(input, text) as T;
+  // Most strings hold nothing to mask: a few substring searches tell so, before any copy or replace.
+  const mayHold = (input: string) => secrets.some((secret) => input.includes(secret)) || PATTERN_HINT.test(input);
+  const text = (input: string) => (mayHold(input) ? maskPatterns(maskSecrets(input)) : input);
+  const value = <T>(input: T): T => (holdsString(input, mayHold) ? (deepRedact(input, text) as T) : input);
   return {
     text,
     value,
@@ -89,6 +94,19 @@ function maskPatterns(text: string): string {
   return text
     .replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`)
     .replace(AUTHORIZATION, (_m, head: string, scheme: string | undefined) => `${head}${scheme ? `${scheme} ` : ""}${REDACTED}`);
+}
+
+/** What both credential patterns need somewhere in a string: `://` (a URL) or the word authorization. */
+const PATTERN_HINT = /:\/\/|authorization/i;
+
+/** Whether any string in a JSON-like value (keys included) passes `test`. */
+function holdsString(input: unknown, test: (s: string) => boolean): boolean {
+  if (typeof input === "string") return test(input);
+  if (Array.isArray(input)) return input.some((item) => holdsString(item, test));
+  if (input !== null && typeof input === "object") {
+    for (const key in input) if (test(key) || holdsString((input as Record<string, unknown>)[key], test)) return true;
+  }
+  return false;
 }
 
 function deepRedact(input: unknown, text: (s: string) => string): unknown {
