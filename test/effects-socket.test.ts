@@ -190,6 +190,20 @@ describe("a run meets the socket's limits and engine errors", () => {
     });
   });
 
+  it("a command that broke a limit is stopped then, not left to run out its timebox", async () => {
+    await withTmp(async () => {
+      const script = `${flood(2 * 1024 * 1024)}import time\ntime.sleep(30)\n`;
+      const op = defineOperator({ id: "lingerer", version: "1.0.0", command: ["python3", "-c", script], effects: ["x"], outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "60s" });
+      const started = Date.now();
+      const id = await runPipeline(definePipeline({ name: "linger", tasks: { linger: { operator: op } } }), deps(), { project: "linger", concurrency: 1, noCache: true, enforcement: "shadow" });
+      const seconds = (Date.now() - started) / 1000;
+      const state = await new Projector(ws.ledger, { project: "linger" }).catchUp();
+      const run = state.runs[id]!;
+      expect(state.attempts[run.tasks["linger"]!.attempts.at(-1)!]).toMatchObject({ status: "failed", error_code: "ERR_EFFECTS_LIMIT", retryable: false });
+      expect(seconds, "stopped at the breach, not after its 30 s sleep").toBeLessThan(20);
+    });
+  });
+
   it("an engine error in an effect's bookkeeping halts the run: attempts in flight stop, the run closes halted FAIL with the coded error, no socket directory is left", async () => {
     await withTmp(async (tmp) => {
       // The store refuses the one payload that asks for it: the broker's own write fails mid-call.

@@ -39,6 +39,7 @@ export class EffectBroker implements SocketClient {
   /** Masks the attempt's secret values (and credentials) in the payloads and results it records; the handler gets them whole. */
   redactor: Pick<Redactor, "text"> = createRedactor([]);
   readonly #controller = new AbortController();
+  readonly #stop = new AbortController();
   readonly #inFlight = new Set<Promise<unknown>>();
   #numbered = 0;
   #closed = false;
@@ -51,9 +52,15 @@ export class EffectBroker implements SocketClient {
     this.call = this.call.bind(this);
   }
 
-  /** Fails the attempt whatever its operator does next; the effects socket calls it when a limit is broken. */
+  /** Aborted when a broken limit failed the attempt: its command is stopped then, not left to run out its timebox. */
+  get stopped(): AbortSignal {
+    return this.#stop.signal;
+  }
+
+  /** Fails the attempt whatever its operator does next, and stops its command; the effects socket calls it when a limit is broken. */
   failAttempt(error: RunledgerError): void {
     this.fatal ??= error;
+    this.#stop.abort();
   }
 
   /** Calls an effect; see EffectsClient. */

@@ -284,7 +284,7 @@ async function execute(
     // Nothing of the command runs on after it: its sandbox's PID namespace ends with it; unsandboxed,
     // its group and what left it (setsid) carrying the attempt's id are killed.
     const sandbox = attemptSandbox(run, dir, seat?.path);
-    const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid, signal: run.halting.signal, tag: `RUNLEDGER_ATTEMPT_ID=${attemptId}`, ...(sandbox && { sandbox }) });
+    const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid, signal: AbortSignal.any([run.halting.signal, effects.stopped]), tag: `RUNLEDGER_ATTEMPT_ID=${attemptId}`, ...(sandbox && { sandbox }) });
     if (outcome.exitCode !== 0 && run.halting.signal.aborted) return { failure: haltedFailure() };
     if (outcome.timedOut) return { failure: { code: "ERR_TIMEOUT", reason: `timed out after ${operator.timeoutMs} ms; process group killed`, retryable: true } };
     if (outcome.spawnError) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `could not start: ${outcome.spawnError}`, retryable: false } };
