@@ -11,8 +11,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it("two processes appending to one SQLite ledger at once serialize without losing an event or forking the chain", async () => {
   const path = join(dir, "ledger.db");
-  // Released together once all three have opened the ledger, so their appends overlap.
-  const appenders = await readyAppenders(path, ["alpha", "beta", "gamma"], 300, 10);
+  // Released together once all three have opened the ledger, and pausing 1 ms between batches, so
+  // their appends overlap: without the pause, a fast writer (Node 26) kept the lock to its last batch.
+  const appenders = await readyAppenders(path, ["alpha", "beta", "gamma"], 300, 10, 1);
   expect(await appenders.go()).toEqual([0, 0, 0]);
 
   const ledger = new Ledger(new SqliteLedgerStore(path));
