@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { RunledgerError } from "../core/errors.js";
+import { parsedField } from "./parsed-field.js";
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
@@ -33,11 +33,4 @@ function invalid(value: unknown): RunledgerError {
 }
 
 /** A zod schema for a duration field: accepts what `parseDuration` accepts and outputs milliseconds. */
-export const DurationSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  try {
-    return parseDuration(value);
-  } catch {
-    ctx.addIssue({ code: "custom", message: `invalid duration ${JSON.stringify(value)}: ${HINT}` });
-    return z.NEVER;
-  }
-});
+export const DurationSchema = parsedField(parseDuration, "duration", HINT);

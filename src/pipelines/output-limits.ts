@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RunledgerError } from "../core/errors.js";
+import { parsedField } from "./parsed-field.js";
 
 /** How many bytes an attempt may store: each declared output (and each log), and all of them together. */
 export interface OutputLimits {
@@ -31,14 +32,7 @@ export function parseByteSize(value: string | number): number {
 }
 
 /** A zod schema for a byte size field: accepts what `parseByteSize` accepts and outputs bytes. */
-export const ByteSizeSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  try {
-    return parseByteSize(value);
-  } catch {
-    ctx.addIssue({ code: "custom", message: `invalid size ${JSON.stringify(value)}: ${HINT}` });
-    return z.NEVER;
-  }
-});
+export const ByteSizeSchema = parsedField(parseByteSize, "size", HINT);
 
 /** `limits:` as written in runledger.json or a pipeline: either field may be left to the next level. */
 export const OutputLimitsSchema = z.object({ outputBytes: ByteSizeSchema.optional(), attemptBytes: ByteSizeSchema.optional() }).strict();
