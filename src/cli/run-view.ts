@@ -1,5 +1,6 @@
 import { basename, join } from "node:path";
 import { RunledgerError } from "../core/errors.js";
+import type { Run, RunSummary } from "../contracts/run.js";
 import type { AttemptView, ProjectionState, RunView } from "../ledger/projections/projection-state.js";
 
 /** A run as `runs` lists it. */
@@ -15,11 +16,11 @@ export function runSummary(run: RunView) {
     work_mode: run.work_mode,
     next: run.next,
     counted: run.counted,
-  };
+  } satisfies RunSummary;
 }
 
 /**
- * A run as `run` and `show` print it under the key `run`; these names are a public contract. A
+ * A run as `run` and `show` print it under the key `run`: the published contract `Run`. A
  * WAITING task carries `waiting`: its steps, who performs them, the end of its timebox, the
  * `runledger complete` command to record the outcome, and (given `workRoot`) where its inputs are.
  */
@@ -36,7 +37,7 @@ export function runJson(state: ProjectionState, run: RunView, workRoot?: string)
     stop_rules: run.stop_rules.map((r) => ({ rule: r.rule, subject: r.subject, detail: r.detail })),
     gates: Object.values(state.gates)
       .filter((g) => g.run_id === run.id)
-      .map((g) => ({ gate: g.gate, status: g.status, result: g.result, checks: g.checks, advances: g.advances, decided_by: g.decided_by, reason: g.reason })),
+      .map((g) => ({ gate: g.gate, status: g.status, result: g.result, checks: g.checks.map((c) => ({ name: c.name, result: c.result })), advances: g.advances, decided_by: g.decided_by, reason: g.reason })),
     violations: run.violations.map((v) => ({ kind: v.kind, task: v.task, attempt_id: v.attempt_id, detail: v.detail })),
     tasks: Object.values(run.tasks).map((task) => {
       const attempts = task.attempts.map((id) => state.attempts[id]).filter((a) => a !== undefined);
@@ -57,7 +58,7 @@ export function runJson(state: ProjectionState, run: RunView, workRoot?: string)
         waiting: waitingJson(run, task.name, attempts.at(-1), workRoot),
       };
     }),
-  };
+  } satisfies Run;
 }
 
 function waitingJson(run: RunView, task: string, attempt: AttemptView | undefined, workRoot: string | undefined) {
@@ -65,8 +66,8 @@ function waitingJson(run: RunView, task: string, attempt: AttemptView | undefine
   return {
     attempt_id: attempt.attempt_id,
     by: attempt.manual.by,
-    steps: attempt.manual.steps,
-    evidence: attempt.manual.outputs,
+    steps: [...attempt.manual.steps],
+    evidence: [...attempt.manual.outputs],
     deadline_utc: attempt.manual.deadline_utc,
     ...(workRoot === undefined ? {} : { inputs_dir: join(workRoot, run.id, `${task}.${attempt.attempt_number}`, "inputs") }),
     complete: `runledger complete ${run.id} ${task} --evidence ${attempt.manual.outputs.map((o) => basename(o)).join(" ")} --result PASS`,

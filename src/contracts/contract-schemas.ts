@@ -20,7 +20,7 @@ import { JobStatusSchema } from "./job-status.js";
 import { OperatorSchema } from "./operator.js";
 import { PipelineSchema, TaskNameSchema } from "./pipeline.js";
 import { ReceiptSchema } from "./receipt.js";
-import { RunSchema } from "./run.js";
+import { RunSchema, RunSummarySchema } from "./run.js";
 import { EnforcementSchema, RunModeSchema } from "./run-mode.js";
 import { VerdictSchema } from "./verdict.js";
 
@@ -52,6 +52,7 @@ export const CONTRACT_SCHEMAS = Object.freeze({
   Project: ProjectSchema,
   Receipt: ReceiptSchema,
   Run: RunSchema,
+  RunSummary: RunSummarySchema,
   RunMode: RunModeSchema,
   TaskName: TaskNameSchema,
   Timestamp: TimestampSchema,
