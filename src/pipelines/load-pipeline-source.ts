@@ -1,10 +1,9 @@
-import { access, constants, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { RunledgerError } from "../core/errors.js";
-import { fileNotFound } from "../core/file-not-found.js";
 import type { PipelineDefinition } from "./define-pipeline.js";
 import { loadPipelineFile, type LoadPipelineOptions } from "./load-yaml.js";
+import { assertReadableFile } from "./readable-file.js";
 import { pipelineDefinitionShapeIssues } from "./pipeline-spec-shape.js";
 import { assertValidPipeline } from "./validate-pipeline.js";
 
@@ -18,7 +17,7 @@ const MODULE_EXTENSIONS = new Set([".js", ".mjs"]);
  * other extension with ERR_USAGE, a module that exports no pipeline with ERR_SCHEMA.
  */
 export async function loadPipelineSource(path: string, options: LoadPipelineOptions = {}): Promise<PipelineDefinition> {
-  await assertReadableFile(path);
+  assertReadableFile("pipeline file", path, "; name a pipeline file (.yaml, .yml, .js or .mjs)");
   const ext = extname(path);
   if (ext === ".yaml" || ext === ".yml") return loadPipelineFile(path, options);
   if (!MODULE_EXTENSIONS.has(ext)) throw new RunledgerError("ERR_USAGE", { detail: `${path}: expected a pipeline file ending in .yaml, .yml, .js or .mjs` });
@@ -35,17 +34,4 @@ export async function loadPipelineSource(path: string, options: LoadPipelineOpti
     throw new RunledgerError("ERR_SCHEMA", { detail: `${path} must export default definePipeline({ … })`, issues });
   }
   return assertValidPipeline(Object.freeze({ ...(def as PipelineDefinition), source: path }), options.registry);
-}
-
-/** The pipeline file exists, is a regular file (or a link to one) and this process may read it. */
-async function assertReadableFile(path: string): Promise<void> {
-  let kind: "file" | "directory" | "other";
-  try {
-    const found = await stat(path);
-    kind = found.isFile() ? "file" : found.isDirectory() ? "directory" : "other";
-    await access(path, constants.R_OK);
-  } catch (cause) {
-    throw fileNotFound(`pipeline file ${path}`, cause);
-  }
-  if (kind !== "file") throw new RunledgerError("ERR_USAGE", { detail: `${path} is ${kind === "directory" ? "a directory" : "not a regular file"}; name a pipeline file (.yaml, .yml, .js or .mjs)` });
 }
