@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,20 +6,13 @@ import { initWorkspace, processesWithEnv, runledger, sleep, writePipeline } from
 import { reportFigures } from "./support/figures.js";
 import { Prng } from "./support/prng.js";
 import { SEED } from "./support/scale.js";
+import { filesHolding } from "../test/support/files.js";
 
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "runledger-rel-sandbox-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Every file under `root` whose bytes hold `needle`, the secret store (which holds it by design) left out. */
-function filesHolding(root: string, needle: string): string[] {
-  return readdirSync(root, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .filter((path) => !path.includes(join(".runledger", "secrets")) && readFileSync(path).includes(Buffer.from(needle)));
-}
 
 /** The run id of a `run --json`'s output. */
 function runIdOf(stdout: string): string {

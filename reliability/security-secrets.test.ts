@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodedForms } from "../src/secrets/redact.js";
+import { filesHolding, filesUnder } from "../test/support/files.js";
 import { initWorkspace, runledger, writePipeline } from "./support/engine.js";
 
 /**
@@ -16,12 +17,6 @@ let root: string;
 const env = { CI: "false" };
 const cli = (args: string[], input?: string) => runledger(["-w", root, ...args], { cwd: dir, env, ...(input === undefined ? {} : { input }) });
 
-function files(path: string): string[] {
-  return readdirSync(path, { withFileTypes: true }).flatMap((entry) => {
-    const full = join(path, entry.name);
-    return entry.isDirectory() ? files(full) : entry.isFile() ? [full] : [];
-  });
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "runledger-rel-probe-secrets-"));
@@ -53,14 +48,12 @@ tasks:
     const printed = [run, cli(["show", id, "--json"]), cli(["show", id]), cli(["operator", "list"]), cli(["monitor", "run"]), cli(["audit"]), cli(["runs"])];
     const needles = [VALUE, ...encodedForms(VALUE)];
     for (const output of printed) for (const needle of needles) expect(output.stdout + output.stderr).not.toContain(needle);
-    const stored = files(join(root, ".runledger")).filter((f) => !f.includes("/secrets/") && !f.includes("/work/"));
-    const leaking = stored.filter((file) => needles.some((needle) => readFileSync(file).includes(Buffer.from(needle))));
-    expect(leaking).toEqual([]);
+    expect(filesHolding(join(root, ".runledger"), ...needles).filter((file) => !file.includes("/work/"))).toEqual([]);
   });
 
   it.skipIf(process.getuid?.() !== 0)("another local user reads neither the ledger, a blob, nor an attempt's log", () => {
     const state = join(root, ".runledger");
-    const targets = [join(state, "ledger.db"), files(join(state, "artifacts/sha256"))[0] as string, ...files(join(state, "work")).slice(0, 1)];
+    const targets = [join(state, "ledger.db"), filesUnder(join(state, "artifacts/sha256"))[0] as string, ...filesUnder(join(state, "work")).slice(0, 1)];
     for (const file of targets) {
       const read = spawnSync("runuser", ["-u", "nobody", "--", "cat", file], { encoding: "utf8" });
       expect(read.status, file).not.toBe(0);

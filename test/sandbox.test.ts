@@ -11,6 +11,7 @@ import { hiddenFromCommands } from "../src/workspace/workspace.js";
 import { parseWorkspaceConfig } from "../src/workspace/workspace-config.js";
 import { expectError } from "./support/expect-error.js";
 import { runledger, runledgerAsync, type CliResult } from "./support/cli.js";
+import { filesHolding } from "./support/files.js";
 
 const SECRET = "sandbox-canary-5f1e9a3c7d";
 /** A file outside every workspace that a sandboxed command must fail to write. */
@@ -57,17 +58,6 @@ function attemptRecord(root: string, run: RunJson["run"], task: string): { recei
   };
   const outputs = receipt["outputs_index"] as { path: string; digest: string }[];
   return { receipt, stdout: stream("stdout"), stderr: stream("stderr"), output: (path) => blob(outputs.find((o) => o.path === path)!.digest) };
-}
-
-/** Every file under `root` holding `needle`, the secret store (which holds it by design) left out. */
-function filesContaining(root: string, needle: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
-    const path = join(entry.parentPath, entry.name);
-    if (!entry.isFile() || path.includes(join(".runledger", "secrets"))) continue;
-    if (readFileSync(path).includes(Buffer.from(needle))) found.push(path);
-  }
-  return found;
 }
 
 /** Processes still running `sleep 301` started by run `runId` (its other RUNLEDGER_* variables name it). */
@@ -125,7 +115,7 @@ describe("sandbox", () => {
     expect(existsSync("/tmp/runledger-sandbox-scratch.txt")).toBe(false);
     expect(existsSync(join(root, "escaped.txt"))).toBe(false);
     expect(existsSync(ESCAPED)).toBe(false);
-    expect(filesContaining(root, SECRET)).toEqual([]);
+    expect(filesHolding(root, SECRET)).toEqual([]);
   });
 
   it("a command check runs in the sandbox too: no secrets, the attempt's directory read-only, a scratch TMPDIR of its own", () => {

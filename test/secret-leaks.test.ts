@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,25 +11,16 @@ import { adminEvent } from "../src/governance/admin-event.js";
 import { createRedactor, encodedForms } from "../src/secrets/redact.js";
 import { SecretMask } from "../src/secrets/secret-mask.js";
 import { runledger } from "./support/cli.js";
+import { filesHolding, filesUnder } from "./support/files.js";
 import { samplePayload } from "./support/sample-payload.js";
 
 const CANARY = "canary-7f3a9c2e-TOKEN";
 const OTHER = "other-b81d44e0-TOKEN";
 
-function filesUnder(root: string): string[] {
-  return readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(root, entry.name);
-    return entry.isDirectory() ? filesUnder(path) : entry.isFile() ? [path] : [];
-  });
-}
 
-/** Every file under `root` holding the value or any of its encoded forms. */
+/** Every file under `root` (the secret store left out) holding the value or any of its encoded forms. */
 function leaks(root: string, value: string): string[] {
-  const needles = [value, ...encodedForms(value)].map((n) => Buffer.from(n, "utf8"));
-  return filesUnder(root).filter((file) => {
-    const bytes = readFileSync(file);
-    return needles.some((needle) => bytes.includes(needle));
-  });
+  return filesHolding(root, value, ...encodedForms(value));
 }
 
 describe("one choke point: the ledger masks every payload", () => {
