@@ -14,17 +14,13 @@ interface CanonEntry {
 
 /** The closed set of error codes with their stable fragments. Seed 002's canon first, then the engine's own. */
 export const ERROR_CANON = {
-  // seed 002 canon
+  // seed 002 canon; its Modal and image-pinning codes join when an adapter raises them
   ERR_CI_SAFETY: { fragment: "Refusing to run mode=real in CI", kind: "input", hint: "Run with --run-mode mock in CI, or run mode=real outside CI." },
-  ERR_IMAGE_UNPINNED: { fragment: "image not pinned", kind: "input", hint: "Pin the image by its immutable digest." },
   ERR_MISSING_SECRET: { fragment: "missing required secret", kind: "input", hint: "Set the secret with `runledger secret set NAME` before running." },
   ERR_OUTPUT_UNDECLARED: { fragment: "output not declared by the operator", kind: "failure", hint: "Declare every file the operator writes under outputs: (or write scratch files outside outputs/); the violation quarantined the operator: review it, then `runledger operator activate REF --reason \"…\"`." },
   ERR_SECRET_UNDECLARED: { fragment: "secret not declared by the operator", kind: "input", hint: "Add the secret's name to the operator's secrets (secrets: [NAME]); an operator reads only what it declares." },
   ERR_OUTPUT_DUPLICATE: { fragment: "duplicate output after canonicalization", kind: "failure", hint: "Give every declared output a distinct canonical path." },
   ERR_ADAPTER_INVOCATION: { fragment: "adapter invocation failed", kind: "failure", hint: "Inspect the attempt's stderr artifact and receipt." },
-  ERR_MODAL_INVOCATION: { fragment: "modal invocation failed", kind: "failure", hint: "Inspect the remote function's logs." },
-  ERR_MODAL_LOOKUP: { fragment: "modal function not found", kind: "input", hint: "Check the remote function's name and deployment." },
-  ERR_MODAL_PAYLOAD: { fragment: "invalid payload", kind: "input", hint: "Send a payload that matches the function's contract." },
   ERR_TIMEOUT: { fragment: "timed out", kind: "failure", hint: "Raise the timebox or make the work smaller." },
   ERR_RUN_HALTED: { fragment: "stopped because the run halted", kind: "failure", hint: "Read what halted the run with `runledger show <run>` (a violation, or an engine error); fix it and start a new run." },
   ERR_INPUTS: { fragment: "invalid inputs payload", kind: "input", hint: "Pass inputs that match the operator's input schema." },

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from "../core/clock.js";
 import { RunledgerError } from "../core/errors.js";
 import { Ledger } from "../ledger/ledger.js";
 import type { LedgerStore } from "../ledger/ledger-store.js";
+import type { PostgresLedgerStore } from "../ledger/postgres/postgres-ledger-store.js";
 import { SqliteLedgerStore } from "../ledger/sqlite/sqlite-ledger-store.js";
 import type { EngineDeps } from "../engine/attempt-context.js";
 import { modeRegistryWith, type ModeRegistry } from "../modes/mode-registry.js";
@@ -83,10 +84,22 @@ async function openLedgerStore(root: string, config: WorkspaceConfig, env: NodeJ
       if (!connectionString) {
         throw new RunledgerError("ERR_CONFIG", { detail: `ledger.connectionStringEnv: environment variable ${ledger.connectionStringEnv} is not set` });
       }
-      // Loaded only here: pg costs every command's start, and most workspaces are SQLite.
-      const { PostgresLedgerStore } = await import("../ledger/postgres/postgres-ledger-store.js");
+      const { PostgresLedgerStore } = await loadPostgresBackend();
       return PostgresLedgerStore.open({ connectionString, schema: ledger.schema, durability: ledger.durability });
     }
+  }
+}
+
+/**
+ * The PostgreSQL backend, loaded only here: `pg` is an optional peer dependency, and loading it
+ * costs every command's start although most workspaces are SQLite.
+ */
+async function loadPostgresBackend(): Promise<{ readonly PostgresLedgerStore: typeof PostgresLedgerStore }> {
+  try {
+    return await import("../ledger/postgres/postgres-ledger-store.js");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND" || !/'pg'/.test((error as Error).message)) throw error;
+    throw new RunledgerError("ERR_CONFIG", { detail: "ledger.backend is postgres, but the pg package is not installed: run `npm install pg@^8.23.1` beside runledger", cause: error });
   }
 }
 

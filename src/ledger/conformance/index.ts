@@ -1,0 +1,2 @@
+export { runLedgerConformance, type LedgerConformanceFactory, type LedgerFixture } from "./ledger-conformance.js";
+export { HUMAN_ACTOR, SERVICE_ACTOR, sampleRunEvents } from "./sample-events.js";
