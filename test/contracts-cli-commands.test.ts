@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { z } from "zod";
+import { z } from "zod";
 import { commandPaths } from "../src/cli/program.js";
-import { COMMAND_OUTPUTS, CONTRACT_SCHEMAS, CommandErrorSchema, LogLineSchema, commandOutputSchema, type CommandPath } from "../src/contracts/index.js";
+import { COMMAND_OUTPUTS, CONTRACT_SCHEMAS, CONTRACTS_SCHEMA_PATH, CommandErrorSchema, LogLineSchema, commandOutputSchema, type CommandPath } from "../src/contracts/index.js";
 import { CLI, runledger, type CliResult } from "./support/cli.js";
 
 /**
@@ -155,6 +155,12 @@ describe("every command's --json output is its published contract", () => {
       const lines = result.stderr.split("\n").filter((line) => line !== "");
       for (const line of lines) expect(issuesOf(LogLineSchema, JSON.parse(line)), line).toEqual([]);
     }
+  });
+
+  it.each(Object.keys(COMMAND_OUTPUTS) as CommandPath[])("%s is valid against its definition in the published JSON Schema document", (path) => {
+    const document = JSON.parse(readFileSync(resolve(import.meta.dirname, "..", CONTRACTS_SCHEMA_PATH), "utf8")) as Record<string, unknown>;
+    const validator = z.fromJSONSchema({ ...document, $ref: `#/$defs/${COMMAND_OUTPUTS[path]}` } as Parameters<typeof z.fromJSONSchema>[0]);
+    for (const { args, result } of outputs.get(path) ?? []) expect(issuesOf(validator, JSON.parse(result.stdout)), args.join(" ")).toEqual([]);
   });
 
   it("covers each shape of the records that vary: an explanation of each kind, each secret change, an override before and after", () => {
