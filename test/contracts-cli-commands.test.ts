@@ -57,16 +57,8 @@ function keepEffectOutput(run: RunJson): void {
   outputs.set("effect", [{ args: ["effect", "slack.notify"], result: { code: 0, stdout: readFileSync(file, "utf8"), stderr: "" } }]);
 }
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "runledger-contracts-cli-"));
-  root = join(dir, "ws");
-  expect(runledger(["init", root, "--json"], { cwd: dir }).code).toBe(0);
-  json(["init", join(dir, "second")]);
-  writeFileSync(join(dir, "note.txt"), "the parser splits quoted commas\n");
-  // A command operator calls an effect in shadow and keeps what `runledger effect --json` printed.
-  const effect = `"${process.execPath}" "${CLI}" effect slack.notify --payload '{"text":"hi"}' --json`;
-  writeFileSync(join(root, "effect.yaml"), `pipeline: effect\nenforcement: shadow\ntasks:\n  call:\n    run: ${JSON.stringify(`${effect} > outputs/effect.json`)}\n    effects: [slack.notify]\n    outputs: [outputs/effect.json]\n    checks: [{ nonEmpty: outputs/effect.json }]\n`);
-
+/** Runs of the main example (a first run, a cached re-run, a no-cache run), explained, with a receipt and an artifact. */
+function batchRuns(): RunJson {
   const batch = join(EXAMPLES, "market-batch/pipeline.yaml");
   const first = runOf(["run", batch]);
   const cached = runOf(["run", batch]);
@@ -77,12 +69,15 @@ beforeAll(() => {
   json(["next", first.id, "compare with the no-cache run"]);
   const receipt = json<{ receipt_digest: string }>(["receipt", attemptOf(first, "raw")?.id ?? ""]);
   json(["artifacts", "get", receipt.receipt_digest, "-o", join(dir, "receipt.json")]);
+  return first;
+}
 
+/** A manual task waiting, resumed and completed; a failed CONTRACT run and its DebugPacket from open to close. */
+function manualTaskAndDebugPacket(): RunJson {
   const waiting = runOf(["run", join(EXAMPLES, "work-blocks/contact.yaml"), "--title", "lead outreach"]);
   json(["resume", waiting.id]);
   const evidence = join(EXAMPLES, "work-blocks/evidence");
   json(["complete", waiting.id, "outreach", "--evidence", join(evidence, "touches.csv"), join(evidence, "follow-up.txt"), "--result", "PASS", "--next", "follow up on the 12th"]);
-
   const failed = runOf(["run", join(EXAMPLES, "work-blocks/contract.yaml")]);
   json(["debug", "missing"]);
   const packet = json<{ debug_packet: { debug_packet_id: string } }>(["debug", "new", failed.id]).debug_packet.debug_packet_id;
@@ -91,7 +86,11 @@ beforeAll(() => {
   json(["debug", "close", packet, "--decision", "quote-aware parsing", "--next", "make fixed the default", "--minutes", "5"]);
   json(["debug", "show", packet]);
   json(["debug", "list"]);
+  return failed;
+}
 
+/** Gates that await approval (one approved, one rejected) and the watermarks they move, one overridden. */
+function gatesAndWatermarks(): void {
   const epoch = join(EXAMPLES, "truth-epoch");
   json(["run", join(epoch, "ingest.yaml"), "--param", "SESSION=2024-03-26", "--next", "run the intelligence pipeline"]);
   json(["run", join(epoch, "intelligence.yaml"), "--param", "TARGET_TE=2024-03-26", "--param", "PROXY_SET=v1", "--next", "review"]);
@@ -102,14 +101,16 @@ beforeAll(() => {
   json(["watermark", "override", "us.ctt", "--to", "2024-03-27", "--justification", "bulletin confirmed", "--confirm"]);
   json(["watermark", "list"]);
   json(["watermark", "show", "us.ctt"]);
+}
 
-  keepEffectOutput(runOf(["run", "effect.yaml"]));
+/** Admin actions, the operator lifecycle, monitors, modes and secrets. */
+function administration(replayed: RunJson): void {
   json(["admin", "pause", "--pipeline", "effect", "--reason", "maintenance"]);
   json(["admin", "resume", "--pipeline", "effect", "--reason", "maintenance done"]);
   json(["admin", "drain", "--reason", "deploy"]);
   json(["admin", "resume", "--reason", "deployed"]);
   json(["admin", "retention", "--keep-work-runs", "2", "--reason", "disk budget"]);
-  json(["admin", "replay", first.id, "--reason", "check determinism"]);
+  json(["admin", "replay", replayed.id, "--reason", "check determinism"]);
   for (const step of ["register", "activate", "deprecate", "remove"]) json(["operator", step, "contracts.check@1", "--reason", `${step} for the contract test`]);
   json(["operator", "list"]);
   json(["operator", "show", "market-batch.raw@0"]);
@@ -120,15 +121,35 @@ beforeAll(() => {
   json(["secret", "rotate", "API_TOKEN", "--reason", "quarterly"], "s3cret-value-2\n");
   json(["secret", "list"]);
   json(["secret", "remove", "API_TOKEN", "--reason", "retired"]);
-  json(["verify"]);
-  json(["runs"]);
-  json(["show", failed.id]);
+}
 
+/** The first admin turns access control on; from then on every command presents the admin's token. */
+function accessControl(): void {
   token = json<{ grant: { token: string } }>(["access", "grant", "human:tester", "--role", "admin", "--reason", "bootstrap"]).grant.token;
   json(["access", "grant", "human:ana", "--role", "viewer", "--reason", "read access"]);
   json(["access", "list"]);
   json(["access", "revoke", "human:ana", "--role", "viewer", "--reason", "left the team"]);
   json(["audit"]);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "runledger-contracts-cli-"));
+  root = join(dir, "ws");
+  expect(runledger(["init", root, "--json"], { cwd: dir }).code).toBe(0);
+  json(["init", join(dir, "second")]);
+  writeFileSync(join(dir, "note.txt"), "the parser splits quoted commas\n");
+  // A command operator calls an effect in shadow and keeps what `runledger effect --json` printed.
+  const effect = `"${process.execPath}" "${CLI}" effect slack.notify --payload '{"text":"hi"}' --json`;
+  writeFileSync(join(root, "effect.yaml"), `pipeline: effect\nenforcement: shadow\ntasks:\n  call:\n    run: ${JSON.stringify(`${effect} > outputs/effect.json`)}\n    effects: [slack.notify]\n    outputs: [outputs/effect.json]\n    checks: [{ nonEmpty: outputs/effect.json }]\n`);
+  const first = batchRuns();
+  const failed = manualTaskAndDebugPacket();
+  gatesAndWatermarks();
+  keepEffectOutput(runOf(["run", "effect.yaml"]));
+  administration(first);
+  json(["verify"]);
+  json(["runs"]);
+  json(["show", failed.id]);
+  accessControl();
 }, 240_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -157,8 +178,8 @@ describe("every command's --json output is its published contract", () => {
     }
   });
 
+  const document = JSON.parse(readFileSync(resolve(import.meta.dirname, "..", CONTRACTS_SCHEMA_PATH), "utf8")) as Record<string, unknown>;
   it.each(Object.keys(COMMAND_OUTPUTS) as CommandPath[])("%s is valid against its definition in the published JSON Schema document", (path) => {
-    const document = JSON.parse(readFileSync(resolve(import.meta.dirname, "..", CONTRACTS_SCHEMA_PATH), "utf8")) as Record<string, unknown>;
     const validator = z.fromJSONSchema({ ...document, $ref: `#/$defs/${COMMAND_OUTPUTS[path]}` } as Parameters<typeof z.fromJSONSchema>[0]);
     for (const { args, result } of outputs.get(path) ?? []) expect(issuesOf(validator, JSON.parse(result.stdout)), args.join(" ")).toEqual([]);
   });
