@@ -6,16 +6,23 @@ import {
   AdminEventSchema,
   ArtifactRefSchema,
   AttemptSchema,
+  AuditEntrySchema,
+  COMMAND_OUTPUTS,
   CONTRACT_SCHEMAS,
   CONTRACTS_SCHEMA_PATH,
+  CommandErrorSchema,
   DebugPacketSchema,
   EnvelopeSchema,
   ErrorResponseSchema,
+  ExplanationSchema,
   JobAttemptRecordSchema,
+  LogLineSchema,
   OperatorSchema,
   PipelineSchema,
   ReceiptSchema,
   RunSchema,
+  SecretChangeSchema,
+  commandOutputSchema,
   renderContracts,
 } from "../src/contracts/index.js";
 
@@ -191,5 +198,48 @@ describe("contract schemas", () => {
     accepts(RunSchema, { ...run, status: "running", result: null, finished_at_utc: null, next: null, counted: false });
     rejects(RunSchema, { ...run, tasks: [{ ...run.tasks[0], outcome: "DONE" }] });
     rejects(RunSchema, { ...run, as_of: "yesterday" });
+  });
+});
+
+describe("command output contracts", () => {
+  it("an audit entry is an AdminEvent with its ledger seq and project, and nothing else", () => {
+    accepts(AuditEntrySchema, { ...adminEvent, seq: 7, project: "demo" });
+    rejects(AuditEntrySchema, adminEvent);
+    rejects(AuditEntrySchema, { ...adminEvent, seq: 7, project: "demo", extra: true });
+    rejects(AuditEntrySchema, { ...adminEvent, seq: 0, project: "demo" });
+  });
+
+  it("an explanation is one of three shapes: reused, ran with nothing to reuse, ran with what changed", () => {
+    const base = { task: "ingest", attempt: "att-2", effects: [] };
+    accepts(ExplanationSchema, { ...base, decision: "reused", source_attempt: "att-1", source_run: "run-1", changes: [] });
+    accepts(ExplanationSchema, { ...base, decision: "ran", previous_attempt: null, changes: [] });
+    accepts(ExplanationSchema, { ...base, decision: "ran", previous_attempt: "att-1", previous_run: "run-1", changes: [{ field: "code_digest", before: D1, after: D2 }] });
+    rejects(ExplanationSchema, { ...base, decision: "reused", source_attempt: "att-1", source_run: "run-1", changes: [{ field: "mode", before: "mock", after: "real" }] });
+    rejects(ExplanationSchema, { ...base, decision: "ran", previous_attempt: "att-1", changes: [] });
+  });
+
+  it("a secret change never carries a value", () => {
+    const set = { name: "API_KEY", version: 1, set_at_utc: T0, set_by: { kind: "human", id: "ana" }, state: "set" };
+    accepts(SecretChangeSchema, set);
+    accepts(SecretChangeSchema, { name: "API_KEY", version: 2, state: "removed" });
+    rejects(SecretChangeSchema, { ...set, value: "hunter22" });
+    rejects(SecretChangeSchema, { ...set, name: "2FA" });
+  });
+
+  it("a command's output is closed: success keys and its own, nothing more", () => {
+    const verify = { status: "success", execution_id: "exec-1", verify: { events: 3, head: D1, artifacts: 2, referenced: 2 } };
+    expect(COMMAND_OUTPUTS.verify).toBe("VerifyOutput");
+    accepts(commandOutputSchema("verify"), verify);
+    rejects(commandOutputSchema("verify"), { ...verify, extra: 1 });
+    rejects(commandOutputSchema("verify"), { ...verify, status: "error" });
+    accepts(commandOutputSchema("admin replay"), { status: "success", execution_id: "exec-1", run });
+  });
+
+  it("a failure lists its issues with canon codes; a log line names its level, event and execution", () => {
+    accepts(CommandErrorSchema, { ...failure, error: { ...failure.error, issues: [{ code: "ERR_SCHEMA", path: ["tasks", 0], message: "bad" }] } });
+    rejects(CommandErrorSchema, { ...failure, error: { ...failure.error, issues: [{ code: "ERR_NOPE", path: [], message: "bad" }] } });
+    accepts(LogLineSchema, { level: "info", event: "run.start", execution_id: "exec-1", pipeline: "daily" });
+    rejects(LogLineSchema, { level: "debug", event: "run.start", execution_id: "exec-1" });
+    rejects(LogLineSchema, { level: "error", event: "command.fail", execution_id: "exec-1", code: "ERR_NOPE" });
   });
 });

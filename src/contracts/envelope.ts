@@ -53,14 +53,21 @@ export const IssueSchema = z
   .strict();
 
 /**
+ * What a `runledger … --json` command prints on stdout when it fails: seed 002's error envelope
+ * (`meta` is empty), whose `error` may also list every validation issue.
+ */
+export const CommandErrorSchema = ErrorEnvelopeSchema.extend({
+  error: z.object({ code: ErrorCodeSchema, message: z.string().min(1), issues: z.array(IssueSchema).optional() }).strict(),
+});
+export type CommandError = z.infer<typeof CommandErrorSchema>;
+
+/**
  * What every `runledger … --json` command prints last on stdout. Success carries the command's
- * result under its own key (`verify`, `workspace`, `run`…); error is seed 002's error envelope, whose
- * `error` may also list every validation issue.
+ * result under its own key (`verify`, `workspace`, `run`…; each command's exact shape is in
+ * COMMAND_OUTPUTS); error is {@link CommandErrorSchema}.
  */
 export const CommandEnvelopeSchema = z.discriminatedUnion("status", [
   z.object({ status: z.literal("success"), execution_id: z.string().min(1) }).loose(),
-  ErrorEnvelopeSchema.extend({
-    error: z.object({ code: ErrorCodeSchema, message: z.string().min(1), issues: z.array(IssueSchema).optional() }).strict(),
-  }),
+  CommandErrorSchema,
 ]);
 export type CommandEnvelope = z.infer<typeof CommandEnvelopeSchema>;

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { ActorSchema, DigestSchema, ProjectSchema, TimestampSchema } from "./common.js";
 import { JobStatusSchema } from "./job-status.js";
 import { EnforcementSchema, RunModeSchema } from "./run-mode.js";
-import { VerdictSchema } from "./verdict.js";
+import { GateDecisionSchema } from "./gate-decision.js";
+import { CheckVerdictSchema, VerdictSchema } from "./verdict.js";
 
 /**
  * Run statuses: `requested` until its engine starts it, `running` until it ends, `waiting` while its
@@ -13,8 +14,6 @@ export const RUN_STATUSES = ["requested", "running", "waiting", "paused", "succe
 
 /** Task outcomes within a run; WAITING: a manual task waits for `runledger complete`. */
 export const TASK_OUTCOMES = ["SUCCESS", "SKIPPED", "FAILED", "PENDING", "RUNNING", "WAITING"] as const;
-
-const CheckVerdictSchema = z.object({ name: z.string().min(1), result: VerdictSchema }).strict();
 
 /** One effect call of an attempt, as its run shows it: the decision trace. */
 const EffectCallSummarySchema = z
@@ -113,21 +112,8 @@ export const RunSchema = RunSummarySchema.extend({
     .optional(),
   manifest_digest: DigestSchema.nullable().optional(),
   stop_rules: z.array(z.object({ rule: z.string().min(1), subject: z.string().nullable(), detail: z.string() }).strict()).optional(),
-  gates: z
-    .array(
-      z
-        .object({
-          gate: z.string().min(1),
-          status: z.enum(["passed", "failed", "awaiting_approval", "approved", "rejected"]),
-          result: VerdictSchema,
-          checks: z.array(CheckVerdictSchema),
-          advances: z.object({ watermark: z.string().min(1), value: z.string(), definition: z.object({ name: z.string(), version: z.string() }).strict().optional() }).strict().nullable(),
-          decided_by: ActorSchema.nullable(),
-          reason: z.string().nullable(),
-        })
-        .strict(),
-    )
-    .optional(),
+  /** The run's gates: each gate's decision without what the run already says (run id, task, times). */
+  gates: z.array(GateDecisionSchema.pick({ gate: true, status: true, result: true, checks: true, advances: true, decided_by: true, reason: true })).optional(),
   violations: z
     .array(z.object({ kind: z.enum(["undeclared_effect", "undeclared_output", "undeclared_secret"]), task: z.string().min(1), attempt_id: z.string().min(1), detail: z.string() }).strict())
     .optional(),

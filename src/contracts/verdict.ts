@@ -6,3 +6,6 @@ export const VERDICTS = ["PASS", "WARN", "FAIL"] as const;
 /** A check verdict: PASS, WARN or FAIL. */
 export const VerdictSchema = z.enum(VERDICTS);
 export type Verdict = z.infer<typeof VerdictSchema>;
+
+/** A named check and the verdict it reached. */
+export const CheckVerdictSchema = z.object({ name: z.string().min(1), result: VerdictSchema }).strict();
