@@ -43,11 +43,13 @@ export { DEBUG_PACKET_STATUSES, DebugPacketSchema, ExperimentSchema, MAX_HYPOTHE
 export { EnvFingerprintSchema, type EnvFingerprint } from "./contracts/env-fingerprint.js";
 export {
   CommandEnvelopeSchema,
+  CommandErrorSchema,
   EnvelopeSchema,
   ErrorEnvelopeSchema,
   IssueSchema,
   SuccessEnvelopeSchema,
   type CommandEnvelope,
+  type CommandError,
   type Envelope,
   type ErrorEnvelope,
   type SuccessEnvelope,
@@ -61,7 +63,28 @@ export { PipelineSchema, PipelineTaskSchema, TaskNameSchema, type Pipeline, type
 export { OutputIndexEntrySchema, ReceiptSchema, StreamCaptureSchema, type OutputIndexEntry, type Receipt, type StreamCapture } from "./contracts/receipt.js";
 export { ENFORCEMENTS, EnforcementSchema, RUN_MODES, RunModeSchema, type Enforcement, type RunMode } from "./contracts/run-mode.js";
 export { RUN_STATUSES, RunSchema, RunSummarySchema, RunTaskSchema, TASK_OUTCOMES, type Run, type RunSummary, type RunTask } from "./contracts/run.js";
-export { VERDICTS, VerdictSchema, type Verdict } from "./contracts/verdict.js";
+export { CheckVerdictSchema, VERDICTS, VerdictSchema, type Verdict } from "./contracts/verdict.js";
+
+// What each CLI command prints with --json (docs/contracts.md).
+export { AccessGrantEntrySchema, AccessGrantOutputSchema, AccessGrantSchema, AccessListOutputSchema, AccessListSchema, AccessRevocationSchema, AccessRevokeOutputSchema, ROLE_NAMES, RoleSchema, type AccessGrant, type AccessGrantEntry, type AccessGrantOutput, type AccessList, type AccessListOutput, type AccessRevocation, type AccessRevokeOutput, type RoleName } from "./contracts/access-grant.js";
+export { AdminControlOutputSchema, AdminControlSchema, RetentionOutputSchema, RetentionSchema, type AdminControl, type AdminControlOutput, type Retention, type RetentionOutput } from "./contracts/admin-control.js";
+export { ArtifactCopySchema, ArtifactGetOutputSchema, type ArtifactCopy, type ArtifactGetOutput } from "./contracts/artifact-copy.js";
+export { AuditEntrySchema, AuditOutputSchema, type AuditEntry, type AuditOutput } from "./contracts/audit-entry.js";
+export { LOG_LEVELS, LogLineSchema, commandOutput, type LogLine } from "./contracts/command-output.js";
+export { COMMAND_OUTPUTS, commandOutputSchema, type CommandPath } from "./contracts/command-outputs.js";
+export { DebugEvidenceFileSchema, DebugMissingOutputSchema, DebugPacketOutputSchema, DebugPacketSummarySchema, DebugPacketsOutputSchema, MissingDebugPacketSchema, type DebugEvidenceFile, type DebugMissingOutput, type DebugPacketOutput, type DebugPacketSummary, type DebugPacketsOutput } from "./contracts/debug-packet-output.js";
+export { EffectOutputSchema, type EffectOutput } from "./contracts/effect-output.js";
+export { ExplainOutputSchema, ExplainedEffectCallSchema, ExplanationSchema, ReceiptChangeSchema, type ExplainOutput, type Explanation, type ReceiptChange } from "./contracts/explanation.js";
+export { GATE_STATUSES, GateAdvanceSchema, GateDecisionSchema, GatesOutputSchema, type GateDecision, type GatesOutput } from "./contracts/gate-decision.js";
+export { OPERATOR_STATUSES, OperatorListOutputSchema, OperatorShowOutputSchema, OperatorStatusSchema, OperatorTransitionOutputSchema, OperatorTransitionSchema, OperatorViewSchema, type OperatorListOutput, type OperatorShowOutput, type OperatorStatusName, type OperatorTransition, type OperatorTransitionOutput, type OperatorView } from "./contracts/operator-view.js";
+export { ReceiptOutputSchema, type ReceiptOutput } from "./contracts/receipt-output.js";
+export { RunOutputSchema, RunsOutputSchema, type RunOutput, type RunsOutput } from "./contracts/run-output.js";
+export { SecretChangeOutputSchema, SecretChangeSchema, SecretInfoSchema, SecretListOutputSchema, type SecretChange, type SecretChangeOutput, type SecretListOutput } from "./contracts/secret-info.js";
+export { MonitorOutputSchema, SuggestionSchema, type MonitorOutput, type Suggestion } from "./contracts/suggestion.js";
+export { VerifyOutputSchema, VerifyReportSchema, type VerifyOutput } from "./contracts/verify-report.js";
+export { DefinitionVersionSchema, SyncWarningSchema, WatermarkListOutputSchema, WatermarkMoveSchema, WatermarkOverrideOutputSchema, WatermarkOverrideSchema, WatermarkShowOutputSchema, WatermarkViewSchema, type DefinitionVersion, type SyncWarning, type WatermarkListOutput, type WatermarkMove, type WatermarkOverride, type WatermarkOverrideOutput, type WatermarkShowOutput, type WatermarkView } from "./contracts/watermark.js";
+export { ClassificationSchema, ClassifyOutputSchema, ModesOutputSchema, WorkModeContractSchema, type ClassifyOutput, type ModesOutput } from "./contracts/work-mode.js";
+export { ChainHeadSchema, InitOutputSchema, WorkspaceInfoSchema, type InitOutput, type WorkspaceInfo } from "./contracts/workspace-info.js";
 
 // The ledger: the port, the embedded SQLite backend, the event catalogue, the hash chain, projections.
 export { EVENT_CATALOGUE, EVENT_TYPES, isEventType, type EventData, type EventType } from "./ledger/events.js";
