@@ -40,6 +40,11 @@ describe("architecture: arrows point inward", () => {
     const bad = imports.filter((i) => backend.test(i.to) && !backend.test(i.from) && !i.from.startsWith("workspace/") && !i.from.endsWith("index.ts") && i.from.includes("/"));
     expect(bad).toEqual([]);
   });
+  it("only front doors (cli, server) import usecases and views; views never import usecases", () => {
+    const layer = /^(usecases|views)\//;
+    expect(imports.filter((i) => layer.test(i.to) && !/^(cli|server|usecases|views)\//.test(i.from))).toEqual([]);
+    expect(imports.filter((i) => i.to.startsWith("usecases/") && i.from.startsWith("views/"))).toEqual([]);
+  });
   it("nothing imports cli, server or test; src never imports vitest outside conformance suites", () => {
     expect(imports.filter((i) => /^(cli|server)\//.test(i.to) && !/^(cli|server)\//.test(i.from))).toEqual([]);
     expect(imports.filter((i) => i.to.startsWith("../test"))).toEqual([]);

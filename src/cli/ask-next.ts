@@ -1,7 +1,9 @@
 import { createInterface } from "node:readline/promises";
 import { Projector } from "../ledger/projections/projector.js";
+import { recordNext } from "../usecases/index.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { CommandContext } from "./command-context.js";
+import { recordDeps } from "./workspace-deps.js";
 
 /**
  * Seed 000: every run ends with a next pointer. When a run ended without one and a person sits at
@@ -17,7 +19,7 @@ export async function askNext(ctx: CommandContext, workspace: Workspace, runId: 
   try {
     const answer = (await rl.question("next pointer (one line: what to do next; empty to leave it for `runledger next`): ")).trim();
     if (answer === "") return;
-    await workspace.ledger.append([{ type: "next.recorded", project: run.project, actor: ctx.actor(), data: { next: answer, run_id: runId } }]);
+    await recordNext(recordDeps(ctx, workspace), { run: runId, next: answer });
   } finally {
     rl.close();
   }

@@ -1,10 +1,7 @@
 import type { Actor } from "../contracts/common.js";
-import { RunledgerError } from "../core/errors.js";
-import { adminEvent } from "../governance/admin-event.js";
-import { accessFrom, authenticate, sameActor, type AccessState } from "../governance/access.js";
-import { allows, type Role } from "../governance/roles.js";
-import { emptyProjectionState } from "../ledger/projections/projection-state.js";
-import { catchUpTypes } from "../ledger/projections/projector.js";
+import type { Action } from "../usecases/actions.js";
+import { authorizeRequest } from "../usecases/authorize-request.js";
+import { readAccess } from "../views/access.js";
 import { findWorkspaceRoot, openWorkspace, type Workspace } from "../workspace/workspace.js";
 import { resolveActor } from "./actor.js";
 import type { CliIo, Output } from "./output.js";
@@ -22,8 +19,8 @@ export interface GlobalOptions {
 export class CommandContext {
   /** Set by a command whose work completed but whose outcome failed (e.g. a run whose result is FAIL). */
   exitCode = 0;
-  /** The command being run (`artifacts get`) and the role it needs; set before its action runs. */
-  command: { path: string; role: Role | null | undefined } | undefined;
+  /** The command being run (`artifacts get`) and the action it performs (null: none to authorize); set before it runs. */
+  command: { path: string; action: Action | null | undefined } | undefined;
   /** The actor a token authenticated, in a workspace with access control on. */
   #authenticated: Actor | undefined;
   /** The token presented (--token-file, --token or RUNLEDGER_TOKEN), read before the command runs. */
@@ -58,37 +55,15 @@ export class CommandContext {
     }
   }
 
-  /** The access control in force in the workspace: on once an admin granted the first role. */
-  async access(workspace: Workspace): Promise<AccessState> {
-    // Access is all in the admin events: read those, not the whole ledger, before every command.
-    return accessFrom((await catchUpTypes(workspace.ledger, emptyProjectionState(), { types: ["admin.recorded"] })).adminEvents);
-  }
-
   /**
-   * With access control on, the command's actor is the one its token (RUNLEDGER_TOKEN,
-   * --token-file or --token) authenticates, and must hold the role the command needs; otherwise the refusal is recorded as
-   * an access_denied admin event and the command fails with ERR_FORBIDDEN.
+   * With access control on, the command's actor is the one its token authenticates, and must hold
+   * the role its action needs; a refusal is recorded and fails with ERR_FORBIDDEN (authorizeRequest).
    */
   private async authorize(workspace: Workspace): Promise<void> {
-    const needed = this.command?.role;
-    if (needed === null) return;
-    const access = await this.access(workspace);
-    if (!access.enabled) return;
-    const token = this.token;
-    const who = token === undefined ? undefined : authenticate(access, token);
+    const action = this.command?.action;
+    if (action === null) return;
     const claimed = this.options.actor === undefined ? undefined : resolveActor(this.options.actor, this.io.env);
-    const path = this.command?.path ?? "(unknown command)";
-    let why: string | undefined;
-    if (needed === undefined) why = `${path} declares no role`;
-    else if (who === undefined) why = token ? "the token is not valid in this workspace" : "access control is on: present a token in RUNLEDGER_TOKEN or with --token-file FILE";
-    else if (claimed !== undefined && !sameActor(claimed, who.actor)) why = `the token belongs to ${who.actor.kind}:${who.actor.id}, not ${claimed.kind}:${claimed.id}`;
-    else if (!allows(who.roles, needed)) why = `${path} needs role ${needed}; ${who.actor.kind}:${who.actor.id} holds ${who.roles.join(", ")}`;
-    if (why === undefined && who !== undefined) {
-      this.#authenticated = who.actor;
-      return;
-    }
-    const actor = who?.actor ?? claimed ?? resolveActor(undefined, this.io.env);
-    await workspace.ledger.append([adminEvent(workspace.config.project, actor, { action_type: "access_denied", reason: why ?? "refused", targets: [{ kind: "command", id: path }], result: "refused" })]);
-    throw new RunledgerError("ERR_FORBIDDEN", { detail: why ?? path });
+    const deps = { ledger: workspace.ledger, project: workspace.config.project, readAccess: () => readAccess(workspace.ledger), fallbackActor: () => resolveActor(undefined, this.io.env) };
+    this.#authenticated = await authorizeRequest(deps, { action, subject: this.command?.path ?? "(unknown command)", token: this.token, claimed });
   }
 }

@@ -13,7 +13,7 @@ import { registerOperator } from "./commands/operator.js";
 import { registerWatermark } from "./commands/watermark.js";
 import { registerGate } from "./commands/gate.js";
 import { registerDebug } from "./commands/debug.js";
-import { COMMAND_ROLES } from "./command-roles.js";
+import { COMMAND_ACTIONS } from "./command-roles.js";
 import { registerEffect } from "./commands/effect.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerComplete } from "./commands/complete.js";
@@ -26,7 +26,7 @@ import { registerSecret } from "./commands/secret.js";
 import { Output, type CliIo } from "./output.js";
 import { resolveActor } from "./actor.js";
 import { resolveToken } from "./token.js";
-import type { Role } from "../governance/roles.js";
+import type { Action } from "../usecases/actions.js";
 
 /** Exit codes: 0 success, 1 a failure at run time, 2 invalid usage or input. */
 export const EXIT = { ok: 0, failure: 1, input: 2 } as const;
@@ -62,7 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program.hook("preAction", (_program, action) => {
     const path = commandPath(action);
     const ctx = context();
-    ctx.command = { path, role: Object.hasOwn(COMMAND_ROLES, path) ? (COMMAND_ROLES[path] as Role | null) : undefined };
+    ctx.command = { path, action: Object.hasOwn(COMMAND_ACTIONS, path) ? (COMMAND_ACTIONS[path] as Action | null) : undefined };
     // Who acts and with which token is settled before any work: a bad actor or a missing token
     // file is refused at once, whether or not the command turns out to need them.
     resolveActor(ctx.options.actor, io.env);
@@ -116,7 +116,7 @@ function registerCommands(program: Command, context: () => CommandContext): void
   }
 }
 
-/** The paths of every runnable command (`run`, `artifacts get`), for holding each to a role. */
+/** The paths of every runnable command (`run`, `artifacts get`), for holding each to an action. */
 export function commandPaths(): string[] {
   const program = new Command("runledger");
   registerCommands(program, () => {

@@ -1,18 +1,20 @@
-import type { AdminActionType, AdminTarget } from "../contracts/admin-event.js";
+import type { AdminActionRecord, AdminTarget, ADMIN_ROLES } from "../contracts/admin-event.js";
 import type { Actor } from "../contracts/common.js";
 import { RunledgerError } from "../core/errors.js";
 import { randomIds } from "../core/ids.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
+import type { Role } from "./roles.js";
 
-/** What an admin action records besides its actor and time. */
-export interface AdminAction {
-  readonly action_type: AdminActionType;
+/** What an admin action records besides its actor and time: one action of the typed union, its reason, targets and result. */
+export type AdminAction = AdminActionRecord & {
   readonly reason: string | undefined;
   readonly targets: readonly AdminTarget[];
-  readonly before?: unknown;
-  readonly after?: unknown;
   readonly result: "applied" | "refused" | "failed";
-}
+};
+
+// The contract's role list and governance's are one list: this fails to compile when they part.
+const SAME_ROLES: [Role, (typeof ADMIN_ROLES)[number]] extends [(typeof ADMIN_ROLES)[number], Role] ? true : never = true;
+void SAME_ROLES;
 
 /**
  * The append-only record of one admin action (seed 004 AdminEvent) as a ledger event by `actor`.

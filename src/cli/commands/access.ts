@@ -1,11 +1,12 @@
 import type { Command } from "commander";
 import type { Actor } from "../../contracts/common.js";
 import { RunledgerError } from "../../core/errors.js";
-import { adminEvent } from "../../governance/admin-event.js";
-import { newToken, sameActor, tokenHash, type GrantRecord } from "../../governance/access.js";
 import { ROLES, type Role } from "../../governance/roles.js";
+import { grantAccess, revokeAccess } from "../../usecases/index.js";
+import { accessView, readAccess } from "../../views/access.js";
 import { parseActorSpec } from "../actor.js";
 import type { CommandContext } from "../command-context.js";
+import { accessDeps } from "../workspace-deps.js";
 
 function parseActor(spec: string): Actor {
   return parseActorSpec(spec, "actor");
@@ -29,12 +30,8 @@ export function registerAccess(program: Command, context: () => CommandContext):
       const actor = parseActor(spec);
       const role = parseRole(flags.role);
       await ctx.withWorkspace(async (workspace) => {
-        const state = await ctx.access(workspace);
-        if (!state.enabled && role !== "admin") throw new RunledgerError("ERR_USAGE", { detail: "the first grant must be role admin, so that someone can grant and revoke afterwards" });
-        const token = newToken();
-        const after: GrantRecord = { actor, role, token_hash: tokenHash(token) };
-        await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: "access_grant", reason: flags.reason, targets: [{ kind: "actor", id: `${actor.kind}:${actor.id}` }], after, result: "applied" })]);
-        ctx.output.success({ grant: { actor, role, token } }, [`granted ${role} to ${actor.kind}:${actor.id}`, `token (shown once; only its hash is kept): ${token}`]);
+        const grant = await grantAccess(accessDeps(ctx, workspace), { actor, role, reason: flags.reason });
+        ctx.output.success({ grant }, [`granted ${role} to ${actor.kind}:${actor.id}`, `token (shown once; only its hash is kept): ${grant.token}`]);
       });
     });
   access
@@ -48,13 +45,8 @@ export function registerAccess(program: Command, context: () => CommandContext):
       const actor = parseActor(spec);
       const role = parseRole(flags.role);
       await ctx.withWorkspace(async (workspace) => {
-        const state = await ctx.access(workspace);
-        const held = state.grants.filter((g) => sameActor(g.actor, actor) && g.role === role);
-        if (held.length === 0) throw new RunledgerError("ERR_USAGE", { detail: `${actor.kind}:${actor.id} does not hold role ${role}` });
-        const admins = state.grants.filter((g) => g.role === "admin" && !sameActor(g.actor, actor));
-        if (role === "admin" && admins.length === 0) throw new RunledgerError("ERR_USAGE", { detail: "that is the last admin; grant admin to another actor first" });
-        await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: "access_revoke", reason: flags.reason, targets: [{ kind: "actor", id: `${actor.kind}:${actor.id}` }], before: { actor, role }, result: "applied" })]);
-        ctx.output.success({ revoked: { actor, role } }, `revoked ${role} from ${actor.kind}:${actor.id}`);
+        const revoked = await revokeAccess(accessDeps(ctx, workspace), { actor, role, reason: flags.reason });
+        ctx.output.success({ revoked }, `revoked ${role} from ${actor.kind}:${actor.id}`);
       });
     });
   access
@@ -63,10 +55,9 @@ export function registerAccess(program: Command, context: () => CommandContext):
     .action(async () => {
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
-        const state = await ctx.access(workspace);
-        const grants = state.grants.map((g) => ({ actor: g.actor, role: g.role, token_hash: `${g.token_hash.slice(0, 19)}…`, granted_at_utc: g.granted_at_utc, granted_by: g.granted_by }));
-        const text = state.enabled ? grants.map((g) => `${g.actor.kind}:${g.actor.id}  ${g.role}  ${g.granted_at_utc}`) : "access control is off (no grants yet)";
-        ctx.output.success({ access: { enabled: state.enabled, grants } }, text);
+        const view = accessView(await readAccess(workspace.ledger));
+        const text = view.enabled ? view.grants.map((g) => `${g.actor.kind}:${g.actor.id}  ${g.role}  ${g.granted_at_utc}`) : "access control is off (no grants yet)";
+        ctx.output.success({ access: view }, text);
       });
     });
 }

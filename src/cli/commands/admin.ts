@@ -1,25 +1,24 @@
 import type { Command } from "commander";
-import { RunledgerError } from "../../core/errors.js";
-import { runPipeline } from "../../engine/run-pipeline.js";
-import { controlsFrom, scopeOf } from "../../governance/controls.js";
-import { pruneWorkDirs, retentionFrom } from "../../governance/retention.js";
-import { workRootOf } from "../../workspace/workspace.js";
-import { adminEvent } from "../../governance/admin-event.js";
-import { Projector } from "../../ledger/projections/projector.js";
-import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
+import { changeControl, changeRetention, parseKeepWorkRuns, replayRun, type ControlAction } from "../../usecases/index.js";
 import type { CommandContext } from "../command-context.js";
-import { findRun } from "../run-view.js";
-import { cliEngineDeps, reportRun } from "./run.js";
+import { engineUseCaseDeps, recordDeps, retentionDeps } from "../workspace-deps.js";
+import { reportRun } from "./run.js";
 
 interface ScopeFlags {
   readonly pipeline?: string;
   readonly reason?: string;
 }
 
-/** `runledger admin pause|resume|drain|replay`: audited operator actions over a project, a pipeline or a run. */
+const CONTROL_HINTS: Record<ControlAction, string> = {
+  pause: "; running runs stop starting tasks, `runledger resume <run>` continues them after `admin resume`",
+  drain: "; running runs finish, no new run starts",
+  resume: "",
+};
+
+/** `runledger admin pause|resume|drain|replay|retention`: audited operator actions over a project, a pipeline or a run. */
 export function registerAdmin(program: Command, context: () => CommandContext): void {
   const admin = program.command("admin").description("audited operator actions: pause, resume, drain, replay, retention");
-  const scoped = (name: "pause" | "resume" | "drain", description: string) =>
+  const scoped = (name: ControlAction, description: string) =>
     admin
       .command(name)
       .description(description)
@@ -28,15 +27,8 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
       .action(async (flags: ScopeFlags) => {
         const ctx = context();
         await ctx.withWorkspace(async (workspace) => {
-          const target = flags.pipeline === undefined ? { kind: "project", id: workspace.config.project } : { kind: "pipeline", id: flags.pipeline };
-          const scope = scopeOf(target);
-          const before = controlsFrom((await new Projector(workspace.ledger).catchUp()).adminEvents).find((c) => c.scope === scope);
-          if (name === "resume" && !before) throw new RunledgerError("ERR_USAGE", { detail: `${scope} is neither paused nor draining` });
-          if (name !== "resume" && before?.state === (name === "pause" ? "paused" : "draining")) throw new RunledgerError("ERR_USAGE", { detail: `${scope} is already ${before.state}` });
-          const after = { state: name === "resume" ? "open" : name === "pause" ? "paused" : "draining" };
-          await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: name, reason: flags.reason, targets: [target], before: { state: before?.state ?? "open" }, after, result: "applied" })]);
-          const hint = name === "pause" ? "; running runs stop starting tasks, `runledger resume <run>` continues them after `admin resume`" : name === "drain" ? "; running runs finish, no new run starts" : "";
-          ctx.output.success({ control: { scope, ...after } }, [`${scope} is ${after.state}${hint}`]);
+          const control = await changeControl(recordDeps(ctx, workspace), { action: name, pipeline: flags.pipeline, reason: flags.reason });
+          ctx.output.success({ control }, [`${control.scope} is ${control.state}${CONTROL_HINTS[name]}`]);
         });
       });
   scoped("pause", "stop starting tasks in the project (or one pipeline): running runs pause at their next task, new runs are refused");
@@ -49,15 +41,11 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
     .option("--reason <text>", "why (required, audited)")
     .action(async (flags: { keepWorkRuns: string; reason?: string }) => {
       const ctx = context();
-      const keep = flags.keepWorkRuns === "all" ? null : Number(flags.keepWorkRuns);
-      if (keep !== null && (!Number.isInteger(keep) || keep < 0)) throw new RunledgerError("ERR_USAGE", { detail: `--keep-work-runs ${flags.keepWorkRuns}: expected a whole number >= 0, or all` });
+      parseKeepWorkRuns(flags.keepWorkRuns);
       await ctx.withWorkspace(async (workspace) => {
-        const state = await new Projector(workspace.ledger).catchUp();
-        const before = retentionFrom(state.adminEvents);
-        const after = { keep_work_runs: keep };
-        await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: "change_retention", reason: flags.reason, targets: [{ kind: "workspace", id: workspace.config.name }], before, after, result: "applied" })]);
-        const pruned = await pruneWorkDirs(workRootOf(workspace), state, after);
-        ctx.output.success({ retention: after, pruned_runs: pruned }, `keeping the working directories of ${keep === null ? "every" : `the newest ${keep}`} finished run(s); pruned ${pruned.length}`);
+        const { retention, pruned } = await changeRetention(retentionDeps(ctx, workspace), { keepWorkRuns: flags.keepWorkRuns, reason: flags.reason });
+        const keep = retention.keep_work_runs;
+        ctx.output.success({ retention, pruned_runs: pruned }, `keeping the working directories of ${keep === null ? "every" : `the newest ${keep}`} finished run(s); pruned ${pruned.length}`);
       });
     });
   admin
@@ -68,28 +56,10 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
     .action(async (id: string, flags: { reason?: string }) => {
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
-        const before = await new Projector(workspace.ledger).catchUp();
-        const original = findRun(before, id);
-        if (original.source === null) throw new RunledgerError("ERR_USAGE", { detail: `run ${original.id} was not started from a pipeline file; replay it from code` });
-        const pipeline = await loadPipelineSource(original.source);
-        const request = { as_of: original.as_of, params: original.params, pipeline: original.pipeline, run_mode: original.run_mode, work_mode: original.work_mode };
-        await workspace.ledger.append([adminEvent(original.project, ctx.actor(), { action_type: "replay_request", reason: flags.reason, targets: [{ kind: "run", id: original.id }], before: request, result: "applied" })]);
-        const runId = await runPipeline(pipeline, cliEngineDeps(ctx, workspace), { project: original.project, asOf: new Date(original.as_of), params: original.params, mode: original.work_mode, runMode: original.run_mode, noCache: true, ci: ctx.io.env["CI"] === "true", modes: workspace.modes, next: `compare replay with ${original.id}` });
-        const after = await new Projector(workspace.ledger).catchUp();
-        const differing = outputsOf(after, original.id).filter(([task, digest]) => outputsOf(after, runId).find(([t]) => t === task)?.[1] !== digest).map(([task]) => task);
-        ctx.output.log("replay.compared", { original: original.id, replay: runId, identical: differing.length === 0, differing });
-        await reportRun(ctx, workspace, original.project, runId);
+        const { original, replayRunId, differing } = await replayRun({ ...engineUseCaseDeps(ctx, workspace), ci: ctx.io.env["CI"] === "true" }, { run: id, reason: flags.reason });
+        ctx.output.log("replay.compared", { original: original.id, replay: replayRunId, identical: differing.length === 0, differing });
+        await reportRun(ctx, workspace, original.project, replayRunId);
         ctx.output.say([`replay of ${original.id}: outputs ${differing.length === 0 ? "identical" : `differ in ${differing.join(", ")}`}`], "stderr");
       });
     });
-}
-
-/** Each passed task of a run with the digests of its outputs, joined, for comparing a replay. */
-function outputsOf(state: Awaited<ReturnType<Projector["catchUp"]>>, runId: string): [string, string][] {
-  const run = state.runs[runId];
-  if (!run) return [];
-  return Object.values(run.tasks).flatMap((task) => {
-    const passed = task.attempts.map((a) => state.attempts[a]).find((a) => a?.result);
-    return passed ? [[task.name, passed.outputs.map((o) => `${o.path}=${o.digest}`).join(",")] as [string, string]] : [];
-  });
 }

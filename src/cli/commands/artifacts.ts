@@ -3,8 +3,7 @@ import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import type { CommandContext } from "../command-context.js";
-import { attemptEnvelope } from "../../engine/attempt-envelope.js";
-import { loadReceipt } from "./explain.js";
+import { receiptView } from "../../views/receipt.js";
 
 export function registerArtifacts(program: Command, context: () => CommandContext): void {
   const artifacts = program.command("artifacts").description("read content-addressed artifacts");
@@ -37,11 +36,8 @@ export function registerReceipt(program: Command, context: () => CommandContext)
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
-        const attempt = state.attempts[attemptId];
-        if (!attempt?.receipt_digest) throw new RunledgerError("ERR_USAGE", { detail: `attempt ${attemptId} ${attempt ? "has no receipt yet" : "is not in the ledger"}` });
-        const receipt = await loadReceipt(workspace.artifacts, attempt.receipt_digest);
-        const envelope = await attemptEnvelope(state, workspace.artifacts, attemptId);
-        ctx.output.success({ receipt, receipt_digest: attempt.receipt_digest, envelope }, JSON.stringify(receipt, null, 2));
+        const view = await receiptView(state, workspace.artifacts, attemptId);
+        ctx.output.success(view, JSON.stringify(view.receipt, null, 2));
       });
     });
 }

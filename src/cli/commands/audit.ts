@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { Projector } from "../../ledger/projections/projector.js";
+import { auditView } from "../../views/audit.js";
 import type { CommandContext } from "../command-context.js";
 
 export function registerAudit(program: Command, context: () => CommandContext): void {
@@ -11,9 +12,7 @@ export function registerAudit(program: Command, context: () => CommandContext): 
     .action(async (flags: { action?: string; actor?: string }) => {
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
-        const events = (await new Projector(workspace.ledger).catchUp()).adminEvents
-          .filter((e) => flags.action === undefined || e.action_type === flags.action)
-          .filter((e) => flags.actor === undefined || `${e.actor.kind}:${e.actor.id}` === flags.actor);
+        const events = auditView(await new Projector(workspace.ledger).catchUp(), { action: flags.action, actor: flags.actor });
         const text = events.map((e) => `${e.observed_at_utc}  ${e.actor.kind}:${e.actor.id}  ${e.action_type}  ${e.result}  ${e.targets.map((t) => `${t.kind}:${t.id}`).join(",")}  "${e.reason}"`);
         ctx.output.success({ admin_events: events }, text.length > 0 ? text : "no admin events");
       });

@@ -1,12 +1,10 @@
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
-import { completeTask } from "../../engine/run-pipeline.js";
-import { Projector } from "../../ledger/projections/projector.js";
-import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
+import { completeTask } from "../../usecases/index.js";
 import type { CommandContext } from "../command-context.js";
 import { readableFiles } from "../input-files.js";
-import { findRun } from "../run-view.js";
-import { cliEngineDeps, nextFlag, reportRun } from "./run.js";
+import { engineUseCaseDeps } from "../workspace-deps.js";
+import { nextFlag, reportRun } from "./run.js";
 
 interface CompleteFlags {
   readonly evidence?: string[];
@@ -44,13 +42,9 @@ export function registerComplete(program: Command, context: () => CommandContext
       const note = flags.note?.trim();
       const files = readableFiles("--evidence", flags.evidence, ctx.io.cwd);
       await ctx.withWorkspace(async (workspace) => {
-        const view = findRun(await new Projector(workspace.ledger).catchUp(), id);
-        if (view.source === null) throw new RunledgerError("ERR_USAGE", { detail: `run ${view.id} was not started from a pipeline file; complete it from code with completeTask()` });
-        const pipeline = await loadPipelineSource(view.source);
-        ctx.output.log("run.complete", { run_id: view.id, task });
-        const completion = { task, files, result: result as (typeof RESULTS)[number], ...(note ? { note } : {}) };
-        await completeTask(pipeline, cliEngineDeps(ctx, workspace), view.id, completion, { project: view.project, modes: workspace.modes, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) });
-        await reportRun(ctx, workspace, view.project, view.id);
+        const input = { run: id, task, files, result: result as (typeof RESULTS)[number], ...(note ? { note } : {}), ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) };
+        const run = await completeTask(engineUseCaseDeps(ctx, workspace), input, (view) => ctx.output.log("run.complete", { run_id: view.id, task }));
+        await reportRun(ctx, workspace, run.project, run.id);
       });
     });
 }

@@ -10,8 +10,10 @@ import { Projector } from "../../ledger/projections/projector.js";
 import { engineDeps, type Workspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
 import { readableFiles } from "../input-files.js";
-import { debugPacketJson, debugPacketSummary, debugPacketText } from "../debug-view.js";
-import { findRun } from "../run-view.js";
+import { debugPacketJson } from "../../views/debug-packet.js";
+import { debugPacketSummary } from "../../views/debug-packet-summary.js";
+import { findRun } from "../../views/find-run.js";
+import { debugPacketText } from "../debug-packet-text.js";
 
 /** `runledger debug …`: DebugPackets (seed 000) on failed runs. */
 export function registerDebug(program: Command, context: () => CommandContext): void {

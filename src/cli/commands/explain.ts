@@ -1,17 +1,11 @@
 import type { Command } from "commander";
-import type { ArtifactStore } from "../../artifacts/artifact-store.js";
-import { ReceiptSchema, type Receipt } from "../../contracts/receipt.js";
 import { RunledgerError } from "../../core/errors.js";
 import { diffReceipts } from "../../engine/explain-attempt.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import type { AttemptView, ProjectionState } from "../../ledger/projections/projection-state.js";
 import type { CommandContext } from "../command-context.js";
-import { findRun } from "../run-view.js";
-
-/** Reads a receipt from the artifact store; its digest is verified on the way. */
-export async function loadReceipt(artifacts: ArtifactStore, digest: string): Promise<Receipt> {
-  return ReceiptSchema.parse(JSON.parse(Buffer.from(await artifacts.get(digest)).toString("utf8")));
-}
+import { findRun } from "../../views/find-run.js";
+import { loadReceipt } from "../../views/receipt.js";
 
 export function registerExplain(program: Command, context: () => CommandContext): void {
   program

@@ -1,25 +1,10 @@
 import type { Command } from "commander";
-import { RunledgerError } from "../../core/errors.js";
-import { decideGate } from "../../engine/run-pipeline.js";
-import type { GateView, ProjectionState } from "../../ledger/projections/projection-state.js";
 import { Projector } from "../../ledger/projections/projector.js";
-import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
+import { decideGate } from "../../usecases/index.js";
+import { gatesView } from "../../views/gates.js";
 import type { CommandContext } from "../command-context.js";
-import { findRun } from "../run-view.js";
-import { cliEngineDeps, reportRun } from "./run.js";
-
-/** The decision of `gate` in `run`, or the only one awaiting approval when no run is named. */
-function findGate(state: ProjectionState, gate: string, run: string | undefined): GateView {
-  if (run !== undefined) {
-    const found = state.gates[`${findRun(state, run).id}/${gate}`];
-    if (!found) throw new RunledgerError("ERR_GATE_NOT_FOUND", { detail: `run ${run} has no evaluated gate ${gate}` });
-    return found;
-  }
-  const awaiting = Object.values(state.gates).filter((g) => g.gate === gate && g.status === "awaiting_approval");
-  if (awaiting.length === 1) return awaiting[0] as GateView;
-  const detail = awaiting.length === 0 ? `no run awaits approval of gate ${gate}` : `${awaiting.length} runs await gate ${gate}; name one with --run (${awaiting.map((g) => g.run_id).join(", ")})`;
-  throw new RunledgerError("ERR_GATE_NOT_FOUND", { detail });
-}
+import { engineUseCaseDeps } from "../workspace-deps.js";
+import { reportRun } from "./run.js";
 
 /** `runledger gate status|approve|reject`: gates over chosen outputs; approval is a recorded decision with actor and reason. */
 export function registerGate(program: Command, context: () => CommandContext): void {
@@ -32,11 +17,7 @@ export function registerGate(program: Command, context: () => CommandContext): v
     .action(async (name: string | undefined, flags: { run?: string }) => {
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
-        const state = await new Projector(workspace.ledger).catchUp();
-        const runId = flags.run === undefined ? undefined : findRun(state, flags.run).id;
-        const gates = Object.values(state.gates)
-          .filter((g) => (name === undefined || g.gate === name) && (runId === undefined || g.run_id === runId))
-          .sort((a, b) => (a.evaluated_at_utc < b.evaluated_at_utc ? 1 : -1));
+        const gates = gatesView(await new Projector(workspace.ledger).catchUp(), { gate: name, run: flags.run });
         const lines = gates.map((g) => {
           const checks = g.checks.map((c) => `${c.name}=${c.result}`).join(" ");
           const who = g.decided_by ? `  by ${g.decided_by.kind}:${g.decided_by.id}: ${g.reason ?? ""}` : "";
@@ -56,13 +37,8 @@ export function registerGate(program: Command, context: () => CommandContext): v
       .action(async (name: string, flags: { run?: string; reason?: string }) => {
         const ctx = context();
         await ctx.withWorkspace(async (workspace) => {
-          const state = await new Projector(workspace.ledger).catchUp();
-          const found = findGate(state, name, flags.run);
-          const view = state.runs[found.run_id];
-          if (!view?.source) throw new RunledgerError("ERR_USAGE", { detail: `run ${found.run_id} was not started from a pipeline file; decide its gate from code with decideGate()` });
-          const pipeline = await loadPipelineSource(view.source);
-          await decideGate(pipeline, cliEngineDeps(ctx, workspace), view.id, { gate: name, approve: verb === "approve", reason: flags.reason }, { project: view.project, modes: workspace.modes });
-          await reportRun(ctx, workspace, view.project, view.id);
+          const run = await decideGate(engineUseCaseDeps(ctx, workspace), { gate: name, run: flags.run, approve: verb === "approve", reason: flags.reason });
+          await reportRun(ctx, workspace, run.project, run.id);
         });
       });
   decide("approve");

@@ -1,30 +1,9 @@
-import { access, constants } from "node:fs/promises";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { RunledgerError } from "../../core/errors.js";
-import { fileNotFound } from "../../core/file-not-found.js";
-import { BUILT_IN_MONITORS, runMonitors, type Monitor } from "../../governance/monitors.js";
-import { Projector } from "../../ledger/projections/projector.js";
-import type { Workspace } from "../../workspace/workspace.js";
+import { BUILT_IN_MONITORS } from "../../governance/monitors.js";
+import { configuredMonitors, runMonitors } from "../../usecases/index.js";
 import type { CommandContext } from "../command-context.js";
+import { recordDeps } from "../workspace-deps.js";
 import { syncRules } from "./watermark.js";
-
-async function configuredMonitors(workspace: Workspace): Promise<Monitor[]> {
-  const out: Monitor[] = [];
-  for (const file of workspace.config.monitors ?? []) {
-    const path = resolve(workspace.root, file);
-    try {
-      await access(path, constants.R_OK);
-    } catch (cause) {
-      throw fileNotFound(`monitor ${path} (monitors: in runledger.json)`, cause);
-    }
-    const loaded = ((await import(pathToFileURL(path).href)) as { default?: Partial<Monitor> }).default;
-    if (typeof loaded?.name !== "string" || typeof loaded.observe !== "function") throw new RunledgerError("ERR_CONFIG", { detail: `monitors: ${file} must export default { name, observe(view) }` });
-    out.push(loaded as Monitor);
-  }
-  return out;
-}
 
 /** `runledger monitor run`: the read-only monitors; their only output is [SUGGESTION] entries, recorded once each. */
 export function registerMonitor(program: Command, context: () => CommandContext): void {
@@ -35,15 +14,10 @@ export function registerMonitor(program: Command, context: () => CommandContext)
     .action(async () => {
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
-        const state = await new Projector(workspace.ledger).catchUp();
-        const { suggestions, refused } = await runMonitors([...BUILT_IN_MONITORS, ...(await configuredMonitors(workspace))], state, syncRules(workspace));
-        const fresh = suggestions.filter((s, i) => state.suggestions[s.key] === undefined && suggestions.findIndex((o) => o.key === s.key) === i);
-        if (fresh.length > 0) {
-          await workspace.ledger.append(fresh.map((s) => ({ type: "monitor.suggested" as const, project: workspace.config.project, actor: { kind: "service" as const, id: `monitor:${s.monitor}` }, data: { key: s.key, level: s.level, message: s.message, monitor: s.monitor, subject: s.subject } })));
-        }
-        if (refused.length > 0) throw new RunledgerError("ERR_MONITOR_REFUSED", { detail: refused.map((r) => `${r.monitor}: ${r.reason}`).join("; ") });
+        const monitors = [...BUILT_IN_MONITORS, ...(await configuredMonitors(workspace.root, workspace.config.monitors ?? []))];
+        const { suggestions, recorded } = await runMonitors({ ...recordDeps(ctx, workspace), monitors, syncRules: syncRules(workspace) });
         const text = suggestions.map((s) => `[SUGGESTION] ${s.level} ${s.monitor}: ${s.message}`);
-        ctx.output.success({ suggestions, recorded: fresh.length }, text.length > 0 ? text : "no suggestions");
+        ctx.output.success({ suggestions, recorded }, text.length > 0 ? text : "no suggestions");
       });
     });
 }

@@ -1,8 +1,11 @@
 import type { Command } from "commander";
-import { RunledgerError } from "../../core/errors.js";
 import { Projector } from "../../ledger/projections/projector.js";
+import { nextPointer, recordNext } from "../../usecases/index.js";
+import { findRun } from "../../views/find-run.js";
+import { runJson } from "../../views/run.js";
 import type { CommandContext } from "../command-context.js";
-import { findRun, runJson, runText } from "../run-view.js";
+import { runText } from "../run-text.js";
+import { recordDeps } from "../workspace-deps.js";
 
 export function registerNext(program: Command, context: () => CommandContext): void {
   program
@@ -12,13 +15,11 @@ export function registerNext(program: Command, context: () => CommandContext): v
     .argument("<line>", "what to do next")
     .action(async (id: string, line: string) => {
       const ctx = context();
-      const next = line.trim();
-      if (next === "" || next.includes("\n")) throw new RunledgerError("ERR_USAGE", { detail: "the next pointer is one non-empty line" });
+      const next = nextPointer(line);
       await ctx.withWorkspace(async (workspace) => {
-        const run = findRun(await new Projector(workspace.ledger).catchUp(), id);
-        await workspace.ledger.append([{ type: "next.recorded", project: run.project, actor: ctx.actor(), data: { next, run_id: run.id } }]);
+        const runId = await recordNext(recordDeps(ctx, workspace), { run: id, next });
         const state = await new Projector(workspace.ledger).catchUp();
-        const view = runJson(state, findRun(state, run.id));
+        const view = runJson(state, findRun(state, runId));
         ctx.output.success({ run: view }, runText(view));
       });
     });

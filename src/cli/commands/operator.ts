@@ -1,33 +1,11 @@
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
-import { adminEvent } from "../../governance/admin-event.js";
-import { assertTransition, lifecyclesFrom, type LifecycleAction } from "../../governance/operator-lifecycle.js";
-import type { ProjectionState } from "../../ledger/projections/projection-state.js";
+import type { LifecycleAction } from "../../governance/operator-lifecycle.js";
 import { Projector } from "../../ledger/projections/projector.js";
+import { changeOperatorLifecycle } from "../../usecases/index.js";
+import { operatorViews } from "../../views/operators.js";
 import type { CommandContext } from "../command-context.js";
-
-/** Every operator the ledger knows, by ref: its lifecycle (UNGOVERNED when no admin ever moved it), use and violations. */
-function operatorViews(state: ProjectionState) {
-  const lifecycles = lifecyclesFrom(state.adminEvents, state.violations);
-  // One pass over the attempts: how often each operator ran, and when it last did.
-  const use = new Map<string, { attempts: number; last: string }>();
-  for (const a of Object.values(state.attempts)) {
-    if (a.operator_ref === null) continue;
-    const seen = use.get(a.operator_ref);
-    use.set(a.operator_ref, { attempts: (seen?.attempts ?? 0) + 1, last: seen && seen.last > a.created_at_utc ? seen.last : a.created_at_utc });
-  }
-  return [...new Set([...lifecycles.keys(), ...use.keys()])].sort().map((ref) => {
-    const lifecycle = lifecycles.get(ref);
-    return {
-      ref,
-      status: lifecycle?.status ?? "UNGOVERNED",
-      attempts: use.get(ref)?.attempts ?? 0,
-      last_used_utc: use.get(ref)?.last ?? null,
-      violations: state.violations.filter((v) => v.operator_ref === ref).map((v) => ({ kind: v.kind, run_id: v.run_id, task: v.task, detail: v.detail, at_utc: v.at_utc })),
-      history: lifecycle?.history ?? [],
-    };
-  });
-}
+import { recordDeps } from "../workspace-deps.js";
 
 /** `runledger operator list|show|register|activate|deprecate|remove`: the governed operator registry (seed 001 §8). */
 export function registerOperator(program: Command, context: () => CommandContext): void {
@@ -65,11 +43,8 @@ export function registerOperator(program: Command, context: () => CommandContext
       .action(async (ref: string, flags: { reason?: string }) => {
         const ctx = context();
         await ctx.withWorkspace(async (workspace) => {
-          const state = await new Projector(workspace.ledger).catchUp();
-          const current = lifecyclesFrom(state.adminEvents, state.violations).get(ref)?.status;
-          const to = assertTransition(ref, current, action);
-          await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: action, reason: flags.reason, targets: [{ kind: "operator", id: ref }], before: { status: current ?? null }, after: { status: to }, result: "applied" })]);
-          ctx.output.success({ operator: { ref, status: to } }, [`${ref}: ${current ?? "unregistered"} → ${to}`]);
+          const { from, to } = await changeOperatorLifecycle(recordDeps(ctx, workspace), { ref, action, reason: flags.reason });
+          ctx.output.success({ operator: { ref, status: to } }, [`${ref}: ${from ?? "unregistered"} → ${to}`]);
         });
       });
   step("register", "operator_register", "put an operator under governance (REGISTERED; it runs once activated)");

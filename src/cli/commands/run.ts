@@ -2,15 +2,17 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
 import { ISO_TIME_FORM, parseIsoTime } from "../../core/iso-time.js";
-import type { EngineDeps, TaskProgress } from "../../engine/attempt-context.js";
-import { resumeRun, runPipeline } from "../../engine/run-pipeline.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
-import { engineDeps, workRootOf, type Workspace } from "../../workspace/workspace.js";
+import { workRootOf, type Workspace } from "../../workspace/workspace.js";
 import { pruneWorkDirs, retentionFrom } from "../../governance/retention.js";
+import { resumeRun, startRun } from "../../usecases/index.js";
+import { findRun } from "../../views/find-run.js";
+import { runJson } from "../../views/run.js";
 import type { CommandContext } from "../command-context.js";
 import { askNext } from "../ask-next.js";
-import { findRun, runJson, runText } from "../run-view.js";
+import { runText } from "../run-text.js";
+import { engineUseCaseDeps } from "../workspace-deps.js";
 
 interface RunFlags {
   readonly concurrency?: string;
@@ -49,7 +51,7 @@ export function registerRun(program: Command, context: () => CommandContext): vo
         ctx.output.log("run.start", { pipeline: pipeline.name, project });
         const closing = { ...(flags.mode === undefined ? {} : { mode: flags.mode }), ...(flags.title === undefined ? {} : { title: flags.title }), ...nextFlag(flags) };
         const ci = ctx.io.env["CI"] === "true";
-        const runId = await runPipeline(pipeline, cliEngineDeps(ctx, workspace), { project, ...options, ...closing, ci, modes: workspace.modes });
+        const runId = await startRun(engineUseCaseDeps(ctx, workspace), pipeline, { project, ...options, ...closing, ci });
         await reportRun(ctx, workspace, project, runId);
       });
     });
@@ -66,32 +68,10 @@ export function registerResume(program: Command, context: () => CommandContext):
       const ctx = context();
       const { concurrency } = parseFlags({ ...flags, param: [], cache: true });
       await ctx.withWorkspace(async (workspace) => {
-        const view = findRun(await new Projector(workspace.ledger).catchUp(), id);
-        if (view.source === null) throw new RunledgerError("ERR_USAGE", { detail: `run ${view.id} was not started from a pipeline file; resume it from code with resumeRun()` });
-        const pipeline = await loadPipelineSource(view.source);
-        ctx.output.log("run.resume", { run_id: view.id });
-        await resumeRun(pipeline, cliEngineDeps(ctx, workspace), view.id, { project: view.project, modes: workspace.modes, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) });
-        await reportRun(ctx, workspace, view.project, view.id);
+        const run = await resumeRun(engineUseCaseDeps(ctx, workspace), { run: id, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) }, (view) => ctx.output.log("run.resume", { run_id: view.id }));
+        await reportRun(ctx, workspace, run.project, run.id);
       });
     });
-}
-
-/** The engine's ports for a command: the workspace's, with live progress and warnings on stderr. */
-export function cliEngineDeps(ctx: CommandContext, workspace: Workspace): EngineDeps {
-  const warn = (message: string) => ctx.output.warn("run.warning", message);
-  return { ...engineDeps(workspace, ctx.actor()), ...liveProgress(ctx), onWarning: warn };
-}
-
-/** On a terminal without --json, one line per task as it starts and settles. */
-export function liveProgress(ctx: CommandContext): { onProgress?: (progress: TaskProgress) => void } {
-  if (ctx.output.json || !(ctx.io.stdout as { isTTY?: boolean }).isTTY) return {};
-  const marks = { started: "..", passed: "ok", failed: "!!", skipped: "--", reused: "==", waiting: "??" } as const;
-  return {
-    onProgress: (p) => {
-      const detail = p.state === "started" ? "" : ` ${p.result ?? ""}${p.reason ? ` (${p.reason})` : ""}`;
-      ctx.output.say([`  ${marks[p.state]} ${p.task}${p.state === "started" ? "" : ` ${p.state}`}${detail}`]);
-    },
-  };
 }
 
 /** The --next flag as one trimmed line; ERR_USAGE when it is empty or spans lines. */

@@ -2,7 +2,10 @@ import type { Command } from "commander";
 import { Projector } from "../../ledger/projections/projector.js";
 import { workRootOf } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
-import { findRun, runJson, runSummary, runText } from "../run-view.js";
+import { findRun } from "../../views/find-run.js";
+import { runJson } from "../../views/run.js";
+import { runSummary } from "../../views/run-summary.js";
+import { runText } from "../run-text.js";
 
 export function registerRuns(program: Command, context: () => CommandContext): void {
   program

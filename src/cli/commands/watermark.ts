@@ -1,11 +1,13 @@
 import type { Command } from "commander";
 import { RunledgerError } from "../../core/errors.js";
-import { ISO_TIME_FORM, parseIsoTime } from "../../core/iso-time.js";
-import { adminEvent } from "../../governance/admin-event.js";
-import { brokenSyncRules, type SyncRule } from "../../governance/watermarks.js";
+import { ISO_TIME_FORM } from "../../core/iso-time.js";
+import type { SyncRule } from "../../governance/watermarks.js";
 import { Projector } from "../../ledger/projections/projector.js";
+import { overrideWatermark, overrideWatermarkInput } from "../../usecases/index.js";
+import { watermarksView } from "../../views/watermarks.js";
 import type { Workspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
+import { recordDeps } from "../workspace-deps.js";
 
 /** The workspace's sync rules between watermarks. */
 export function syncRules(workspace: Workspace): SyncRule[] {
@@ -21,12 +23,10 @@ export function registerWatermark(program: Command, context: () => CommandContex
     .action(async () => {
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
-        const { watermarks } = await new Projector(workspace.ledger).catchUp();
-        const marks = Object.values(watermarks).sort((a, b) => (a.name < b.name ? -1 : 1));
-        const broken = brokenSyncRules(watermarks, syncRules(workspace));
-        const lines = marks.map((m) => `${m.name.padEnd(16)} ${m.value}  ${m.definition ? `${m.definition.name}@${m.definition.version}` : "-"}  ${m.valid ? "valid" : `INVALID (${m.invalidated?.reason ?? ""})`}`);
-        for (const b of broken) lines.push(`warning: sync rule broken: ${b.message}`);
-        ctx.output.success({ watermarks: marks, sync_warnings: broken.map((b) => ({ between: b.rule.between, gap_ms: b.gapMs, message: b.message })) }, lines.length > 0 ? lines : "no watermarks yet");
+        const view = watermarksView(await new Projector(workspace.ledger).catchUp(), syncRules(workspace));
+        const lines = view.watermarks.map((m) => `${m.name.padEnd(16)} ${m.value}  ${m.definition ? `${m.definition.name}@${m.definition.version}` : "-"}  ${m.valid ? "valid" : `INVALID (${m.invalidated?.reason ?? ""})`}`);
+        for (const b of view.sync_warnings) lines.push(`warning: sync rule broken: ${b.message}`);
+        ctx.output.success(view, lines.length > 0 ? lines : "no watermarks yet");
       });
     });
   watermark
@@ -53,21 +53,11 @@ export function registerWatermark(program: Command, context: () => CommandContex
     .option("--definition <name@version>", "the definition version the value is bound to (default: the current one)")
     .action(async (name: string, flags: { to: string; justification?: string; confirm?: boolean; definition?: string }) => {
       const ctx = context();
-      if ((flags.justification ?? "").trim() === "" || flags.confirm !== true) {
-        throw new RunledgerError("ERR_CONFIRM_REQUIRED", { detail: `overriding ${name} needs ${[(flags.justification ?? "").trim() === "" ? "--justification \"…\"" : "", flags.confirm ? "" : "--confirm"].filter(Boolean).join(" and ")}` });
-      }
-      // A value that starts like a date is a time, ordered as one: it must be a real instant.
-      if (/^\d{4}-\d{2}-\d{2}/.test(flags.to)) parseIsoTime(flags.to, "--to");
-      const at = flags.definition?.lastIndexOf("@") ?? -1;
-      if (flags.definition !== undefined && at <= 0) throw new RunledgerError("ERR_USAGE", { detail: `--definition ${flags.definition}: expected name@version` });
+      const input = overrideWatermarkInput({ name, to: flags.to, justification: flags.justification, confirm: flags.confirm === true, definition: flags.definition });
       await ctx.withWorkspace(async (workspace) => {
-        const current = (await new Projector(workspace.ledger).catchUp()).watermarks[name];
-        const definition = flags.definition === undefined ? (current?.definition ?? undefined) : { name: flags.definition.slice(0, at), version: flags.definition.slice(at + 1) };
-        const before = current ? { value: current.value, valid: current.valid, ...(current.definition ? { definition: current.definition } : {}) } : { value: null };
-        const after = { value: flags.to, ...(definition ? { definition } : {}) };
-        await workspace.ledger.append([adminEvent(workspace.config.project, ctx.actor(), { action_type: "watermark_override", reason: flags.justification, targets: [{ kind: "watermark", id: name }], before, after, result: "applied" })]);
-        const actor = ctx.actor();
-        ctx.output.success({ watermark: { name, before, after, by: actor } }, [`${name}: ${current?.value ?? "(none)"} → ${flags.to} (override by ${actor.kind}:${actor.id}, recorded in the audit)`]);
+        const override = await overrideWatermark(recordDeps(ctx, workspace), input);
+        const { before, by } = override;
+        ctx.output.success({ watermark: override }, [`${name}: ${before.value ?? "(none)"} → ${flags.to} (override by ${by.kind}:${by.id}, recorded in the audit)`]);
       });
     });
 }

@@ -1,7 +1,7 @@
 import { isCounted } from "../../modes/assess-evidence.js";
-import { moveWatermark, type DefinitionVersion } from "../../governance/watermarks.js";
-import type { Actor } from "../../contracts/common.js";
+import { moveWatermark } from "../../governance/watermarks.js";
 import type { LedgerEvent } from "../ledger-event.js";
+import { applyAdminEffects } from "./apply-admin-event.js";
 import { applyDebugEvent } from "./apply-debug-event.js";
 import type { AttemptView, ProjectionState, RunView, TaskView } from "./projection-state.js";
 
@@ -250,30 +250,6 @@ export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
     }
     default:
       return assertNever(event);
-  }
-}
-
-/** What an applied admin action changes beyond the audit trail: a gate's decision, an overridden watermark. */
-function applyAdminEffects(state: ProjectionState, d: { action_type: string; admin_event_id: string; after?: unknown; reason: string; result: string; targets: { id: string; kind: string }[] }, at: string, actor: Actor): void {
-  if (d.result !== "applied") return;
-  const target = (kind: string) => d.targets.find((t) => t.kind === kind)?.id;
-  if (d.action_type === "gate_approve" || d.action_type === "gate_reject") {
-    const gate = state.gates[`${target("run") ?? ""}/${target("gate") ?? ""}`];
-    if (!gate) return;
-    gate.status = d.action_type === "gate_approve" ? "approved" : "rejected";
-    gate.decided_by = actor;
-    gate.decided_at_utc = at;
-    gate.reason = d.reason;
-    const task = state.runs[gate.run_id]?.tasks[gate.task];
-    if (task) {
-      task.outcome = gate.status === "approved" ? "SUCCESS" : "FAILED";
-      task.reason = `${gate.status} by ${actor.kind}:${actor.id}: ${d.reason}`;
-    }
-  } else if (d.action_type === "watermark_override") {
-    const name = target("watermark");
-    const after = d.after as { value?: string; definition?: DefinitionVersion } | undefined;
-    if (name === undefined || typeof after?.value !== "string") return;
-    moveWatermark(state.watermarks, { name, value: after.value, at_utc: at, by: `${actor.kind}:${actor.id}`, moved_by: { kind: "override", admin_event_id: d.admin_event_id, justification: d.reason }, definition: after.definition ?? null });
   }
 }
 

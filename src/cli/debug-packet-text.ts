@@ -1,34 +1,6 @@
 import { debugPacketOf } from "../debug/debug-packet-of.js";
 import type { DebugPacketView } from "../ledger/projections/projection-state.js";
 
-/** A packet as `debug show --json` prints it: the contract shape, and what the ledger adds. */
-export function debugPacketJson(view: DebugPacketView) {
-  return {
-    debug_packet: debugPacketOf(view),
-    work_mode: view.work_mode,
-    opened_at_utc: view.opened_at_utc,
-    opened_by: view.opened_by,
-    closed_at_utc: view.closed_at_utc,
-    evidence_files: view.experiments.flatMap((e, i) => e.evidence.map((f) => ({ experiment: i + 1, digest: f.digest, name: f.name, size_bytes: f.size_bytes }))),
-  };
-}
-
-/** One line per packet, as `debug list` prints it. */
-export function debugPacketSummary(view: DebugPacketView) {
-  return {
-    debug_packet_id: view.id,
-    run_id: view.run_id,
-    project: view.project,
-    work_mode: view.work_mode,
-    status: view.status,
-    symptom: view.symptom,
-    hypotheses: view.hypotheses.length,
-    experiments: view.experiments.length,
-    opened_at_utc: view.opened_at_utc,
-    closed_at_utc: view.closed_at_utc,
-  };
-}
-
 /** The packet for people, in the order of seed 000's template; one element per line (see terminalText). */
 export function debugPacketText(view: DebugPacketView): string[] {
   const p = debugPacketOf(view);

@@ -1,0 +1,25 @@
+// The state-changing verbs every front door calls the same way: narrow deps and input in, events out.
+export { ACTION_ROLES, isAction, type Action } from "./actions.js";
+export { authorize } from "./authorize.js";
+export { authorizeRequest, type AccessRequest, type AuthorizeRequestDeps } from "./authorize-request.js";
+export { changeControl, type ChangeControlInput, type ControlAction, type ControlState } from "./change-control.js";
+export { changeOperatorLifecycle } from "./change-operator-lifecycle.js";
+export { changeRetention, parseKeepWorkRuns, type ChangeRetentionDeps } from "./change-retention.js";
+export { secretChangeInput, type SecretChanged, type SecretChangeInput, type SecretDeps } from "./change-secret.js";
+export { completeTask, type CompleteTaskInput } from "./complete-task.js";
+export { configuredMonitors } from "./configured-monitors.js";
+export { decideGate, type DecideGateInput } from "./decide-gate.js";
+export type { ReadDeps, RecordDeps } from "./deps.js";
+export type { EngineUseCaseDeps } from "./engine-deps.js";
+export { grantAccess, type AccessDeps } from "./grant-access.js";
+export { overrideWatermark, overrideWatermarkInput, type OverrideWatermarkInput, type OverrideWatermarkRequest } from "./override-watermark.js";
+export { recordAccessDenied } from "./record-access-denied.js";
+export { nextPointer, recordNext } from "./record-next.js";
+export { removeSecret } from "./remove-secret.js";
+export { differingOutputs, replayRun, type Replay, type ReplayRunDeps } from "./replay-run.js";
+export { resumeRun } from "./resume-run.js";
+export { revokeAccess } from "./revoke-access.js";
+export { rotateSecret } from "./rotate-secret.js";
+export { runMonitors, type RunMonitorsDeps } from "./run-monitors.js";
+export { setSecret } from "./set-secret.js";
+export { startRun } from "./start-run.js";

@@ -1,0 +1,17 @@
+import type { DebugPacketView } from "../ledger/projections/projection-state.js";
+
+/** One line per packet, as `debug list` prints it. */
+export function debugPacketSummary(view: DebugPacketView) {
+  return {
+    debug_packet_id: view.id,
+    run_id: view.run_id,
+    project: view.project,
+    work_mode: view.work_mode,
+    status: view.status,
+    symptom: view.symptom,
+    hypotheses: view.hypotheses.length,
+    experiments: view.experiments.length,
+    opened_at_utc: view.opened_at_utc,
+    closed_at_utc: view.closed_at_utc,
+  };
+}
