@@ -14,9 +14,11 @@ export { randomIds, type IdSource } from "./core/ids.js";
 export {
   ADMIN_ACTION_TYPES,
   ADMIN_RESULTS,
+  AdminActionSchema,
   AdminActionTypeSchema,
   AdminEventSchema,
   AdminTargetSchema,
+  type AdminActionRecord,
   type AdminActionType,
   type AdminEvent,
   type AdminTarget,
