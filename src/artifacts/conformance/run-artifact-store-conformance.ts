@@ -7,8 +7,10 @@ import { concurrencyConformance } from "./concurrency-conformance.js";
 import type { ArtifactStoreFactory, ConformanceContext } from "./conformance-context.js";
 import { integrityConformance } from "./integrity-conformance.js";
 import { lookupConformance } from "./lookup-conformance.js";
+import { lookupErrorConformance } from "./lookup-error-conformance.js";
 import { roundTripConformance } from "./round-trip-conformance.js";
 import { safetyConformance } from "./safety-conformance.js";
+import { sourceConformance } from "./source-conformance.js";
 import { streamingConformance } from "./streaming-conformance.js";
 
 /**
@@ -48,7 +50,9 @@ export function runArtifactStoreConformance<S extends ArtifactStore>(name: strin
       scratchPath: (...segments) => join(required(scratch, "scratch directory"), ...segments),
     };
     describe("put and get", () => roundTripConformance(context));
+    describe("put from iterables and streams", () => sourceConformance(context));
     describe("lookups", () => lookupConformance(context));
+    describe("lookup errors", () => lookupErrorConformance(context));
     describe("streaming", () => streamingConformance(context));
     describe("integrity", () => integrityConformance(context));
     describe("concurrency", () => concurrencyConformance(context));
