@@ -17,7 +17,6 @@ export {
   loadPipelineFile,
   loadPipelineSource,
   loadPipelineYaml,
-  parseDuration,
   pipelineDigest,
   planPipeline,
   validatePipeline,

@@ -13,7 +13,7 @@ import {
   OperatorRegistry,
   validateOperator,
 } from "../src/operators/index.js";
-import { parseDuration } from "../src/pipelines/index.js";
+import { parseDuration } from "../src/core/index.js";
 
 /** Runs `work`, expects ERR_VALIDATION, and returns its issues as `code path` lines. */
 function validationIssues(work: () => unknown): string[] {

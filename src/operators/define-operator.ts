@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { RunledgerError, type Issue } from "../core/errors.js";
 import { OperatorIdSchema, OperatorVersionSchema } from "../contracts/common.js";
-import { parseDuration } from "../pipelines/duration.js";
-import type { GateSpec } from "../governance/gate-spec.js";
+import { parseDuration } from "../core/duration.js";
+import type { GateSpec } from "./gate-spec.js";
 import type { CheckSpec } from "./check-spec.js";
 import { normalizeOutputPath } from "./normalize-output-path.js";
 import { operatorSpecShapeIssues } from "./operator-spec-shape.js";

@@ -1,7 +1,7 @@
 import { RunledgerError, type Issue } from "../core/errors.js";
 import type { Enforcement, RunMode } from "../contracts/run-mode.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
-import { parseDuration } from "./duration.js";
+import { parseDuration } from "../core/duration.js";
 import { effectHandlerIssues, type EffectHandler } from "./effect-handler.js";
 import { parseByteSize, type OutputLimits, type OutputLimitsSetting } from "./output-limits.js";
 import { pipelineSpecShapeIssues } from "./pipeline-spec-shape.js";

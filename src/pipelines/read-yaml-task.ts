@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Issue } from "../core/errors.js";
 import type { CheckSpec } from "../operators/check-spec.js";
 import { buildOperator } from "../operators/define-operator.js";
-import { GateSpecSchema, gateBody, gateOutputPath } from "../governance/gate-spec.js";
+import { GateSpecSchema, gateBody, gateOutputPath } from "../operators/gate-spec.js";
 import type { TaskSpec } from "./define-pipeline.js";
 import { DurationSchema } from "./duration.js";
 import { isYamlMapping, readYamlFields } from "./read-yaml-fields.js";

@@ -1,6 +1,6 @@
 import type { Actor } from "../../contracts/common.js";
 import type { Verdict } from "../../contracts/verdict.js";
-import type { DefinitionVersion, WatermarkView } from "../../governance/watermarks.js";
+import type { DefinitionVersion, WatermarkView } from "./watermark-state.js";
 
 export type RunStatus = "requested" | "running" | "waiting" | "paused" | "succeeded" | "degraded" | "failed" | "halted";
 export type AttemptStatus = "running" | "waiting" | "succeeded" | "failed" | "abandoned" | "reused";
