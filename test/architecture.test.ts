@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeCycle, folderCycles, folderEdges, folderOf, importsUnder, type FolderEdge } from "./support/import-graph.js";
+import { describeCycle, folderCycles, folderEdges, folderOf, importsUnder, sourceFiles, type FolderEdge } from "./support/import-graph.js";
 
 const SRC = resolve(import.meta.dirname, "../src");
 const ARCHITECTURE = resolve(import.meta.dirname, "../docs/architecture.md");
@@ -61,6 +61,23 @@ describe("architecture: folders import downward only", () => {
     expect(imports.filter((i) => FRONT_DOORS.test(i.to) && folderOf(i.to) !== folderOf(i.from))).toEqual([]);
     expect(imports.filter((i) => i.to.startsWith("../test"))).toEqual([]);
     expect(imports.filter((i) => i.spec === "vitest" && !i.from.includes("/conformance/"))).toEqual([]);
+  });
+});
+
+describe("architecture: the plain JavaScript files are type-checked", () => {
+  const ROOT = resolve(import.meta.dirname, "..");
+  const scripts = sourceFiles(SRC).filter((file) => file.endsWith(".mjs"));
+
+  it("marks every .mjs under src/ with // @ts-check", () => {
+    expect(scripts.length).toBeGreaterThan(5);
+    expect(scripts.filter((file) => !readFileSync(file, "utf8").startsWith("// @ts-check\n")).map((file) => relative(ROOT, file))).toEqual([]);
+  });
+
+  it("lists in tsconfig.json's files each .mjs that a .d.mts would hide from its include", () => {
+    const listed = (JSON.parse(readFileSync(resolve(ROOT, "tsconfig.json"), "utf8")) as { files: string[] }).files;
+    const hidden = scripts.filter((file) => existsSync(file.replace(/\.mjs$/, ".d.mts"))).map((file) => relative(ROOT, file));
+    expect(hidden.length).toBeGreaterThan(0);
+    expect(hidden.filter((file) => !listed.includes(file))).toEqual([]);
   });
 });
 
