@@ -2,9 +2,8 @@ import { expectError } from "./support/expect-error.js";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { RunledgerError, type Issue } from "../src/core/errors.js";
+import { CHECK_KINDS, CheckSpecSchema } from "../src/checks/index.js";
 import {
-  CHECK_KINDS,
-  CheckSpecSchema,
   checkSpecIssues,
   compareVersions,
   defineOperator,

@@ -3,7 +3,7 @@ import { RunledgerError, type Issue } from "../core/errors.js";
 import { OperatorIdSchema, OperatorVersionSchema } from "../contracts/common.js";
 import { parseDuration } from "../core/duration.js";
 import type { GateSpec } from "./gate-spec.js";
-import type { CheckSpec } from "./check-spec.js";
+import type { CheckSpec } from "../checks/check-spec.js";
 import { normalizeOutputPath } from "./normalize-output-path.js";
 import { operatorSpecShapeIssues } from "./operator-spec-shape.js";
 import type { ManualPerformer, OperatorDefinition, OperatorFn, OperatorKind } from "./operator-definition.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Issue } from "../core/errors.js";
-import { issuesFromZod } from "../operators/issues-from-zod.js";
+import { issuesFromZod } from "../core/issues-from-zod.js";
 
 const TaskShape = z.looseObject({
   operator: z.union([z.string(), z.looseObject({})], { error: "expected an operator (defineOperator(…)) or a registry reference id@version" }),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Issue } from "../core/errors.js";
-import type { CheckSpec } from "../operators/check-spec.js";
+import type { CheckSpec } from "../checks/check-spec.js";
 import { buildOperator } from "../operators/define-operator.js";
 import { GateSpecSchema, gateBody, gateOutputPath } from "../operators/gate-spec.js";
 import type { TaskSpec } from "./define-pipeline.js";

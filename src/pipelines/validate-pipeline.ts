@@ -2,7 +2,7 @@ import { canonicalJson } from "../core/canonical-json.js";
 import { RunledgerError, type Issue } from "../core/errors.js";
 import { OperatorIdSchema, OperatorRefSchema } from "../contracts/common.js";
 import { TaskNameSchema } from "../contracts/pipeline.js";
-import { issuesFromZod } from "../operators/issues-from-zod.js";
+import { issuesFromZod } from "../core/issues-from-zod.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
 import { validateOperator } from "../operators/validate-operator.js";
