@@ -1,4 +1,5 @@
 import { RunledgerError, type Issue } from "../core/errors.js";
+import { validationError } from "../core/validation-error.js";
 import type { Enforcement, RunMode } from "../contracts/run-mode.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import { parseDuration } from "../core/duration.js";
@@ -87,12 +88,12 @@ export function definePipeline(spec: PipelineSpec): PipelineDefinition {
   const shape = pipelineSpecShapeIssues(spec);
   if (shape.length > 0) {
     const name = typeof (spec as { name?: unknown } | null)?.name === "string" ? spec.name : "(without a name)";
-    throw new RunledgerError("ERR_VALIDATION", { detail: `${shape.length} problem${shape.length === 1 ? "" : "s"} in pipeline ${name}`, issues: shape });
+    throw validationError(shape, `pipeline ${name}`);
   }
   const { pipeline, issues } = buildPipeline(spec, "typescript");
   issues.push(...validatePipeline(pipeline));
   if (issues.length > 0) {
-    throw new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} in pipeline ${spec.name}`, issues });
+    throw validationError(issues, `pipeline ${spec.name}`);
   }
   return pipeline;
 }

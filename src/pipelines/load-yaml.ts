@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import type * as Yaml from "yaml";
 import { z } from "zod";
-import { RunledgerError, type Issue } from "../core/errors.js";
+import type { Issue, RunledgerError } from "../core/errors.js";
+import { validationError } from "../core/validation-error.js";
 import { lazyRequire } from "../core/lazy-require.js";
 import { EnforcementSchema, RunModeSchema } from "../contracts/run-mode.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
@@ -113,7 +114,7 @@ export async function loadPipelineFile(path: string, options: LoadPipelineOption
 }
 
 function failure(file: string, issues: readonly Issue[]): RunledgerError {
-  return new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} in ${file}`, issues });
+  return validationError(issues, file);
 }
 
 /** Renames the definition's keys to the YAML keys they come from (`name` → `pipeline`, an inline operator's `command` → `run`, `steps` → `manual.steps`). */
