@@ -1,6 +1,6 @@
 import { RunledgerError, type Issue } from "../core/errors.js";
 import { validationError } from "../core/validation-error.js";
-import type { Enforcement, RunMode } from "../contracts/run-mode.js";
+import { ENFORCEMENTS, type Enforcement, type RunMode } from "../contracts/run-mode.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import { parseDuration } from "../core/duration.js";
 import { effectHandlerIssues, type EffectHandler } from "./effect-handler.js";
@@ -104,7 +104,7 @@ export function definePipeline(spec: PipelineSpec): PipelineDefinition {
  */
 export function buildPipeline(spec: PipelineSpec, source: string): { pipeline: PipelineDefinition; issues: Issue[] } {
   const issues: Issue[] = effectHandlerIssues(spec.effects);
-  if (spec.enforcement !== undefined && spec.enforcement !== "shadow" && spec.enforcement !== "enforced") {
+  if (spec.enforcement !== undefined && !(ENFORCEMENTS as readonly unknown[]).includes(spec.enforcement)) {
     issues.push({ code: "ERR_SCHEMA", path: ["enforcement"], message: `enforcement ${JSON.stringify(spec.enforcement)}: expected shadow or enforced` });
   }
   const limits = readLimits(spec.limits, issues);
