@@ -49,7 +49,8 @@ export interface PipelineSpec {
 }
 
 /** Whether a pipeline's commands run in the sandbox. */
-export type SandboxSetting = "on" | "off";
+export const SANDBOX_SETTINGS = ["on", "off"] as const;
+export type SandboxSetting = (typeof SANDBOX_SETTINGS)[number];
 
 /** One task of a defined pipeline, defaults applied. */
 export interface PipelineTask {
@@ -108,7 +109,7 @@ export function buildPipeline(spec: PipelineSpec, source: string): { pipeline: P
     issues.push({ code: "ERR_SCHEMA", path: ["enforcement"], message: `enforcement ${JSON.stringify(spec.enforcement)}: expected shadow or enforced` });
   }
   const limits = readLimits(spec.limits, issues);
-  if (spec.sandbox !== undefined && spec.sandbox !== "on" && spec.sandbox !== "off") {
+  if (spec.sandbox !== undefined && !(SANDBOX_SETTINGS as readonly unknown[]).includes(spec.sandbox)) {
     issues.push({ code: "ERR_SCHEMA", path: ["sandbox"], message: `sandbox ${JSON.stringify(spec.sandbox)}: expected on or off` });
   }
   const entries: [string, PipelineTask][] = [];

@@ -6,7 +6,7 @@ import { validationError } from "../core/validation-error.js";
 import { lazyRequire } from "../core/lazy-require.js";
 import { EnforcementSchema, RunModeSchema } from "../contracts/run-mode.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
-import { buildPipeline, DEFAULT_PIPELINE_MODE, type PipelineDefinition, type TaskSpec } from "./define-pipeline.js";
+import { buildPipeline, DEFAULT_PIPELINE_MODE, SANDBOX_SETTINGS, type PipelineDefinition, type TaskSpec } from "./define-pipeline.js";
 import { isYamlMapping, readYamlFields } from "./read-yaml-fields.js";
 import { readYamlTask } from "./read-yaml-task.js";
 import { validatePipeline } from "./validate-pipeline.js";
@@ -31,7 +31,7 @@ const PIPELINE_KEYS = {
   runMode: RunModeSchema,
   enforcement: EnforcementSchema,
   // YAML 1.2 reads `off` as a string; false (YAML 1.1's reading) is taken to mean the same.
-  sandbox: z.union([z.enum(["on", "off"]), z.boolean().transform((on) => (on ? "on" : "off"))], { error: "expected on or off" }),
+  sandbox: z.union([z.enum(SANDBOX_SETTINGS), z.boolean().transform((on) => (on ? "on" : "off"))], { error: "expected on or off" }),
   description: z.string(),
   limits: z.record(z.string(), z.unknown()),
   // z.custom keeps the mapping as parsed, where z.record would drop a key named __proto__.
