@@ -9,6 +9,7 @@ export { fixedClock, isoUtc, systemClock, type Clock } from "./core/clock.js";
 export { DIGEST_ALG, digestHex, digestOf, isDigest, parseDigest, sha256, type Digest } from "./core/digest.js";
 export { ERROR_CANON, ERROR_CODES, RunledgerError, isRunledgerError, toRunledgerError, type ErrorCode, type ErrorKind, type Issue, type RunledgerErrorOptions } from "./core/errors.js";
 export { randomIds, type IdSource } from "./core/ids.js";
+export { STATE_DIR } from "./core/state-dir.js";
 
 // Contracts: the zod schemas of every public record, and their JSON Schema.
 export {
@@ -134,10 +135,10 @@ export {
 export { FsArtifactStore, openFsArtifactStore, type FileSystem, type FsArtifactStoreOptions } from "./artifacts/index.js";
 
 // The workspace: runledger.json, opening the backends it names.
-export { CONFIG_FILE, STATE_DIR, WorkspaceConfigSchema, engineDeps, findWorkspaceRoot, initWorkspace, openWorkspace, parseWorkspaceConfig, workRootOf, type OpenOptions, type Workspace, type WorkspaceConfig } from "./workspace/index.js";
+export { CONFIG_FILE, WorkspaceConfigSchema, engineDeps, findWorkspaceRoot, initWorkspace, openWorkspace, parseWorkspaceConfig, workRootOf, type OpenOptions, type Workspace, type WorkspaceConfig } from "./workspace/index.js";
 
 // Acceptance checks.
-export { CHECK_KINDS, DEFAULT_COMMAND_TIMEOUT_MS, evaluateCheck, evaluateChecks, summarizeVerdict } from "./checks/index.js";
+export { CHECK_KINDS, CheckSpecSchema, DEFAULT_COMMAND_TIMEOUT_MS, evaluateCheck, evaluateChecks, summarizeVerdict, type JsonCheckSpec } from "./checks/index.js";
 export type {
   CheckContext,
   CheckFinding,
@@ -158,7 +159,7 @@ export type {
 } from "./checks/index.js";
 
 // Operators.
-export { CheckSpecSchema, DEFAULT_OPERATOR_MODES, OperatorRegistry, defineOperator, operatorCodeDigest, validateOperator, type JsonCheckSpec, type OperatorSpec } from "./operators/index.js";
+export { DEFAULT_OPERATOR_MODES, OperatorRegistry, defineOperator, operatorCodeDigest, validateOperator, type OperatorSpec } from "./operators/index.js";
 export type { EffectsClient, ManualPerformer, OperatorContext, OperatorDefinition, OperatorFn, OperatorKind, OperatorResult } from "./operators/index.js";
 
 // Pipelines: definition, YAML, validation, the plan.
@@ -171,7 +172,6 @@ export {
   loadPipelineFile,
   loadPipelineSource,
   loadPipelineYaml,
-  parseDuration,
   pipelineDigest,
   planPipeline,
   validatePipeline,

@@ -8,7 +8,7 @@ import { ERROR_CANON, RunledgerError } from "../src/core/errors.js";
 import { evaluateCheck, evaluateChecks, summarizeVerdict, toFiltrexSyntax } from "../src/checks/index.js";
 import type { CheckContext, CheckSpec, CustomCheckFn } from "../src/checks/index.js";
 import { compileJsonSchema } from "../src/checks/compile-json-schema.js";
-import type { CheckSpec as OperatorCheckSpec, CustomCheckSpec as OperatorCustomCheckSpec } from "../src/operators/check-spec.js";
+import type { CheckSpec as OperatorCheckSpec, CustomCheckSpec as OperatorCustomCheckSpec } from "../src/checks/check-spec.js";
 
 const FIXTURES = resolve(import.meta.dirname, "fixtures/checks");
 const ctx: CheckContext = { dir: FIXTURES };

@@ -7,6 +7,7 @@ import { fixedClock } from "../src/core/clock.js";
 import { digestOf, isDigest, parseDigest, sha256 } from "../src/core/digest.js";
 import { ERROR_CANON, ERROR_CODES, RunledgerError, toRunledgerError } from "../src/core/errors.js";
 import { randomIds } from "../src/core/ids.js";
+import { validationError } from "../src/core/validation-error.js";
 
 const expectCode = (work: () => unknown, code: keyof typeof ERROR_CANON, detail?: string) => {
   const error = expectError(work, code);
@@ -118,5 +119,13 @@ describe("the error canon", () => {
     const wrapped = toRunledgerError(cause, "ERR_STORAGE");
     expect(wrapped).toMatchObject({ code: "ERR_STORAGE", message: "storage failure: disk on fire", cause });
     expect(toRunledgerError(wrapped)).toBe(wrapped);
+  });
+});
+
+describe("validation errors", () => {
+  it("count their problems in one phrase, singular or plural, and carry every issue", () => {
+    const issue = { code: "ERR_SCHEMA", path: ["tasks", "a"], message: "bad" } as const;
+    expect(validationError([issue], "pipeline p")).toMatchObject({ code: "ERR_VALIDATION", detail: "1 problem in pipeline p", issues: [issue] });
+    expect(validationError([issue, issue], "f.yaml", "ERR_CONFIG")).toMatchObject({ code: "ERR_CONFIG", detail: "2 problems in f.yaml" });
   });
 });

@@ -2,9 +2,8 @@ import { expectError } from "./support/expect-error.js";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { RunledgerError, type Issue } from "../src/core/errors.js";
+import { CHECK_KINDS, CheckSpecSchema } from "../src/checks/index.js";
 import {
-  CHECK_KINDS,
-  CheckSpecSchema,
   checkSpecIssues,
   compareVersions,
   defineOperator,
@@ -13,7 +12,7 @@ import {
   OperatorRegistry,
   validateOperator,
 } from "../src/operators/index.js";
-import { parseDuration } from "../src/pipelines/index.js";
+import { parseDuration } from "../src/core/index.js";
 
 /** Runs `work`, expects ERR_VALIDATION, and returns its issues as `code path` lines. */
 function validationIssues(work: () => unknown): string[] {

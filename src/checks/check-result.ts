@@ -1,7 +1,8 @@
+import type { Verdict } from "../contracts/verdict.js";
 import type { CheckKind } from "./check-spec.js";
 
 /** A check's verdict; FAIL is worse than WARN, WARN worse than PASS. */
-export type CheckVerdict = "PASS" | "WARN" | "FAIL";
+export type CheckVerdict = Verdict;
 
 /** A verdict with the evidence behind it. Evidence is JSON-safe (no NaN, Infinity, undefined, functions). */
 export interface CheckFinding {

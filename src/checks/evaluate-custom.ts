@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { VERDICTS as VERDICT_LIST } from "../contracts/verdict.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import type { CheckFinding, CheckVerdict } from "./check-result.js";
 import type { CheckDeadline } from "./check-deadline.js";
@@ -7,7 +8,8 @@ import type { CustomCheckContext, CustomCheckFn } from "./check-spec.js";
 import { listOutputFiles } from "./list-output-files.js";
 import { CHECK_READ_FLAGS, resolveCheckPath } from "./resolve-check-path.js";
 
-const VERDICTS: readonly unknown[] = ["PASS", "WARN", "FAIL"];
+// Widened so that any answer can be looked up.
+const VERDICTS: readonly unknown[] = VERDICT_LIST;
 
 /**
  * Calls a custom check with a context whose reads are confined to `dir`, and normalizes its answer:

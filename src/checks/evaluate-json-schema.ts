@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import type { CheckFinding } from "./check-result.js";
-import { rowFormatOf } from "./parse-check-spec.js";
+import { rowFormatOf } from "./check-spec-schema.js";
 import { readLines } from "./read-lines.js";
 import { CHECK_READ_FLAGS } from "./resolve-check-path.js";
 

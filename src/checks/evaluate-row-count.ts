@@ -1,6 +1,6 @@
 import type { CheckFinding } from "./check-result.js";
 import { isCsvError } from "./is-csv-error.js";
-import { rowFormatOf } from "./parse-check-spec.js";
+import { rowFormatOf } from "./check-spec-schema.js";
 import { readRows } from "./read-rows.js";
 import { openCheckStream } from "./resolve-check-path.js";
 

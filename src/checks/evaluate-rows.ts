@@ -1,6 +1,6 @@
 import type { CheckFinding } from "./check-result.js";
 import type { RowPredicate } from "./compile-row-expression.js";
-import type { RowFormat } from "./parse-check-spec.js";
+import type { RowFormat } from "./check-spec-schema.js";
 import { isCsvError } from "./is-csv-error.js";
 import { readRows } from "./read-rows.js";
 

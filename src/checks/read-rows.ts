@@ -1,7 +1,7 @@
 import { pipeline } from "node:stream";
 import type * as CsvParse from "csv-parse";
 import { lazyRequire } from "../core/lazy-require.js";
-import type { RowFormat } from "./parse-check-spec.js";
+import type { RowFormat } from "./check-spec-schema.js";
 import { readLines } from "./read-lines.js";
 import { openCheckStream } from "./resolve-check-path.js";
 

@@ -5,3 +5,5 @@ export * from "./errors.js";
 export * from "./ids.js";
 export * from "./list-some.js";
 export * from "./file-kind.js";
+export { parseDuration } from "./duration.js";
+export * from "./state-dir.js";

@@ -1,6 +1,7 @@
 import { RunledgerError, toRunledgerError } from "../core/errors.js";
-import { gateOutputPath, substitute, type GateSpec } from "../governance/gate-spec.js";
-import { compareValues, type DefinitionVersion, type WatermarkView } from "../governance/watermarks.js";
+import { gateOutputPath, substitute, type GateSpec } from "../operators/gate-spec.js";
+import { compareValues } from "../governance/watermarks.js";
+import type { DefinitionVersion, WatermarkView } from "../ledger/projections/watermark-state.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
 import { emptyProjectionState, type ProjectionState } from "../ledger/projections/projection-state.js";
 import { catchUpTypes } from "../ledger/projections/projector.js";

@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { ERROR_CODES } from "../core/errors.js";
 import { DigestSchema, TimestampSchema } from "../contracts/common.js";
+import { EnforcementSchema, RunModeSchema } from "../contracts/run-mode.js";
+import { VerdictSchema } from "../contracts/verdict.js";
 
 const id = z.string().min(1).max(200);
 const errorCode = z.enum(ERROR_CODES as [string, ...string[]]);
 const json = z.unknown();
 const outputs = z.array(z.object({ digest: DigestSchema, path: z.string().min(1), size_bytes: z.number().int().min(0) }).strict());
-const passed = z.enum(["PASS", "WARN"]);
+const passed = VerdictSchema.exclude(["FAIL"]);
 const definition = z.object({ name: z.string().min(1), version: z.string().min(1) }).strict();
 
 /**
@@ -19,7 +21,7 @@ export const EVENT_CATALOGUE = {
   "run.requested": z
     .object({
       as_of: TimestampSchema,
-      enforcement: z.enum(["shadow", "enforced"]),
+      enforcement: EnforcementSchema,
       /** How the one work mode was chosen: flag, title classification, or the pipeline's. */
       mode_selection: z
         .object({ classified: z.string().nullable(), override: z.boolean(), source: z.enum(["flag", "title", "pipeline"]), title: z.string().nullable() })
@@ -29,7 +31,7 @@ export const EVENT_CATALOGUE = {
       pipeline: z.string().min(1),
       pipeline_digest: DigestSchema.optional(),
       run_id: id,
-      run_mode: z.enum(["mock", "real"]),
+      run_mode: RunModeSchema,
       /** The pipeline file the run came from, so `resume` can load it again. */
       source: z.string().optional(),
       /** The tasks in plan order. */
@@ -47,7 +49,7 @@ export const EVENT_CATALOGUE = {
       /** The run manifest: counts, and every passed output with its digest. */
       manifest_digest: DigestSchema.optional(),
       next: z.string().nullable(),
-      result: z.enum(["PASS", "WARN", "FAIL"]),
+      result: VerdictSchema,
       run_id: id,
       status: z.enum(["succeeded", "degraded", "failed", "halted"]),
     })
@@ -90,7 +92,7 @@ export const EVENT_CATALOGUE = {
     })
     .strict(),
   /** The outcome of a manual attempt as its actor (the event's) recorded it; checks on the evidence follow, then attempt.succeeded or attempt.failed. */
-  "attempt.completed": z.object({ attempt_id: id, late: z.boolean(), note: z.string().optional(), result: z.enum(["PASS", "WARN", "FAIL"]) }).strict(),
+  "attempt.completed": z.object({ attempt_id: id, late: z.boolean(), note: z.string().optional(), result: VerdictSchema }).strict(),
   "attempt.abandoned": z.object({ attempt_id: id, reason: z.string() }).strict(),
   "attempt.reused": z
     .object({
@@ -109,7 +111,7 @@ export const EVENT_CATALOGUE = {
       attempt_id: id,
       evidence: json.optional(),
       name: z.string().min(1),
-      result: z.enum(["PASS", "WARN", "FAIL"]),
+      result: VerdictSchema,
     })
     .strict(),
   "artifact.stored": z
@@ -139,14 +141,14 @@ export const EVENT_CATALOGUE = {
       /** The call's number within its attempt, from 1. */
       call_number: z.number().int().min(1),
       effect: z.string().min(1),
-      enforcement: z.enum(["shadow", "enforced"]),
+      enforcement: EnforcementSchema,
       error_code: errorCode.optional(),
       /** recorded: went to the sink (shadow or mock); executed: performed; refused: undeclared or no handler; failed: the handler threw. */
       outcome: z.enum(["recorded", "executed", "refused", "failed"]),
       payload_digest: DigestSchema,
       result_digest: DigestSchema.optional(),
       run_id: id,
-      run_mode: z.enum(["mock", "real"]),
+      run_mode: RunModeSchema,
       task: z.string().min(1),
     })
     .strict(),
@@ -159,9 +161,9 @@ export const EVENT_CATALOGUE = {
     .object({
       advances: z.object({ definition: definition.optional(), value: z.string().min(1), watermark: z.string().min(1) }).strict().optional(),
       approval: z.boolean(),
-      checks: z.array(z.object({ name: z.string().min(1), result: z.enum(["PASS", "WARN", "FAIL"]) }).strict()),
+      checks: z.array(z.object({ name: z.string().min(1), result: VerdictSchema }).strict()),
       gate: z.string().min(1),
-      result: z.enum(["PASS", "WARN", "FAIL"]),
+      result: VerdictSchema,
       run_id: id,
       status: z.enum(["passed", "failed", "awaiting_approval"]),
       task: z.string().min(1),

@@ -1,9 +1,10 @@
+import type { Verdict } from "../contracts/verdict.js";
 import type { WorkMode } from "./work-mode.js";
 
 /** What the run's end knows of one task that passed. */
 export interface PassedTaskFacts {
   readonly task: string;
-  readonly result: "PASS" | "WARN";
+  readonly result: Exclude<Verdict, "FAIL">;
   /** Evidence items the task's operator declares. */
   readonly declares: readonly string[];
   readonly outputs: readonly { readonly size_bytes: number }[];

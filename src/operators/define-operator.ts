@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { RunledgerError, type Issue } from "../core/errors.js";
+import { validationError } from "../core/validation-error.js";
 import { OperatorIdSchema, OperatorVersionSchema } from "../contracts/common.js";
-import { parseDuration } from "../pipelines/duration.js";
-import type { GateSpec } from "../governance/gate-spec.js";
-import type { CheckSpec } from "./check-spec.js";
+import { parseDuration } from "../core/duration.js";
+import type { GateSpec } from "./gate-spec.js";
+import type { CheckSpec } from "../checks/check-spec.js";
 import { normalizeOutputPath } from "./normalize-output-path.js";
 import { operatorSpecShapeIssues } from "./operator-spec-shape.js";
 import type { ManualPerformer, OperatorDefinition, OperatorFn, OperatorKind } from "./operator-definition.js";
@@ -56,10 +57,10 @@ export interface OperatorSpec<S extends z.ZodType = z.ZodType<Record<string, nev
  */
 export function defineOperator<S extends z.ZodType = z.ZodType<Record<string, never>>>(spec: OperatorSpec<S>): OperatorDefinition<z.output<S>> {
   const shape = operatorSpecShapeIssues(spec);
-  if (shape.length > 0) throw new RunledgerError("ERR_VALIDATION", { detail: `${shape.length} problem${shape.length === 1 ? "" : "s"} in operator ${typeof (spec as { id?: unknown } | null)?.id === "string" ? (spec as { id: string }).id : "(without an id)"}`, issues: shape });
+  if (shape.length > 0) throw validationError(shape, `operator ${typeof (spec as { id?: unknown } | null)?.id === "string" ? (spec as { id: string }).id : "(without an id)"}`);
   const { operator, issues } = buildOperator(spec);
   if (issues.length > 0) {
-    throw new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} in operator ${operator.ref}`, issues });
+    throw validationError(issues, `operator ${operator.ref}`);
   }
   return operator;
 }

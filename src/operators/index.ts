@@ -1,5 +1,4 @@
-export { CHECK_KINDS, CheckSpecSchema, checkKindOf, checkSpecIssues } from "./check-spec.js";
-export type { CheckKind, CheckSpec, CustomCheckContext, CustomCheckFn, CustomCheckSpec, JsonCheckSpec } from "./check-spec.js";
+export { checkKindOf, checkSpecIssues } from "./check-spec.js";
 export { compareVersions } from "./compare-versions.js";
 export { DEFAULT_OPERATOR_MODES, defineOperator } from "./define-operator.js";
 export type { OperatorSpec } from "./define-operator.js";

@@ -1,5 +1,5 @@
 import { digestOf, type Digest } from "../core/digest.js";
-import type { CheckSpec } from "./check-spec.js";
+import type { CheckSpec } from "../checks/check-spec.js";
 import type { OperatorDefinition } from "./operator-definition.js";
 
 /** The version tag of what the code digest covers; bump it when the covered fields change. */

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Clock } from "../core/clock.js";
-import type { GateSpec } from "../governance/gate-spec.js";
-import type { CheckSpec } from "./check-spec.js";
+import type { GateSpec } from "./gate-spec.js";
+import type { CheckSpec } from "../checks/check-spec.js";
 
 /** The operator kinds that can be defined so far: in-process TypeScript, a subprocess, or a person or LLM (manual). */
 export type OperatorKind = "function" | "command" | "manual";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Issue } from "../core/errors.js";
-import { issuesFromZod } from "./issues-from-zod.js";
+import { issuesFromZod } from "../core/issues-from-zod.js";
 
 const strings = z.array(z.string(), { error: "expected a list of strings" });
 const fn = z.custom<(...args: unknown[]) => unknown>((value) => typeof value === "function", { error: "expected a function" });

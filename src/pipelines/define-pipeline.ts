@@ -1,7 +1,8 @@
 import { RunledgerError, type Issue } from "../core/errors.js";
-import type { Enforcement, RunMode } from "../contracts/run-mode.js";
+import { validationError } from "../core/validation-error.js";
+import { ENFORCEMENTS, type Enforcement, type RunMode } from "../contracts/run-mode.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
-import { parseDuration } from "./duration.js";
+import { parseDuration } from "../core/duration.js";
 import { effectHandlerIssues, type EffectHandler } from "./effect-handler.js";
 import { parseByteSize, type OutputLimits, type OutputLimitsSetting } from "./output-limits.js";
 import { pipelineSpecShapeIssues } from "./pipeline-spec-shape.js";
@@ -48,7 +49,8 @@ export interface PipelineSpec {
 }
 
 /** Whether a pipeline's commands run in the sandbox. */
-export type SandboxSetting = "on" | "off";
+export const SANDBOX_SETTINGS = ["on", "off"] as const;
+export type SandboxSetting = (typeof SANDBOX_SETTINGS)[number];
 
 /** One task of a defined pipeline, defaults applied. */
 export interface PipelineTask {
@@ -87,12 +89,12 @@ export function definePipeline(spec: PipelineSpec): PipelineDefinition {
   const shape = pipelineSpecShapeIssues(spec);
   if (shape.length > 0) {
     const name = typeof (spec as { name?: unknown } | null)?.name === "string" ? spec.name : "(without a name)";
-    throw new RunledgerError("ERR_VALIDATION", { detail: `${shape.length} problem${shape.length === 1 ? "" : "s"} in pipeline ${name}`, issues: shape });
+    throw validationError(shape, `pipeline ${name}`);
   }
   const { pipeline, issues } = buildPipeline(spec, "typescript");
   issues.push(...validatePipeline(pipeline));
   if (issues.length > 0) {
-    throw new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} in pipeline ${spec.name}`, issues });
+    throw validationError(issues, `pipeline ${spec.name}`);
   }
   return pipeline;
 }
@@ -103,11 +105,11 @@ export function definePipeline(spec: PipelineSpec): PipelineDefinition {
  */
 export function buildPipeline(spec: PipelineSpec, source: string): { pipeline: PipelineDefinition; issues: Issue[] } {
   const issues: Issue[] = effectHandlerIssues(spec.effects);
-  if (spec.enforcement !== undefined && spec.enforcement !== "shadow" && spec.enforcement !== "enforced") {
+  if (spec.enforcement !== undefined && !(ENFORCEMENTS as readonly unknown[]).includes(spec.enforcement)) {
     issues.push({ code: "ERR_SCHEMA", path: ["enforcement"], message: `enforcement ${JSON.stringify(spec.enforcement)}: expected shadow or enforced` });
   }
   const limits = readLimits(spec.limits, issues);
-  if (spec.sandbox !== undefined && spec.sandbox !== "on" && spec.sandbox !== "off") {
+  if (spec.sandbox !== undefined && !(SANDBOX_SETTINGS as readonly unknown[]).includes(spec.sandbox)) {
     issues.push({ code: "ERR_SCHEMA", path: ["sandbox"], message: `sandbox ${JSON.stringify(spec.sandbox)}: expected on or off` });
   }
   const entries: [string, PipelineTask][] = [];

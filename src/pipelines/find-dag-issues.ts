@@ -1,5 +1,5 @@
 import type { Issue } from "../core/errors.js";
-import { closestName } from "../operators/closest-name.js";
+import { closestName } from "../core/closest-name.js";
 
 type Graph = Readonly<Record<string, { readonly needs: readonly string[] }>>;
 

@@ -1,6 +1,6 @@
 export { DEFAULT_PIPELINE_MODE, definePipeline } from "./define-pipeline.js";
 export type { PipelineDefinition, PipelineSpec, PipelineTask, SandboxSetting, TaskSpec } from "./define-pipeline.js";
-export { DurationSchema, parseDuration } from "./duration.js";
+export { DurationSchema } from "./duration.js";
 export { findDagIssues } from "./find-dag-issues.js";
 export { loadPipelineFile, loadPipelineYaml } from "./load-yaml.js";
 export { loadPipelineSource } from "./load-pipeline-source.js";

@@ -1,11 +1,12 @@
 import { readFile } from "node:fs/promises";
 import type * as Yaml from "yaml";
 import { z } from "zod";
-import { RunledgerError, type Issue } from "../core/errors.js";
+import type { Issue, RunledgerError } from "../core/errors.js";
+import { validationError } from "../core/validation-error.js";
 import { lazyRequire } from "../core/lazy-require.js";
 import { EnforcementSchema, RunModeSchema } from "../contracts/run-mode.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
-import { buildPipeline, DEFAULT_PIPELINE_MODE, type PipelineDefinition, type TaskSpec } from "./define-pipeline.js";
+import { buildPipeline, DEFAULT_PIPELINE_MODE, SANDBOX_SETTINGS, type PipelineDefinition, type TaskSpec } from "./define-pipeline.js";
 import { isYamlMapping, readYamlFields } from "./read-yaml-fields.js";
 import { readYamlTask } from "./read-yaml-task.js";
 import { validatePipeline } from "./validate-pipeline.js";
@@ -30,7 +31,7 @@ const PIPELINE_KEYS = {
   runMode: RunModeSchema,
   enforcement: EnforcementSchema,
   // YAML 1.2 reads `off` as a string; false (YAML 1.1's reading) is taken to mean the same.
-  sandbox: z.union([z.enum(["on", "off"]), z.boolean().transform((on) => (on ? "on" : "off"))], { error: "expected on or off" }),
+  sandbox: z.union([z.enum(SANDBOX_SETTINGS), z.boolean().transform((on) => (on ? "on" : "off"))], { error: "expected on or off" }),
   description: z.string(),
   limits: z.record(z.string(), z.unknown()),
   // z.custom keeps the mapping as parsed, where z.record would drop a key named __proto__.
@@ -113,7 +114,7 @@ export async function loadPipelineFile(path: string, options: LoadPipelineOption
 }
 
 function failure(file: string, issues: readonly Issue[]): RunledgerError {
-  return new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} in ${file}`, issues });
+  return validationError(issues, file);
 }
 
 /** Renames the definition's keys to the YAML keys they come from (`name` → `pipeline`, an inline operator's `command` → `run`, `steps` → `manual.steps`). */

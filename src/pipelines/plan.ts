@@ -1,5 +1,5 @@
 import { digestOf, type Digest } from "../core/digest.js";
-import { RunledgerError } from "../core/errors.js";
+import { validationError } from "../core/validation-error.js";
 import { operatorCodeDigest } from "../operators/operator-code-digest.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
 import type { PipelineDefinition } from "./define-pipeline.js";
@@ -19,7 +19,7 @@ export interface Plan {
 export function planPipeline(def: PipelineDefinition): Plan {
   const issues = findDagIssues(def.tasks);
   if (issues.length > 0) {
-    throw new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} in the graph of pipeline ${def.name}`, issues });
+    throw validationError(issues, `the graph of pipeline ${def.name}`);
   }
   const names = Object.keys(def.tasks).sort();
   const dependents = new Map<string, string[]>(names.map((name) => [name, []]));

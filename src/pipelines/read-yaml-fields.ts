@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Issue } from "../core/errors.js";
-import { issuesFromZod, unknownKeyMessage } from "../operators/issues-from-zod.js";
+import { issuesFromZod, unknownKeyMessage } from "../core/issues-from-zod.js";
 
 type Schemas = Readonly<Record<string, z.ZodType>>;
 

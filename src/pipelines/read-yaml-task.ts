@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Issue } from "../core/errors.js";
-import type { CheckSpec } from "../operators/check-spec.js";
+import type { CheckSpec } from "../checks/check-spec.js";
 import { buildOperator } from "../operators/define-operator.js";
-import { GateSpecSchema, gateBody, gateOutputPath } from "../governance/gate-spec.js";
+import { GateSpecSchema, gateBody, gateOutputPath } from "../operators/gate-spec.js";
 import type { TaskSpec } from "./define-pipeline.js";
 import { DurationSchema } from "./duration.js";
 import { isYamlMapping, readYamlFields } from "./read-yaml-fields.js";
@@ -23,7 +23,7 @@ const TASK_KEYS = {
   allowWarn: z.boolean(),
   maxStaleness: DurationSchema,
   description: z.string(),
-};
+} satisfies Record<Exclude<keyof TaskSpec, "operator" | "params"> | "description", z.ZodType>;
 
 /** Keys of a task that runs a command (an inline operator). */
 const RUN_KEYS = {
@@ -55,7 +55,7 @@ const NOT_MANUAL = ["run", "mock", "env"] as const;
 const OPERATOR_KEYS = {
   operator: z.string().min(1),
   params: z.record(z.string(), z.unknown()),
-};
+} satisfies Record<Extract<keyof TaskSpec, "operator" | "params">, z.ZodType>;
 
 /** The key of a gate task: checks over chosen outputs, optional approval, the watermark it advances. */
 const GATE_KEYS = { gate: GateSpecSchema };

@@ -1,8 +1,9 @@
 import { canonicalJson } from "../core/canonical-json.js";
 import { RunledgerError, type Issue } from "../core/errors.js";
+import { validationError } from "../core/validation-error.js";
 import { OperatorIdSchema, OperatorRefSchema } from "../contracts/common.js";
 import { TaskNameSchema } from "../contracts/pipeline.js";
-import { issuesFromZod } from "../operators/issues-from-zod.js";
+import { issuesFromZod } from "../core/issues-from-zod.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
 import { validateOperator } from "../operators/validate-operator.js";
@@ -37,7 +38,7 @@ export function validatePipeline(def: PipelineDefinition, registry?: OperatorReg
 export function assertValidPipeline(def: PipelineDefinition, registry?: OperatorRegistry): PipelineDefinition {
   const issues = validatePipeline(def, registry);
   if (issues.length > 0) {
-    throw new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} in ${def.source === "typescript" ? `pipeline ${def.name}` : def.source}`, issues });
+    throw validationError(issues, def.source === "typescript" ? `pipeline ${def.name}` : def.source);
   }
   return def;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Ending what a command started. Plain JavaScript (types in kill-tagged-processes.d.mts): the
 // launcher process loads it as it is, from src/ and dist/ alike.
 import { readdirSync, readFileSync } from "node:fs";

@@ -1,3 +1,4 @@
+import type { RunMode } from "../contracts/run-mode.js";
 import { RunledgerError } from "../core/errors.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import { createRedactor, type Redactor } from "./redact.js";
@@ -25,7 +26,7 @@ export const NO_SECRETS: AttemptSecrets = { env: {}, accessor: accessorFor({}, [
  * Reads the operator's declared secrets for one attempt, at execution only. A `mock` run reads
  * none. A declared secret the source lacks fails with ERR_MISSING_SECRET before the operator starts.
  */
-export async function attemptSecrets(source: SecretSource | undefined, operator: Pick<OperatorDefinition, "ref" | "secrets">, runMode: "mock" | "real"): Promise<AttemptSecrets> {
+export async function attemptSecrets(source: SecretSource | undefined, operator: Pick<OperatorDefinition, "ref" | "secrets">, runMode: RunMode): Promise<AttemptSecrets> {
   if (runMode === "mock" || operator.secrets.length === 0) return { ...NO_SECRETS, accessor: accessorFor({}, operator.secrets, runMode) };
   const values: Record<string, string> = {};
   const versions: { name: string; version: number }[] = [];
@@ -59,7 +60,7 @@ export async function assertSecretsSet(tasks: readonly { readonly task: string; 
   if (missing.length > 0) throw new RunledgerError("ERR_MISSING_SECRET", { detail: missing.join(", ") });
 }
 
-function accessorFor(values: Readonly<Record<string, string>>, declared: readonly string[], runMode: "mock" | "real"): SecretAccessor {
+function accessorFor(values: Readonly<Record<string, string>>, declared: readonly string[], runMode: RunMode): SecretAccessor {
   return {
     get(name: string): string {
       if (!declared.includes(name)) throw new RunledgerError("ERR_SECRET_UNDECLARED", { detail: `${name}; declare it in the operator's secrets` });

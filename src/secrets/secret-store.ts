@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ActorSchema, TimestampSchema, type Actor } from "../contracts/common.js";
 import { RunledgerError } from "../core/errors.js";
-import { STATE_DIR } from "../workspace/workspace-config.js";
+import { STATE_DIR } from "../core/state-dir.js";
 import { SECRET_NAME } from "./secret-name.js";
 import type { SecretSource } from "./secret-source.js";
 import { isAlive } from "../processes/is-alive.js";

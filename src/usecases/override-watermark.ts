@@ -1,7 +1,7 @@
 import { RunledgerError } from "../core/errors.js";
 import { parseIsoTime } from "../core/iso-time.js";
 import { adminEvent } from "../governance/admin-event.js";
-import type { DefinitionVersion } from "../governance/watermarks.js";
+import type { DefinitionVersion } from "../ledger/projections/watermark-state.js";
 import type { ReadDeps, RecordDeps } from "./deps.js";
 
 /** An override as requested: the watermark, its new value, why, the confirmation and an optional `name@version` definition. */

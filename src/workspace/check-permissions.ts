@@ -1,7 +1,8 @@
 import { lstatSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { RunledgerError } from "../core/errors.js";
-import { STATE_DIR, type WorkspaceConfig } from "./workspace-config.js";
+import { STATE_DIR } from "../core/state-dir.js";
+import type { WorkspaceConfig } from "./workspace-config.js";
 
 /** A path of the workspace's state that other users can reach, with its mode. */
 export interface OpenPath {

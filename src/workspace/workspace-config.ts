@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { RunledgerError, type Issue } from "../core/errors.js";
 import { ProjectSchema } from "../contracts/common.js";
+import { STATE_DIR } from "../core/state-dir.js";
 import { WorkModeSchema } from "../modes/work-mode.js";
 import { DurationSchema } from "../pipelines/duration.js";
 import { OutputLimitsSchema } from "../pipelines/output-limits.js";
 
 export const CONFIG_FILE = "runledger.json";
-export const STATE_DIR = ".runledger";
 
 const SqliteLedgerConfig = z
   .object({

@@ -16,7 +16,8 @@ import { EXAMPLE_PIPELINE } from "./example-pipeline.js";
 import { lockRun } from "./run-lock.js";
 import { SecretMask } from "../secrets/secret-mask.js";
 import { workspaceSecretStore } from "../secrets/secret-store.js";
-import { CONFIG_FILE, STATE_DIR, WorkspaceConfigSchema, parseWorkspaceConfig, type WorkspaceConfig } from "./workspace-config.js";
+import { STATE_DIR } from "../core/state-dir.js";
+import { CONFIG_FILE, WorkspaceConfigSchema, parseWorkspaceConfig, type WorkspaceConfig } from "./workspace-config.js";
 
 /** An open workspace: its config and the backends it names. Close it when done. */
 export interface Workspace {

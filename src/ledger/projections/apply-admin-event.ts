@@ -1,6 +1,6 @@
 import { AdminActionSchema, type AdminActionRecord } from "../../contracts/admin-event.js";
 import type { Actor } from "../../contracts/common.js";
-import { moveWatermark } from "../../governance/watermarks.js";
+import { moveWatermark } from "./watermark-state.js";
 import type { EventData } from "../events.js";
 import type { ProjectionState } from "./projection-state.js";
 

@@ -1,6 +1,7 @@
 import type { Actor } from "../../contracts/common.js";
+import type { Enforcement, RunMode } from "../../contracts/run-mode.js";
 import type { Verdict } from "../../contracts/verdict.js";
-import type { DefinitionVersion, WatermarkView } from "../../governance/watermarks.js";
+import type { DefinitionVersion, WatermarkView } from "./watermark-state.js";
 
 export type RunStatus = "requested" | "running" | "waiting" | "paused" | "succeeded" | "degraded" | "failed" | "halted";
 export type AttemptStatus = "running" | "waiting" | "succeeded" | "failed" | "abandoned" | "reused";
@@ -20,8 +21,8 @@ export interface RunView {
   readonly source: string | null;
   readonly as_of: string;
   readonly work_mode: string;
-  readonly run_mode: "mock" | "real";
-  readonly enforcement: "shadow" | "enforced";
+  readonly run_mode: RunMode;
+  readonly enforcement: Enforcement;
   readonly params: Record<string, string>;
   readonly requested_at_utc: string;
   readonly requested_by: Actor;
@@ -61,7 +62,7 @@ export interface AttemptView {
   readonly source_attempt_id: string | null;
   readonly cache_key: string | null;
   /** Set once the attempt passed (PASS or WARN): what consumers may read. */
-  result: "PASS" | "WARN" | null;
+  result: Exclude<Verdict, "FAIL"> | null;
   outputs: readonly { path: string; digest: string; size_bytes: number }[];
   readonly checks: { name: string; result: Verdict }[];
   /** For a manual attempt: its steps, who performs them, the evidence files expected, and the end of its timebox. */
@@ -76,8 +77,8 @@ export interface AttemptView {
 export interface EffectCallView {
   readonly call_number: number;
   readonly effect: string;
-  readonly enforcement: "shadow" | "enforced";
-  readonly run_mode: "mock" | "real";
+  readonly enforcement: Enforcement;
+  readonly run_mode: RunMode;
   readonly outcome: "recorded" | "executed" | "refused" | "failed";
   readonly payload_digest: string;
   readonly result_digest: string | null;

@@ -1,11 +1,17 @@
+// @ts-check
 // Seals and inserts a SQLite ledger's appends on one connection, in whichever thread holds it: the
 // store's writer thread, or the store's own thread for an in-memory ledger. Plain JavaScript, so it
 // loads the same from src/ and dist/ and in worker threads.
 import { hashEventTail } from "../event-hash.mjs";
 
+/** @typedef {import("better-sqlite3").Database} Database */
+/** @typedef {import("better-sqlite3").Statement} Statement */
+/** @typedef {{ seq: number, hash: `sha256:${string}` }} Head */
+
 /** Rows per INSERT statement: one statement per row costs more than the row itself. */
 const CHUNK = 64;
 
+/** @param {number} rows */
 function insertSql(rows) {
   return `INSERT INTO events (seq, type, project, body, hash) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?)").join(", ")}`;
 }
@@ -17,19 +23,27 @@ function insertSql(rows) {
  * whole group, and commit() throws it.
  */
 export class SqliteAppender {
+  /** @type {Database} */
   #db;
+  /** @type {Record<"begin" | "commit" | "rollback" | "savepoint" | "rollbackTo" | "release" | "readHead" | "writeHead" | "one" | "chunk", Statement>} */
   #st;
+  /** @type {unknown[]} */
   #params = new Array(CHUNK * 5);
-  /** The head before the open group, or undefined when none is open. */
+  /** The head before the open group, or undefined when none is open. @type {Head | undefined} */
   #start;
   #seq = 0;
+  /** @type {string} */
   #prev = "";
+  /** @type {`sha256:${string}`[]} */
   #hashes = [];
-  /** Where the current caller's rows start. */
+  /** Where the current caller's rows start. @type {{ seq: number, prev: string, count: number } | undefined} */
   #mark;
+  /** @type {unknown} */
   #failure;
 
+  /** @param {Database} db */
   constructor(db) {
+    /** @param {string} sql */
     const prepare = (sql) => db.prepare(sql);
     this.#st = {
       begin: prepare("BEGIN IMMEDIATE"),
@@ -49,13 +63,16 @@ export class SqliteAppender {
   /**
    * Seals and inserts a caller's next rows, given as `fields`: project, type and body of each row in
    * turn. `first` opens the caller's part, `last` keeps it.
+   * @param {readonly string[]} fields
+   * @param {boolean} first
+   * @param {boolean} last
    */
   add(fields, first, last) {
     if (this.#failure) return;
     try {
       if (!this.#start) {
         this.#st.begin.run();
-        this.#start = this.#st.readHead.get();
+        this.#start = /** @type {Head} */ (this.#st.readHead.get());
         this.#seq = this.#start.seq;
         this.#prev = this.#start.hash;
       }
@@ -90,7 +107,10 @@ export class SqliteAppender {
     }
   }
 
-  /** Commits the group: returns the head before it and its rows' hashes, or throws what failed it. */
+  /**
+   * Commits the group: returns the head before it and its rows' hashes, or throws what failed it.
+   * @returns {import("./sqlite-appender.d.mts").SqliteGroup}
+   */
   commit() {
     const failure = this.#failure;
     this.#failure = undefined;
@@ -98,7 +118,7 @@ export class SqliteAppender {
     // A caller's part left open was never handed back to its caller: it is not committed.
     if (this.#mark) this.drop();
     if (!this.#start) {
-      const head = this.#st.readHead.get();
+      const head = /** @type {Head} */ (this.#st.readHead.get());
       return { seq: head.seq, prev: head.hash, hashes: [] };
     }
     try {
@@ -128,24 +148,32 @@ export class SqliteAppender {
     this.#hashes = [];
   }
 
+  /** @param {unknown} error */
   #fail(error) {
     this.#failure = error;
     this.abort();
   }
 
-  #seal(type, project, body) {
+  /**
+   * Seals the row whose project, type and body start at `fields[f]`.
+   * @param {readonly string[]} fields
+   * @param {number} f
+   */
+  #seal(fields, f) {
     this.#seq += 1;
-    this.#prev = hashEventTail(this.#seq, this.#prev, `${project}\n${type}\n${body}`);
-    this.#hashes.push(this.#prev);
+    const hash = hashEventTail(this.#seq, this.#prev, `${fields[f]}\n${fields[f + 1]}\n${fields[f + 2]}`);
+    this.#prev = hash;
+    this.#hashes.push(hash);
   }
 
+  /** @param {readonly string[]} fields */
   #insert(fields) {
     const rows = fields.length / 3;
     const params = this.#params;
     let i = 0;
     for (; i + CHUNK <= rows; i += CHUNK) {
       for (let k = 0, p = 0, f = i * 3; k < CHUNK; k++, f += 3) {
-        this.#seal(fields[f + 1], fields[f], fields[f + 2]);
+        this.#seal(fields, f);
         params[p++] = this.#seq;
         params[p++] = fields[f + 1];
         params[p++] = fields[f];
@@ -155,7 +183,7 @@ export class SqliteAppender {
       this.#st.chunk.run(params);
     }
     for (let f = i * 3; i < rows; i++, f += 3) {
-      this.#seal(fields[f + 1], fields[f], fields[f + 2]);
+      this.#seal(fields, f);
       this.#st.one.run(this.#seq, fields[f + 1], fields[f], fields[f + 2], this.#prev);
     }
   }

@@ -1,13 +1,23 @@
+// @ts-check
 // Verifies a SQLite ledger's hash chain chunk by chunk, in whichever threads take part: each takes
 // the next chunk from a counter they share, so a thread that starts late or runs slow takes fewer.
 // Plain JavaScript, so it loads the same from src/ and dist/ and in worker threads. The SQLite
 // conformance test holds these verdicts equal to the in-process verifier's.
 import { GENESIS_HASH, hashEventTail, hashEventTailHex } from "../event-hash.mjs";
 
+/** @typedef {import("better-sqlite3").Statement} Statement */
+/** @typedef {{ joined: Statement, rows: Statement, hashAt: Statement }} Statements */
+/** @typedef {import("./verify-chunks.d.mts").ChunkFinding} ChunkFinding */
+/** @typedef {import("./verify-chunks.d.mts").ChunkBreak} ChunkBreak */
+
 const PREFIX = "sha256:";
 const HASH_LENGTH = GENESIS_HASH.length;
 
-/** The statements one thread needs, on its own read-only connection. */
+/**
+ * The statements one thread needs, on its own read-only connection.
+ * @param {import("better-sqlite3").Database} db
+ * @returns {Statements}
+ */
 export function chunkStatements(db) {
   // Mapped pages spare a read() and a copy per page; the 1 GiB cap is address space, not memory.
   db.pragma("mmap_size = 1073741824");
@@ -25,13 +35,16 @@ export function chunkStatements(db) {
  * Takes the next chunk from the shared counter and verifies it; returns its finding, or undefined
  * when no chunk is left. A break stops every thread from taking more chunks.
  * A finding is `{ from, broken, last }`: the first break in the chunk, if any, and its last hash.
+ * @param {Statements} statements
+ * @param {import("./verify-chunks.d.mts").ChunkJob} job
+ * @returns {ChunkFinding | undefined}
  */
 export function verifyNextChunk(statements, { to, chunkRows, counter }) {
   const index = Atomics.add(counter, 0, 1);
   const from = index * chunkRows + 1;
   if (from > to) return undefined;
   const end = Math.min(to, from + chunkRows - 1);
-  const first = from === 1 ? GENESIS_HASH : (statements.hashAt.get(from - 1) ?? GENESIS_HASH);
+  const first = from === 1 ? GENESIS_HASH : (/** @type {string | undefined} */ (statements.hashAt.get(from - 1)) ?? GENESIS_HASH);
   const last = intactChunk(statements, from, end, first);
   if (last !== undefined) return { from, broken: undefined, last };
   const finding = findBreak(statements, from, end, to, first);
@@ -42,13 +55,18 @@ export function verifyNextChunk(statements, { to, chunkRows, counter }) {
 /**
  * The fast pass: the chunk's last hash if it holds every event from `from` to `end` (the count
  * says no seq is missing, as seq is unique and in range) and each hashes right; otherwise undefined.
+ * @param {Statements} statements
+ * @param {number} from
+ * @param {number} end
+ * @param {string} first
+ * @returns {string | undefined}
  */
 function intactChunk(statements, from, end, first) {
-  const rows = statements.joined.all(from, end);
+  const rows = /** @type {string[]} */ (statements.joined.all(from, end));
   if (rows.length !== end - from + 1) return undefined;
   let prev = first;
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
+    const row = /** @type {string} */ (rows[i]);
     const cut = row.lastIndexOf("\n");
     const stored = row.slice(cut + 1);
     // Compared as hex: no `sha256:<hex>` string to build for every event.
@@ -59,12 +77,21 @@ function intactChunk(statements, from, end, first) {
   return prev;
 }
 
-/** The slow pass, for a chunk the fast one refused: the first break, named as the Ledger's own pass names it. */
+/**
+ * The slow pass, for a chunk the fast one refused: the first break, named as the Ledger's own pass names it.
+ * @param {Statements} statements
+ * @param {number} from
+ * @param {number} end
+ * @param {number} to
+ * @param {string} first
+ * @returns {ChunkFinding}
+ */
 function findBreak(statements, from, end, to, first) {
   let prev = first;
   let expected = from;
+  /** @type {ChunkBreak | undefined} */
   let broken;
-  for (const [seq, tail, stored] of statements.rows.all(from, end)) {
+  for (const [seq, tail, stored] of /** @type {[number, string, string][]} */ (statements.rows.all(from, end))) {
     if (seq !== expected) {
       broken = { seq: expected, reason: "sequence-gap" };
       break;

@@ -1,3 +1,4 @@
+// @ts-check
 // A SQLite ledger's writer thread: seals, inserts and commits the rows the Ledger sends while the
 // Ledger prepares the next ones, over a connection of its own. Replies to each commit, in order, or
 // once with `fatal` when it cannot open the ledger. Plain JavaScript, so it loads the same from src/ and dist/.
@@ -5,10 +6,22 @@ import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { SqliteAppender } from "./sqlite-appender.mjs";
 
-/** An error as plain data: one thrown here would reach the other thread without its message. */
-const describe = (error) => ({ message: error instanceof Error ? error.message : String(error), code: error?.code });
+// Started as a worker thread (writer-thread.ts), so there is a parent port.
+const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPort);
+
+/**
+ * What the Ledger's thread sends: a chunk of rows (project, type and body of each, joined by newlines), or an order.
+ * @typedef {{ op: "rows", rows: string, first: boolean, last: boolean } | { op: "drop" } | { op: "commit" } | { op: "close" }} Message
+ */
+
+/**
+ * An error as plain data: one thrown here would reach the other thread without its message.
+ * @param {unknown} error
+ */
+const describe = (error) => ({ message: error instanceof Error ? error.message : String(error), code: /** @type {{ code?: unknown } | null | undefined} */ (error)?.code });
 
 function open() {
+  /** @type {import("./writer-thread.js").WriterThreadOptions} */
   const { path, durability, busyTimeoutMs } = workerData;
   const db = new Database(path, { timeout: busyTimeoutMs, fileMustExist: true });
   db.pragma(`synchronous = ${durability === "full" ? "FULL" : "NORMAL"}`);
@@ -20,15 +33,19 @@ function open() {
 /** Body bytes written since the last checkpoint: about what the write-ahead log grew by. */
 let written = 0;
 const CHECKPOINT_BYTES = 8 * 1024 * 1024;
+/** @type {ReturnType<typeof open>} */
 let ledger;
 try {
   ledger = open();
 } catch (error) {
-  parentPort.postMessage({ fatal: describe(error) });
-  parentPort.close();
+  port.postMessage({ fatal: describe(error) });
+  port.close();
 }
 
-/** A checkpoint that fails is tried again after the next commit; it never answers for a commit. */
+/**
+ * A checkpoint that fails is tried again after the next commit; it never answers for a commit.
+ * @param {import("better-sqlite3").Database} db
+ */
 function checkpoint(db) {
   written = 0;
   try {
@@ -38,7 +55,7 @@ function checkpoint(db) {
   }
 }
 
-parentPort.on("message", (message) => {
+port.on("message", (/** @type {Message} */ message) => {
   const { db, appender } = ledger;
   switch (message.op) {
     case "rows":
@@ -51,16 +68,16 @@ parentPort.on("message", (message) => {
     case "commit":
       try {
         const group = appender.commit();
-        parentPort.postMessage({ seq: group.seq, prev: group.prev, hashes: group.hashes.join("\n") });
+        port.postMessage({ seq: group.seq, prev: group.prev, hashes: group.hashes.join("\n") });
       } catch (error) {
-        parentPort.postMessage({ error: describe(error) });
+        port.postMessage({ error: describe(error) });
       }
       if (written >= CHECKPOINT_BYTES) checkpoint(db);
       break;
     case "close":
       appender.abort();
       db.close();
-      parentPort.close();
+      port.close();
       break;
   }
 });

@@ -2,7 +2,7 @@ import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { RunledgerError } from "../core/errors.js";
-import type { OperatorFn } from "../operators/operator-definition.js";
+import type { OperatorFn } from "./operator-definition.js";
 
 /**
  * A gate (seed 001 §4): a named set of checks over chosen outputs of the tasks it needs,

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ErrorCode, Issue } from "../core/errors.js";
+import type { ErrorCode, Issue } from "./errors.js";
 import { closestName } from "./closest-name.js";
 
 type Path = readonly (string | number)[];
