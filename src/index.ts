@@ -10,6 +10,7 @@ export { DIGEST_ALG, digestHex, digestOf, isDigest, parseDigest, sha256, type Di
 export { ERROR_CANON, ERROR_CODES, RunledgerError, isRunledgerError, toRunledgerError, type ErrorCode, type ErrorKind, type Issue, type RunledgerErrorOptions } from "./core/errors.js";
 export { randomIds, type IdSource } from "./core/ids.js";
 export { STATE_DIR } from "./core/state-dir.js";
+export { parseDuration } from "./core/duration.js";
 
 // Contracts: the zod schemas of every public record, and their JSON Schema.
 export {

@@ -1,6 +1,4 @@
 import { isCounted } from "../../modes/assess-evidence.js";
-import { moveWatermark, type DefinitionVersion } from "./watermark-state.js";
-import type { Actor } from "../../contracts/common.js";
 import type { LedgerEvent } from "../ledger-event.js";
 import { applyAdminEffects } from "./apply-admin-event.js";
 import { applyDebugEvent } from "./apply-debug-event.js";
