@@ -1,4 +1,5 @@
 import { isCounted } from "../../modes/assess-evidence.js";
+import { moveWatermark } from "./watermark-state.js";
 import type { LedgerEvent } from "../ledger-event.js";
 import { applyAdminEffects } from "./apply-admin-event.js";
 import { applyDebugEvent } from "./apply-debug-event.js";
