@@ -13,6 +13,7 @@ import type { CommandContext } from "../command-context.js";
 import { askNext } from "../ask-next.js";
 import { runText } from "../run-text.js";
 import { engineUseCaseDeps } from "../workspace-deps.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 interface RunFlags {
   readonly concurrency?: string;
@@ -92,7 +93,7 @@ export async function reportRun(ctx: CommandContext, workspace: Workspace, proje
   await pruneWorkDirs(workRootOf(workspace), state, retentionFrom(state.adminEvents));
   const view = runJson(state, findRun(state, runId), workRootOf(workspace));
   ctx.output.log("run.settle", { run_id: runId, status: view.status, result: view.result });
-  ctx.output.success({ run: view }, runText(view));
+  ctx.output.success({ run: view } satisfies CommandResult<"run">, runText(view));
   if (view.result === "FAIL") ctx.exitCode = 1;
 }
 
