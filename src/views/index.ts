@@ -5,6 +5,7 @@ export type { CommandResult } from "./command-result.js";
 export { debugPacketJson } from "./debug-packet.js";
 export { debugPacketSummary, debugPacketsView } from "./debug-packet-summary.js";
 export { findGate } from "./find-gate.js";
+export { explanationView } from "./explanation.js";
 export { findRun } from "./find-run.js";
 export { gatesView } from "./gates.js";
 export { modesView, classificationView } from "./modes.js";

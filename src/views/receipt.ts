@@ -6,7 +6,7 @@ import type { ProjectionState } from "../ledger/projections/projection-state.js"
 import type { CommandResult } from "./command-result.js";
 
 /** Reads a receipt from the artifact store; its digest is verified on the way. */
-export async function loadReceipt(artifacts: ArtifactStore, digest: string): Promise<Receipt> {
+export async function loadReceipt(artifacts: Pick<ArtifactStore, "get">, digest: string): Promise<Receipt> {
   return ReceiptSchema.parse(JSON.parse(Buffer.from(await artifacts.get(digest)).toString("utf8")));
 }
 
