@@ -5,7 +5,6 @@ import { ISO_TIME_FORM, parseIsoTime } from "../../core/iso-time.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
 import { workRootOf, type Workspace } from "../../workspace/workspace.js";
-import { pruneWorkDirs, retentionFrom } from "../../governance/retention.js";
 import { resumeRun, startRun } from "../../usecases/index.js";
 import { findRun } from "../../views/find-run.js";
 import { runJson } from "../../views/run.js";
@@ -90,7 +89,6 @@ export function nextFlag(flags: { readonly next?: string }): { next?: string } {
 export async function reportRun(ctx: CommandContext, workspace: Workspace, project: string, runId: string): Promise<void> {
   await askNext(ctx, workspace, runId);
   const state = await new Projector(workspace.ledger, { project }).catchUp();
-  await pruneWorkDirs(workRootOf(workspace), state, retentionFrom(state.adminEvents));
   const view = runJson(state, findRun(state, runId), workRootOf(workspace));
   ctx.output.log("run.settle", { run_id: runId, status: view.status, result: view.result });
   ctx.output.success({ run: view } satisfies CommandResult<"run">, runText(view));
