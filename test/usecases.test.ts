@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "../src/contracts/common.js";
 import { RunledgerError } from "../src/core/errors.js";
@@ -8,10 +8,11 @@ import { ROLES } from "../src/governance/roles.js";
 import { applyEvent } from "../src/ledger/projections/apply-event.js";
 import { emptyProjectionState } from "../src/ledger/projections/projection-state.js";
 import { Projector } from "../src/ledger/projections/projector.js";
-import { ACTION_ROLES, authorize, changeControl, changeRetention, differingOutputs, parseKeepWorkRuns, type ControlAction } from "../src/usecases/index.js";
+import { loadPipelineSource } from "../src/pipelines/load-pipeline-source.js";
+import { ACTION_ROLES, authorize, changeControl, changeRetention, differingOutputs, parseKeepWorkRuns, startRun, type ControlAction } from "../src/usecases/index.js";
 import { COMMAND_ACTIONS, COMMAND_ROLES } from "../src/cli/command-roles.js";
 import { commandPaths } from "../src/cli/program.js";
-import { initWorkspace, workRootOf, type Workspace } from "../src/workspace/workspace.js";
+import { engineDeps, initWorkspace, workRootOf, type Workspace } from "../src/workspace/workspace.js";
 
 const ADMIN: Actor = { kind: "human", id: "ana" };
 const dir = mkdtempSync(join(tmpdir(), "runledger-usecases-"));
@@ -78,6 +79,18 @@ describe("changeRetention", () => {
       [{ keep_work_runs: 2 }, { keep_work_runs: null }],
     ]);
     expect((await refusal(changeRetention(retention, { keepWorkRuns: "x", reason: "r" }))).code).toBe("ERR_USAGE");
+  });
+
+  it("a run started through the use case prunes to the retention in force once the engine returns", async () => {
+    await changeRetention({ ...deps(), workspaceName: ws.config.name, workRoot: workRootOf(ws) }, { keepWorkRuns: "1", reason: "disk" });
+    const pipeline = await loadPipelineSource(resolve(import.meta.dirname, "fixtures/governance/fails.yaml"));
+    const engine = { engine: engineDeps(ws, ADMIN), modes: ws.modes, readState: deps().readState };
+    const first = await startRun(engine, pipeline, { project: ws.config.project, noCache: true });
+    expect(readdirSync(workRootOf(ws))).toContain(first);
+    const second = await startRun(engine, pipeline, { project: ws.config.project, noCache: true });
+    const kept = readdirSync(workRootOf(ws));
+    expect(kept).toContain(second);
+    expect(kept).not.toContain(first);
   });
 });
 

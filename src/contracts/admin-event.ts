@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLE_NAMES } from "./access-grant.js";
 import { ActorSchema, TimestampSchema } from "./common.js";
 
 /** The closed set of audited admin actions (seed 004 AdminActionType, widened for runledger). */
@@ -60,8 +61,8 @@ const GateBeforeSchema = z.object({ status: z.string(), checks: z.array(z.object
 const GateAfterSchema = z.object({ status: z.enum(["approved", "rejected"]), advances: z.object({ watermark: z.string(), value: z.string(), definition: DefinitionVersionSchema.optional() }).readonly().optional() }).readonly();
 const WatermarkBeforeSchema = z.object({ value: z.string().nullable(), valid: z.boolean().optional(), definition: DefinitionVersionSchema.optional() }).readonly();
 const WatermarkAfterSchema = z.object({ value: z.string(), definition: DefinitionVersionSchema.optional() }).readonly();
-/** The roles of seed 004 §6 (governance/roles.ts holds the same list and checks it against this one). */
-export const ADMIN_ROLES = ["viewer", "operator", "approver", "admin"] as const;
+/** The roles of seed 004 §6, as access control names them (contracts/access-grant.ts). */
+export const ADMIN_ROLES = ROLE_NAMES;
 /** One role given to one actor with the hash of its token (access_grant's `after`; access_revoke's `before` has no hash). */
 const GrantRecordSchema = z.object({ actor: ActorSchema, role: z.enum(ADMIN_ROLES), token_hash: z.string().min(1) }).readonly();
 const RevokeRecordSchema = z.object({ actor: ActorSchema, role: z.enum(ADMIN_ROLES) }).readonly();

@@ -1,6 +1,8 @@
-/** Access roles (seed 004 §6): viewer reads; operator runs; approver approves gates; admin does everything else. */
-export const ROLES = ["viewer", "operator", "approver", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLE_NAMES, type RoleName } from "../contracts/access-grant.js";
+
+/** Access roles (seed 004 §6): viewer reads; operator runs; approver approves gates; admin does everything else. The list is the published contract's. */
+export const ROLES = ROLE_NAMES;
+export type Role = RoleName;
 
 /** Whether roles held allow what `needed` asks: admin allows all; operator and approver include viewer. */
 export function allows(held: readonly Role[], needed: Role): boolean {

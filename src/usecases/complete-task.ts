@@ -2,6 +2,7 @@ import { completeTask as complete } from "../engine/index.js";
 import type { RunView } from "../ledger/projections/projection-state.js";
 import { findRun } from "../views/find-run.js";
 import type { EngineUseCaseDeps } from "./engine-deps.js";
+import { pruneToRetention } from "./prune-to-retention.js";
 import { pipelineOfRun } from "./run-pipeline-of.js";
 
 export interface CompleteTaskInput {
@@ -15,12 +16,13 @@ export interface CompleteTaskInput {
   readonly concurrency?: number;
 }
 
-/** Records the outcome of a waiting manual task with its evidence, then continues the run; resolves to the run. */
+/** Records the outcome of a waiting manual task with its evidence, continues the run, then prunes to the retention in force; resolves to the run. */
 export async function completeTask(deps: EngineUseCaseDeps, input: CompleteTaskInput, onStart?: (run: RunView) => void): Promise<RunView> {
   const run = findRun(await deps.readState(), input.run);
   const pipeline = await pipelineOfRun(run, "complete it from code with completeTask()");
   onStart?.(run);
   const completion = { task: input.task, files: input.files, result: input.result, ...(input.note ? { note: input.note } : {}) };
   await complete(pipeline, deps.engine, run.id, completion, { project: run.project, modes: deps.modes, ...(input.next === undefined ? {} : { next: input.next }), ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }) });
+  await pruneToRetention(deps);
   return run;
 }

@@ -2,6 +2,7 @@ import { decideGate as decide } from "../engine/index.js";
 import type { RunView } from "../ledger/projections/projection-state.js";
 import { findGate } from "../views/find-gate.js";
 import type { EngineUseCaseDeps } from "./engine-deps.js";
+import { pruneToRetention } from "./prune-to-retention.js";
 import { pipelineOfRun } from "./run-pipeline-of.js";
 
 /** A gate decision as requested: the gate, its run (default: the only one awaiting it), approve or reject, and why. */
@@ -12,12 +13,13 @@ export interface DecideGateInput {
   readonly reason: string | undefined;
 }
 
-/** Approves or rejects a gate awaiting approval and continues its run; resolves to the run. */
+/** Approves or rejects a gate awaiting approval, continues its run, then prunes to the retention in force; resolves to the run. */
 export async function decideGate(deps: EngineUseCaseDeps, input: DecideGateInput): Promise<RunView> {
   const state = await deps.readState();
   const found = findGate(state, input.gate, input.run);
   const run = state.runs[found.run_id] as RunView;
   const pipeline = await pipelineOfRun(run, "decide its gate from code with decideGate()");
   await decide(pipeline, deps.engine, run.id, { gate: input.gate, approve: input.approve, reason: input.reason }, { project: run.project, modes: deps.modes });
+  await pruneToRetention(deps);
   return run;
 }

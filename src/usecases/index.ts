@@ -13,6 +13,7 @@ export type { ReadDeps, RecordDeps } from "./deps.js";
 export type { EngineUseCaseDeps } from "./engine-deps.js";
 export { grantAccess, type AccessDeps } from "./grant-access.js";
 export { overrideWatermark, overrideWatermarkInput, type OverrideWatermarkInput, type OverrideWatermarkRequest } from "./override-watermark.js";
+export { pruneToRetention, type PruneDeps } from "./prune-to-retention.js";
 export { recordAccessDenied } from "./record-access-denied.js";
 export { nextPointer, recordNext } from "./record-next.js";
 export { removeSecret } from "./remove-secret.js";

@@ -3,6 +3,7 @@ import { adminEvent } from "../governance/admin-event.js";
 import type { ProjectionState, RunView } from "../ledger/projections/projection-state.js";
 import { findRun } from "../views/find-run.js";
 import type { EngineUseCaseDeps } from "./engine-deps.js";
+import { pruneToRetention } from "./prune-to-retention.js";
 import { pipelineOfRun } from "./run-pipeline-of.js";
 
 export interface ReplayRunDeps extends EngineUseCaseDeps {
@@ -20,7 +21,7 @@ export interface Replay {
 /**
  * Replays a run: records a replay_request admin event (a blank reason is ERR_REASON_REQUIRED), then
  * runs the same pipeline with the same parameters, event time and modes, with no cache, and
- * compares each passed task's outputs with the original's.
+ * compares each passed task's outputs with the original's; then prunes to the retention in force.
  */
 export async function replayRun(deps: ReplayRunDeps, input: { readonly run: string; readonly reason: string | undefined }): Promise<Replay> {
   const original = findRun(await deps.readState(), input.run);
@@ -28,7 +29,9 @@ export async function replayRun(deps: ReplayRunDeps, input: { readonly run: stri
   const request = { as_of: original.as_of, params: original.params, pipeline: original.pipeline, run_mode: original.run_mode, work_mode: original.work_mode };
   await deps.engine.ledger.append([adminEvent(original.project, deps.engine.actor, { action_type: "replay_request", reason: input.reason, targets: [{ kind: "run", id: original.id }], before: request, result: "applied" })]);
   const replayRunId = await runPipeline(pipeline, deps.engine, { project: original.project, asOf: new Date(original.as_of), params: original.params, mode: original.work_mode, runMode: original.run_mode, noCache: true, ci: deps.ci, modes: deps.modes, next: `compare replay with ${original.id}` });
-  return { original, replayRunId, differing: differingOutputs(await deps.readState(), original.id, replayRunId) };
+  const differing = differingOutputs(await deps.readState(), original.id, replayRunId);
+  await pruneToRetention(deps);
+  return { original, replayRunId, differing };
 }
 
 /** The passed tasks of `original` whose outputs the replay did not reproduce, digest for digest. */

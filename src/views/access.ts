@@ -1,3 +1,4 @@
+import type { AccessList } from "../contracts/access-grant.js";
 import { accessFrom, type AccessState } from "../governance/access.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { emptyProjectionState } from "../ledger/projections/projection-state.js";
@@ -10,7 +11,7 @@ export async function readAccess(ledger: Ledger): Promise<AccessState> {
 }
 
 /** The grants in force as `access list` shows them: token hashes abbreviated. */
-export function accessView(state: AccessState) {
+export function accessView(state: AccessState): AccessList {
   const grants = state.grants.map((g) => ({ actor: g.actor, role: g.role, token_hash: `${g.token_hash.slice(0, 19)}…`, granted_at_utc: g.granted_at_utc, granted_by: g.granted_by }));
   return { enabled: state.enabled, grants };
 }

@@ -1,8 +1,9 @@
 import { debugPacketOf } from "../debug/debug-packet-of.js";
 import type { DebugPacketView } from "../ledger/projections/projection-state.js";
+import type { CommandResult } from "./command-result.js";
 
 /** A packet as `debug show --json` prints it: the contract shape, and what the ledger adds. */
-export function debugPacketJson(view: DebugPacketView) {
+export function debugPacketJson(view: DebugPacketView): CommandResult<"debug show"> {
   return {
     debug_packet: debugPacketOf(view),
     work_mode: view.work_mode,

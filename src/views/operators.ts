@@ -1,8 +1,10 @@
+import { OperatorTransitionSchema, type OperatorStatusName, type OperatorTransition, type OperatorView } from "../contracts/operator-view.js";
+import { RunledgerError } from "../core/errors.js";
 import { lifecyclesFrom } from "../governance/operator-lifecycle.js";
 import type { ProjectionState } from "../ledger/projections/projection-state.js";
 
 /** Every operator the ledger knows, by ref: its lifecycle (UNGOVERNED when no admin ever moved it), use and violations. */
-export function operatorViews(state: ProjectionState) {
+export function operatorViews(state: ProjectionState): OperatorView[] {
   const lifecycles = lifecyclesFrom(state.adminEvents, state.violations);
   // One pass over the attempts: how often each operator ran, and when it last did.
   const use = new Map<string, { attempts: number; last: string }>();
@@ -22,4 +24,19 @@ export function operatorViews(state: ProjectionState) {
       history: lifecycle?.history ?? [],
     };
   });
+}
+
+/** One operator by ref; ERR_UNKNOWN_OPERATOR when the ledger does not know it. */
+export function operatorView(state: ProjectionState, ref: string): OperatorView {
+  const view = operatorViews(state).find((v) => v.ref === ref);
+  if (!view) throw new RunledgerError("ERR_UNKNOWN_OPERATOR", { detail: `${ref}: not in this workspace's ledger; \`runledger operator list\` shows the known ones` });
+  return view;
+}
+
+/**
+ * An operator's move as `operator register|activate|deprecate|remove` prints it. The lifecycle
+ * types its target as any status; the contract names the four a verb can reach, so it is checked here.
+ */
+export function operatorTransition(ref: string, to: OperatorStatusName): OperatorTransition {
+  return OperatorTransitionSchema.parse({ ref, status: to });
 }

@@ -7,6 +7,7 @@ import { accessView, readAccess } from "../../views/access.js";
 import { parseActorSpec } from "../actor.js";
 import type { CommandContext } from "../command-context.js";
 import { accessDeps } from "../workspace-deps.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 function parseActor(spec: string): Actor {
   return parseActorSpec(spec, "actor");
@@ -31,7 +32,7 @@ export function registerAccess(program: Command, context: () => CommandContext):
       const role = parseRole(flags.role);
       await ctx.withWorkspace(async (workspace) => {
         const grant = await grantAccess(accessDeps(ctx, workspace), { actor, role, reason: flags.reason });
-        ctx.output.success({ grant }, [`granted ${role} to ${actor.kind}:${actor.id}`, `token (shown once; only its hash is kept): ${grant.token}`]);
+        ctx.output.success({ grant } satisfies CommandResult<"access grant">, [`granted ${role} to ${actor.kind}:${actor.id}`, `token (shown once; only its hash is kept): ${grant.token}`]);
       });
     });
   access
@@ -46,7 +47,7 @@ export function registerAccess(program: Command, context: () => CommandContext):
       const role = parseRole(flags.role);
       await ctx.withWorkspace(async (workspace) => {
         const revoked = await revokeAccess(accessDeps(ctx, workspace), { actor, role, reason: flags.reason });
-        ctx.output.success({ revoked }, `revoked ${role} from ${actor.kind}:${actor.id}`);
+        ctx.output.success({ revoked } satisfies CommandResult<"access revoke">, `revoked ${role} from ${actor.kind}:${actor.id}`);
       });
     });
   access
@@ -57,7 +58,7 @@ export function registerAccess(program: Command, context: () => CommandContext):
       await ctx.withWorkspace(async (workspace) => {
         const view = accessView(await readAccess(workspace.ledger));
         const text = view.enabled ? view.grants.map((g) => `${g.actor.kind}:${g.actor.id}  ${g.role}  ${g.granted_at_utc}`) : "access control is off (no grants yet)";
-        ctx.output.success({ access: view }, text);
+        ctx.output.success({ access: view } satisfies CommandResult<"access list">, text);
       });
     });
 }

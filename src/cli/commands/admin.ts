@@ -3,6 +3,7 @@ import { changeControl, changeRetention, parseKeepWorkRuns, replayRun, type Cont
 import type { CommandContext } from "../command-context.js";
 import { engineUseCaseDeps, recordDeps, retentionDeps } from "../workspace-deps.js";
 import { reportRun } from "./run.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 interface ScopeFlags {
   readonly pipeline?: string;
@@ -28,7 +29,7 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
         const ctx = context();
         await ctx.withWorkspace(async (workspace) => {
           const control = await changeControl(recordDeps(ctx, workspace), { action: name, pipeline: flags.pipeline, reason: flags.reason });
-          ctx.output.success({ control }, [`${control.scope} is ${control.state}${CONTROL_HINTS[name]}`]);
+          ctx.output.success({ control } satisfies CommandResult<"admin pause">, [`${control.scope} is ${control.state}${CONTROL_HINTS[name]}`]);
         });
       });
   scoped("pause", "stop starting tasks in the project (or one pipeline): running runs pause at their next task, new runs are refused");
@@ -45,7 +46,7 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
       await ctx.withWorkspace(async (workspace) => {
         const { retention, pruned } = await changeRetention(retentionDeps(ctx, workspace), { keepWorkRuns: flags.keepWorkRuns, reason: flags.reason });
         const keep = retention.keep_work_runs;
-        ctx.output.success({ retention, pruned_runs: pruned }, `keeping the working directories of ${keep === null ? "every" : `the newest ${keep}`} finished run(s); pruned ${pruned.length}`);
+        ctx.output.success({ retention, pruned_runs: pruned } satisfies CommandResult<"admin retention">, `keeping the working directories of ${keep === null ? "every" : `the newest ${keep}`} finished run(s); pruned ${pruned.length}`);
       });
     });
   admin

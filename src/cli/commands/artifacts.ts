@@ -4,6 +4,7 @@ import { RunledgerError } from "../../core/errors.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import type { CommandContext } from "../command-context.js";
 import { receiptView } from "../../views/receipt.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 export function registerArtifacts(program: Command, context: () => CommandContext): void {
   const artifacts = program.command("artifacts").description("read content-addressed artifacts");
@@ -18,7 +19,7 @@ export function registerArtifacts(program: Command, context: () => CommandContex
         if (flags.output) {
           const path = resolve(ctx.io.cwd, flags.output);
           await workspace.artifacts.getToFile(digest, path);
-          ctx.output.success({ artifact: { digest, path } }, `wrote ${digest} to ${path}`);
+          ctx.output.success({ artifact: { digest, path } } satisfies CommandResult<"artifacts get">, `wrote ${digest} to ${path}`);
         } else {
           if (ctx.output.json) throw new RunledgerError("ERR_USAGE", { detail: "--json needs -o FILE: stdout holds only the envelope" });
           ctx.io.stdout.write(await workspace.artifacts.get(digest));

@@ -11,9 +11,10 @@ import { engineDeps, type Workspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
 import { readableFiles } from "../input-files.js";
 import { debugPacketJson } from "../../views/debug-packet.js";
-import { debugPacketSummary } from "../../views/debug-packet-summary.js";
+import { debugPacketsView } from "../../views/debug-packet-summary.js";
 import { findRun } from "../../views/find-run.js";
 import { debugPacketText } from "../debug-packet-text.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 /** `runledger debug …`: DebugPackets (seed 000) on failed runs. */
 export function registerDebug(program: Command, context: () => CommandContext): void {
@@ -102,11 +103,9 @@ export function registerDebug(program: Command, context: () => CommandContext): 
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
-        const packets = Object.values(state.debugPackets)
-          .filter((p) => !flags.open || p.status === "open")
-          .map(debugPacketSummary);
+        const packets = debugPacketsView(state, flags);
         const text = packets.map((p) => `${p.debug_packet_id}  ${p.status.padEnd(6)}  run ${p.run_id}  ${p.work_mode}  h${p.hypotheses} e${p.experiments}  ${p.symptom}`);
-        ctx.output.success({ debug_packets: packets }, packets.length > 0 ? text : flags.open ? "no open DebugPackets" : "no DebugPackets yet");
+        ctx.output.success({ debug_packets: packets } satisfies CommandResult<"debug list">, packets.length > 0 ? text : flags.open ? "no open DebugPackets" : "no DebugPackets yet");
       });
     });
 
@@ -118,7 +117,7 @@ export function registerDebug(program: Command, context: () => CommandContext): 
       await ctx.withWorkspace(async (workspace) => {
         const missing = missingDebugPackets(await new Projector(workspace.ledger).catchUp());
         const text = missing.map((m) => `${m.run_id}  ${m.pipeline}  ${m.reason}  (runledger debug new ${m.run_id})`);
-        ctx.output.success({ missing }, missing.length > 0 ? ["failed CONTRACT runs without a minimal repro:", ...text] : "every failed CONTRACT run has a DebugPacket with a minimal repro");
+        ctx.output.success({ missing } satisfies CommandResult<"debug missing">, missing.length > 0 ? ["failed CONTRACT runs without a minimal repro:", ...text] : "every failed CONTRACT run has a DebugPacket with a minimal repro");
         if (missing.length > 0) ctx.exitCode = 1;
       });
     });

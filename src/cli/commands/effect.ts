@@ -3,6 +3,7 @@ import { RunledgerError } from "../../core/errors.js";
 import { callEffectSocket } from "../../engine/effects-call.js";
 import { EFFECTS_SOCKET_ENV, EFFECTS_TOKEN_ENV } from "../../engine/effects-socket.js";
 import type { CommandContext } from "../command-context.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 /**
  * `runledger effect <name>`: a command operator's effects client. It talks only to the socket its
@@ -31,7 +32,7 @@ export function registerEffect(program: Command, context: () => CommandContext):
         }
       }
       const result = await callEffectSocket(socket, ctx.io.env[EFFECTS_TOKEN_ENV] ?? "", name, payload);
-      ctx.output.success({ effect: name, result }, JSON.stringify(result));
+      ctx.output.success({ effect: name, result } satisfies CommandResult<"effect">, JSON.stringify(result));
     });
 }
 

@@ -5,6 +5,7 @@ import { gatesView } from "../../views/gates.js";
 import type { CommandContext } from "../command-context.js";
 import { engineUseCaseDeps } from "../workspace-deps.js";
 import { reportRun } from "./run.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 /** `runledger gate status|approve|reject`: gates over chosen outputs; approval is a recorded decision with actor and reason. */
 export function registerGate(program: Command, context: () => CommandContext): void {
@@ -24,7 +25,7 @@ export function registerGate(program: Command, context: () => CommandContext): v
           const advance = g.advances ? `  → ${g.advances.watermark} ${g.advances.value}` : "";
           return `${g.gate.padEnd(16)} ${g.status.padEnd(17)} run ${g.run_id}${advance}  [${checks}]${who}`;
         });
-        ctx.output.success({ gates }, lines.length > 0 ? lines : "no gate decisions yet");
+        ctx.output.success({ gates } satisfies CommandResult<"gate status">, lines.length > 0 ? lines : "no gate decisions yet");
       });
     });
   const decide = (verb: "approve" | "reject") =>

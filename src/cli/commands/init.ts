@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { initWorkspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 export function registerInit(program: Command, context: () => CommandContext): void {
   program
@@ -16,7 +17,7 @@ export function registerInit(program: Command, context: () => CommandContext): v
       await workspace.close();
       ctx.output.log("workspace.initialized", { root });
       ctx.output.success(
-        { workspace: { root, name: workspace.config.name, project: workspace.config.project, head } },
+        { workspace: { root, name: workspace.config.name, project: workspace.config.project, head } } satisfies CommandResult<"init">,
         `initialized workspace ${workspace.config.name} in ${root}\n  ledger:    ${workspace.config.ledger.backend}\n  example:   pipelines/hello.yaml`,
       );
     });

@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { classifyTitle } from "../../modes/classify-title.js";
 import { modeRegistryWith, type ModeRegistry } from "../../modes/mode-registry.js";
 import type { CommandContext } from "../command-context.js";
+import type { CommandResult } from "../../views/command-result.js";
+import { classificationView, modesView } from "../../views/modes.js";
 
 /** The workspace's modes, or seed 000's defaults outside a workspace. */
 async function registry(ctx: CommandContext): Promise<ModeRegistry> {
@@ -19,7 +21,7 @@ export function registerClassifyAndModes(program: Command, context: () => Comman
     .description("list the work modes: intent, typical outputs, primary risk, keywords, evidence and stop rules")
     .action(async () => {
       const ctx = context();
-      const modes = (await registry(ctx)).modes;
+      const modes = modesView(await registry(ctx));
       const text = modes.map((m) =>
         [
           `${m.name}: ${m.intent}`,
@@ -30,7 +32,7 @@ export function registerClassifyAndModes(program: Command, context: () => Comman
           ...m.stopRules.map((r) => `  stop rule ${r.id}: ${r.detail}`),
         ].join("\n"),
       );
-      ctx.output.success({ modes }, text.join("\n\n"));
+      ctx.output.success({ modes } satisfies CommandResult<"modes">, text.join("\n\n"));
     });
 
   program
@@ -41,6 +43,6 @@ export function registerClassifyAndModes(program: Command, context: () => Comman
       const ctx = context();
       const decision = classifyTitle(title, await registry(ctx));
       const why = Object.entries(decision.matches).map(([mode, words]) => `${mode}: ${words.join(", ")}`);
-      ctx.output.success({ classification: decision }, `${decision.mode}${decision.tie ? " (tie, broken by table order)" : ""}\n  matched ${why.join("; ")}`);
+      ctx.output.success({ classification: classificationView(decision) } satisfies CommandResult<"classify">, `${decision.mode}${decision.tie ? " (tie, broken by table order)" : ""}\n  matched ${why.join("; ")}`);
     });
 }

@@ -4,6 +4,7 @@ import { configuredMonitors, runMonitors } from "../../usecases/index.js";
 import type { CommandContext } from "../command-context.js";
 import { recordDeps } from "../workspace-deps.js";
 import { syncRules } from "./watermark.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 /** `runledger monitor run`: the read-only monitors; their only output is [SUGGESTION] entries, recorded once each. */
 export function registerMonitor(program: Command, context: () => CommandContext): void {
@@ -17,7 +18,7 @@ export function registerMonitor(program: Command, context: () => CommandContext)
         const monitors = [...BUILT_IN_MONITORS, ...(await configuredMonitors(workspace.root, workspace.config.monitors ?? []))];
         const { suggestions, recorded } = await runMonitors({ ...recordDeps(ctx, workspace), monitors, syncRules: syncRules(workspace) });
         const text = suggestions.map((s) => `[SUGGESTION] ${s.level} ${s.monitor}: ${s.message}`);
-        ctx.output.success({ suggestions, recorded }, text.length > 0 ? text : "no suggestions");
+        ctx.output.success({ suggestions, recorded } satisfies CommandResult<"monitor run">, text.length > 0 ? text : "no suggestions");
       });
     });
 }

@@ -6,6 +6,7 @@ import { runJson } from "../../views/run.js";
 import type { CommandContext } from "../command-context.js";
 import { runText } from "../run-text.js";
 import { recordDeps } from "../workspace-deps.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 export function registerNext(program: Command, context: () => CommandContext): void {
   program
@@ -20,7 +21,7 @@ export function registerNext(program: Command, context: () => CommandContext): v
         const runId = await recordNext(recordDeps(ctx, workspace), { run: id, next });
         const state = await new Projector(workspace.ledger).catchUp();
         const view = runJson(state, findRun(state, runId));
-        ctx.output.success({ run: view }, runText(view));
+        ctx.output.success({ run: view } satisfies CommandResult<"next">, runText(view));
       });
     });
 }

@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { RunledgerError } from "../../core/errors.js";
 import type { LifecycleAction } from "../../governance/operator-lifecycle.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { changeOperatorLifecycle } from "../../usecases/index.js";
-import { operatorViews } from "../../views/operators.js";
+import { operatorTransition, operatorView, operatorViews } from "../../views/operators.js";
 import type { CommandContext } from "../command-context.js";
 import { recordDeps } from "../workspace-deps.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 /** `runledger operator list|show|register|activate|deprecate|remove`: the governed operator registry (seed 001 §8). */
 export function registerOperator(program: Command, context: () => CommandContext): void {
@@ -18,7 +18,7 @@ export function registerOperator(program: Command, context: () => CommandContext
       await ctx.withWorkspace(async (workspace) => {
         const views = operatorViews(await new Projector(workspace.ledger).catchUp());
         const text = views.map((v) => `${v.status.padEnd(11)} ${v.ref}  attempts=${v.attempts}${v.violations.length > 0 ? `  violations=${v.violations.length}` : ""}`);
-        ctx.output.success({ operators: views }, text.length > 0 ? text : "no operators yet");
+        ctx.output.success({ operators: views } satisfies CommandResult<"operator list">, text.length > 0 ? text : "no operators yet");
       });
     });
   operator
@@ -28,10 +28,9 @@ export function registerOperator(program: Command, context: () => CommandContext
     .action(async (ref: string) => {
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
-        const view = operatorViews(await new Projector(workspace.ledger).catchUp()).find((v) => v.ref === ref);
-        if (!view) throw new RunledgerError("ERR_UNKNOWN_OPERATOR", { detail: `${ref}: not in this workspace's ledger; \`runledger operator list\` shows the known ones` });
+        const view = operatorView(await new Projector(workspace.ledger).catchUp(), ref);
         const lines = [`${view.ref}  ${view.status}  attempts=${view.attempts}`, ...view.history.map((h) => `  ${h.at_utc}  ${h.status}  by ${h.by}: ${h.reason}`), ...view.violations.map((v) => `  violation ${v.kind} in run ${v.run_id} task ${v.task}: ${v.detail}`)];
-        ctx.output.success({ operator: view }, lines);
+        ctx.output.success({ operator: view } satisfies CommandResult<"operator show">, lines);
       });
     });
   const step = (name: string, action: LifecycleAction, description: string) =>
@@ -44,7 +43,7 @@ export function registerOperator(program: Command, context: () => CommandContext
         const ctx = context();
         await ctx.withWorkspace(async (workspace) => {
           const { from, to } = await changeOperatorLifecycle(recordDeps(ctx, workspace), { ref, action, reason: flags.reason });
-          ctx.output.success({ operator: { ref, status: to } }, [`${ref}: ${from ?? "unregistered"} → ${to}`]);
+          ctx.output.success({ operator: operatorTransition(ref, to) } satisfies CommandResult<"operator register">, [`${ref}: ${from ?? "unregistered"} → ${to}`]);
         });
       });
   step("register", "operator_register", "put an operator under governance (REGISTERED; it runs once activated)");

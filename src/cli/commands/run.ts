@@ -5,7 +5,6 @@ import { ISO_TIME_FORM, parseIsoTime } from "../../core/iso-time.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
 import { workRootOf, type Workspace } from "../../workspace/workspace.js";
-import { pruneWorkDirs, retentionFrom } from "../../governance/retention.js";
 import { resumeRun, startRun } from "../../usecases/index.js";
 import { findRun } from "../../views/find-run.js";
 import { runJson } from "../../views/run.js";
@@ -13,6 +12,7 @@ import type { CommandContext } from "../command-context.js";
 import { askNext } from "../ask-next.js";
 import { runText } from "../run-text.js";
 import { engineUseCaseDeps } from "../workspace-deps.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 interface RunFlags {
   readonly concurrency?: string;
@@ -89,10 +89,9 @@ export function nextFlag(flags: { readonly next?: string }): { next?: string } {
 export async function reportRun(ctx: CommandContext, workspace: Workspace, project: string, runId: string): Promise<void> {
   await askNext(ctx, workspace, runId);
   const state = await new Projector(workspace.ledger, { project }).catchUp();
-  await pruneWorkDirs(workRootOf(workspace), state, retentionFrom(state.adminEvents));
   const view = runJson(state, findRun(state, runId), workRootOf(workspace));
   ctx.output.log("run.settle", { run_id: runId, status: view.status, result: view.result });
-  ctx.output.success({ run: view }, runText(view));
+  ctx.output.success({ run: view } satisfies CommandResult<"run">, runText(view));
   if (view.result === "FAIL") ctx.exitCode = 1;
 }
 

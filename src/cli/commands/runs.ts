@@ -4,8 +4,9 @@ import { workRootOf } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
 import { findRun } from "../../views/find-run.js";
 import { runJson } from "../../views/run.js";
-import { runSummary } from "../../views/run-summary.js";
+import { runsView } from "../../views/runs.js";
 import { runText } from "../run-text.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 export function registerRuns(program: Command, context: () => CommandContext): void {
   program
@@ -17,12 +18,9 @@ export function registerRuns(program: Command, context: () => CommandContext): v
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
-        const runs = Object.values(state.runs)
-          .filter((r) => !flags.missingNext || (r.finished_at_utc !== null && r.next === null))
-          .filter((r) => !flags.notCounted || (r.finished_at_utc !== null && !r.counted))
-          .map(runSummary);
+        const runs = runsView(state, flags);
         const text = runs.map((r) => `${r.id}  ${r.project}  ${r.pipeline}  ${r.work_mode}  ${r.status}  ${r.result ?? "-"}  ${r.counted ? "counted" : "not-counted"}  ${r.requested_at_utc}`);
-        ctx.output.success({ runs }, runs.length > 0 ? text : flags.missingNext || flags.notCounted ? "no such runs" : "no runs yet");
+        ctx.output.success({ runs } satisfies CommandResult<"runs">, runs.length > 0 ? text : flags.missingNext || flags.notCounted ? "no such runs" : "no runs yet");
       });
     });
 }
@@ -37,7 +35,7 @@ export function registerShow(program: Command, context: () => CommandContext): v
       await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
         const view = runJson(state, findRun(state, id), workRootOf(workspace));
-        ctx.output.success({ run: view }, runText(view));
+        ctx.output.success({ run: view } satisfies CommandResult<"show">, runText(view));
       });
     });
 }

@@ -5,6 +5,8 @@ import { secretsView } from "../../views/secrets.js";
 import type { CommandContext } from "../command-context.js";
 import { readSecretValue } from "../read-secret-value.js";
 import { secretDeps } from "../workspace-deps.js";
+import type { CommandResult } from "../../views/command-result.js";
+import { secretChangeView } from "../../views/secret-change.js";
 
 type ReasonFlags = { readonly reason?: string };
 
@@ -20,7 +22,7 @@ export function registerSecret(program: Command, context: () => CommandContext):
       const input = secretChangeInput(name, flags.reason);
       await ctx.withWorkspace(async (workspace) => {
         const changed = await setSecret(secretDeps(ctx, workspace), input, () => readSecretValue(ctx.io, name));
-        ctx.output.success({ secret: changed }, `${changed.state} secret ${changed.name} (version ${changed.version})`);
+        ctx.output.success({ secret: secretChangeView(changed) } satisfies CommandResult<"secret set">, `${changed.state} secret ${changed.name} (version ${changed.version})`);
       });
     });
   secret
@@ -33,7 +35,7 @@ export function registerSecret(program: Command, context: () => CommandContext):
       const input = secretChangeInput(name, flags.reason);
       await ctx.withWorkspace(async (workspace) => {
         const changed = await rotateSecret(secretDeps(ctx, workspace), input, () => readSecretValue(ctx.io, name));
-        ctx.output.success({ secret: changed }, `${changed.state} secret ${changed.name} (version ${changed.version})`);
+        ctx.output.success({ secret: secretChangeView(changed) } satisfies CommandResult<"secret set">, `${changed.state} secret ${changed.name} (version ${changed.version})`);
       });
     });
   secret
@@ -46,7 +48,7 @@ export function registerSecret(program: Command, context: () => CommandContext):
       const input = secretChangeInput(name, flags.reason);
       await ctx.withWorkspace(async (workspace) => {
         const changed = await removeSecret(secretDeps(ctx, workspace), input);
-        ctx.output.success({ secret: changed }, `removed secret ${changed.name}`);
+        ctx.output.success({ secret: secretChangeView(changed) } satisfies CommandResult<"secret remove">, `removed secret ${changed.name}`);
       });
     });
   secret
@@ -57,7 +59,7 @@ export function registerSecret(program: Command, context: () => CommandContext):
       await ctx.withWorkspace(async (workspace) => {
         const secrets = await secretsView(workspaceSecretStore(workspace.root));
         const text = secrets.map((s) => `${s.name}  v${s.version}  ${s.set_at_utc}  ${s.set_by.kind}:${s.set_by.id}`).join("\n");
-        ctx.output.success({ secrets }, secrets.length > 0 ? text : "no secrets");
+        ctx.output.success({ secrets } satisfies CommandResult<"secret list">, secrets.length > 0 ? text : "no secrets");
       });
     });
 }

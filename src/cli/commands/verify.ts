@@ -4,6 +4,7 @@ import type { Digest } from "../../core/digest.js";
 import { assertPrivateState } from "../../workspace/check-permissions.js";
 import type { Workspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 export function registerVerify(program: Command, context: () => CommandContext): void {
   program
@@ -16,7 +17,7 @@ export function registerVerify(program: Command, context: () => CommandContext):
         const summary = await verifyWorkspace(workspace);
         ctx.output.log("verify.settle", summary);
         ctx.output.success(
-          { verify: summary },
+          { verify: summary } satisfies CommandResult<"verify">,
           `ledger intact: ${summary.events} events, head ${summary.head}\nartifacts intact: ${summary.artifacts} blobs verified, ${summary.referenced} referenced by the ledger`,
         );
       });

@@ -1,13 +1,13 @@
 import type { Command } from "commander";
-import { RunledgerError } from "../../core/errors.js";
 import { ISO_TIME_FORM } from "../../core/iso-time.js";
 import type { SyncRule } from "../../governance/watermarks.js";
 import { Projector } from "../../ledger/projections/projector.js";
 import { overrideWatermark, overrideWatermarkInput } from "../../usecases/index.js";
-import { watermarksView } from "../../views/watermarks.js";
+import { watermarksView, watermarkView } from "../../views/watermarks.js";
 import type { Workspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
 import { recordDeps } from "../workspace-deps.js";
+import type { CommandResult } from "../../views/command-result.js";
 
 /** The workspace's sync rules between watermarks. */
 export function syncRules(workspace: Workspace): SyncRule[] {
@@ -36,11 +36,10 @@ export function registerWatermark(program: Command, context: () => CommandContex
     .action(async (name: string) => {
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
-        const mark = (await new Projector(workspace.ledger).catchUp()).watermarks[name];
-        if (!mark) throw new RunledgerError("ERR_WATERMARK_NOT_FOUND", { detail: name });
+        const mark = watermarkView(await new Projector(workspace.ledger).catchUp(), name);
         const how = (m: (typeof mark.history)[number]["moved_by"]) => (m.kind === "gate" ? `gate ${m.gate} of run ${m.run_id}` : `override ${m.admin_event_id}: ${m.justification}`);
         const lines = [`${mark.name} = ${mark.value}  ${mark.valid ? "valid" : `INVALID: ${mark.invalidated?.reason ?? ""}`}`, ...mark.history.map((h) => `  ${h.at_utc}  ${h.value}  ${h.definition ? `${h.definition.name}@${h.definition.version}  ` : ""}by ${how(h.moved_by)}`)];
-        ctx.output.success({ watermark: mark }, lines);
+        ctx.output.success({ watermark: mark } satisfies CommandResult<"watermark show">, lines);
       });
     });
   watermark
@@ -57,7 +56,7 @@ export function registerWatermark(program: Command, context: () => CommandContex
       await ctx.withWorkspace(async (workspace) => {
         const override = await overrideWatermark(recordDeps(ctx, workspace), input);
         const { before, by } = override;
-        ctx.output.success({ watermark: override }, [`${name}: ${before.value ?? "(none)"} → ${flags.to} (override by ${by.kind}:${by.id}, recorded in the audit)`]);
+        ctx.output.success({ watermark: override } satisfies CommandResult<"watermark override">, [`${name}: ${before.value ?? "(none)"} → ${flags.to} (override by ${by.kind}:${by.id}, recorded in the audit)`]);
       });
     });
 }
