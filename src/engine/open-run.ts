@@ -14,7 +14,7 @@ import { continueRun } from "./drive-run.js";
 import type { ManualCompletion } from "./manual-attempt.js";
 import { operatorRefs, resolveOperator } from "./resolve-operator.js";
 import { resumeState, type ResumeState } from "./resume-state.js";
-import { attemptDir } from "./run-attempt.js";
+import { attemptDir } from "./attempt-dir.js";
 import { stopLeftoverGroup } from "./run-command.js";
 import type { ResumeOptions } from "./run-options.js";
 import { baseDirOf, runContext, runSession } from "./run-session.js";
