@@ -21,17 +21,7 @@ export async function schedule<T extends SchedulableTask>(
   work: (task: T) => Promise<"held" | void>,
 ): Promise<void> {
   const position = new Map(order.map((name, i) => [name, i]));
-  const waitingOn = new Map<string, number>();
-  const dependents = new Map<string, string[]>();
-  for (const name of order) {
-    const needs = (tasks[name] as T).needs.filter((need) => !done.has(need));
-    waitingOn.set(name, needs.length);
-    for (const need of needs) {
-      const list = dependents.get(need);
-      if (list) list.push(name);
-      else dependents.set(need, [name]);
-    }
-  }
+  const { waitingOn, dependents } = dependencyGraph(order, tasks, done);
   let open = order.length;
   let running = 0;
   await new Promise<void>((resolve, reject) => {
@@ -83,6 +73,22 @@ export async function schedule<T extends SchedulableTask>(
     start(order.filter((name) => waitingOn.get(name) === 0));
     finish();
   });
+}
+
+/** For each task, how many of its needs have not settled yet (-1 once held), and for each task the tasks that need it. */
+function dependencyGraph(order: readonly string[], tasks: Readonly<Record<string, SchedulableTask>>, done: ReadonlySet<string>): { waitingOn: Map<string, number>; dependents: Map<string, string[]> } {
+  const waitingOn = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const name of order) {
+    const needs = (tasks[name] as SchedulableTask).needs.filter((need) => !done.has(need));
+    waitingOn.set(name, needs.length);
+    for (const need of needs) {
+      const list = dependents.get(need);
+      if (list) list.push(name);
+      else dependents.set(need, [name]);
+    }
+  }
+  return { waitingOn, dependents };
 }
 
 /**
