@@ -39,7 +39,7 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
 async function doWork(attempt: SettlingAttempt): Promise<WorkDone> {
   const done: WorkDone = { failure: undefined, returned: undefined, outputs: [], checks: [], secrets: NO_SECRETS, violation: undefined };
   try {
-    await execute(attempt, done);
+    await runWork(attempt, done);
     await takeOutputs(attempt, done);
     if (!done.failure) await runChecks(attempt, done);
   } catch (error) {
@@ -50,7 +50,8 @@ async function doWork(attempt: SettlingAttempt): Promise<WorkDone> {
   return done;
 }
 
-async function execute(attempt: SettlingAttempt, done: WorkDone): Promise<void> {
+/** The directory, the secrets and configs placed, and the work itself; a fatal effects error overrides what the work says. */
+async function runWork(attempt: SettlingAttempt, done: WorkDone): Promise<void> {
   const { deps, run, plan, settling, dir, logs } = attempt;
   await prepareAttemptDir(deps, dir, plan);
   done.secrets = await attemptSecrets(deps.secrets, plan.operator, run.runMode);
