@@ -14,7 +14,7 @@ import { callEffectSocket } from "../src/engine/effects-call.js";
 import { EFFECTS_MARKER_NAME, EFFECTS_MARKER_TEXT } from "../src/engine/effects-dir.js";
 import { EffectsSocket } from "../src/engine/effects-socket.js";
 import { sweepStaleEffectsDirs } from "../src/engine/effects-sweep.js";
-import { resumeRun, runPipeline, type RunOptions } from "../src/engine/run-pipeline.js";
+import { resumeRun, runPipeline, type RunOptions } from "../src/engine/index.js";
 import type { LedgerEvent } from "../src/ledger/ledger-event.js";
 import { Projector } from "../src/ledger/projections/projector.js";
 import { defineOperator } from "../src/operators/define-operator.js";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../src/contracts/common.js";
 import { ReceiptSchema } from "../src/contracts/receipt.js";
 import type { Clock } from "../src/core/clock.js";
-import { completeTask, resumeRun, runPipeline } from "../src/engine/run-pipeline.js";
+import { completeTask, resumeRun, runPipeline } from "../src/engine/index.js";
 import type { LedgerEvent } from "../src/ledger/ledger-event.js";
 import { Projector } from "../src/ledger/projections/projector.js";
 import { defineOperator } from "../src/operators/define-operator.js";

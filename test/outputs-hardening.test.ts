@@ -6,7 +6,7 @@ import { evaluateCheck } from "../src/checks/index.js";
 import { ReceiptSchema } from "../src/contracts/receipt.js";
 import { sha256 } from "../src/core/digest.js";
 import type { EngineDeps } from "../src/engine/attempt-context.js";
-import { completeTask, runPipeline } from "../src/engine/run-pipeline.js";
+import { completeTask, runPipeline } from "../src/engine/index.js";
 import { Projector } from "../src/ledger/projections/projector.js";
 import { loadPipelineYaml } from "../src/pipelines/load-yaml.js";
 import { engineDeps, initWorkspace, openWorkspace, type Workspace } from "../src/workspace/workspace.js";

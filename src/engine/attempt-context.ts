@@ -15,6 +15,8 @@ import type { EffectHandler } from "../pipelines/effect-handler.js";
 import type { InputRef } from "./cache-key.js";
 import type { EffectsSocket } from "./effects-socket.js";
 import type { RunSandbox } from "./sandbox.js";
+import type { Verdict } from "../contracts/verdict.js";
+import type { Enforcement, RunMode } from "../contracts/run-mode.js";
 
 /** The ports and settings an engine works with; it never names a backend. */
 export interface EngineDeps {
@@ -44,7 +46,7 @@ export interface EngineDeps {
 
 export type TaskProgress =
   | { readonly task: string; readonly state: "started" }
-  | { readonly task: string; readonly state: "passed" | "failed" | "skipped" | "reused" | "waiting"; readonly result: "PASS" | "WARN" | "FAIL" | null; readonly reason: string | null };
+  | { readonly task: string; readonly state: "passed" | "failed" | "skipped" | "reused" | "waiting"; readonly result: Verdict | null; readonly reason: string | null };
 
 /** What one run fixes for all its attempts. */
 export interface RunContext {
@@ -53,9 +55,9 @@ export interface RunContext {
   readonly asOf: Date;
   /** The run's one work mode (seed 000). */
   readonly workMode: WorkMode;
-  readonly runMode: "mock" | "real";
+  readonly runMode: RunMode;
   /** shadow: effect calls go to the sink; enforced: they happen (in real runs; mock runs always sink). */
-  readonly enforcement: "shadow" | "enforced";
+  readonly enforcement: Enforcement;
   /** The pipeline's effect handlers, by effect name. */
   readonly effects: Readonly<Record<string, EffectHandler>>;
   /** The directory of the pipeline file, for commands that read files bundled with it. */
@@ -114,7 +116,7 @@ export interface AttemptPlan {
 export interface AttemptOutcome {
   readonly attemptId: string;
   /** PASS or WARN when the attempt passed; FAIL otherwise. */
-  readonly result: "PASS" | "WARN" | "FAIL";
+  readonly result: Verdict;
   readonly outputs: readonly { path: string; digest: string; size_bytes: number }[];
   readonly retryable: boolean;
   readonly reason: string | null;
@@ -124,7 +126,7 @@ export interface AttemptOutcome {
   /** Set when the operator broke its declaration (e.g. called an undeclared effect): the run halts. */
   readonly violation: string | null;
   /** The attempt's checks and their verdicts, as recorded (none when it failed before its checks ran). */
-  readonly checks: readonly { readonly name: string; readonly result: "PASS" | "WARN" | "FAIL" }[];
+  readonly checks: readonly { readonly name: string; readonly result: Verdict }[];
 }
 
 /** An event of this run, by this engine's actor. */

@@ -26,82 +26,103 @@ export const HEAD_BYTES = 256;
  * Resolves when the stream ends, fails, or overflows; rejects only with what the sink throws.
  */
 export function readBoundedLines(stream: Readable, options: BoundedLinesOptions, sink: LineSink): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let held: Buffer[] = [];
-    let heldBytes = 0;
-    let busy = false;
-    let ended = false;
-    let closed = false;
-    let done = false;
-    const finish = (error?: unknown) => {
-      if (done) return;
-      done = true;
-      held = [];
-      stream.off("readable", pump);
-      stream.off("end", onEnd);
-      stream.off("close", onClose);
-      stream.off("error", onClose);
-      if (error === undefined) resolve();
-      else reject(error as Error);
-    };
-    const take = (part: Buffer): string => {
-      const line = Buffer.concat([...held, part]).toString("utf8");
-      held = [];
-      heldBytes = 0;
-      return line;
-    };
-    /** Handles the lines of one chunk; false once reading must stop (an overflow). */
-    const chunkLines = async (chunk: Buffer): Promise<boolean> => {
-      let start = 0;
-      for (let newline = chunk.indexOf(10, start); newline !== -1; newline = chunk.indexOf(10, start)) {
-        if (heldBytes + newline - start > options.maxBytes) return overflow(chunk.subarray(start));
-        const line = take(chunk.subarray(start, newline));
-        start = newline + 1;
-        await sink.line(line);
-      }
-      if (heldBytes + chunk.length - start > options.maxBytes) return overflow(chunk.subarray(start));
-      if (start < chunk.length) {
-        // A copy: a view would keep the whole chunk alive for a few bytes of it.
-        held.push(Buffer.from(chunk.subarray(start)));
-        heldBytes += chunk.length - start;
-      }
-      return true;
-    };
-    const overflow = async (part: Buffer): Promise<false> => {
-      const head = Buffer.from(Buffer.concat([...held, part.subarray(0, HEAD_BYTES)]).subarray(0, HEAD_BYTES));
-      held = [];
-      await sink.overflow(head);
-      return false;
-    };
-    // One pass at a time: 'readable', 'end' and 'close' that come while a line is handled are
-    // taken up by the pass in progress, which reads on once the line is done.
-    async function pump(): Promise<void> {
-      if (busy || done) return;
-      busy = true;
-      try {
-        for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
-          if (!(await chunkLines(chunk))) return finish();
-        }
-        if (ended && heldBytes > 0 && options.unterminated === "line") await sink.line(take(Buffer.alloc(0)));
-        // Closed without an end: a read never finished, and what is held is not a line.
-        if (ended || closed) finish();
-      } catch (error) {
-        finish(error);
-      } finally {
-        busy = false;
-      }
+  return new Promise<void>((resolve, reject) => new BoundedLineReader(stream, options, sink, { resolve, reject }).listen());
+}
+
+/** One stream's reading: the unfinished line held, and whether a pass is under way or reading is over. */
+class BoundedLineReader {
+  #held: Buffer[] = [];
+  #heldBytes = 0;
+  #busy = false;
+  #ended = false;
+  #closed = false;
+  #done = false;
+
+  constructor(
+    private readonly stream: Readable,
+    private readonly options: BoundedLinesOptions,
+    private readonly sink: LineSink,
+    private readonly settle: { resolve(): void; reject(error: Error): void },
+  ) {}
+
+  listen(): void {
+    this.stream.on("readable", this.#pump);
+    this.stream.once("end", this.#onEnd);
+    this.stream.once("close", this.#onClose);
+    this.stream.once("error", this.#onClose);
+  }
+
+  #finish(error?: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#held = [];
+    this.stream.off("readable", this.#pump);
+    this.stream.off("end", this.#onEnd);
+    this.stream.off("close", this.#onClose);
+    this.stream.off("error", this.#onClose);
+    if (error === undefined) this.settle.resolve();
+    else this.settle.reject(error as Error);
+  }
+
+  #take(part: Buffer): string {
+    const line = Buffer.concat([...this.#held, part]).toString("utf8");
+    this.#held = [];
+    this.#heldBytes = 0;
+    return line;
+  }
+
+  /** Handles the lines of one chunk; false once reading must stop (an overflow). */
+  async #chunkLines(chunk: Buffer): Promise<boolean> {
+    const { maxBytes } = this.options;
+    let start = 0;
+    for (let newline = chunk.indexOf(10, start); newline !== -1; newline = chunk.indexOf(10, start)) {
+      if (this.#heldBytes + newline - start > maxBytes) return this.#overflow(chunk.subarray(start));
+      const line = this.#take(chunk.subarray(start, newline));
+      start = newline + 1;
+      await this.sink.line(line);
     }
-    function onEnd(): void {
-      ended = true;
-      void pump();
+    if (this.#heldBytes + chunk.length - start > maxBytes) return this.#overflow(chunk.subarray(start));
+    if (start < chunk.length) {
+      // A copy: a view would keep the whole chunk alive for a few bytes of it.
+      this.#held.push(Buffer.from(chunk.subarray(start)));
+      this.#heldBytes += chunk.length - start;
     }
-    function onClose(): void {
-      closed = true;
-      void pump();
+    return true;
+  }
+
+  async #overflow(part: Buffer): Promise<false> {
+    const head = Buffer.from(Buffer.concat([...this.#held, part.subarray(0, HEAD_BYTES)]).subarray(0, HEAD_BYTES));
+    this.#held = [];
+    await this.sink.overflow(head);
+    return false;
+  }
+
+  // One pass at a time: 'readable', 'end' and 'close' that come while a line is handled are
+  // taken up by the pass in progress, which reads on once the line is done.
+  readonly #pump = async (): Promise<void> => {
+    if (this.#busy || this.#done) return;
+    this.#busy = true;
+    try {
+      for (let chunk = this.stream.read() as Buffer | null; chunk !== null; chunk = this.stream.read() as Buffer | null) {
+        if (!(await this.#chunkLines(chunk))) return this.#finish();
+      }
+      if (this.#ended && this.#heldBytes > 0 && this.options.unterminated === "line") await this.sink.line(this.#take(Buffer.alloc(0)));
+      // Closed without an end: a read never finished, and what is held is not a line.
+      if (this.#ended || this.#closed) this.#finish();
+    } catch (error) {
+      this.#finish(error);
+    } finally {
+      this.#busy = false;
     }
-    stream.on("readable", pump);
-    stream.once("end", onEnd);
-    stream.once("close", onClose);
-    stream.once("error", onClose);
-  });
+  };
+
+  readonly #onEnd = (): void => {
+    this.#ended = true;
+    void this.#pump();
+  };
+
+  readonly #onClose = (): void => {
+    this.#closed = true;
+    void this.#pump();
+  };
 }

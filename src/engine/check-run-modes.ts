@@ -2,6 +2,8 @@ import { RunledgerError, type Issue } from "../core/errors.js";
 import type { ModeRegistry } from "../modes/mode-registry.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
 import type { PipelineDefinition, PipelineTask } from "../pipelines/define-pipeline.js";
+import { validationError } from "../core/validation-error.js";
+import type { RunMode } from "../contracts/run-mode.js";
 
 /**
  * The run-mode rules of seed 002, checked before anything is recorded or started: with `ci`, a
@@ -12,7 +14,7 @@ import type { PipelineDefinition, PipelineTask } from "../pipelines/define-pipel
  */
 export function checkRunModes(
   def: PipelineDefinition,
-  context: { readonly runMode: "mock" | "real"; readonly ci: boolean; readonly modes: ModeRegistry; resolve(task: PipelineTask): OperatorDefinition },
+  context: { readonly runMode: RunMode; readonly ci: boolean; readonly modes: ModeRegistry; resolve(task: PipelineTask): OperatorDefinition },
 ): void {
   const operators = Object.values(def.tasks).map((task) => ({ task: task.name, op: context.resolve(task) }));
   const external = operators.filter(({ op }) => op.effects.length > 0 || op.secrets.length > 0);
@@ -35,5 +37,5 @@ export function checkRunModes(
       }
     }
   }
-  if (issues.length > 0) throw new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} in pipeline ${def.name} for a ${context.runMode} run in mode ${def.mode}`, issues });
+  if (issues.length > 0) throw validationError(issues, `pipeline ${def.name} for a ${context.runMode} run in mode ${def.mode}`);
 }

@@ -4,6 +4,7 @@ import type { OperatorDefinition } from "../operators/operator-definition.js";
 import type { PipelineDefinition, PipelineTask } from "../pipelines/define-pipeline.js";
 import { assertSecretsSet } from "../secrets/attempt-secrets.js";
 import type { SecretSource } from "../secrets/secret-source.js";
+import type { RunMode } from "../contracts/run-mode.js";
 
 /**
  * The pre-run checks of seed 004's config and secrets posture, before anything is recorded or
@@ -12,7 +13,7 @@ import type { SecretSource } from "../secrets/secret-source.js";
  */
 export async function checkSecretsAndConfigs(
   def: PipelineDefinition,
-  context: { readonly runMode: "mock" | "real"; readonly secrets: SecretSource | undefined; readonly baseDir: string; resolve(task: PipelineTask): OperatorDefinition },
+  context: { readonly runMode: RunMode; readonly secrets: SecretSource | undefined; readonly baseDir: string; resolve(task: PipelineTask): OperatorDefinition },
 ): Promise<void> {
   const tasks = Object.values(def.tasks).map((task) => ({ task: task.name, operator: context.resolve(task) }));
   const issues = configIssues(tasks.map(({ task, operator }) => ({ task, configs: operator.configs })), context.baseDir);

@@ -3,6 +3,7 @@ import type { NewEvent } from "../ledger/ledger-event.js";
 import { assessEvidence, type PassedTaskFacts } from "../modes/assess-evidence.js";
 import type { WorkMode } from "../modes/work-mode.js";
 import { runEvent, type EngineDeps, type RunContext } from "./attempt-context.js";
+import type { Verdict } from "../contracts/verdict.js";
 
 /** A passed task's stored outputs, for the manifest. */
 export interface ClosingTask extends PassedTaskFacts {
@@ -14,7 +15,7 @@ export interface RunClosing {
   readonly mode: WorkMode;
   /** halted: an operator's violation stopped the run. */
   readonly status: "succeeded" | "degraded" | "failed" | "halted";
-  readonly result: "PASS" | "WARN" | "FAIL";
+  readonly result: Verdict;
   readonly taskCount: number;
   readonly passed: readonly ClosingTask[];
   readonly skipped: number;

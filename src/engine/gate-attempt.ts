@@ -6,6 +6,7 @@ import type { NewEvent } from "../ledger/ledger-event.js";
 import { emptyProjectionState, type ProjectionState } from "../ledger/projections/projection-state.js";
 import { catchUpTypes } from "../ledger/projections/projector.js";
 import { runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from "./attempt-context.js";
+import type { Verdict } from "../contracts/verdict.js";
 
 /** The watermark move a gate proposes. */
 export interface GateAdvance {
@@ -58,7 +59,7 @@ export async function evaluateGate(deps: EngineDeps, run: RunContext, task: stri
   const now = await watermarksNow(deps, run.project, past);
   const checks = [...outcome.checks];
   const events: NewEvent[] = [];
-  const record = (status: "passed" | "failed" | "awaiting_approval", result: "PASS" | "WARN" | "FAIL", advance?: GateAdvance) =>
+  const record = (status: "passed" | "failed" | "awaiting_approval", result: Verdict, advance?: GateAdvance) =>
     runEvent(deps, run, { type: "gate.evaluated", data: { ...(advance ? { advances: advance } : {}), approval: spec.approval !== "never", checks, gate: task, result, run_id: run.id, status, task } });
   const fail = async (reason: string): Promise<AttemptOutcome> => {
     await deps.ledger.append([...events, record("failed", "FAIL")]);

@@ -8,7 +8,10 @@ import { randomIds } from "../core/ids.js";
 import { effectiveOutputLimits } from "../pipelines/output-limits.js";
 import type { AttemptView } from "../ledger/projections/projection-state.js";
 import { runEvent, type AttemptOutcome, type AttemptPlan, type EngineDeps, type RunContext } from "./attempt-context.js";
-import { attemptDir, prepareAttemptDir, settleAttempt, startedEvent } from "./run-attempt.js";
+import { attemptDir, prepareAttemptDir } from "./attempt-dir.js";
+import { startedEvent } from "./run-attempt.js";
+import { settleAttempt } from "./settle-attempt.js";
+import type { Verdict } from "../contracts/verdict.js";
 
 /** What `runledger complete` records for a waiting manual task. */
 export interface ManualCompletion {
@@ -16,7 +19,7 @@ export interface ManualCompletion {
   /** Each declared output with the file that holds its evidence. */
   readonly evidence: readonly { readonly path: string; readonly file: string }[];
   /** The outcome as its actor states it; checks on the evidence can only make it worse. */
-  readonly result: "PASS" | "WARN" | "FAIL";
+  readonly result: Verdict;
   readonly note?: string;
 }
 
@@ -52,7 +55,7 @@ export async function completeManualAttempt(deps: EngineDeps, run: RunContext, p
   return settleAttempt(deps, run, plan, {
     attemptId,
     started: new Date(waiting.created_at_utc),
-    execute: async (dir) => {
+    execute: async ({ dir }) => {
       const { outputBytes } = effectiveOutputLimits(run.limits, deps.limits);
       for (const { path, file } of completion.evidence) {
         const dest = join(dir, path);

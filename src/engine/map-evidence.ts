@@ -2,6 +2,7 @@ import { lstat } from "node:fs/promises";
 import { basename } from "node:path";
 import { RunledgerError, type Issue } from "../core/errors.js";
 import type { OperatorDefinition } from "../operators/operator-definition.js";
+import { problemCount } from "../core/validation-error.js";
 
 /**
  * Maps evidence files to a manual operator's declared outputs by file name (`/tmp/touches.csv` →
@@ -36,7 +37,7 @@ export async function mapEvidence(operator: OperatorDefinition, files: readonly 
     }
   }
   if (issues.length > 0) {
-    throw new RunledgerError("ERR_EVIDENCE_MISMATCH", { detail: `${issues.length} problem${issues.length === 1 ? "" : "s"} with the evidence for ${operator.ref}`, issues });
+    throw new RunledgerError("ERR_EVIDENCE_MISMATCH", { detail: `${problemCount(issues.length)} with the evidence for ${operator.ref}`, issues });
   }
   return operator.outputs.map((path) => mapped.get(path) as { path: string; file: string });
 }

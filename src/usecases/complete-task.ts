@@ -4,13 +4,14 @@ import { findRun } from "../views/find-run.js";
 import type { EngineUseCaseDeps } from "./engine-deps.js";
 import { pruneToRetention } from "./prune-to-retention.js";
 import { pipelineOfRun } from "./run-pipeline-of.js";
+import type { Verdict } from "../contracts/verdict.js";
 
 export interface CompleteTaskInput {
   readonly run: string;
   readonly task: string;
   /** The evidence files, checked readable, one per declared output. */
   readonly files: readonly string[];
-  readonly result: "PASS" | "WARN" | "FAIL";
+  readonly result: Verdict;
   readonly note?: string;
   readonly next?: string;
   readonly concurrency?: number;

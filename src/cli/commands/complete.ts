@@ -5,6 +5,7 @@ import type { CommandContext } from "../command-context.js";
 import { readableFiles } from "../input-files.js";
 import { engineUseCaseDeps } from "../workspace-deps.js";
 import { nextFlag, reportRun } from "./run.js";
+import { VERDICTS } from "../../contracts/verdict.js";
 
 interface CompleteFlags {
   readonly evidence?: string[];
@@ -14,7 +15,7 @@ interface CompleteFlags {
   readonly concurrency?: string;
 }
 
-const RESULTS = ["PASS", "WARN", "FAIL"] as const;
+const RESULTS = VERDICTS;
 
 /**
  * `runledger complete <run> <task> --evidence <file>… --result PASS|WARN|FAIL`: records the outcome

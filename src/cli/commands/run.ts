@@ -13,6 +13,7 @@ import { askNext } from "../ask-next.js";
 import { runText } from "../run-text.js";
 import { engineUseCaseDeps } from "../workspace-deps.js";
 import type { CommandResult } from "../../views/command-result.js";
+import type { Enforcement, RunMode } from "../../contracts/run-mode.js";
 
 interface RunFlags {
   readonly concurrency?: string;
@@ -95,7 +96,7 @@ export async function reportRun(ctx: CommandContext, workspace: Workspace, proje
   if (view.result === "FAIL") ctx.exitCode = 1;
 }
 
-function parseFlags(flags: RunFlags): { concurrency?: number; asOf?: Date; params: Record<string, string>; noCache: boolean; runMode?: "mock" | "real"; enforcement?: "shadow" | "enforced" } {
+function parseFlags(flags: RunFlags): { concurrency?: number; asOf?: Date; params: Record<string, string>; noCache: boolean; runMode?: RunMode; enforcement?: Enforcement } {
   const params: Record<string, string> = {};
   for (const pair of flags.param) {
     const eq = pair.indexOf("=");
