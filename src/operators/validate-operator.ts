@@ -18,25 +18,31 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * names, or with a body, bad retries, env names that are invalid or reserved (RUNLEDGER_*).
  */
 export function validateOperator(op: OperatorDefinition, base: Path = []): Issue[] {
-  const issues: Issue[] = [];
-  const at = (...rest: (string | number)[]): (string | number)[] => [...base, ...rest];
+  const at: At = (...rest) => [...base, ...rest];
   const name = `operator ${op.ref}`;
+  return [
+    ...kindIssues(op, at, name),
+    ...modeIssues(op, at, name),
+    ...outputIssues(op, at, name),
+    ...checkIssues(op, at, name),
+    ...limitIssues(op, at, name),
+    ...environmentIssues(op, at, name),
+  ];
+}
 
+/** Builds an issue path under the operator's base path. */
+type At = (...rest: (string | number)[]) => (string | number)[];
+
+/** The body each kind needs and the fields that belong to another kind. */
+function kindIssues(op: OperatorDefinition, at: At, name: string): Issue[] {
+  const issues: Issue[] = [];
   if (op.kind === "function" && typeof op.run !== "function") {
     issues.push({ code: "ERR_SCHEMA", path: at("run"), message: `${name} is a function operator without a run function` });
   }
   if (op.kind === "function" && op.command !== undefined) {
     issues.push({ code: "ERR_SCHEMA", path: at("command"), message: `${name} is a function operator; a command belongs to kind command` });
   }
-  if (op.kind === "command") {
-    const argv = op.command;
-    if (!Array.isArray(argv) || argv.length === 0 || !argv.every((arg) => typeof arg === "string") || argv[0] === "") {
-      issues.push({ code: "ERR_SCHEMA", path: at("command"), message: `${name} is a command operator without a command (a non-empty argv)` });
-    }
-    if (op.run !== undefined) {
-      issues.push({ code: "ERR_SCHEMA", path: at("run"), message: `${name} is a command operator; give a mock provider as mock, not run` });
-    }
-  }
+  if (op.kind === "command") issues.push(...commandIssues(op, at, name));
   if (op.kind === "manual") issues.push(...manualIssues(op, at, name));
   else if (op.steps !== undefined || op.by !== undefined) {
     issues.push({ code: "ERR_SCHEMA", path: at(op.steps !== undefined ? "steps" : "by"), message: `${name} is a ${String(op.kind)} operator; steps and by belong to kind manual` });
@@ -44,11 +50,29 @@ export function validateOperator(op: OperatorDefinition, base: Path = []): Issue
   if (op.kind !== "function" && op.kind !== "command" && op.kind !== "manual") {
     issues.push({ code: "ERR_SCHEMA", path: at("kind"), message: `${name} has kind ${String(op.kind)}; expected function, command or manual` });
   }
+  return issues;
+}
 
-  if (op.modes.length === 0) {
-    issues.push({ code: "ERR_MODE_ILLEGAL", path: at("modes"), message: `${name} is legal in no work mode; list at least one in modes` });
+function commandIssues(op: OperatorDefinition, at: At, name: string): Issue[] {
+  const issues: Issue[] = [];
+  const argv = op.command;
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((arg) => typeof arg === "string") || argv[0] === "") {
+    issues.push({ code: "ERR_SCHEMA", path: at("command"), message: `${name} is a command operator without a command (a non-empty argv)` });
   }
+  if (op.run !== undefined) {
+    issues.push({ code: "ERR_SCHEMA", path: at("run"), message: `${name} is a command operator; give a mock provider as mock, not run` });
+  }
+  return issues;
+}
 
+function modeIssues(op: OperatorDefinition, at: At, name: string): Issue[] {
+  if (op.modes.length > 0) return [];
+  return [{ code: "ERR_MODE_ILLEGAL", path: at("modes"), message: `${name} is legal in no work mode; list at least one in modes` }];
+}
+
+/** Every output inside `outputs/`, none twice once normalized. */
+function outputIssues(op: OperatorDefinition, at: At, name: string): Issue[] {
+  const issues: Issue[] = [];
   const seen = new Map<string, number>();
   op.outputs.forEach((output, i) => {
     const normal = normalizeOutputPath(output);
@@ -60,12 +84,21 @@ export function validateOperator(op: OperatorDefinition, base: Path = []): Issue
     if (first === undefined) seen.set(normal, i);
     else issues.push({ code: "ERR_OUTPUT_DUPLICATE", path: at("outputs", i), message: `${name} declares output ${normal} twice (outputs ${first} and ${i})` });
   });
+  return issues;
+}
 
+function checkIssues(op: OperatorDefinition, at: At, name: string): Issue[] {
+  const issues: Issue[] = [];
   if (op.checks.length === 0) {
     issues.push({ code: "ERR_NO_CHECK", path: at("checks"), message: `${name} has no acceptance check; add one, e.g. { nonEmpty: outputs/result.txt }` });
   }
   op.checks.forEach((check, i) => issues.push(...checkSpecIssues(check, at("checks", i))));
+  return issues;
+}
 
+/** A positive whole-millisecond timebox and a whole number of retries. */
+function limitIssues(op: OperatorDefinition, at: At, name: string): Issue[] {
+  const issues: Issue[] = [];
   if (!Number.isSafeInteger(op.timeoutMs) || op.timeoutMs <= 0) {
     const why = op.timeoutMs === 0 ? "set timeout" : `timeout ${String(op.timeoutMs)} is not a positive duration`;
     issues.push({ code: "ERR_NO_TIMEBOX", path: at("timeout"), message: `${name} has no timebox: ${why}, e.g. timeout: "30s"` });
@@ -73,7 +106,12 @@ export function validateOperator(op: OperatorDefinition, base: Path = []): Issue
   if (!Number.isSafeInteger(op.retries) || op.retries < 0) {
     issues.push({ code: "ERR_SCHEMA", path: at("retries"), message: `${name} has retries ${String(op.retries)}; expected a whole number ≥ 0` });
   }
+  return issues;
+}
 
+/** What reaches the process: env names, secrets (passed as env, so the same names) and config files. */
+function environmentIssues(op: OperatorDefinition, at: At, name: string): Issue[] {
+  const issues: Issue[] = [];
   for (const [key, value] of Object.entries(op.env)) {
     if (!ENV_NAME.test(key) || key.startsWith("RUNLEDGER_")) {
       const why = ENV_NAME.test(key) ? "RUNLEDGER_* variables are set by runledger" : "expected letters, digits and _, not starting with a digit";
@@ -101,7 +139,7 @@ export function validateOperator(op: OperatorDefinition, base: Path = []): Issue
  * llm, no body or command (nothing runs), and at least one declared output with distinct file
  * names, since `runledger complete` maps each evidence file to an output by its file name.
  */
-function manualIssues(op: OperatorDefinition, at: (...rest: (string | number)[]) => (string | number)[], name: string): Issue[] {
+function manualIssues(op: OperatorDefinition, at: At, name: string): Issue[] {
   const issues: Issue[] = [];
   const steps: unknown = op.steps;
   if (!Array.isArray(steps) || steps.length === 0) {

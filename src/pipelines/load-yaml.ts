@@ -7,7 +7,7 @@ import { lazyRequire } from "../core/lazy-require.js";
 import { EnforcementSchema, RunModeSchema } from "../contracts/run-mode.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
 import { buildPipeline, DEFAULT_PIPELINE_MODE, SANDBOX_SETTINGS, type PipelineDefinition, type TaskSpec } from "./define-pipeline.js";
-import { isYamlMapping, readYamlFields } from "./read-yaml-fields.js";
+import { isYamlMapping, readYamlFields, type YamlFields } from "./read-yaml-fields.js";
 import { readYamlTask } from "./read-yaml-task.js";
 import { validatePipeline } from "./validate-pipeline.js";
 
@@ -46,42 +46,11 @@ const PIPELINE_KEYS = {
  * into the YAML (`tasks.total.retries`); each message ends with `(at <file>:<line>:<col>)`.
  */
 export function loadPipelineYaml(text: string, file: string, options: LoadPipelineOptions = {}): PipelineDefinition {
-  const lineCounter = new (yaml().LineCounter)();
-  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const where = (offset: number): string => {
-    const { line, col } = lineCounter.linePos(offset);
-    return `${file}:${line}:${col}`;
-  };
-  if (doc.errors.length > 0) {
-    const issues = doc.errors.map((error): Issue => ({ code: "ERR_YAML", path: [], message: `${error.message} (at ${where(error.pos[0])})` }));
-    throw failure(file, issues);
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 1000 });
-  } catch (error) {
-    throw failure(file, [{ code: "ERR_YAML", path: [], message: `${error instanceof Error ? error.message : String(error)} (at ${where(0)})` }]);
-  }
-
-  const shape: Issue[] = [];
-  if (!isYamlMapping(value)) {
-    shape.push({ code: "ERR_SCHEMA", path: [], message: "a pipeline file is a mapping with pipeline:, mode: and tasks:" });
-  }
-  const { fields, issues: fieldIssues } = readYamlFields(isYamlMapping(value) ? value : {}, PIPELINE_KEYS, []);
-  shape.push(...fieldIssues);
-  for (const key of ["pipeline", "tasks"] as const) {
-    if (isYamlMapping(value) && !(key in value)) shape.push({ code: "ERR_SCHEMA", path: [key], message: `${key}: is required` });
-  }
+  const parsed = parseYaml(text, file);
+  const { fields, issues: shape } = readPipelineFields(parsed.value);
   const name = fields.pipeline ?? "";
   const mode = fields.mode ?? DEFAULT_PIPELINE_MODE;
-  const entries: [string, TaskSpec][] = [];
-  for (const [taskName, raw] of Object.entries(fields.tasks ?? {})) {
-    const { task, issues } = readYamlTask(taskName, raw, { name, mode });
-    entries.push([taskName, task]);
-    shape.push(...issues);
-  }
-  // fromEntries defines own properties, so even a task named __proto__ stays a task and is reported.
-  const tasks: Record<string, TaskSpec> = Object.fromEntries(entries);
+  const tasks = readTasks(fields.tasks ?? {}, { name, mode }, shape);
   const { pipeline, issues: buildIssues } = buildPipeline(
     {
       name,
@@ -100,12 +69,66 @@ export function loadPipelineYaml(text: string, file: string, options: LoadPipeli
   const later = validatePipeline(pipeline, options.registry)
     .map((issue) => ({ ...issue, path: yamlPath(issue.path) }))
     .filter((issue) => GRAPH_CODES.has(issue.code) || !shape.some((known) => startsWith(issue.path, known.path)));
-  if (shape.length + later.length > 0) {
-    // Listed in file order, so the report reads top to bottom like the YAML.
-    const located = [...shape, ...later].map((issue) => ({ issue, offset: offsetOf(doc, issue.path) })).sort((a, b) => a.offset - b.offset);
-    throw failure(file, located.map(({ issue, offset }) => ({ ...issue, message: `${issue.message} (at ${where(offset)})` })));
-  }
+  if (shape.length + later.length > 0) throw located(file, parsed, [...shape, ...later]);
   return pipeline;
+}
+
+/** A parsed YAML document, its plain value, and where an offset in it is in the file. */
+interface ParsedYaml {
+  readonly doc: Yaml.Document;
+  readonly value: unknown;
+  readonly where: (offset: number) => string;
+}
+
+/** Parses the text; a syntax error or a value YAML cannot build is ERR_YAML, and nothing else is checked. */
+function parseYaml(text: string, file: string): ParsedYaml {
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const where = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((error): Issue => ({ code: "ERR_YAML", path: [], message: `${error.message} (at ${where(error.pos[0])})` }));
+    throw failure(file, issues);
+  }
+  try {
+    return { doc, value: doc.toJS({ maxAliasCount: 1000 }), where };
+  } catch (error) {
+    throw failure(file, [{ code: "ERR_YAML", path: [], message: `${error instanceof Error ? error.message : String(error)} (at ${where(0)})` }]);
+  }
+}
+
+/** The pipeline's own keys, with the shape issues of the file as a whole. */
+function readPipelineFields(value: unknown): { fields: YamlFields<typeof PIPELINE_KEYS>; issues: Issue[] } {
+  const issues: Issue[] = [];
+  if (!isYamlMapping(value)) {
+    issues.push({ code: "ERR_SCHEMA", path: [], message: "a pipeline file is a mapping with pipeline:, mode: and tasks:" });
+  }
+  const { fields, issues: fieldIssues } = readYamlFields(isYamlMapping(value) ? value : {}, PIPELINE_KEYS, []);
+  issues.push(...fieldIssues);
+  for (const key of ["pipeline", "tasks"] as const) {
+    if (isYamlMapping(value) && !(key in value)) issues.push({ code: "ERR_SCHEMA", path: [key], message: `${key}: is required` });
+  }
+  return { fields, issues };
+}
+
+/** Reads every task, adding its shape issues to `issues`. */
+function readTasks(raw: Readonly<Record<string, unknown>>, pipeline: { readonly name: string; readonly mode: string }, issues: Issue[]): Record<string, TaskSpec> {
+  const entries: [string, TaskSpec][] = [];
+  for (const [taskName, value] of Object.entries(raw)) {
+    const { task, issues: taskIssues } = readYamlTask(taskName, value, pipeline);
+    entries.push([taskName, task]);
+    issues.push(...taskIssues);
+  }
+  // fromEntries defines own properties, so even a task named __proto__ stays a task and is reported.
+  return Object.fromEntries(entries);
+}
+
+/** The failure listing every issue in file order, so the report reads top to bottom like the YAML. */
+function located(file: string, parsed: ParsedYaml, issues: readonly Issue[]): RunledgerError {
+  const placed = issues.map((issue) => ({ issue, offset: offsetOf(parsed.doc, issue.path) })).sort((a, b) => a.offset - b.offset);
+  return failure(file, placed.map(({ issue, offset }) => ({ ...issue, message: `${issue.message} (at ${parsed.where(offset)})` })));
 }
 
 /** Reads and loads a YAML pipeline file; see `loadPipelineYaml`. */

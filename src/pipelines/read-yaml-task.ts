@@ -5,7 +5,7 @@ import { buildOperator } from "../operators/define-operator.js";
 import { GateSpecSchema, gateBody, gateOutputPath } from "../operators/gate-spec.js";
 import type { TaskSpec } from "./define-pipeline.js";
 import { DurationSchema } from "./duration.js";
-import { isYamlMapping, readYamlFields } from "./read-yaml-fields.js";
+import { isYamlMapping, readYamlFields, type YamlFields } from "./read-yaml-fields.js";
 
 /** The timebox of a gate task's checks when it sets no `timeout`: 1 minute. */
 const DEFAULT_GATE_TIMEOUT_MS = 60_000;
@@ -65,6 +65,17 @@ const NOT_GATE = ["run", "mock", "outputs", "effects", "secrets", "manual"] as c
 
 const ALL_KEYS = { ...TASK_KEYS, ...RUN_KEYS, ...MANUAL_KEYS, ...GATE_KEYS, ...OPERATOR_KEYS };
 
+/** One task as read so far: its fields, its raw mapping, and the issues found; each step adds to them. */
+interface TaskRead {
+  readonly name: string;
+  readonly base: readonly string[];
+  readonly raw: Readonly<Record<string, unknown>>;
+  readonly fields: YamlFields<typeof ALL_KEYS>;
+  readonly common: TaskSpec;
+  readonly pipeline: { readonly name: string; readonly mode: string };
+  readonly issues: Issue[];
+}
+
 /**
  * Reads one YAML task. A task with `run:` becomes an inline command operator
  * `<pipeline>.<task>@0` (legal in the pipeline's mode, timeout default 10 minutes, a string run by
@@ -80,82 +91,103 @@ export function readYamlTask(name: string, value: unknown, pipeline: { readonly 
   if (!isYamlMapping(value)) {
     issues.push({ code: "ERR_SCHEMA", path: base, message: `task ${name} must be a mapping with run: (a command), manual: (steps a person or LLM performs) or operator: (a registered operator)` });
   }
-  const { fields, issues: fieldIssues } = readYamlFields(isYamlMapping(value) ? value : {}, ALL_KEYS, base);
-  issues.push(...fieldIssues);
   const raw = isYamlMapping(value) ? value : {};
-  const common: TaskSpec = {
+  const { fields, issues: fieldIssues } = readYamlFields(raw, ALL_KEYS, base);
+  issues.push(...fieldIssues);
+  const read: TaskRead = { name, base, raw, fields, common: commonSpec(fields), pipeline, issues };
+  // A task that names two kinds is reported by the first and read as the next one that fits.
+  const task = operatorTask(read) ?? gateTask(read) ?? manualTask(read) ?? commandTask(read, isYamlMapping(value));
+  return { task, issues };
+}
+
+/** What every kind of task shares: its place in the graph and how its result counts. */
+function commonSpec(fields: YamlFields<typeof ALL_KEYS>): TaskSpec {
+  return {
     operator: "",
     ...(fields.needs !== undefined && { needs: fields.needs }),
     ...(fields.critical !== undefined && { critical: fields.critical }),
     ...(fields.allowWarn !== undefined && { allowWarn: fields.allowWarn }),
     ...(fields.maxStaleness !== undefined && { maxStaleness: fields.maxStaleness }),
   };
+}
 
-  if ("operator" in raw) {
-    if ("run" in raw || "manual" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "operator"], message: `task ${name} has both ${"run" in raw ? "run:" : "manual:"} and operator:; give one` });
-    else {
-      for (const key of [...Object.keys(RUN_KEYS), ...Object.keys(MANUAL_KEYS)].filter((key) => key in raw)) {
-        issues.push({ code: "ERR_SCHEMA", path: [...base, key], message: `${key}: belongs to a run: task; a registered operator declares its own` });
-      }
-      const task: TaskSpec = {
-        ...common,
-        operator: fields.operator ?? "",
-        ...(fields.retries !== undefined && { retries: fields.retries }),
-        ...(fields.params !== undefined && { params: fields.params }),
-      };
-      return { task, issues };
-    }
+/** A task that uses a registered operator: it keeps the reference, and takes none of a run: task's keys. */
+function operatorTask({ name, base, raw, fields, common, issues }: TaskRead): TaskSpec | undefined {
+  if (!("operator" in raw)) return undefined;
+  if ("run" in raw || "manual" in raw) {
+    issues.push({ code: "ERR_SCHEMA", path: [...base, "operator"], message: `task ${name} has both ${"run" in raw ? "run:" : "manual:"} and operator:; give one` });
+    return undefined;
   }
-  if ("gate" in raw) {
-    for (const key of NOT_GATE.filter((key) => key in raw)) {
-      issues.push({ code: "ERR_SCHEMA", path: [...base, key], message: `${key}: does not belong to a gate task; a gate checks the outputs it chooses under gate.over` });
-    }
-    if ("params" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "params"], message: "params: applies to operator: tasks" });
-    const gate = fields.gate ?? { over: [], approval: "never" as const, requires: [] };
-    const { operator } = buildOperator({
-      id: `${pipeline.name}.${name}`,
-      version: "0",
-      kind: "function",
-      modes: [...new Set([pipeline.mode, ...(fields.modes ?? [])])],
-      run: gateBody(gate),
-      gate,
-      outputs: gate.over.map(gateOutputPath),
-      checks: (fields.checks ?? []) as CheckSpec[],
-      timeout: fields.timeout ?? DEFAULT_GATE_TIMEOUT_MS,
-      env: Object.fromEntries(Object.entries(fields.env ?? {}).map(([key, item]) => [key, String(item)])),
-      ...(fields.evidence !== undefined && { evidence: fields.evidence }),
-      ...(fields.description !== undefined && { description: fields.description }),
-    });
-    return { task: { ...common, operator }, issues };
+  for (const key of [...Object.keys(RUN_KEYS), ...Object.keys(MANUAL_KEYS)].filter((key) => key in raw)) {
+    issues.push({ code: "ERR_SCHEMA", path: [...base, key], message: `${key}: belongs to a run: task; a registered operator declares its own` });
   }
-  if ("manual" in raw) {
-    if ("run" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "manual"], message: `task ${name} has both run: and manual:; give one` });
-    else {
-      for (const key of NOT_MANUAL.filter((key) => key in raw)) {
-        issues.push({ code: "ERR_SCHEMA", path: [...base, key], message: `${key}: belongs to a run: task; a manual task runs nothing` });
-      }
-      if ("params" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "params"], message: "params: applies to operator: tasks" });
-      const { operator } = buildOperator({
-        id: `${pipeline.name}.${name}`,
-        version: "0",
-        kind: "manual",
-        modes: [...new Set([pipeline.mode, ...(fields.modes ?? [])])],
-        // Missing steps are reported at tasks.<task>.manual.steps by the operator's invariants.
-        steps: fields.manual?.steps ?? [],
-        ...(fields.manual?.by !== undefined && { by: fields.manual.by }),
-        outputs: fields.outputs ?? [],
-        checks: (fields.checks ?? []) as CheckSpec[],
-        timeout: fields.timeout ?? DEFAULT_TASK_TIMEOUT_MS,
-        retries: fields.retries ?? 0,
-        ...(fields.effects !== undefined && { effects: fields.effects }),
-        ...(fields.secrets !== undefined && { secrets: fields.secrets }),
-        ...(fields.evidence !== undefined && { evidence: fields.evidence }),
-        ...(fields.description !== undefined && { description: fields.description }),
-      });
-      return { task: { ...common, operator }, issues };
-    }
+  return {
+    ...common,
+    operator: fields.operator ?? "",
+    ...(fields.retries !== undefined && { retries: fields.retries }),
+    ...(fields.params !== undefined && { params: fields.params }),
+  };
+}
+
+/** A gate task: an inline function operator that checks the outputs it chooses. */
+function gateTask({ name, base, raw, fields, common, pipeline, issues }: TaskRead): TaskSpec | undefined {
+  if (!("gate" in raw)) return undefined;
+  for (const key of NOT_GATE.filter((key) => key in raw)) {
+    issues.push({ code: "ERR_SCHEMA", path: [...base, key], message: `${key}: does not belong to a gate task; a gate checks the outputs it chooses under gate.over` });
   }
-  if (!("run" in raw) && isYamlMapping(value)) {
+  if ("params" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "params"], message: "params: applies to operator: tasks" });
+  const gate = fields.gate ?? { over: [], approval: "never" as const, requires: [] };
+  const { operator } = buildOperator({
+    id: `${pipeline.name}.${name}`,
+    version: "0",
+    kind: "function",
+    modes: modesOf(pipeline, fields),
+    run: gateBody(gate),
+    gate,
+    outputs: gate.over.map(gateOutputPath),
+    checks: (fields.checks ?? []) as CheckSpec[],
+    timeout: fields.timeout ?? DEFAULT_GATE_TIMEOUT_MS,
+    env: envOf(fields),
+    ...(fields.evidence !== undefined && { evidence: fields.evidence }),
+    ...(fields.description !== undefined && { description: fields.description }),
+  });
+  return { ...common, operator };
+}
+
+/** A task a person or an LLM performs: an inline manual operator; nothing runs. */
+function manualTask({ name, base, raw, fields, common, pipeline, issues }: TaskRead): TaskSpec | undefined {
+  if (!("manual" in raw)) return undefined;
+  if ("run" in raw) {
+    issues.push({ code: "ERR_SCHEMA", path: [...base, "manual"], message: `task ${name} has both run: and manual:; give one` });
+    return undefined;
+  }
+  for (const key of NOT_MANUAL.filter((key) => key in raw)) {
+    issues.push({ code: "ERR_SCHEMA", path: [...base, key], message: `${key}: belongs to a run: task; a manual task runs nothing` });
+  }
+  if ("params" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "params"], message: "params: applies to operator: tasks" });
+  const { operator } = buildOperator({
+    id: `${pipeline.name}.${name}`,
+    version: "0",
+    kind: "manual",
+    modes: modesOf(pipeline, fields),
+    // Missing steps are reported at tasks.<task>.manual.steps by the operator's invariants.
+    steps: fields.manual?.steps ?? [],
+    ...(fields.manual?.by !== undefined && { by: fields.manual.by }),
+    outputs: fields.outputs ?? [],
+    checks: (fields.checks ?? []) as CheckSpec[],
+    timeout: fields.timeout ?? DEFAULT_TASK_TIMEOUT_MS,
+    retries: fields.retries ?? 0,
+    ...(fields.effects !== undefined && { effects: fields.effects }),
+    ...(fields.secrets !== undefined && { secrets: fields.secrets }),
+    ...(fields.evidence !== undefined && { evidence: fields.evidence }),
+    ...(fields.description !== undefined && { description: fields.description }),
+  });
+  return { ...common, operator };
+}
+
+/** A task that runs a command: an inline command operator; also what a task of no known kind is read as. */
+function commandTask({ name, base, raw, fields, common, pipeline, issues }: TaskRead, isMapping: boolean): TaskSpec {
+  if (!("run" in raw) && isMapping) {
     issues.push({ code: "ERR_SCHEMA", path: base, message: `task ${name} needs run: (a command), manual: (steps a person or LLM performs) or operator: (a registered operator)` });
   }
   if ("params" in raw) {
@@ -165,14 +197,14 @@ export function readYamlTask(name: string, value: unknown, pipeline: { readonly 
     id: `${pipeline.name}.${name}`,
     version: "0",
     kind: "command",
-    modes: [...new Set([pipeline.mode, ...(fields.modes ?? [])])],
+    modes: modesOf(pipeline, fields),
     // An unreadable run: leaves the argv empty; that is reported at tasks.<task>.run already.
     command: fields.run ?? [],
     outputs: fields.outputs ?? [],
     checks: (fields.checks ?? []) as CheckSpec[],
     timeout: fields.timeout ?? DEFAULT_TASK_TIMEOUT_MS,
     retries: fields.retries ?? 0,
-    env: Object.fromEntries(Object.entries(fields.env ?? {}).map(([key, item]) => [key, String(item)])),
+    env: envOf(fields),
     ...(fields.effects !== undefined && { effects: fields.effects }),
     ...(fields.secrets !== undefined && { secrets: fields.secrets }),
     ...(fields.configs !== undefined && { configs: fields.configs }),
@@ -180,5 +212,15 @@ export function readYamlTask(name: string, value: unknown, pipeline: { readonly 
     ...(fields.mock !== undefined && { mockCommand: fields.mock }),
     ...(fields.description !== undefined && { description: fields.description }),
   });
-  return { task: { ...common, operator }, issues };
+  return { ...common, operator };
+}
+
+/** An inline operator is legal in the pipeline's mode and in the modes the task adds. */
+function modesOf(pipeline: { readonly mode: string }, fields: YamlFields<typeof ALL_KEYS>): string[] {
+  return [...new Set([pipeline.mode, ...(fields.modes ?? [])])];
+}
+
+/** YAML env values may be numbers or booleans; a process sees strings. */
+function envOf(fields: YamlFields<typeof ALL_KEYS>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields.env ?? {}).map(([key, item]) => [key, String(item)]));
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { addExperiment } from "../../debug/add-experiment.js";
 import { addHypothesis } from "../../debug/add-hypothesis.js";
-import { closeDebugPacket } from "../../debug/close-debug-packet.js";
+import { closeDebugPacket, type CloseInput } from "../../debug/close-debug-packet.js";
 import type { DebugDeps } from "../../debug/debug-deps.js";
 import { findDebugPacket } from "../../debug/find-debug-packet.js";
 import { missingDebugPackets } from "../../debug/missing-debug-packets.js";
@@ -19,7 +19,16 @@ import type { CommandResult } from "../../views/command-result.js";
 /** `runledger debug …`: DebugPackets (seed 000) on failed runs. */
 export function registerDebug(program: Command, context: () => CommandContext): void {
   const debug = program.command("debug").description("DebugPackets: symptom, context, minimal repro, hypotheses, experiments, decision and next for a failed run");
+  registerNew(debug, context);
+  registerHypothesis(debug, context);
+  registerExperiment(debug, context);
+  registerClose(debug, context);
+  registerShow(debug, context);
+  registerList(debug, context);
+  registerMissing(debug, context);
+}
 
+function registerNew(debug: Command, context: () => CommandContext): void {
   debug
     .command("new")
     .description("open a DebugPacket on a failed run; symptom, context and minimal repro are filled in from the ledger and receipts")
@@ -33,7 +42,9 @@ export function registerDebug(program: Command, context: () => CommandContext): 
         await show(ctx, workspace, id);
       });
     });
+}
 
+function registerHypothesis(debug: Command, context: () => CommandContext): void {
   debug
     .command("hypothesis")
     .description("add a hypothesis to an open packet (at most 3; a 4th is refused, and fires a stop rule on a CONTRACT run)")
@@ -48,7 +59,9 @@ export function registerDebug(program: Command, context: () => CommandContext): 
         await show(ctx, workspace, packet.id);
       });
     });
+}
 
+function registerExperiment(debug: Command, context: () => CommandContext): void {
   debug
     .command("experiment")
     .description("record an experiment: the change made, its result, and evidence files stored as artifacts")
@@ -66,7 +79,11 @@ export function registerDebug(program: Command, context: () => CommandContext): 
         await show(ctx, workspace, packet.id);
       });
     });
+}
 
+type CloseFlags = { decision?: string; next?: string; guard?: string; minutes?: string };
+
+function registerClose(debug: Command, context: () => CommandContext): void {
   debug
     .command("close")
     .description("close a packet with its decision and next pointer (also the run's, if it has none), regression guard and time spent")
@@ -75,17 +92,24 @@ export function registerDebug(program: Command, context: () => CommandContext): 
     .option("--next <line>", "the fix applied or the next experiment: one line (required)")
     .option("--guard <text>", "the regression guard that prevents recurrence (test, gate or check)")
     .option("--minutes <n>", "minutes spent (default: since the packet was opened)")
-    .action(async (packetId: string, flags: { decision?: string; next?: string; guard?: string; minutes?: string }) => {
+    .action(async (packetId: string, flags: CloseFlags) => {
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
         const packet = findDebugPacket(state, packetId);
-        const minutes = flags.minutes === undefined ? {} : { minutes: flags.minutes.trim() === "" ? Number.NaN : Number(flags.minutes) };
-        await closeDebugPacket(deps(ctx, workspace), state, packet, { decision: flags.decision ?? "", next: flags.next ?? "", ...(flags.guard === undefined ? {} : { guard: flags.guard }), ...minutes });
+        await closeDebugPacket(deps(ctx, workspace), state, packet, closeInput(flags));
         await show(ctx, workspace, packet.id);
       });
     });
+}
 
+/** The flags as closeDebugPacket takes them; a blank --minutes stays invalid for it to refuse. */
+function closeInput(flags: CloseFlags): CloseInput {
+  const minutes = flags.minutes === undefined ? {} : { minutes: flags.minutes.trim() === "" ? Number.NaN : Number(flags.minutes) };
+  return { decision: flags.decision ?? "", next: flags.next ?? "", ...(flags.guard === undefined ? {} : { guard: flags.guard }), ...minutes };
+}
+
+function registerShow(debug: Command, context: () => CommandContext): void {
   debug
     .command("show")
     .description("show one DebugPacket")
@@ -94,7 +118,9 @@ export function registerDebug(program: Command, context: () => CommandContext): 
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => show(ctx, workspace, packetId));
     });
+}
 
+function registerList(debug: Command, context: () => CommandContext): void {
   debug
     .command("list")
     .description("list the DebugPackets, oldest first")
@@ -108,7 +134,9 @@ export function registerDebug(program: Command, context: () => CommandContext): 
         ctx.output.success({ debug_packets: packets } satisfies CommandResult<"debug list">, packets.length > 0 ? text : flags.open ? "no open DebugPackets" : "no DebugPackets yet");
       });
     });
+}
 
+function registerMissing(debug: Command, context: () => CommandContext): void {
   debug
     .command("missing")
     .description("flag failed CONTRACT runs without a DebugPacket or its minimal repro; exit 1 when any")
