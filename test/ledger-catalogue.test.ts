@@ -2,7 +2,8 @@ import canonicalize from "canonicalize";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { ActorSchema } from "../src/contracts/common.js";
-import { EVENT_CATALOGUE, STRINGIFY_IS_CANONICAL } from "../src/ledger/events.js";
+import { EVENT_CATALOGUE, EVENT_TYPES, STRINGIFY_IS_CANONICAL } from "../src/ledger/events.js";
+import { REDUCER_FAMILIES } from "../src/ledger/projections/apply-event.js";
 import { Ledger } from "../src/ledger/ledger.js";
 import { SqliteLedgerStore } from "../src/ledger/sqlite/sqlite-ledger-store.js";
 
@@ -10,6 +11,11 @@ const keysOf = (schema: z.ZodType): string[] => Object.keys((schema as unknown a
 const sorted = (keys: string[]) => [...keys].sort();
 
 describe("event catalogue", () => {
+  it("folds each event type in exactly one reducer family", () => {
+    const listed = REDUCER_FAMILIES.flatMap((family) => Object.keys(family));
+    expect(listed.filter((type, i) => listed.indexOf(type) !== i)).toEqual([]);
+    expect([...listed].sort()).toEqual([...EVENT_TYPES].sort());
+  });
   it("names every event namespaced and past tense", () => {
     for (const type of Object.keys(EVENT_CATALOGUE)) expect(type).toMatch(/^[a-z]+\.[a-z_]+(ed|ized|ied)$/);
   });

@@ -22,6 +22,9 @@ const REDUCERS: EventReducers<EventType> = {
   ...RECORD_REDUCERS,
 };
 
+/** The families the map is made of; a test holds each event type to exactly one of them. */
+export const REDUCER_FAMILIES: readonly Readonly<Record<string, unknown>>[] = [RUN_REDUCERS, ATTEMPT_REDUCERS, ARTIFACT_REDUCERS, GATE_REDUCERS, GOVERNANCE_REDUCERS, RECORD_REDUCERS];
+
 /**
  * Folds one event into the state. Pure in its inputs: the same events in the same order always
  * give the same state, which is what makes a rebuild from scratch equal to incremental updates.
