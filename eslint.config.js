@@ -15,6 +15,14 @@ export default tseslint.config(
     },
   },
   {
+    // Small files with one job, functions that read in one screen.
+    files: ["src/**"],
+    rules: {
+      "max-lines": ["error", { max: 400 }],
+      "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     files: ["bench/**", "scripts/**", "test/**", "examples/**", "reliability/**"],
     rules: { "no-console": "off" },
   },
