@@ -6,7 +6,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", setImmediate: "readonly", queueMicrotask: "readonly", URL: "readonly", NodeJS: "readonly" } },
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", setImmediate: "readonly", queueMicrotask: "readonly", URL: "readonly", NodeJS: "readonly" },
+    },
     rules: {
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
@@ -21,6 +23,11 @@ export default tseslint.config(
       "max-lines": ["error", { max: 400 }],
       "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true }],
     },
+  },
+  {
+    // The public API is one explicit list of names; its length is the API's, not a file's job count.
+    files: ["src/index.ts"],
+    rules: { "max-lines": "off" },
   },
   {
     files: ["bench/**", "scripts/**", "test/**", "examples/**", "reliability/**"],

@@ -33,7 +33,10 @@ function needsOf(shape: Shape, i: number): number[] {
 }
 
 function yamlFor(shape: Shape, n: number, kind: Kind = "echo"): string {
-  const body = kind === "echo" ? `    run: "echo x > outputs/out.txt"\n    outputs: [outputs/out.txt]\n    checks: [{ nonEmpty: outputs/out.txt }]\n` : `    run: "true"\n    checks: [{ command: { run: "true" } }]\n`;
+  const body =
+    kind === "echo"
+      ? `    run: "echo x > outputs/out.txt"\n    outputs: [outputs/out.txt]\n    checks: [{ nonEmpty: outputs/out.txt }]\n`
+      : `    run: "true"\n    checks: [{ command: { run: "true" } }]\n`;
   const tasks = Array.from({ length: n }, (_, i) => {
     const needs = needsOf(shape, i);
     return `  t${i}:\n${needs.length ? `    needs: [${needs.map((d) => `t${d}`).join(", ")}]\n` : ""}${body}`;
@@ -42,12 +45,24 @@ function yamlFor(shape: Shape, n: number, kind: Kind = "echo"): string {
 }
 
 function makefileFor(shape: Shape, n: number, kind: Kind): string {
-  const rules = Array.from({ length: n }, (_, i) => `t${i}: ${needsOf(shape, i).map((d) => `t${d}`).join(" ")}\n\t${kind === "echo" ? "echo x > out/$@" : "true"}\n`);
+  const rules = Array.from(
+    { length: n },
+    (_, i) =>
+      `t${i}: ${needsOf(shape, i)
+        .map((d) => `t${d}`)
+        .join(" ")}\n\t${kind === "echo" ? "echo x > out/$@" : "true"}\n`,
+  );
   return `.PHONY: all ${Array.from({ length: n }, (_, i) => `t${i}`).join(" ")}\nall: ${Array.from({ length: n }, (_, i) => `t${i}`).join(" ")}\n${rules.join("")}`;
 }
 
 function ninjaFor(shape: Shape, n: number, kind: Kind): string {
-  const edges = Array.from({ length: n }, (_, i) => `build t${i}: run ${needsOf(shape, i).map((d) => `t${d}`).join(" ")}\n`);
+  const edges = Array.from(
+    { length: n },
+    (_, i) =>
+      `build t${i}: run ${needsOf(shape, i)
+        .map((d) => `t${d}`)
+        .join(" ")}\n`,
+  );
   return `rule run\n  command = ${kind === "echo" ? "echo x > out/$out" : "true"}\n${edges.join("")}`;
 }
 
@@ -76,7 +91,9 @@ function assertTools(): void {
 
 export async function engineBench(): Promise<void> {
   assertTools();
-  console.log(`engine benchmark: the runledger CLI (\`runledger run --concurrency 2\`, a fresh workspace each run, every receipt durable), make -j2 and ninja -j2 on the same DAGs; ${RUNS} runs each, medians; peak RSS by GNU time\n`);
+  console.log(
+    `engine benchmark: the runledger CLI (\`runledger run --concurrency 2\`, a fresh workspace each run, every receipt durable), make -j2 and ninja -j2 on the same DAGs; ${RUNS} runs each, medians; peak RSS by GNU time\n`,
+  );
   const root = mkdtempSync(join(tmpdir(), "runledger-engine-bench-"));
   const rows: string[][] = [["dag", "runledger", "make -j2", "ninja -j2", "runledger/task", "vs ninja", "RSS runledger", "RSS ninja"]];
   try {
@@ -104,7 +121,16 @@ export async function engineBench(): Promise<void> {
             rmSync(dir, { recursive: true, force: true });
           }
           const [r, m, nj] = [median(times.runledger), median(times.make), median(times.ninja)];
-          rows.push([`${shape} ${n} ${kind}`, `${r.toFixed(2)} s`, `${m.toFixed(2)} s`, `${nj.toFixed(2)} s`, `${((r / n) * 1000).toFixed(1)} ms`, `${(r / nj).toFixed(1)}x`, `${Math.round(median(rss.runledger) / 1024)} MiB`, `${Math.round(median(rss.ninja) / 1024)} MiB`]);
+          rows.push([
+            `${shape} ${n} ${kind}`,
+            `${r.toFixed(2)} s`,
+            `${m.toFixed(2)} s`,
+            `${nj.toFixed(2)} s`,
+            `${((r / n) * 1000).toFixed(1)} ms`,
+            `${(r / nj).toFixed(1)}x`,
+            `${Math.round(median(rss.runledger) / 1024)} MiB`,
+            `${Math.round(median(rss.ninja) / 1024)} MiB`,
+          ]);
           console.log(rows.at(-1)?.join("  "));
         }
       }
@@ -129,16 +155,27 @@ async function cachedRerun(root: string): Promise<void> {
   for (let run = 0; run < 3; run++) reruns.push(await timed(() => runPipeline(def, engineDeps(ws, ACTOR), { project: "bench", concurrency: 2 })));
   await ws.close();
   const seconds = median(reruns);
-  console.log(`\ncached re-run of fan-out ${CACHED}: ${seconds.toFixed(2)} s, ${((seconds / CACHED) * 1e6).toFixed(0)} µs/task (first run ${first.toFixed(1)} s; target <= 0.5 s for 2000 tasks)`);
+  console.log(
+    `\ncached re-run of fan-out ${CACHED}: ${seconds.toFixed(2)} s, ${((seconds / CACHED) * 1e6).toFixed(0)} µs/task (first run ${first.toFixed(1)} s; target <= 0.5 s for 2000 tasks)`,
+  );
 }
 
 /** In-process no-op function operators: the engine's own per-task cost, without processes. */
 async function inProcess(root: string): Promise<void> {
-  const noop = defineOperator({ id: "noop", version: "1", outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "10s", run: (ctx) => writeFileSync(join(ctx.outputsDir, "x"), "x") });
+  const noop = defineOperator({
+    id: "noop",
+    version: "1",
+    outputs: ["outputs/x"],
+    checks: [{ nonEmpty: "outputs/x" }],
+    timeout: "10s",
+    run: (ctx) => writeFileSync(join(ctx.outputsDir, "x"), "x"),
+  });
   const tasks = Object.fromEntries(Array.from({ length: FUNCTIONS }, (_, i) => [`f${i}`, { operator: noop, needs: i === 0 ? [] : ["f0"] }]));
   const def = definePipeline({ name: "bench-functions", cache: false, tasks });
   const ws = await initWorkspace(join(root, "functions"), ACTOR);
   const seconds = await timed(() => runPipeline(def, engineDeps(ws, ACTOR), { project: "bench", concurrency: 8 }));
   await ws.close();
-  console.log(`in-process function operators: ${FUNCTIONS} tasks in ${seconds.toFixed(2)} s = ${Math.round(FUNCTIONS / seconds)} tasks/s (target >= 20,000 tasks/s); peak RSS of the bench process ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+  console.log(
+    `in-process function operators: ${FUNCTIONS} tasks in ${seconds.toFixed(2)} s = ${Math.round(FUNCTIONS / seconds)} tasks/s (target >= 20,000 tasks/s); peak RSS of the bench process ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+  );
 }

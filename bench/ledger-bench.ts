@@ -90,7 +90,9 @@ async function rawSqliteInsert(dir: string, run: number, batches: readonly NewEv
 }
 
 export async function ledgerBench(): Promise<void> {
-  console.log(`ledger benchmark: ${EVENTS.toLocaleString("en-US")} events in group commits of ${BATCH}, ${RUNS} runs each, medians; durability full (fsync per commit)\n`);
+  console.log(
+    `ledger benchmark: ${EVENTS.toLocaleString("en-US")} events in group commits of ${BATCH}, ${RUNS} runs each, medians; durability full (fsync per commit)\n`,
+  );
   const dir = mkdtempSync(join(tmpdir(), "runledger-bench-"));
   const sqlite: Figures = { append: [], verify: [] };
   // As a workspace opens its ledger: every payload through the secret mask, here of three stored secrets.
@@ -115,7 +117,11 @@ export async function ledgerBench(): Promise<void> {
     const server = await startPostgres();
     try {
       for (let run = 0; run < RUNS; run++) {
-        await measure(() => PostgresLedgerStore.open({ connectionString: server.connectionString, schema: `bench_${run}`, durability: "full" }), batches, postgres);
+        await measure(
+          () => PostgresLedgerStore.open({ connectionString: server.connectionString, schema: `bench_${run}`, durability: "full" }),
+          batches,
+          postgres,
+        );
       }
     } finally {
       await server.stop();
@@ -132,7 +138,11 @@ export async function ledgerBench(): Promise<void> {
       ["peer: bare sqlite INSERT; SELECT + sha256, 1 thread", formatRate(median(raw)), formatRate(median(rawScan)), "-", "-"],
     ]),
   );
-  console.log(`runs: sqlite append ${sqlite.append.map(Math.round).join(", ")}; verify ${sqlite.verify.map(Math.round).join(", ")}; bare INSERT ${raw.map(Math.round).join(", ")}; bare SELECT + sha256 ${rawScan.map(Math.round).join(", ")}`);
+  console.log(
+    `runs: sqlite append ${sqlite.append.map(Math.round).join(", ")}; verify ${sqlite.verify.map(Math.round).join(", ")}; bare INSERT ${raw.map(Math.round).join(", ")}; bare SELECT + sha256 ${rawScan.map(Math.round).join(", ")}`,
+  );
   console.log(`masked append ${masked.append.map(Math.round).join(", ")}`);
-  console.log(`\nsqlite append vs bare INSERT: ${(median(sqlite.append) / median(raw)).toFixed(2)}x; verify (all cores) vs bare SELECT + sha256 (one thread): ${(median(sqlite.verify) / median(rawScan)).toFixed(2)}x; masked append vs unmasked: ${(median(masked.append) / median(sqlite.append)).toFixed(2)}x`);
+  console.log(
+    `\nsqlite append vs bare INSERT: ${(median(sqlite.append) / median(raw)).toFixed(2)}x; verify (all cores) vs bare SELECT + sha256 (one thread): ${(median(sqlite.verify) / median(rawScan)).toFixed(2)}x; masked append vs unmasked: ${(median(masked.append) / median(sqlite.append)).toFixed(2)}x`,
+  );
 }

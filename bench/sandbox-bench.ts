@@ -32,7 +32,12 @@ export async function sandboxBench(): Promise<void> {
         times[setting].push(await timed(() => runPipeline(def, deps, { project: ws.config.project, concurrency: 2 })));
       }
     }
-    const row = (setting: "on" | "off") => [setting === "on" ? "bubblewrap" : "off", `${median(times[setting]).toFixed(2)} s`, `${((median(times[setting]) / TASKS) * 1e3).toFixed(1)} ms`, times[setting].map((t) => t.toFixed(2)).join(" ")];
+    const row = (setting: "on" | "off") => [
+      setting === "on" ? "bubblewrap" : "off",
+      `${median(times[setting]).toFixed(2)} s`,
+      `${((median(times[setting]) / TASKS) * 1e3).toFixed(1)} ms`,
+      times[setting].map((t) => t.toFixed(2)).join(" "),
+    ];
     console.log(`\nsandbox: fan-out of ${TASKS} echo tasks, concurrency 2, medians of ${RUNS} alternating runs`);
     console.log(table([["sandbox", "wall", "per task", "runs"], row("on"), row("off")]));
     console.log(`ratio: ${(median(times.on) / median(times.off)).toFixed(2)}x`);

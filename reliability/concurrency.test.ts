@@ -66,7 +66,10 @@ describe("concurrency", () => {
       const runId = Object.keys((await projectedState(root)).runs)[0];
       if (!runId) throw new Error("no run recorded");
       // Both engines are started in the same instant on the run the dead engine left.
-      const engines = [startEngine(root, ["resume", runId, "--concurrency", "3", "--json"]), startEngine(root, ["resume", runId, "--concurrency", "3", "--json"])];
+      const engines = [
+        startEngine(root, ["resume", runId, "--concurrency", "3", "--json"]),
+        startEngine(root, ["resume", runId, "--concurrency", "3", "--json"]),
+      ];
       figures.resumes_started += 2;
       const codes = await Promise.all(engines.map(exited));
       // One finished the run; the other was refused (locked while the first ran, or the run was already finished).
@@ -141,7 +144,14 @@ describe("concurrency", () => {
     expect(hashes.size).toBe(seq);
     expect(Object.fromEntries(raw)).toEqual({ one: 1050, two: 1050 });
     const state = await projectedState(root);
-    expect(Object.values(state.runs).map((r) => [r.pipeline, r.status]).sort()).toEqual([["alpha", "succeeded"], ["beta", "succeeded"]]);
+    expect(
+      Object.values(state.runs)
+        .map((r) => [r.pipeline, r.status])
+        .sort(),
+    ).toEqual([
+      ["alpha", "succeeded"],
+      ["beta", "succeeded"],
+    ]);
     expect(runledger(["verify"], { cwd: root }).code).toBe(0);
     reportFigures("concurrency.appenders", { events: seq, raw_appends: 2100, engine_runs: 2, forks: 0 });
   });

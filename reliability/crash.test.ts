@@ -2,7 +2,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blobBytes, exited, HeadWatcher, initWorkspace, processesWithEnv, projectedState, runledger, sleep, startEngine, writePipeline } from "./support/engine.js";
+import {
+  blobBytes,
+  exited,
+  HeadWatcher,
+  initWorkspace,
+  processesWithEnv,
+  projectedState,
+  runledger,
+  sleep,
+  startEngine,
+  writePipeline,
+} from "./support/engine.js";
 import { reportFigures } from "./support/figures.js";
 import { lanePipeline } from "./support/pipelines.js";
 import { Prng } from "./support/prng.js";
@@ -24,7 +35,10 @@ async function outputsByTask(root: string, runId: string): Promise<Map<string, {
   const outputs = new Map<string, { path: string; digest: string }[]>();
   for (const [task, view] of Object.entries(run.tasks)) {
     const passed = view.attempts.map((id) => state.attempts[id]).filter((a) => a?.result === "PASS");
-    outputs.set(task, passed.flatMap((a) => a?.outputs.map((o) => ({ path: o.path, digest: o.digest })) ?? []));
+    outputs.set(
+      task,
+      passed.flatMap((a) => a?.outputs.map((o) => ({ path: o.path, digest: o.digest })) ?? []),
+    );
   }
   return outputs;
 }
@@ -71,7 +85,10 @@ describe("crash: kill -9 of the engine at random points", () => {
         points.push(byTime ? { at_seq: head.seq(), after_ms: delayMs } : { at_seq: head.seq() });
         runId ??= Object.keys((await projectedState(root)).runs)[0];
         // A kill before run.requested was recorded leaves no run: start it again.
-        engine = startEngine(root, runId ? ["resume", runId, "--concurrency", CONCURRENCY, "--json"] : ["run", "p.yaml", "--concurrency", CONCURRENCY, "--json"]);
+        engine = startEngine(
+          root,
+          runId ? ["resume", runId, "--concurrency", CONCURRENCY, "--json"] : ["run", "p.yaml", "--concurrency", CONCURRENCY, "--json"],
+        );
       }
       const last = await exited(engine);
       expect(finishedEarly, `the run finished after only ${points.length} kills (seed ${SEED})`).toBe(false);
@@ -90,7 +107,8 @@ describe("crash: kill -9 of the engine at random points", () => {
     for (const [task, view] of Object.entries(run?.tasks ?? {})) {
       const attempts = view.attempts.map((id) => state.attempts[id]);
       abandoned += attempts.filter((a) => a?.status === "abandoned").length;
-      if (attempts.filter((a) => a?.result === "PASS").length !== 1 || attempts.some((a) => a?.status === "failed" || a?.status === "running")) badTasks.push(task);
+      if (attempts.filter((a) => a?.result === "PASS").length !== 1 || attempts.some((a) => a?.status === "failed" || a?.status === "running"))
+        badTasks.push(task);
     }
     expect(badTasks, `tasks without exactly one PASS attempt (seed ${SEED})`).toEqual([]);
 
@@ -108,6 +126,14 @@ describe("crash: kill -9 of the engine at random points", () => {
     const verify = runledger(["verify"], { cwd: root });
     expect(verify.code, verify.stderr).toBe(0);
     expect(processesWithEnv("RUNLEDGER_RUN_ID", runId)).toEqual([]);
-    reportFigures("crash", { tasks: SCALE.crashTasks, kill_points: points.length, killed_by_time: points.filter((p) => p.after_ms !== undefined).length, abandoned_attempts: abandoned, outputs_compared: compared, events: state.seq, kill_seqs: points.map((p) => p.at_seq) });
+    reportFigures("crash", {
+      tasks: SCALE.crashTasks,
+      kill_points: points.length,
+      killed_by_time: points.filter((p) => p.after_ms !== undefined).length,
+      abandoned_attempts: abandoned,
+      outputs_compared: compared,
+      events: state.seq,
+      kill_seqs: points.map((p) => p.at_seq),
+    });
   });
 });

@@ -82,7 +82,10 @@ describe("faults", () => {
         expect(run?.status, context).toBe("runId" in outcome ? "succeeded" : "halted");
         // Cleanly: no attempt is left looking as if it still ran, and nothing was recorded after run.finished.
         const attempts = Object.values(state.attempts);
-        expect(attempts.filter((a) => a.status === "running").map((a) => a.correlation_ids.task), context).toEqual([]);
+        expect(
+          attempts.filter((a) => a.status === "running").map((a) => a.correlation_ids.task),
+          context,
+        ).toEqual([]);
         for (const attempt of attempts.filter((a) => a.result !== null)) {
           for (const output of attempt.outputs) await expect(ws.artifacts.verify(output.digest)).resolves.toBeUndefined();
           figures.passed_attempts_kept++;

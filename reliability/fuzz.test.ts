@@ -70,9 +70,15 @@ const names = fc.oneof(fc.constantFrom("make", "use", "a", "b", "c", "", "a b", 
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: arb }, { weight: 1, arbitrary: json });
 const checkArb = fc.oneof(
   fc.record({ nonEmpty: maybe(fc.constantFrom("outputs/a.txt", "outputs/missing", "../x", "")) }),
-  fc.record({ rowCount: maybe(fc.record({ path: maybe(fc.constant("outputs/a.txt")), min: maybe(fc.integer({ min: -2, max: 3 })), max: maybe(fc.integer()) }, { requiredKeys: [] })) }),
+  fc.record({
+    rowCount: maybe(
+      fc.record({ path: maybe(fc.constant("outputs/a.txt")), min: maybe(fc.integer({ min: -2, max: 3 })), max: maybe(fc.integer()) }, { requiredKeys: [] }),
+    ),
+  }),
   fc.record({ jsonSchema: maybe(fc.record({ path: fc.constant("outputs/a.txt"), schema: json }, { requiredKeys: [] })) }),
-  fc.record({ rows: maybe(fc.record({ path: fc.constant("outputs/a.txt"), where: fc.constantFrom("x > 1", "x >", "(((", "a == 'b'", "") }, { requiredKeys: [] })) }),
+  fc.record({
+    rows: maybe(fc.record({ path: fc.constant("outputs/a.txt"), where: fc.constantFrom("x > 1", "x >", "(((", "a == 'b'", "") }, { requiredKeys: [] })),
+  }),
   fc.record({ command: maybe(fc.oneof(fc.constant("true"), fc.array(fc.string(), { maxLength: 3 }))) }),
   fc.dictionary(fc.string({ maxLength: 10 }), json, { maxKeys: 2 }),
 );
@@ -83,7 +89,11 @@ const taskArb = fc.record(
     operator: maybe(fc.constantFrom("mod.op@1", "missing", "", "x@notaversion")),
     params: maybe(fc.dictionary(fc.string({ maxLength: 5 }), json, { maxKeys: 2 })),
     needs: maybe(fc.array(names, { maxLength: 3 })),
-    outputs: maybe(fc.array(fc.oneof(fc.constantFrom("outputs/a.txt", "outputs/../x", "/etc/passwd", "outputs/", "a.txt", "outputs/a.txt"), fc.string({ maxLength: 10 })), { maxLength: 3 })),
+    outputs: maybe(
+      fc.array(fc.oneof(fc.constantFrom("outputs/a.txt", "outputs/../x", "/etc/passwd", "outputs/", "a.txt", "outputs/a.txt"), fc.string({ maxLength: 10 })), {
+        maxLength: 3,
+      }),
+    ),
     checks: maybe(fc.array(checkArb, { maxLength: 3 })),
     timeout: maybe(durations),
     maxStaleness: maybe(durations),
@@ -116,7 +126,11 @@ const pipelineArb = fc.record(
 const editsArb = fc.array(
   fc.oneof(
     fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 20 }) }),
-    fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), text: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(":", "- ", "\n  ", "{", "[", "&a", "*a", "!!binary", "\t", "'", '"', "#", "<<: *a", "\0")) }),
+    fc.record({
+      kind: fc.constant("insert" as const),
+      at: fc.nat(),
+      text: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(":", "- ", "\n  ", "{", "[", "&a", "*a", "!!binary", "\t", "'", '"', "#", "<<: *a", "\0")),
+    }),
     fc.record({ kind: fc.constant("replace" as const), at: fc.nat(), text: fc.string({ minLength: 1, maxLength: 1 }) }),
   ),
   { minLength: 1, maxLength: 4 },
@@ -138,7 +152,14 @@ describe("bad input (fast-check)", () => {
       { weight: 3, arbitrary: pipelineArb.map((p) => stringify(p)) },
       { weight: 3, arbitrary: editsArb.map((edits) => applyEdits(VALID_YAML, edits)) },
       { weight: 1, arbitrary: pipelineArb.chain((p) => editsArb.map((edits) => applyEdits(stringify(p), edits))) },
-      { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: "binary", maxLength: 200 }), json.map((j) => stringify(j))) },
+      {
+        weight: 1,
+        arbitrary: fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.string({ unit: "binary", maxLength: 200 }),
+          json.map((j) => stringify(j)),
+        ),
+      },
     );
     await fc.assert(
       fc.asyncProperty(text, async (yaml) => judge("yaml", () => loadPipelineYaml(yaml, join(root, "fuzzed.yaml")))),
@@ -147,7 +168,15 @@ describe("bad input (fast-check)", () => {
   });
 
   it(`TypeScript pipeline definitions: ${CASES.typescript} fuzzed definePipeline/defineOperator specs and modules`, async () => {
-    const good = defineOperator({ id: "fz.op", version: "1.0.0", kind: "command", command: ["true"], outputs: ["outputs/a.txt"], checks: [{ nonEmpty: "outputs/a.txt" }], timeout: "10s" } as never);
+    const good = defineOperator({
+      id: "fz.op",
+      version: "1.0.0",
+      kind: "command",
+      command: ["true"],
+      outputs: ["outputs/a.txt"],
+      checks: [{ nonEmpty: "outputs/a.txt" }],
+      timeout: "10s",
+    } as never);
     const operatorSpec = fc.record(
       {
         id: maybe(fc.constantFrom("fz.op", "", "Bad Id", "x")),
@@ -170,7 +199,22 @@ describe("bad input (fast-check)", () => {
         cache: maybe(fc.boolean()),
         runMode: maybe(fc.constantFrom("mock", "real", "x")),
         tasks: fc.oneof(
-          fc.dictionary(names, fc.record({ operator: fc.oneof(fc.constant(good as unknown), fc.constantFrom("fz.op@1.0.0", "missing", ""), json), needs: maybe(fc.array(names, { maxLength: 2 })), retries: maybe(fc.integer({ min: -1, max: 2 })), maxStaleness: maybe(durations), params: maybe(json), critical: maybe(fc.boolean()), allowWarn: maybe(fc.boolean()) }, { requiredKeys: [] }), { maxKeys: 4 }),
+          fc.dictionary(
+            names,
+            fc.record(
+              {
+                operator: fc.oneof(fc.constant(good as unknown), fc.constantFrom("fz.op@1.0.0", "missing", ""), json),
+                needs: maybe(fc.array(names, { maxLength: 2 })),
+                retries: maybe(fc.integer({ min: -1, max: 2 })),
+                maxStaleness: maybe(durations),
+                params: maybe(json),
+                critical: maybe(fc.boolean()),
+                allowWarn: maybe(fc.boolean()),
+              },
+              { requiredKeys: [] },
+            ),
+            { maxKeys: 4 },
+          ),
           fc.anything({ maxDepth: 2 }),
         ),
       },
@@ -178,26 +222,102 @@ describe("bad input (fast-check)", () => {
     );
     let modules = 0;
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ weight: 4, arbitrary: spec.map((s) => ({ pipeline: s })) }, { weight: 2, arbitrary: operatorSpec.map((o) => ({ operator: o })) }, { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }).map((a) => ({ pipeline: a })) }), fc.nat(), async (input, n) => {
-        await judge("typescript", () => ("operator" in input ? defineOperator(input.operator as never) : definePipeline(input.pipeline as never)));
-        // Every 20th case also goes through the module loader, as `runledger run x.mjs` would.
-        if (n % 20 === 0) {
-          const file = join(dir, `m${modules++}.mjs`);
-          const body = "pipeline" in input ? `export default ${JSON.stringify(input.pipeline) ?? "undefined"};` : `export const x = 1;`;
-          writeFileSync(file, body);
-          await judge("typescript", () => loadPipelineSource(file));
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          { weight: 4, arbitrary: spec.map((s) => ({ pipeline: s })) },
+          { weight: 2, arbitrary: operatorSpec.map((o) => ({ operator: o })) },
+          { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }).map((a) => ({ pipeline: a })) },
+        ),
+        fc.nat(),
+        async (input, n) => {
+          await judge("typescript", () => ("operator" in input ? defineOperator(input.operator as never) : definePipeline(input.pipeline as never)));
+          // Every 20th case also goes through the module loader, as `runledger run x.mjs` would.
+          if (n % 20 === 0) {
+            const file = join(dir, `m${modules++}.mjs`);
+            const body = "pipeline" in input ? `export default ${JSON.stringify(input.pipeline) ?? "undefined"};` : `export const x = 1;`;
+            writeFileSync(file, body);
+            await judge("typescript", () => loadPipelineSource(file));
+          }
+        },
+      ),
       { numRuns: CASES.typescript, seed: SEED },
     );
   });
 
   it(`CLI arguments: ${CASES.cli} fuzzed argument lists exit 0, 1 or 2, never with a stack trace, failures with an ERR_* code and a fix`, async () => {
-    const words = ["init", "run", "resume", "runs", "show", "receipt", "explain", "next", "modes", "classify", "artifacts", "get", "verify", "audit", "access", "list", "revoke", "help"];
-    const flags = ["--json", "--workspace", "-w", "--actor", "--token", "--concurrency", "--as-of", "--project", "--param", "--no-cache", "--mode", "--title", "--next", "--run-mode", "--output", "-o", "--help", "-V", "--bogus", "-x"];
-    const values = ["p.yaml", "missing.yaml", "runledger.json", "0", "-1", "2", "1e9", "human:x", "llm:", "nobody", "x=y", "=", "PIPELINE", "mock", "real", "2026-01-01T00:00:00Z", "yesterday", "sha256:00", "artifact://sha256/zz", "ws", ".", ""];
+    const words = [
+      "init",
+      "run",
+      "resume",
+      "runs",
+      "show",
+      "receipt",
+      "explain",
+      "next",
+      "modes",
+      "classify",
+      "artifacts",
+      "get",
+      "verify",
+      "audit",
+      "access",
+      "list",
+      "revoke",
+      "help",
+    ];
+    const flags = [
+      "--json",
+      "--workspace",
+      "-w",
+      "--actor",
+      "--token",
+      "--concurrency",
+      "--as-of",
+      "--project",
+      "--param",
+      "--no-cache",
+      "--mode",
+      "--title",
+      "--next",
+      "--run-mode",
+      "--output",
+      "-o",
+      "--help",
+      "-V",
+      "--bogus",
+      "-x",
+    ];
+    const values = [
+      "p.yaml",
+      "missing.yaml",
+      "runledger.json",
+      "0",
+      "-1",
+      "2",
+      "1e9",
+      "human:x",
+      "llm:",
+      "nobody",
+      "x=y",
+      "=",
+      "PIPELINE",
+      "mock",
+      "real",
+      "2026-01-01T00:00:00Z",
+      "yesterday",
+      "sha256:00",
+      "artifact://sha256/zz",
+      "ws",
+      ".",
+      "",
+    ];
     const safe = fc.string({ maxLength: 12 }).filter((s) => !s.startsWith("/") && !s.startsWith("~") && !s.includes(".."));
-    const token = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...words) }, { weight: 3, arbitrary: fc.constantFrom(...flags) }, { weight: 3, arbitrary: fc.constantFrom(...values) }, { weight: 2, arbitrary: safe });
+    const token = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...words) },
+      { weight: 3, arbitrary: fc.constantFrom(...flags) },
+      { weight: 3, arbitrary: fc.constantFrom(...values) },
+      { weight: 2, arbitrary: safe },
+    );
     const cwd = join(dir, "cli");
     mkdirSync(cwd, { recursive: true });
     await fc.assert(
@@ -205,7 +325,12 @@ describe("bad input (fast-check)", () => {
         let out = "";
         let err = "";
         const sink = (write: (s: string) => void) => new Writable({ write: (chunk: Buffer, _enc, done) => (write(chunk.toString()), done()) });
-        const code = await runCli(argv, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", RUNLEDGER_ACTOR: "human:fuzzer" }, cwd: inWorkspace ? root : cwd });
+        const code = await runCli(argv, {
+          stdout: sink((s) => (out += s)),
+          stderr: sink((s) => (err += s)),
+          env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", RUNLEDGER_ACTOR: "human:fuzzer" },
+          cwd: inWorkspace ? root : cwd,
+        });
         const count = (figures["cli"] ??= { cases: 0, accepted: 0, rejected: {} });
         count.cases++;
         const context = `argv ${JSON.stringify(argv)} exit ${code}\nstdout: ${out}\nstderr: ${err}`;
@@ -216,7 +341,9 @@ describe("bad input (fast-check)", () => {
           return;
         }
         const json = argv.includes("--json");
-        const errorCode = json ? (JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as { error?: { code?: string } }).error?.code : /code: (ERR_[A-Z_]+)/.exec(err)?.[1];
+        const errorCode = json
+          ? (JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as { error?: { code?: string } }).error?.code
+          : /code: (ERR_[A-Z_]+)/.exec(err)?.[1];
         // A run whose result is FAIL exits 1 with its report, not an error.
         if (errorCode === undefined && argv.includes("run")) {
           count.accepted++;
@@ -238,7 +365,18 @@ describe("bad input (fast-check)", () => {
         $schema: maybe(fc.string()),
         name: maybe(fc.oneof(fc.constantFrom("ws", ""), fc.string({ maxLength: 220 }))),
         project: maybe(fc.constantFrom("default", "Bad Project", "", "p-1", "x".repeat(300))),
-        ledger: maybe(fc.record({ backend: maybe(fc.constantFrom("sqlite", "postgres", "mysql")), path: maybe(relPath), durability: maybe(fc.constantFrom("full", "normal", "none")), connectionStringEnv: maybe(fc.constantFrom("DB_URL", "lower", "")), schema: maybe(fc.constantFrom("runledger", "Bad-Schema")) }, { requiredKeys: [] })),
+        ledger: maybe(
+          fc.record(
+            {
+              backend: maybe(fc.constantFrom("sqlite", "postgres", "mysql")),
+              path: maybe(relPath),
+              durability: maybe(fc.constantFrom("full", "normal", "none")),
+              connectionStringEnv: maybe(fc.constantFrom("DB_URL", "lower", "")),
+              schema: maybe(fc.constantFrom("runledger", "Bad-Schema")),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
         artifacts: maybe(fc.record({ backend: maybe(fc.constantFrom("fs", "s3")), path: maybe(relPath) }, { requiredKeys: [] })),
         modes: maybe(fc.array(json, { maxLength: 2 })),
       },
@@ -247,7 +385,13 @@ describe("bad input (fast-check)", () => {
     const text = fc.oneof(
       { weight: 4, arbitrary: configArb.map((c) => JSON.stringify(c)) },
       { weight: 2, arbitrary: configArb.chain((c) => editsArb.map((edits) => applyEdits(JSON.stringify(c, null, 2), edits))) },
-      { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 100 }), json.map((j) => JSON.stringify(j))) },
+      {
+        weight: 1,
+        arbitrary: fc.oneof(
+          fc.string({ maxLength: 100 }),
+          json.map((j) => JSON.stringify(j)),
+        ),
+      },
     );
     let opened = 0;
     await fc.assert(

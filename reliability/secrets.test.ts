@@ -38,11 +38,25 @@ describe("secrets: a canary used throughout never appears in anything written", 
     };
     expect(cli(["secret", "set", "CANARY", "--reason", "canary for the leak scan"], `${canary}\n`).code).toBe(0);
     const rlcli = `${process.execPath} ${CLI}`;
-    const commands = cli(["run", join(FIXTURES, "canary-commands.yaml"), "--param", `RLCLI=${rlcli}`, "--enforcement", "shadow", "--concurrency", "1", "--next", "review the leak scan", "--json"]);
+    const commands = cli([
+      "run",
+      join(FIXTURES, "canary-commands.yaml"),
+      "--param",
+      `RLCLI=${rlcli}`,
+      "--enforcement",
+      "shadow",
+      "--concurrency",
+      "1",
+      "--next",
+      "review the leak scan",
+      "--json",
+    ]);
     expect(commands.code).toBe(1); // `dies` fails on purpose, with the canary in its error output
     const functions = cli(["run", join(FIXTURES, "canary.mjs"), "--enforcement", "shadow", "--next", "review the leak scan", "--json"]);
     expect(functions.code).toBe(1);
-    const runs = [commands, functions].map((r) => JSON.parse(r.stdout) as { run: { id: string; tasks: { name: string; attempts: { id: string; receipt_digest: string | null }[] }[] } });
+    const runs = [commands, functions].map(
+      (r) => JSON.parse(r.stdout) as { run: { id: string; tasks: { name: string; attempts: { id: string; receipt_digest: string | null }[] }[] } },
+    );
     // The secret reached the operators: the effect calls were made with it (their recorded payloads are masked).
     const handled = runs[1]!.run.tasks.find((t) => t.name === "handles")!;
     expect(cli(["explain", runs[1]!.run.id, "handles", "--json"]).stdout).toContain('"effect":"http.post"');

@@ -21,7 +21,16 @@ const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runledger(["-w", ro
 const errorOf = (stdout: string) => (JSON.parse(stdout.trim().split("\n").at(-1) as string) as { error?: { code: string; message: string } }).error;
 
 /** A character a terminal acts on, other than the newlines that end lines. */
-const isTerminalControl = (code: number) => (code < 0x20 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) || code === 0x200e || code === 0x200f || code === 0x061c;
+const isTerminalControl = (code: number) =>
+  (code < 0x20 && code !== 0x0a) ||
+  (code >= 0x7f && code <= 0x9f) ||
+  code === 0x2028 ||
+  code === 0x2029 ||
+  (code >= 0x202a && code <= 0x202e) ||
+  (code >= 0x2066 && code <= 0x2069) ||
+  code === 0x200e ||
+  code === 0x200f ||
+  code === 0x061c;
 const rawControls = (text: string) => [...text].filter((c) => isTerminalControl(c.codePointAt(0) as number));
 
 /** Runs the CLI in this process (the fuzz suite's way), for the many calls of the random cases. */
@@ -29,7 +38,12 @@ async function inProcess(argv: string[]): Promise<{ code: number; stdout: string
   let stdout = "";
   let stderr = "";
   const sink = (write: (s: string) => void) => new Writable({ write: (chunk: Buffer, _enc, done) => (write(chunk.toString()), done()) });
-  const code = await runCli(["-w", root, ...argv], { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", RUNLEDGER_ACTOR: "human:prober" }, cwd: root });
+  const code = await runCli(["-w", root, ...argv], {
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", RUNLEDGER_ACTOR: "human:prober" },
+    cwd: root,
+  });
   return { code, stdout, stderr };
 }
 
@@ -43,7 +57,18 @@ describe("security: the CLI's front door", () => {
   });
 
   it("lenient times are refused: --as-of takes strict ISO-8601 only", () => {
-    const refused = ["0", "-1", "1 2", "2026-13-01", "2026-02-30T12:00:00Z", "2026-02-29", "1e9", "Tue Jan 06 2026", "2026-01-06T10:00:00", "+002026-01-06T00:00:00Z"];
+    const refused = [
+      "0",
+      "-1",
+      "1 2",
+      "2026-13-01",
+      "2026-02-30T12:00:00Z",
+      "2026-02-29",
+      "1e9",
+      "Tue Jan 06 2026",
+      "2026-01-06T10:00:00",
+      "+002026-01-06T00:00:00Z",
+    ];
     for (const value of refused) {
       const result = cli(["run", "pipelines/hello.yaml", "--as-of", value, "--json"]);
       expect(result.code, value).toBe(2);
@@ -60,7 +85,10 @@ describe("security: the CLI's front door", () => {
     expect(actor.code).toBe(2);
     expect(actor.stderr).toContain("ERR_ACTOR_INVALID");
     expect(rawControls(actor.stderr)).toEqual([]);
-    writeFileSync(join(root, "evil.yaml"), 'pipeline: evil\nmode: PIPELINE\ntasks:\n  "t\\e]0;owned\\a\\e[2J":\n    run: ["true"]\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n');
+    writeFileSync(
+      join(root, "evil.yaml"),
+      'pipeline: evil\nmode: PIPELINE\ntasks:\n  "t\\e]0;owned\\a\\e[2J":\n    run: ["true"]\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n',
+    );
     const task = cli(["run", "evil.yaml"]);
     expect(task.code).toBe(2);
     expect(task.stderr).toContain("ERR_VALIDATION");
@@ -73,13 +101,39 @@ describe("security: the CLI's front door", () => {
     expect(human.code).toBe(0);
     expect(human.stderr).toContain("warning: --token on the command line is visible to other users");
     const json = cli(["--token", "rl_not_a_real_token", "runs", "--json"]);
-    expect(json.stderr.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { level: string; event: string })).toContainEqual(expect.objectContaining({ level: "warn", event: "token.argv" }));
+    expect(
+      json.stderr
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { level: string; event: string }),
+    ).toContainEqual(expect.objectContaining({ level: "warn", event: "token.argv" }));
   });
 
   it("random text with control characters in next pointers and reasons reaches the terminal escaped, and the ledger exactly", async () => {
     const prng = new Prng(SEED);
     const cases = FULL ? 200 : 25;
-    const alphabet = ["a", "Z", " ", "\u001b", "[", "2J", "]0;", "\u0007", "\r", "\n", "\t", "\b", "\u007f", "\u009b", "\u0085", "\u202e", "\u2066", "\u2028", "é", "\\"];
+    const alphabet = [
+      "a",
+      "Z",
+      " ",
+      "\u001b",
+      "[",
+      "2J",
+      "]0;",
+      "\u0007",
+      "\r",
+      "\n",
+      "\t",
+      "\b",
+      "\u007f",
+      "\u009b",
+      "\u0085",
+      "\u202e",
+      "\u2066",
+      "\u2028",
+      "é",
+      "\\",
+    ];
     const run = JSON.parse(cli(["run", "pipelines/hello.yaml", "--json"]).stdout) as { run: { id: string } };
     let escaped = 0;
     for (let i = 0; i < cases; i++) {

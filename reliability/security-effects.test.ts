@@ -58,7 +58,11 @@ function fxDirs(tmp: string): string[] {
 
 /** Runs the CLI in the background and samples its peak resident set (VmHWM) until it exits. */
 function runMeasured(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string; peakKiB: number }> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: root, env: { ...process.env, RUNLEDGER_ACTOR: "human:tester", CI: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: root,
+    env: { ...process.env, RUNLEDGER_ACTOR: "human:tester", CI: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   let peakKiB = 0;
@@ -91,7 +95,10 @@ describe("security: the effects socket", () => {
   it("a 64 MiB request without a newline: the engine survives with bounded memory, the attempt fails ERR_EFFECTS_LIMIT, the run ends FAIL, no socket directory is left", async () => {
     const pipeline = (name: string, size: number, mode: string) => {
       const file = join(root, `${name}.yaml`);
-      writeFileSync(file, `pipeline: ${name}\ntasks:\n  flood:\n    run: 'python3 "$RUNLEDGER_PIPELINE_DIR/flood.py" ${size} ${mode}'\n    effects: [http.post]\n    outputs: [outputs/result.json]\n    checks: [{ nonEmpty: outputs/result.json }]\n`);
+      writeFileSync(
+        file,
+        `pipeline: ${name}\ntasks:\n  flood:\n    run: 'python3 "$RUNLEDGER_PIPELINE_DIR/flood.py" ${size} ${mode}'\n    effects: [http.post]\n    outputs: [outputs/result.json]\n    checks: [{ nonEmpty: outputs/result.json }]\n`,
+      );
       return file;
     };
     // The same command with a request of 512 KiB, under the limit: the memory the engine needs anyway.
@@ -107,7 +114,11 @@ describe("security: the effects socket", () => {
     expect(run.tasks[0]!.attempts.at(-1)).toMatchObject({ error_code: "ERR_EFFECTS_LIMIT" });
     expect(fxDirs(floodTmp), "the socket directory is removed").toEqual([]);
     const growthMiB = (flood.peakKiB - control.peakKiB) / 1024;
-    reportFigures("security-effects.oversize", { control_peak_mib: Math.round(control.peakKiB / 1024), flood_peak_mib: Math.round(flood.peakKiB / 1024), growth_mib: Math.round(growthMiB) });
+    reportFigures("security-effects.oversize", {
+      control_peak_mib: Math.round(control.peakKiB / 1024),
+      flood_peak_mib: Math.round(flood.peakKiB / 1024),
+      growth_mib: Math.round(growthMiB),
+    });
     expect(growthMiB, "the request is never held whole").toBeLessThan(24);
   });
 
@@ -141,13 +152,19 @@ describe("security: the effects socket", () => {
     const kept = join(root, ".runledger", "work", runId, "second.1");
     const read = (name: string) => readFileSync(join(kept, name), "utf8");
     expect(read("code").trim()).toBe("1");
-    expect(JSON.parse(read("answer.json"))).toMatchObject({ status: "error", error: { code: "ERR_EFFECT_FAILED", message: expect.stringContaining("no attempt holds that token") } });
+    expect(JSON.parse(read("answer.json"))).toMatchObject({
+      status: "error",
+      error: { code: "ERR_EFFECT_FAILED", message: expect.stringContaining("no attempt holds that token") },
+    });
     expect(read("err.txt")).not.toMatch(/Unhandled|\n\s+at /);
     const socket = read("socket");
     expect(socket).toMatch(/runledger-fx-/);
     expect(existsSync(socket), "the run's socket is gone once it ended").toBe(false);
     for (const json of [true, false]) {
-      const gone = runledger(["effect", "http.post", "--payload", "{}", ...(json ? ["--json"] : [])], { cwd: dir, env: { RUNLEDGER_EFFECTS_SOCKET: socket, RUNLEDGER_EFFECTS_TOKEN: "stale" } });
+      const gone = runledger(["effect", "http.post", "--payload", "{}", ...(json ? ["--json"] : [])], {
+        cwd: dir,
+        env: { RUNLEDGER_EFFECTS_SOCKET: socket, RUNLEDGER_EFFECTS_TOKEN: "stale" },
+      });
       expect(gone.code).toBe(1);
       expect(gone.stderr).not.toMatch(/Unhandled|\n\s+at /);
       if (json) expect(JSON.parse(gone.stdout)).toMatchObject({ status: "error", error: { code: "ERR_EFFECT_FAILED" } });
@@ -175,7 +192,10 @@ describe("security: the effects socket", () => {
     for (const path of [others, unmarked, own, target]) utimesSync(path, hourAgo, hourAgo);
     const file = join(root, "fx-sweep.yaml");
     // The sweep runs beside the run, from its first command attempt: a second's sleep lets it finish.
-    writeFileSync(file, "pipeline: fx-sweep\ntasks:\n  wait:\n    run: 'sleep 1; echo ok > outputs/ok'\n    outputs: [outputs/ok]\n    checks: [{ nonEmpty: outputs/ok }]\n");
+    writeFileSync(
+      file,
+      "pipeline: fx-sweep\ntasks:\n  wait:\n    run: 'sleep 1; echo ok > outputs/ok'\n    outputs: [outputs/ok]\n    checks: [{ nonEmpty: outputs/ok }]\n",
+    );
     const ran = runledger(["-w", root, "run", file], { cwd: root, env: { TMPDIR: tmp } });
     expect(ran.code, ran.stderr).toBe(0);
     expect(existsSync(own), "runledger's own stale directory went").toBe(false);

@@ -27,7 +27,11 @@ function ledgerBytes(): number {
 
 /** Runs a one-task pipeline `name` and returns its task's last attempt as projected. */
 async function runTask(name: string, run: string, output: string, extra = "") {
-  const file = writePipeline(root, `${name}.yaml`, `pipeline: ${name}\n${extra}\ntasks:\n  t:\n    run: ${JSON.stringify(run)}\n    outputs: [${output}]\n    checks: [{ nonEmpty: ${output} }]\n`);
+  const file = writePipeline(
+    root,
+    `${name}.yaml`,
+    `pipeline: ${name}\n${extra}\ntasks:\n  t:\n    run: ${JSON.stringify(run)}\n    outputs: [${output}]\n    checks: [{ nonEmpty: ${output} }]\n`,
+  );
   const result = cli(["run", join(root, file), "--no-cache", "--json"]);
   const state = await projectedState(root);
   const runId = Object.keys(state.runs).find((id) => state.runs[id]!.pipeline === name)!;
@@ -79,7 +83,11 @@ describe("security: outputs", () => {
   });
 
   it("kept: a declared output outside outputs/ is still refused when the pipeline loads", () => {
-    const file = writePipeline(root, "outside.yaml", "pipeline: outside\ntasks:\n  t:\n    run: \"echo x > outputs/../x\"\n    outputs: [outputs/../x]\n    checks: [{ nonEmpty: outputs/../x }]\n");
+    const file = writePipeline(
+      root,
+      "outside.yaml",
+      'pipeline: outside\ntasks:\n  t:\n    run: "echo x > outputs/../x"\n    outputs: [outputs/../x]\n    checks: [{ nonEmpty: outputs/../x }]\n',
+    );
     const result = cli(["run", join(root, file), "--json"]);
     expect(result.code).not.toBe(0);
     expect(result.stdout + result.stderr).toContain("ERR_OUTPUT_OUTSIDE");

@@ -25,15 +25,19 @@ describe("security: the command sandbox", () => {
     const canary = `canary-${prng.int(1e8, 1e9 - 1)}-${prng.int(1e8, 1e9 - 1)}`;
     const root = initWorkspace(dir, "secret-read");
     expect(runledger(["secret", "set", "TOKEN_B", "--reason", "probe"], { cwd: root, input: canary }).code).toBe(0);
-    writePipeline(root, "p.yaml", [
-      "pipeline: reader",
-      "tasks:",
-      "  reader:",
-      `    run: 'cat ../../../secrets/TOKEN_B.json; cat ../../../secrets/*; cat "$RUNLEDGER_PIPELINE_DIR/.runledger/secrets/TOKEN_B.json"; echo read > outputs/o.txt'`,
-      "    outputs: [outputs/o.txt]",
-      "    checks: [{ nonEmpty: outputs/o.txt }]",
-      "",
-    ].join("\n"));
+    writePipeline(
+      root,
+      "p.yaml",
+      [
+        "pipeline: reader",
+        "tasks:",
+        "  reader:",
+        `    run: 'cat ../../../secrets/TOKEN_B.json; cat ../../../secrets/*; cat "$RUNLEDGER_PIPELINE_DIR/.runledger/secrets/TOKEN_B.json"; echo read > outputs/o.txt'`,
+        "    outputs: [outputs/o.txt]",
+        "    checks: [{ nonEmpty: outputs/o.txt }]",
+        "",
+      ].join("\n"),
+    );
     const run = runledger(["run", "p.yaml", "--json"], { cwd: root });
     expect(run.code, run.stderr).toBe(0);
     const id = runIdOf(run.stdout);
@@ -47,16 +51,20 @@ describe("security: the command sandbox", () => {
 
   it("env -u RUNLEDGER_ATTEMPT_ID setsid sleep 301 & exit 0: the run passes and no sleep 301 outlives it", async () => {
     const root = initWorkspace(dir, "setsid");
-    writePipeline(root, "p.yaml", [
-      "pipeline: escapee",
-      "tasks:",
-      "  escapee:",
-      // The pause lets the escapee leave its group before the command exits, as a slower command's would.
-      "    run: 'env -u RUNLEDGER_ATTEMPT_ID setsid sleep 301 & sleep 0.5; echo started > outputs/o.txt; exit 0'",
-      "    outputs: [outputs/o.txt]",
-      "    checks: [{ nonEmpty: outputs/o.txt }]",
-      "",
-    ].join("\n"));
+    writePipeline(
+      root,
+      "p.yaml",
+      [
+        "pipeline: escapee",
+        "tasks:",
+        "  escapee:",
+        // The pause lets the escapee leave its group before the command exits, as a slower command's would.
+        "    run: 'env -u RUNLEDGER_ATTEMPT_ID setsid sleep 301 & sleep 0.5; echo started > outputs/o.txt; exit 0'",
+        "    outputs: [outputs/o.txt]",
+        "    checks: [{ nonEmpty: outputs/o.txt }]",
+        "",
+      ].join("\n"),
+    );
     const run = runledger(["run", "p.yaml", "--json"], { cwd: root });
     expect(run.code, run.stderr).toBe(0);
     const id = runIdOf(run.stdout);

@@ -17,7 +17,6 @@ let root: string;
 const env = { CI: "false" };
 const cli = (args: string[], input?: string) => runledger(["-w", root, ...args], { cwd: dir, env, ...(input === undefined ? {} : { input }) });
 
-
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "runledger-rel-probe-secrets-"));
   chmodSync(dir, 0o755);

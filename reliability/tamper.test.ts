@@ -44,7 +44,9 @@ beforeAll(() => {
   cliRoot = join(dir, "cli-ws");
   cpSync(root, cliRoot, { recursive: true });
   const blobDir = join(root, ".runledger", "artifacts", "sha256");
-  blobs = readdirSync(blobDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  blobs = readdirSync(blobDir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -96,7 +98,13 @@ function tamperLedger(path: string, kind: (typeof LEDGER_KINDS)[number], prng: P
         const prev = at === 1 ? GENESIS_HASH : (rows[at - 2] as Row).hash;
         db.prepare("UPDATE events SET seq = seq + 1000000 WHERE seq >= ?").run(at);
         db.prepare("UPDATE events SET seq = seq - 999999 WHERE seq >= 1000000").run();
-        db.prepare("INSERT INTO events (seq, type, project, body, hash) VALUES (?, ?, ?, ?, ?)").run(at, source.type, source.project, source.body, hashEvent(at, prev, source.project, source.type, source.body));
+        db.prepare("INSERT INTO events (seq, type, project, body, hash) VALUES (?, ?, ?, ?, ?)").run(
+          at,
+          source.type,
+          source.project,
+          source.body,
+          hashEvent(at, prev, source.project, source.type, source.body),
+        );
         return `forged copy of seq ${source.seq} inserted at ${at}`;
       }
       case "reorder": {

@@ -19,7 +19,14 @@ interface PackageJson {
 export function entryPoints(): { readonly name: string; readonly source: string }[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as PackageJson;
   return Object.entries(pkg.exports).flatMap(([subpath, target]) =>
-    typeof target === "string" ? [] : [{ name: subpath === "." ? "runledger" : `runledger/${subpath.slice(2)}`, source: join(ROOT, target.import.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts")) }],
+    typeof target === "string"
+      ? []
+      : [
+          {
+            name: subpath === "." ? "runledger" : `runledger/${subpath.slice(2)}`,
+            source: join(ROOT, target.import.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts")),
+          },
+        ],
   );
 }
 
@@ -36,7 +43,11 @@ function kindOf(symbol: ts.Symbol): string {
 /** The report's text: one block per entry point, one sorted line per exported name. */
 export function renderApiReport(): string {
   const entries = entryPoints();
-  const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, "tsconfig.build.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, "tsconfig.build.json"),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
   const program = ts.createProgram(
     entries.map((e) => e.source),
     config?.options ?? {},

@@ -2,5 +2,18 @@
 // third-party backends to run in their own tests. They register vitest tests, so they need the
 // optional peer dependency `vitest`.
 export type { StoredRow } from "./ledger/hash-chain.js";
-export { HUMAN_ACTOR, SERVICE_ACTOR, runLedgerConformance, sampleRunEvents, type LedgerConformanceFactory, type LedgerFixture } from "./ledger/conformance/index.js";
-export { expectRunledgerError, patternBytes, runArtifactStoreConformance, type ArtifactStoreFactory, type ConformanceContext } from "./artifacts/conformance/index.js";
+export {
+  HUMAN_ACTOR,
+  SERVICE_ACTOR,
+  runLedgerConformance,
+  sampleRunEvents,
+  type LedgerConformanceFactory,
+  type LedgerFixture,
+} from "./ledger/conformance/index.js";
+export {
+  expectRunledgerError,
+  patternBytes,
+  runArtifactStoreConformance,
+  type ArtifactStoreFactory,
+  type ConformanceContext,
+} from "./artifacts/conformance/index.js";

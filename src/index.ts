@@ -7,7 +7,17 @@
 export { canonicalJson, type JsonValue } from "./core/canonical-json.js";
 export { fixedClock, isoUtc, systemClock, type Clock } from "./core/clock.js";
 export { DIGEST_ALG, digestHex, digestOf, isDigest, parseDigest, sha256, type Digest } from "./core/digest.js";
-export { ERROR_CANON, ERROR_CODES, RunledgerError, isRunledgerError, toRunledgerError, type ErrorCode, type ErrorKind, type Issue, type RunledgerErrorOptions } from "./core/errors.js";
+export {
+  ERROR_CANON,
+  ERROR_CODES,
+  RunledgerError,
+  isRunledgerError,
+  toRunledgerError,
+  type ErrorCode,
+  type ErrorKind,
+  type Issue,
+  type RunledgerErrorOptions,
+} from "./core/errors.js";
 export { randomIds, type IdSource } from "./core/ids.js";
 export { STATE_DIR } from "./core/state-dir.js";
 export { parseDuration } from "./core/duration.js";
@@ -43,7 +53,16 @@ export {
 } from "./contracts/common.js";
 export { ConfigVersionRefSchema, type ConfigVersionRef } from "./contracts/config-version-ref.js";
 export { CONTRACT_SCHEMAS, type ContractName } from "./contracts/contract-schemas.js";
-export { DEBUG_PACKET_STATUSES, DebugPacketSchema, ExperimentSchema, MAX_HYPOTHESES, MinimalReproSchema, type DebugPacket, type Experiment, type MinimalRepro } from "./contracts/debug-packet.js";
+export {
+  DEBUG_PACKET_STATUSES,
+  DebugPacketSchema,
+  ExperimentSchema,
+  MAX_HYPOTHESES,
+  MinimalReproSchema,
+  type DebugPacket,
+  type Experiment,
+  type MinimalRepro,
+} from "./contracts/debug-packet.js";
 export { EnvFingerprintSchema, type EnvFingerprint } from "./contracts/env-fingerprint.js";
 export {
   CommandEnvelopeSchema,
@@ -62,7 +81,14 @@ export { ErrorCodeSchema } from "./contracts/error-code.js";
 export { ErrorResponseSchema, type ErrorResponse } from "./contracts/error-response.js";
 export { JOB_STATUSES, JobStatusSchema, type JobStatus } from "./contracts/job-status.js";
 export { CONTRACTS_SCHEMA_ID, CONTRACTS_SCHEMA_PATH, renderContracts } from "./contracts/json-schema.js";
-export { AcceptanceCheckSpecSchema, OPERATOR_KINDS, OPERATOR_LIFECYCLES, OperatorSchema, type AcceptanceCheckSpec, type Operator } from "./contracts/operator.js";
+export {
+  AcceptanceCheckSpecSchema,
+  OPERATOR_KINDS,
+  OPERATOR_LIFECYCLES,
+  OperatorSchema,
+  type AcceptanceCheckSpec,
+  type Operator,
+} from "./contracts/operator.js";
 export { PipelineSchema, PipelineTaskSchema, TaskNameSchema, type Pipeline, type PipelineInput, type PipelineTask } from "./contracts/pipeline.js";
 export { OutputIndexEntrySchema, ReceiptSchema, StreamCaptureSchema, type OutputIndexEntry, type Receipt, type StreamCapture } from "./contracts/receipt.js";
 export { ENFORCEMENTS, EnforcementSchema, RUN_MODES, RunModeSchema, type Enforcement, type RunMode } from "./contracts/run-mode.js";
@@ -70,24 +96,117 @@ export { RUN_STATUSES, RunSchema, RunSummarySchema, RunTaskSchema, TASK_OUTCOMES
 export { CheckVerdictSchema, VERDICTS, VerdictSchema, type Verdict } from "./contracts/verdict.js";
 
 // What each CLI command prints with --json (docs/contracts.md).
-export { AccessGrantEntrySchema, AccessGrantOutputSchema, AccessGrantSchema, AccessListOutputSchema, AccessListSchema, AccessRevocationSchema, AccessRevokeOutputSchema, ROLE_NAMES, RoleSchema, type AccessGrant, type AccessGrantEntry, type AccessGrantOutput, type AccessList, type AccessListOutput, type AccessRevocation, type AccessRevokeOutput, type RoleName } from "./contracts/access-grant.js";
-export { AdminControlOutputSchema, AdminControlSchema, RetentionOutputSchema, RetentionSchema, type AdminControl, type AdminControlOutput, type Retention, type RetentionOutput } from "./contracts/admin-control.js";
+export {
+  AccessGrantEntrySchema,
+  AccessGrantOutputSchema,
+  AccessGrantSchema,
+  AccessListOutputSchema,
+  AccessListSchema,
+  AccessRevocationSchema,
+  AccessRevokeOutputSchema,
+  ROLE_NAMES,
+  RoleSchema,
+  type AccessGrant,
+  type AccessGrantEntry,
+  type AccessGrantOutput,
+  type AccessList,
+  type AccessListOutput,
+  type AccessRevocation,
+  type AccessRevokeOutput,
+  type RoleName,
+} from "./contracts/access-grant.js";
+export {
+  AdminControlOutputSchema,
+  AdminControlSchema,
+  RetentionOutputSchema,
+  RetentionSchema,
+  type AdminControl,
+  type AdminControlOutput,
+  type Retention,
+  type RetentionOutput,
+} from "./contracts/admin-control.js";
 export { ArtifactCopySchema, ArtifactGetOutputSchema, type ArtifactCopy, type ArtifactGetOutput } from "./contracts/artifact-copy.js";
 export { AuditEntrySchema, AuditOutputSchema, type AuditEntry, type AuditOutput } from "./contracts/audit-entry.js";
 export { LOG_LEVELS, LogLineSchema, commandOutput, type LogLine } from "./contracts/command-output.js";
 export { COMMAND_OUTPUTS, commandOutputSchema, type CommandPath } from "./contracts/command-outputs.js";
-export { DebugEvidenceFileSchema, DebugMissingOutputSchema, DebugPacketOutputSchema, DebugPacketSummarySchema, DebugPacketsOutputSchema, MissingDebugPacketSchema, type DebugEvidenceFile, type DebugMissingOutput, type DebugPacketOutput, type DebugPacketSummary, type DebugPacketsOutput } from "./contracts/debug-packet-output.js";
+export {
+  DebugEvidenceFileSchema,
+  DebugMissingOutputSchema,
+  DebugPacketOutputSchema,
+  DebugPacketSummarySchema,
+  DebugPacketsOutputSchema,
+  MissingDebugPacketSchema,
+  type DebugEvidenceFile,
+  type DebugMissingOutput,
+  type DebugPacketOutput,
+  type DebugPacketSummary,
+  type DebugPacketsOutput,
+} from "./contracts/debug-packet-output.js";
 export { EffectOutputSchema, type EffectOutput } from "./contracts/effect-output.js";
-export { ExplainOutputSchema, ExplainedEffectCallSchema, ExplanationSchema, ReceiptChangeSchema, type ExplainOutput, type Explanation, type ReceiptChange } from "./contracts/explanation.js";
+export {
+  ExplainOutputSchema,
+  ExplainedEffectCallSchema,
+  ExplanationSchema,
+  ReceiptChangeSchema,
+  type ExplainOutput,
+  type Explanation,
+  type ReceiptChange,
+} from "./contracts/explanation.js";
 export { GATE_STATUSES, GateAdvanceSchema, GateDecisionSchema, GatesOutputSchema, type GateDecision, type GatesOutput } from "./contracts/gate-decision.js";
-export { OPERATOR_STATUSES, OperatorListOutputSchema, OperatorShowOutputSchema, OperatorStatusSchema, OperatorTransitionOutputSchema, OperatorTransitionSchema, OperatorViewSchema, type OperatorListOutput, type OperatorShowOutput, type OperatorStatusName, type OperatorTransition, type OperatorTransitionOutput, type OperatorView } from "./contracts/operator-view.js";
+export {
+  OPERATOR_STATUSES,
+  OperatorListOutputSchema,
+  OperatorShowOutputSchema,
+  OperatorStatusSchema,
+  OperatorTransitionOutputSchema,
+  OperatorTransitionSchema,
+  OperatorViewSchema,
+  type OperatorListOutput,
+  type OperatorShowOutput,
+  type OperatorStatusName,
+  type OperatorTransition,
+  type OperatorTransitionOutput,
+  type OperatorView,
+} from "./contracts/operator-view.js";
 export { ReceiptOutputSchema, type ReceiptOutput } from "./contracts/receipt-output.js";
 export { RunOutputSchema, RunsOutputSchema, type RunOutput, type RunsOutput } from "./contracts/run-output.js";
-export { SecretChangeOutputSchema, SecretChangeSchema, SecretInfoSchema, SecretListOutputSchema, type SecretChange, type SecretChangeOutput, type SecretListOutput } from "./contracts/secret-info.js";
+export {
+  SecretChangeOutputSchema,
+  SecretChangeSchema,
+  SecretInfoSchema,
+  SecretListOutputSchema,
+  type SecretChange,
+  type SecretChangeOutput,
+  type SecretListOutput,
+} from "./contracts/secret-info.js";
 export { MonitorOutputSchema, SuggestionSchema, type MonitorOutput, type Suggestion } from "./contracts/suggestion.js";
 export { VerifyOutputSchema, VerifyReportSchema, type VerifyOutput } from "./contracts/verify-report.js";
-export { DefinitionVersionSchema, SyncWarningSchema, WatermarkListOutputSchema, WatermarkMoveSchema, WatermarkOverrideOutputSchema, WatermarkOverrideSchema, WatermarkShowOutputSchema, WatermarkViewSchema, type DefinitionVersion, type SyncWarning, type WatermarkListOutput, type WatermarkMove, type WatermarkOverride, type WatermarkOverrideOutput, type WatermarkShowOutput, type WatermarkView } from "./contracts/watermark.js";
-export { ClassificationSchema, ClassifyOutputSchema, ModesOutputSchema, WorkModeContractSchema, type ClassifyOutput, type ModesOutput } from "./contracts/work-mode.js";
+export {
+  DefinitionVersionSchema,
+  SyncWarningSchema,
+  WatermarkListOutputSchema,
+  WatermarkMoveSchema,
+  WatermarkOverrideOutputSchema,
+  WatermarkOverrideSchema,
+  WatermarkShowOutputSchema,
+  WatermarkViewSchema,
+  type DefinitionVersion,
+  type SyncWarning,
+  type WatermarkListOutput,
+  type WatermarkMove,
+  type WatermarkOverride,
+  type WatermarkOverrideOutput,
+  type WatermarkShowOutput,
+  type WatermarkView,
+} from "./contracts/watermark.js";
+export {
+  ClassificationSchema,
+  ClassifyOutputSchema,
+  ModesOutputSchema,
+  WorkModeContractSchema,
+  type ClassifyOutput,
+  type ModesOutput,
+} from "./contracts/work-mode.js";
 export { ChainHeadSchema, InitOutputSchema, WorkspaceInfoSchema, type InitOutput, type WorkspaceInfo } from "./contracts/workspace-info.js";
 
 // The ledger: the port, the embedded SQLite backend, the event catalogue, the hash chain, projections.
@@ -136,10 +255,30 @@ export {
 export { FsArtifactStore, openFsArtifactStore, type FileSystem, type FsArtifactStoreOptions } from "./artifacts/index.js";
 
 // The workspace: runledger.json, opening the backends it names.
-export { CONFIG_FILE, WorkspaceConfigSchema, engineDeps, findWorkspaceRoot, initWorkspace, openWorkspace, parseWorkspaceConfig, workRootOf, type OpenOptions, type Workspace, type WorkspaceConfig } from "./workspace/index.js";
+export {
+  CONFIG_FILE,
+  WorkspaceConfigSchema,
+  engineDeps,
+  findWorkspaceRoot,
+  initWorkspace,
+  openWorkspace,
+  parseWorkspaceConfig,
+  workRootOf,
+  type OpenOptions,
+  type Workspace,
+  type WorkspaceConfig,
+} from "./workspace/index.js";
 
 // Acceptance checks.
-export { CHECK_KINDS, CheckSpecSchema, DEFAULT_COMMAND_TIMEOUT_MS, evaluateCheck, evaluateChecks, summarizeVerdict, type JsonCheckSpec } from "./checks/index.js";
+export {
+  CHECK_KINDS,
+  CheckSpecSchema,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  evaluateCheck,
+  evaluateChecks,
+  summarizeVerdict,
+  type JsonCheckSpec,
+} from "./checks/index.js";
 export type {
   CheckContext,
   CheckFinding,
@@ -188,7 +327,22 @@ export {
 } from "./pipelines/index.js";
 
 // The engine: run, resume, complete a manual task, decide a gate.
-export { INPUTS_HASH_SCHEMA, attemptEnvelope, cacheKey, completeTask, decideGate, envFingerprint, inputsHash, resumeRun, runPipeline, type EngineDeps, type InputRef, type ResumeOptions, type RunOptions, type TaskProgress } from "./engine/index.js";
+export {
+  INPUTS_HASH_SCHEMA,
+  attemptEnvelope,
+  cacheKey,
+  completeTask,
+  decideGate,
+  envFingerprint,
+  inputsHash,
+  resumeRun,
+  runPipeline,
+  type EngineDeps,
+  type InputRef,
+  type ResumeOptions,
+  type RunOptions,
+  type TaskProgress,
+} from "./engine/index.js";
 
 // Work modes.
 export {

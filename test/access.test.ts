@@ -19,7 +19,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- envelopes are checked field by field below
 const json = (stdout: string) => JSON.parse(stdout.trim().split("\n").at(-1) as string) as Record<string, any>;
-const cli = (args: string[], token?: string, actor = "human:root") => runledger(["-w", root, "--actor", actor, ...args], { cwd: dir, env: { RUNLEDGER_TOKEN: token ?? "" } });
+const cli = (args: string[], token?: string, actor = "human:root") =>
+  runledger(["-w", root, "--actor", actor, ...args], { cwd: dir, env: { RUNLEDGER_TOKEN: token ?? "" } });
 
 describe("roles", () => {
   it("admin allows everything; operator and approver also view; viewer only views", () => {
@@ -75,7 +76,12 @@ describe("access control", () => {
     const ran = json(cli(["run", hello, "--json"], operator, "service:ci").stdout).run;
     expect(ran.status).toBe("succeeded");
     const audit = json(cli(["audit", "--action", "access_denied", "--json"], admin).stdout).admin_events;
-    expect(audit.map((e: { targets: { id: string }[]; result: string }) => `${e.targets[0]!.id}:${e.result}`)).toEqual(["runs:refused", "run:refused", "runs:refused", "runs:refused"]);
+    expect(audit.map((e: { targets: { id: string }[]; result: string }) => `${e.targets[0]!.id}:${e.result}`)).toEqual([
+      "runs:refused",
+      "run:refused",
+      "runs:refused",
+      "runs:refused",
+    ]);
     expect(audit[1]).toMatchObject({ actor: { kind: "human", id: "ana" }, reason: expect.stringContaining("needs role operator") });
   });
 
@@ -84,7 +90,11 @@ describe("access control", () => {
     const shown = json(cli(["show", runs[0].id, "--json"], viewer, "human:ana").stdout).run;
     expect(shown.status).toBe("succeeded");
     const audit = json(cli(["audit", "--json"], admin).stdout).admin_events;
-    expect(audit.filter((e: { action_type: string }) => e.action_type === "access_grant").map((e: { actor: { id: string } }) => e.actor.id)).toEqual(["root", "root", "root"]);
+    expect(audit.filter((e: { action_type: string }) => e.action_type === "access_grant").map((e: { actor: { id: string } }) => e.actor.id)).toEqual([
+      "root",
+      "root",
+      "root",
+    ]);
   });
 
   it("revoking a role stops its token; the last admin cannot be revoked", () => {

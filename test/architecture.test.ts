@@ -10,7 +10,10 @@ const ARCHITECTURE = resolve(import.meta.dirname, "../docs/architecture.md");
 function layerRanks(doc: string): Map<string, number> {
   const block = /^```layers\n([\s\S]*?)^```/m.exec(doc);
   if (!block) throw new Error("docs/architecture.md has no ```layers block");
-  const lines = block[1]!.split("\n").filter((line) => line.trim() !== "").reverse();
+  const lines = block[1]!
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .reverse();
   return new Map(lines.flatMap((line, rank) => line.split("·").map((name) => [name.trim(), rank] as const)));
 }
 
@@ -53,7 +56,9 @@ describe("architecture: folders import downward only", () => {
   });
 
   it("only the workspace (the composition root), index files and the package's entry points (src/*.ts) name backends", () => {
-    const bad = imports.filter((i) => BACKEND.test(i.to) && !BACKEND.test(i.from) && !i.from.startsWith("workspace/") && !i.from.endsWith("index.ts") && i.from.includes("/"));
+    const bad = imports.filter(
+      (i) => BACKEND.test(i.to) && !BACKEND.test(i.from) && !i.from.startsWith("workspace/") && !i.from.endsWith("index.ts") && i.from.includes("/"),
+    );
     expect(bad).toEqual([]);
   });
 
@@ -101,7 +106,12 @@ describe("architecture: the import graph", () => {
 
   it("reads a layer block highest first, peers on one line", () => {
     const order = layerRanks("text\n```layers\ncli · index.ts\nengine\n\ncore\n```\n");
-    expect([...order]).toEqual([["core", 0], ["engine", 1], ["cli", 2], ["index.ts", 2]]);
+    expect([...order]).toEqual([
+      ["core", 0],
+      ["engine", 1],
+      ["cli", 2],
+      ["index.ts", 2],
+    ]);
   });
 });
 

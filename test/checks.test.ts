@@ -208,9 +208,16 @@ describe("custom", () => {
     expect(await check({ custom: { name: "report-symbol", fn } })).toMatchObject({ result: "PASS", evidence: { symbol: "ACME" } });
   });
   it("accepts the operator definition's { verdict, message } answer and lists outputs/", async () => {
-    const fn: OperatorCustomCheckSpec["custom"]["fn"] = ({ outputs, outputsDir }) => ({ verdict: "WARN", message: "m", evidence: { dir: outputsDir, notes: outputs["outputs/notes.txt"] ?? null } });
+    const fn: OperatorCustomCheckSpec["custom"]["fn"] = ({ outputs, outputsDir }) => ({
+      verdict: "WARN",
+      message: "m",
+      evidence: { dir: outputsDir, notes: outputs["outputs/notes.txt"] ?? null },
+    });
     const spec: OperatorCustomCheckSpec = { custom: { name: "theirs", fn } };
-    expect(await check(spec)).toMatchObject({ result: "WARN", evidence: { message: "m", dir: join(FIXTURES, "outputs"), notes: join(FIXTURES, "outputs/notes.txt") } });
+    expect(await check(spec)).toMatchObject({
+      result: "WARN",
+      evidence: { message: "m", dir: join(FIXTURES, "outputs"), notes: join(FIXTURES, "outputs/notes.txt") },
+    });
   });
   it("turns a thrown error, an escaping read or a bad answer into FAIL", async () => {
     const boom: CustomCheckFn = () => {
@@ -219,7 +226,10 @@ describe("custom", () => {
     expect(await check({ custom: { name: "boom", fn: boom } })).toMatchObject({ result: "FAIL", evidence: { message: "kaboom" } });
     const escape = await check({ custom: { name: "escape", fn: async ({ readText }) => ((await readText("../checks.test.ts")) ? "PASS" : "FAIL") } });
     expect(escape).toMatchObject({ result: "FAIL", evidence: { message: expect.stringContaining("path escapes dir") } });
-    expect(await check({ custom: { name: "bad", fn: () => ({ result: "PASS", evidence: { x: Number.NaN } }) } })).toMatchObject({ result: "FAIL", evidence: { reason: "invalid evidence" } });
+    expect(await check({ custom: { name: "bad", fn: () => ({ result: "PASS", evidence: { x: Number.NaN } }) } })).toMatchObject({
+      result: "FAIL",
+      evidence: { reason: "invalid evidence" },
+    });
   });
   it("fails a custom check that outlives its time limit", async () => {
     const result = await evaluateCheck({ custom: { name: "slow", fn: () => new Promise(() => {}) } }, { dir: FIXTURES, timeoutMs: 50 });
@@ -259,13 +269,19 @@ describe("evaluateChecks and summarizeVerdict", () => {
     controller.abort();
     const specs: CheckSpec[] = [{ rows: { path: "outputs/bars.csv", expr: BARS_OK } }, { command: { run: ["true"] } }];
     const results = await evaluateChecks(specs, { dir: FIXTURES, signal: controller.signal });
-    expect(results.map((r) => [r.result, r.evidence.reason])).toEqual([["FAIL", "aborted"], ["FAIL", "aborted"]]);
+    expect(results.map((r) => [r.result, r.evidence.reason])).toEqual([
+      ["FAIL", "aborted"],
+      ["FAIL", "aborted"],
+    ]);
   });
   it("writes JSON-safe evidence and fails a CSV that does not parse", async () => {
     await writeFile(join(scratch, "outputs/inf.csv"), "a,b\n1,inf\n");
     const result = await check({ rows: { path: "outputs/inf.csv", expr: "a > 0" } }, scratch);
     expect(result.evidence.failures).toEqual([{ line: 2, reason: 'field "b" is Infinity', row: { a: 1, b: "Infinity" } }]);
     await writeFile(join(scratch, "outputs/broken.csv"), 'a,b\n1,"2\n');
-    expect(await check({ rows: { path: "outputs/broken.csv", expr: "a > 0" } }, scratch)).toMatchObject({ result: "FAIL", evidence: { reason: "csv parse error" } });
+    expect(await check({ rows: { path: "outputs/broken.csv", expr: "a > 0" } }, scratch)).toMatchObject({
+      result: "FAIL",
+      evidence: { reason: "csv parse error" },
+    });
   });
 });

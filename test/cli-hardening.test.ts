@@ -56,15 +56,28 @@ describe("files the user names", () => {
   });
 
   it("a missing evidence file of complete or debug experiment is ERR_FILE_NOT_FOUND naming the option and the path", () => {
-    expectRefused(cli(["complete", "no-such-run", "review", "--evidence", "gone.txt", "--result", "PASS", "--json"]), "ERR_FILE_NOT_FOUND", "--evidence", join(root, "gone.txt"));
-    expectRefused(cli(["debug", "experiment", "no-such-packet", "--change", "c", "--result", "r", "--evidence", "gone.log", "--json"]), "ERR_FILE_NOT_FOUND", "--evidence", join(root, "gone.log"));
+    expectRefused(
+      cli(["complete", "no-such-run", "review", "--evidence", "gone.txt", "--result", "PASS", "--json"]),
+      "ERR_FILE_NOT_FOUND",
+      "--evidence",
+      join(root, "gone.txt"),
+    );
+    expectRefused(
+      cli(["debug", "experiment", "no-such-packet", "--change", "c", "--result", "r", "--evidence", "gone.log", "--json"]),
+      "ERR_FILE_NOT_FOUND",
+      "--evidence",
+      join(root, "gone.log"),
+    );
   });
 });
 
 describe("--as-of: strict ISO-8601", () => {
-  it.each(["0", "-1", "1 2", "2026-13-01", "2026-02-30T00:00:00Z", "2026-01-01T10:00", "2026-01-01 10:00:00Z", "yesterday", "2026-1-1"])("refuses %j with ERR_USAGE naming the option and the form", (value) => {
-    expectRefused(cli(["run", "pipelines/hello.yaml", "--as-of", value, "--json"]), "ERR_USAGE", "--as-of", JSON.stringify(value), "YYYY-MM-DD");
-  });
+  it.each(["0", "-1", "1 2", "2026-13-01", "2026-02-30T00:00:00Z", "2026-01-01T10:00", "2026-01-01 10:00:00Z", "yesterday", "2026-1-1"])(
+    "refuses %j with ERR_USAGE naming the option and the form",
+    (value) => {
+      expectRefused(cli(["run", "pipelines/hello.yaml", "--as-of", value, "--json"]), "ERR_USAGE", "--as-of", JSON.stringify(value), "YYYY-MM-DD");
+    },
+  );
 
   it("takes a date-time with Z or an offset, and a plain date as midnight UTC", () => {
     const asOf = (value: string) => envelope(cli(["run", "pipelines/hello.yaml", "--as-of", value, "--next", "n", "--json"])).run.as_of as string;
@@ -108,7 +121,13 @@ describe("actors", () => {
     expectRefused(cli(["access", "grant", "ana", "--role", "admin", "--reason", "r", "--json"]), "ERR_ACTOR_INVALID");
     const ws = await openWorkspace(root);
     try {
-      await expectErrorAsync(() => ws.ledger.append([{ type: "next.recorded", project: "default", actor: { kind: "human", id: "x\u001b]0;owned\u0007" }, data: { next: "n", run_id: "r" } }]), "ERR_EVENT_INVALID");
+      await expectErrorAsync(
+        () =>
+          ws.ledger.append([
+            { type: "next.recorded", project: "default", actor: { kind: "human", id: "x\u001b]0;owned\u0007" }, data: { next: "n", run_id: "r" } },
+          ]),
+        "ERR_EVENT_INVALID",
+      );
     } finally {
       await ws.close();
     }
@@ -167,7 +186,11 @@ describe("tokens", () => {
     expect(human.stderr).toMatch(/^warning: --token on the command line is visible to other users.*RUNLEDGER_TOKEN or with --token-file FILE/m);
     const json = asRoot(["--token", admin, "access", "list", "--json"]);
     expect(json.code).toBe(0);
-    const warning = json.stderr.trim().split("\n").map((line) => JSON.parse(line) as { level: string; event: string; message: string }).find((l) => l.event === "token.argv");
+    const warning = json.stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { level: string; event: string; message: string })
+      .find((l) => l.event === "token.argv");
     expect(warning).toMatchObject({ level: "warn", message: expect.stringContaining("--token-file") });
     expect(envelope(json).access.enabled).toBe(true);
   });

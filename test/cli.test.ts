@@ -29,7 +29,14 @@ async function workspaceWithArtifact(name: string): Promise<{ root: string; dige
   expect(runledger(["init", root], { cwd: dir }).code).toBe(0);
   const ws = await openWorkspace(root);
   const stored = await ws.artifacts.put("seq 1 100\n");
-  await ws.ledger.append([{ type: "artifact.stored", project: "default", actor: { kind: "service", id: "test" }, data: { digest: stored.digest, size_bytes: stored.size_bytes, name: "outputs/numbers.txt" } }]);
+  await ws.ledger.append([
+    {
+      type: "artifact.stored",
+      project: "default",
+      actor: { kind: "service", id: "test" },
+      data: { digest: stored.digest, size_bytes: stored.size_bytes, name: "outputs/numbers.txt" },
+    },
+  ]);
   await ws.close();
   const hex = stored.digest.slice("sha256:".length);
   return { root, digest: stored.digest, blob: join(root, ".runledger/artifacts/sha256", hex.slice(0, 2), hex.slice(2)) };
@@ -62,7 +69,8 @@ describe("runledger CLI", () => {
     const first = runledger(["init", root, "--json"], { cwd: dir });
     expect(first.code).toBe(0);
     expect(envelopeOf(first.stdout)).toMatchObject({ status: "success", workspace: { root, project: "default", head: { seq: 1 } } });
-    for (const path of ["runledger.json", ".runledger/ledger.db", ".runledger/artifacts", "pipelines/hello.yaml"]) expect(existsSync(join(root, path))).toBe(true);
+    for (const path of ["runledger.json", ".runledger/ledger.db", ".runledger/artifacts", "pipelines/hello.yaml"])
+      expect(existsSync(join(root, path))).toBe(true);
     const again = runledger(["init", root], { cwd: dir });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("ERR_WORKSPACE_EXISTS");
@@ -77,7 +85,10 @@ describe("runledger CLI", () => {
     const json = runledger(["verify", "--json"], { cwd: root });
     expect(json.code).toBe(0);
     expect(envelopeOf(json.stdout)).toMatchObject({ status: "success", verify: { events: 2, artifacts: 1, referenced: 1 } });
-    const logs = json.stderr.trim().split("\n").map((line) => JSON.parse(line) as { event: string });
+    const logs = json.stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { event: string });
     expect(logs.map((l) => l.event)).toEqual(["verify.start", "verify.settle"]);
     expect(digest).toMatch(/^sha256:/);
   });
@@ -117,7 +128,10 @@ describe("runledger CLI", () => {
   it("exits 2 with ERR_USAGE, ERR_CONFIG or ERR_WORKSPACE_NOT_FOUND on bad usage or input", () => {
     const unknown = runledger(["frobnicate", "--json"], { cwd: dir });
     expect(unknown.code).toBe(2);
-    expect(envelopeOf(unknown.stdout)).toMatchObject({ status: "error", error: { code: "ERR_USAGE", message: expect.stringContaining("unknown command 'frobnicate'") } });
+    expect(envelopeOf(unknown.stdout)).toMatchObject({
+      status: "error",
+      error: { code: "ERR_USAGE", message: expect.stringContaining("unknown command 'frobnicate'") },
+    });
     expect(runledger([], { cwd: dir }).code).toBe(2);
     expect(runledger(["verify", "--actor", "robot:x"], { cwd: dir }).code).toBe(2);
 
@@ -138,11 +152,24 @@ describe("runledger CLI", () => {
     expect(runledger(["init", root], { cwd: dir }).code).toBe(0);
     const result = runledger(["run", "pipelines/hello.yaml", "--json", "--as-of", "2026-01-02T00:00:00Z"], { cwd: root });
     expect(result.code).toBe(0);
-    const envelope = envelopeOf(result.stdout) as unknown as { run: { id: string; tasks: { name: string; outcome: string; checks: unknown[]; attempts: { status: string; receipt_digest: string }[] }[] } };
-    expect(envelope).toMatchObject({ status: "success", run: { pipeline: "hello", project: "default", status: "succeeded", result: "PASS", as_of: "2026-01-02T00:00:00.000Z" } });
-    expect(envelope.run.tasks.map((t) => [t.name, t.outcome])).toEqual([["numbers", "SUCCESS"], ["total", "SUCCESS"]]);
+    const envelope = envelopeOf(result.stdout) as unknown as {
+      run: { id: string; tasks: { name: string; outcome: string; checks: unknown[]; attempts: { status: string; receipt_digest: string }[] }[] };
+    };
+    expect(envelope).toMatchObject({
+      status: "success",
+      run: { pipeline: "hello", project: "default", status: "succeeded", result: "PASS", as_of: "2026-01-02T00:00:00.000Z" },
+    });
+    expect(envelope.run.tasks.map((t) => [t.name, t.outcome])).toEqual([
+      ["numbers", "SUCCESS"],
+      ["total", "SUCCESS"],
+    ]);
     expect(envelope.run.tasks[1]!.attempts[0]!.receipt_digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(result.stderr.trim().split("\n").map((l) => (JSON.parse(l) as { event: string }).event)).toEqual(["run.start", "run.settle"]);
+    expect(
+      result.stderr
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { event: string }).event),
+    ).toEqual(["run.start", "run.settle"]);
 
     const shown = runledger(["show", envelope.run.id.slice(0, 8), "--json"], { cwd: root });
     expect(shown.code).toBe(0);
@@ -151,7 +178,10 @@ describe("runledger CLI", () => {
     expect(listed.runs.map((r) => r.id)).toEqual([envelope.run.id]);
     expect(runledger(["show", "nope", "--json"], { cwd: root }).code).toBe(2);
 
-    writeFileSync(join(root, "pipelines/fails.yaml"), "pipeline: fails\ntasks:\n  t:\n    run: 'exit 1'\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n");
+    writeFileSync(
+      join(root, "pipelines/fails.yaml"),
+      "pipeline: fails\ntasks:\n  t:\n    run: 'exit 1'\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n",
+    );
     const failed = runledger(["run", "pipelines/fails.yaml"], { cwd: root });
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain("FAILED");
@@ -160,7 +190,10 @@ describe("runledger CLI", () => {
   it("run refuses an invalid pipeline with every issue, exit 2", () => {
     const root = join(dir, "invalid");
     expect(runledger(["init", root], { cwd: dir }).code).toBe(0);
-    writeFileSync(join(root, "bad.yaml"), "pipeline: bad\ntasks:\n  a:\n    needs: [ghost]\n    run: 'true'\n    outputs: [../escape]\n    checks: [{ nonEmpty: outputs/x }]\n");
+    writeFileSync(
+      join(root, "bad.yaml"),
+      "pipeline: bad\ntasks:\n  a:\n    needs: [ghost]\n    run: 'true'\n    outputs: [../escape]\n    checks: [{ nonEmpty: outputs/x }]\n",
+    );
     const result = runledger(["run", "bad.yaml", "--json"], { cwd: root });
     expect(result.code).toBe(2);
     const envelope = envelopeOf(result.stdout);
@@ -172,11 +205,14 @@ describe("runledger CLI", () => {
   it("receipt, artifacts get and explain read back what a run recorded", async () => {
     const root = join(dir, "explain");
     expect(runledger(["init", root], { cwd: dir }).code).toBe(0);
-    const runOf = (stdout: string) => (envelopeOf(stdout) as unknown as { run: { id: string; tasks: { name: string; attempts: { id: string; status: string }[] }[] } }).run;
+    const runOf = (stdout: string) =>
+      (envelopeOf(stdout) as unknown as { run: { id: string; tasks: { name: string; attempts: { id: string; status: string }[] }[] } }).run;
     const first = runOf(runledger(["run", "pipelines/hello.yaml", "--json"], { cwd: root }).stdout);
     const total = first.tasks.find((t) => t.name === "total")!.attempts[0]!.id;
 
-    const receipt = envelopeOf(runledger(["receipt", total, "--json"], { cwd: root }).stdout) as unknown as { receipt: { outputs_index: { digest: string }[]; inputs: unknown[] } };
+    const receipt = envelopeOf(runledger(["receipt", total, "--json"], { cwd: root }).stdout) as unknown as {
+      receipt: { outputs_index: { digest: string }[]; inputs: unknown[] };
+    };
     expect(receipt.receipt.inputs).toHaveLength(1);
     const digest = receipt.receipt.outputs_index[0]!.digest;
     expect(runledger(["artifacts", "get", digest], { cwd: root }).stdout).toBe("5050\n");
@@ -190,10 +226,14 @@ describe("runledger CLI", () => {
     const yaml = readFileSync(join(root, "pipelines/hello.yaml"), "utf8");
     writeFileSync(join(root, "pipelines/hello.yaml"), yaml.replace("seq 1 100", "seq 1 10"));
     const third = runOf(runledger(["run", "pipelines/hello.yaml", "--json"], { cwd: root }).stdout);
-    const explained = envelopeOf(runledger(["explain", third.id, "total", "--json"], { cwd: root }).stdout) as unknown as { explain: { decision: string; changes: { field: string }[] } };
+    const explained = envelopeOf(runledger(["explain", third.id, "total", "--json"], { cwd: root }).stdout) as unknown as {
+      explain: { decision: string; changes: { field: string }[] };
+    };
     expect(explained.explain.decision).toBe("ran");
     expect(explained.explain.changes.map((c) => c.field)).toEqual(["inputs.numbers/outputs/numbers.txt"]);
-    const numbers = envelopeOf(runledger(["explain", third.id, "numbers", "--json"], { cwd: root }).stdout) as unknown as { explain: { changes: { field: string }[] } };
+    const numbers = envelopeOf(runledger(["explain", third.id, "numbers", "--json"], { cwd: root }).stdout) as unknown as {
+      explain: { changes: { field: string }[] };
+    };
     expect(numbers.explain.changes.map((c) => c.field)).toContain("code_digest");
   });
 });

@@ -85,7 +85,9 @@ describe("config versions", () => {
     const seq = (await new Projector(ws.ledger).catchUp()).seq;
     const def = loadPipelineYaml(YAML.replace("conf/thresholds.json", "conf/absent.json"), join(pipelines, "scored.yaml"));
     const error = await expectErrorAsync(() => runPipeline(def, deps(), { project: "default" }), "ERR_VALIDATION");
-    expect(error.issues).toEqual([expect.objectContaining({ path: ["tasks", "score", "configs", "thresholds"], message: expect.stringContaining("conf/absent.json") })]);
+    expect(error.issues).toEqual([
+      expect.objectContaining({ path: ["tasks", "score", "configs", "thresholds"], message: expect.stringContaining("conf/absent.json") }),
+    ]);
     expect((await new Projector(ws.ledger).catchUp()).seq).toBe(seq);
   });
 
@@ -118,7 +120,15 @@ describe("config versions", () => {
 
   it("rejects a config name that cannot be a file name", () => {
     const error = expectError(
-      () => defineOperator({ id: "bad-config", version: "1.0.0", timeout: "1s", configs: { "../x": "x.json" }, run: () => undefined, checks: [{ nonEmpty: "outputs/x" }] }),
+      () =>
+        defineOperator({
+          id: "bad-config",
+          version: "1.0.0",
+          timeout: "1s",
+          configs: { "../x": "x.json" },
+          run: () => undefined,
+          checks: [{ nonEmpty: "outputs/x" }],
+        }),
       "ERR_VALIDATION",
     );
     expect(error.issues).toEqual([expect.objectContaining({ path: ["configs", "../x"] })]);

@@ -4,7 +4,15 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { commandPaths } from "../src/cli/program.js";
-import { COMMAND_OUTPUTS, CONTRACT_SCHEMAS, CONTRACTS_SCHEMA_PATH, CommandErrorSchema, LogLineSchema, commandOutputSchema, type CommandPath } from "../src/contracts/index.js";
+import {
+  COMMAND_OUTPUTS,
+  CONTRACT_SCHEMAS,
+  CONTRACTS_SCHEMA_PATH,
+  CommandErrorSchema,
+  LogLineSchema,
+  commandOutputSchema,
+  type CommandPath,
+} from "../src/contracts/index.js";
 import { CLI, runledger, type CliResult } from "./support/cli.js";
 
 /**
@@ -77,7 +85,18 @@ function manualTaskAndDebugPacket(): RunJson {
   const waiting = runOf(["run", join(EXAMPLES, "work-blocks/contact.yaml"), "--title", "lead outreach"]);
   json(["resume", waiting.id]);
   const evidence = join(EXAMPLES, "work-blocks/evidence");
-  json(["complete", waiting.id, "outreach", "--evidence", join(evidence, "touches.csv"), join(evidence, "follow-up.txt"), "--result", "PASS", "--next", "follow up on the 12th"]);
+  json([
+    "complete",
+    waiting.id,
+    "outreach",
+    "--evidence",
+    join(evidence, "touches.csv"),
+    join(evidence, "follow-up.txt"),
+    "--result",
+    "PASS",
+    "--next",
+    "follow up on the 12th",
+  ]);
   const failed = runOf(["run", join(EXAMPLES, "work-blocks/contract.yaml")]);
   json(["debug", "missing"]);
   const packet = json<{ debug_packet: { debug_packet_id: string } }>(["debug", "new", failed.id]).debug_packet.debug_packet_id;
@@ -111,7 +130,8 @@ function administration(replayed: RunJson): void {
   json(["admin", "resume", "--reason", "deployed"]);
   json(["admin", "retention", "--keep-work-runs", "2", "--reason", "disk budget"]);
   json(["admin", "replay", replayed.id, "--reason", "check determinism"]);
-  for (const step of ["register", "activate", "deprecate", "remove"]) json(["operator", step, "contracts.check@1", "--reason", `${step} for the contract test`]);
+  for (const step of ["register", "activate", "deprecate", "remove"])
+    json(["operator", step, "contracts.check@1", "--reason", `${step} for the contract test`]);
   json(["operator", "list"]);
   json(["operator", "show", "market-batch.raw@0"]);
   json(["monitor", "run"]);
@@ -140,7 +160,10 @@ beforeAll(() => {
   writeFileSync(join(dir, "note.txt"), "the parser splits quoted commas\n");
   // A command operator calls an effect in shadow and keeps what `runledger effect --json` printed.
   const effect = `"${process.execPath}" "${CLI}" effect slack.notify --payload '{"text":"hi"}' --json`;
-  writeFileSync(join(root, "effect.yaml"), `pipeline: effect\nenforcement: shadow\ntasks:\n  call:\n    run: ${JSON.stringify(`${effect} > outputs/effect.json`)}\n    effects: [slack.notify]\n    outputs: [outputs/effect.json]\n    checks: [{ nonEmpty: outputs/effect.json }]\n`);
+  writeFileSync(
+    join(root, "effect.yaml"),
+    `pipeline: effect\nenforcement: shadow\ntasks:\n  call:\n    run: ${JSON.stringify(`${effect} > outputs/effect.json`)}\n    effects: [slack.notify]\n    outputs: [outputs/effect.json]\n    checks: [{ nonEmpty: outputs/effect.json }]\n`,
+  );
   const first = batchRuns();
   const failed = manualTaskAndDebugPacket();
   gatesAndWatermarks();
@@ -185,8 +208,14 @@ describe("every command's --json output is its published contract", () => {
   });
 
   it("covers each shape of the records that vary: an explanation of each kind, each secret change, an override before and after", () => {
-    const explained = (outputs.get("explain") ?? []).map((c) => (JSON.parse(c.result.stdout) as { explain: { decision: string; previous_attempt?: string | null } }).explain);
-    expect(explained.map((e) => [e.decision, typeof e.previous_attempt])).toEqual([["ran", "object"], ["reused", "undefined"], ["ran", "string"]]);
+    const explained = (outputs.get("explain") ?? []).map(
+      (c) => (JSON.parse(c.result.stdout) as { explain: { decision: string; previous_attempt?: string | null } }).explain,
+    );
+    expect(explained.map((e) => [e.decision, typeof e.previous_attempt])).toEqual([
+      ["ran", "object"],
+      ["reused", "undefined"],
+      ["ran", "string"],
+    ]);
     const secrets = (outputs.get("secret set") ?? []).concat(outputs.get("secret rotate") ?? [], outputs.get("secret remove") ?? []);
     expect(secrets.map((c) => (JSON.parse(c.result.stdout) as { secret: { state: string } }).secret.state)).toEqual(["set", "rotated", "removed"]);
     const missing = JSON.parse(outputs.get("debug missing")?.[0]?.result.stdout ?? "{}") as { missing: unknown[] };

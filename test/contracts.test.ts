@@ -32,45 +32,114 @@ const T0 = "2025-01-02T03:04:05.000Z";
 
 const artifactRef = { ref: `artifact://sha256/${"a".repeat(64)}`, digest: D1, digest_alg: "sha256", schema_version: "1", size_bytes: 12 };
 const attempt = {
-  job_id: "job-1", attempt_id: "att-1", attempt_number: 1, status: "failed", created_at_utc: T0, updated_at_utc: T0,
-  correlation_ids: { run_id: "run-1", task: "ingest", bundle_id: "b-7" }, error_code: "ERR_TIMEOUT", retryable: true,
+  job_id: "job-1",
+  attempt_id: "att-1",
+  attempt_number: 1,
+  status: "failed",
+  created_at_utc: T0,
+  updated_at_utc: T0,
+  correlation_ids: { run_id: "run-1", task: "ingest", bundle_id: "b-7" },
+  error_code: "ERR_TIMEOUT",
+  retryable: true,
 };
 const receipt = {
-  execution_id: "exec-1", run_id: "run-1", task: "ingest", attempt_id: "att-1", project: "demo",
-  processor_ref: "ingest@1.0.0", code_digest: D1, env_fingerprint: "image=sha256:x;node=v20;", inputs_hash: D2,
-  hash_schema: "runledger.inputs.v1", config_versions: [{ config_name: "thresholds", config_version: "3" }],
-  outputs_index: [{ path: "outputs/data.csv", digest: D2, size_bytes: 10 }], processor_info: "ingest v1",
-  usage: {}, timestamp_utc: T0, duration_ms: 5, mode: "mock", enforcement: "shadow", result: "PASS",
+  execution_id: "exec-1",
+  run_id: "run-1",
+  task: "ingest",
+  attempt_id: "att-1",
+  project: "demo",
+  processor_ref: "ingest@1.0.0",
+  code_digest: D1,
+  env_fingerprint: "image=sha256:x;node=v20;",
+  inputs_hash: D2,
+  hash_schema: "runledger.inputs.v1",
+  config_versions: [{ config_name: "thresholds", config_version: "3" }],
+  outputs_index: [{ path: "outputs/data.csv", digest: D2, size_bytes: 10 }],
+  processor_info: "ingest v1",
+  usage: {},
+  timestamp_utc: T0,
+  duration_ms: 5,
+  mode: "mock",
+  enforcement: "shadow",
+  result: "PASS",
   stderr: { digest: D1, size_bytes: 0, tail: "" },
 };
 const adminEvent = {
-  admin_event_id: "adm-1", action_type: "rotate_secret", actor: { kind: "human", id: "ana" }, observed_at_utc: T0,
-  reason: "quarterly rotation", targets: [{ kind: "secret", id: "API_KEY" }], result: "applied",
+  admin_event_id: "adm-1",
+  action_type: "rotate_secret",
+  actor: { kind: "human", id: "ana" },
+  observed_at_utc: T0,
+  reason: "quarterly rotation",
+  targets: [{ kind: "secret", id: "API_KEY" }],
+  result: "applied",
 };
 const debugPacket = {
-  debug_packet_id: "dp-1", project_id: "demo", run_id: "run-1", symptom: "ingest times out", context: { changed: "upstream" },
+  debug_packet_id: "dp-1",
+  project_id: "demo",
+  run_id: "run-1",
+  symptom: "ingest times out",
+  context: { changed: "upstream" },
   minimal_repro: { commands: ["runledger run demo"], inputs: [], expected: "PASS", actual: "ERR_TIMEOUT" },
-  hypotheses: ["slow upstream"], experiments: [{ change: "raise timebox", result: "passes", evidence: ["logs/run-2.json"] }],
-  decision: "upstream is slow", resolution_or_next: "raise timebox to 60s", regression_guard: "timeout test",
-  time_spent_minutes: 25, status: "closed",
+  hypotheses: ["slow upstream"],
+  experiments: [{ change: "raise timebox", result: "passes", evidence: ["logs/run-2.json"] }],
+  decision: "upstream is slow",
+  resolution_or_next: "raise timebox to 60s",
+  regression_guard: "timeout test",
+  time_spent_minutes: 25,
+  status: "closed",
 };
 const operator = {
-  id: "ingest", version: "1.0.0", ref: "ingest@1.0.0", name: "Ingest", kind: "command", mode_ids: ["PIPELINE"],
-  inputs: { url: { type: "string" } }, outputs: ["outputs/data.csv"], effects: [], secrets: [],
-  acceptance_checks: [{ name: "non-empty", kind: "non_empty" }], timebox_ms: 60_000, retries: 2,
-  failure_paths: ["open a DebugPacket"], evidence_pattern: ["outputs/data.csv"], steps: ["fetch", "write"], lifecycle: "ACTIVE",
+  id: "ingest",
+  version: "1.0.0",
+  ref: "ingest@1.0.0",
+  name: "Ingest",
+  kind: "command",
+  mode_ids: ["PIPELINE"],
+  inputs: { url: { type: "string" } },
+  outputs: ["outputs/data.csv"],
+  effects: [],
+  secrets: [],
+  acceptance_checks: [{ name: "non-empty", kind: "non_empty" }],
+  timebox_ms: 60_000,
+  retries: 2,
+  failure_paths: ["open a DebugPacket"],
+  evidence_pattern: ["outputs/data.csv"],
+  steps: ["fetch", "write"],
+  lifecycle: "ACTIVE",
 };
 const task = { operator: "ingest@1.0.0", needs: [], critical: true, inputs: {}, allow_warn: false };
 const pipeline = { name: "daily", mode: "PIPELINE", tasks: { ingest: task, report: { ...task, needs: ["ingest"] } } };
 const run = {
-  id: "run-1", pipeline: "daily", project: "demo", status: "succeeded", result: "PASS", as_of: T0, work_mode: "PIPELINE",
-  run_mode: "mock", enforcement: "shadow", requested_at_utc: T0, finished_at_utc: T0, next: "review the report", counted: true,
-  tasks: [{ name: "ingest", outcome: "SUCCESS", reason: null, checks: [{ name: "non-empty", result: "PASS" }],
-    attempts: [{ id: "att-1", status: "succeeded", receipt_digest: D1 }] }],
+  id: "run-1",
+  pipeline: "daily",
+  project: "demo",
+  status: "succeeded",
+  result: "PASS",
+  as_of: T0,
+  work_mode: "PIPELINE",
+  run_mode: "mock",
+  enforcement: "shadow",
+  requested_at_utc: T0,
+  finished_at_utc: T0,
+  next: "review the report",
+  counted: true,
+  tasks: [
+    {
+      name: "ingest",
+      outcome: "SUCCESS",
+      reason: null,
+      checks: [{ name: "non-empty", result: "PASS" }],
+      attempts: [{ id: "att-1", status: "succeeded", receipt_digest: D1 }],
+    },
+  ],
 };
 const success = {
-  status: "success", execution_id: "exec-1", outputs: [{ path: "outputs/data.csv" }], index_path: "outputs.json",
-  meta: { env_fingerprint: "node=v20;" }, run: { id: "run-1" },
+  status: "success",
+  execution_id: "exec-1",
+  outputs: [{ path: "outputs/data.csv" }],
+  index_path: "outputs.json",
+  meta: { env_fingerprint: "node=v20;" },
+  run: { id: "run-1" },
 };
 const failure = { status: "error", execution_id: "exec-1", error: { code: "ERR_CI_SAFETY", message: "Refusing to run mode=real in CI" }, meta: {} };
 
@@ -94,8 +163,22 @@ describe("generated contracts document", () => {
     expect(document.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
     expect(document.$id).toBe("https://runledger.dev/contracts/runledger.schema.json");
     expect(Object.keys(document.$defs).sort()).toEqual(Object.keys(CONTRACT_SCHEMAS).sort());
-    for (const name of ["ArtifactRef", "JobStatus", "JobAttemptRecord", "Receipt", "ConfigVersionRef", "AdminActionType",
-      "AdminEvent", "DebugPacket", "Envelope", "ErrorResponse", "Operator", "Pipeline", "Run", "Actor"]) {
+    for (const name of [
+      "ArtifactRef",
+      "JobStatus",
+      "JobAttemptRecord",
+      "Receipt",
+      "ConfigVersionRef",
+      "AdminActionType",
+      "AdminEvent",
+      "DebugPacket",
+      "Envelope",
+      "ErrorResponse",
+      "Operator",
+      "Pipeline",
+      "Run",
+      "Actor",
+    ]) {
       expect(document.$defs).toHaveProperty(name);
     }
   });
@@ -213,8 +296,20 @@ describe("command output contracts", () => {
     const base = { task: "ingest", attempt: "att-2", effects: [] };
     accepts(ExplanationSchema, { ...base, decision: "reused", source_attempt: "att-1", source_run: "run-1", changes: [] });
     accepts(ExplanationSchema, { ...base, decision: "ran", previous_attempt: null, changes: [] });
-    accepts(ExplanationSchema, { ...base, decision: "ran", previous_attempt: "att-1", previous_run: "run-1", changes: [{ field: "code_digest", before: D1, after: D2 }] });
-    rejects(ExplanationSchema, { ...base, decision: "reused", source_attempt: "att-1", source_run: "run-1", changes: [{ field: "mode", before: "mock", after: "real" }] });
+    accepts(ExplanationSchema, {
+      ...base,
+      decision: "ran",
+      previous_attempt: "att-1",
+      previous_run: "run-1",
+      changes: [{ field: "code_digest", before: D1, after: D2 }],
+    });
+    rejects(ExplanationSchema, {
+      ...base,
+      decision: "reused",
+      source_attempt: "att-1",
+      source_run: "run-1",
+      changes: [{ field: "mode", before: "mock", after: "real" }],
+    });
     rejects(ExplanationSchema, { ...base, decision: "ran", previous_attempt: "att-1", changes: [] });
   });
 

@@ -34,7 +34,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const deps = (clock?: string) => ({ ledger: ws.ledger, artifacts: ws.artifacts, actor: ACTOR, workRoot: join(dir, "work"), ...(clock ? { clock: fixedClock(clock) } : {}) });
+const deps = (clock?: string) => ({
+  ledger: ws.ledger,
+  artifacts: ws.artifacts,
+  actor: ACTOR,
+  workRoot: join(dir, "work"),
+  ...(clock ? { clock: fixedClock(clock) } : {}),
+});
 const state = () => new Projector(ws.ledger).catchUp();
 
 /** A two-task pipeline file: `source` writes VALUE, `digits` copies it and checks it is a number. */
@@ -64,7 +70,13 @@ tasks:
 }
 
 async function runFile(path: string, params: Record<string, string>, next?: string) {
-  const id = await runPipeline(await loadPipelineFile(path), deps(), { project: "default", modes: ws.modes, params, asOf: new Date("2026-01-02T03:04:05.000Z"), ...(next ? { next } : {}) });
+  const id = await runPipeline(await loadPipelineFile(path), deps(), {
+    project: "default",
+    modes: ws.modes,
+    params,
+    asOf: new Date("2026-01-02T03:04:05.000Z"),
+    ...(next ? { next } : {}),
+  });
   const s = await state();
   return s.runs[id]!;
 }
@@ -159,10 +171,20 @@ describe("DebugPackets", () => {
     await expectErrorAsync(() => closeDebugPacket(deps(), s, s.debugPackets[a]!, { decision: "d", next: "" }), "ERR_USAGE");
     await expectErrorAsync(() => closeDebugPacket(deps(), s, s.debugPackets[a]!, { decision: "d", next: "n", minutes: -1 }), "ERR_USAGE");
     const opened = Date.parse(s.debugPackets[a]!.opened_at_utc);
-    await closeDebugPacket(deps(new Date(opened + 12 * 60_000).toISOString()), s, s.debugPackets[a]!, { decision: "digits only", next: "validate VALUE upstream", guard: "the digits check" });
+    await closeDebugPacket(deps(new Date(opened + 12 * 60_000).toISOString()), s, s.debugPackets[a]!, {
+      decision: "digits only",
+      next: "validate VALUE upstream",
+      guard: "the digits check",
+    });
     await closeDebugPacket(deps(), s, s.debugPackets[b]!, { decision: "d", next: "n", minutes: 3 });
     const after = await state();
-    expect(debugPacketOf(after.debugPackets[a]!)).toMatchObject({ status: "closed", decision: "digits only", resolution_or_next: "validate VALUE upstream", regression_guard: "the digits check", time_spent_minutes: 12 });
+    expect(debugPacketOf(after.debugPackets[a]!)).toMatchObject({
+      status: "closed",
+      decision: "digits only",
+      resolution_or_next: "validate VALUE upstream",
+      regression_guard: "the digits check",
+      time_spent_minutes: 12,
+    });
     expect(after.runs[bare.id]!.next).toBe("validate VALUE upstream");
     expect(after.runs[pointed.id]!.next).toBe("look at the digits check");
     await expectErrorAsync(() => addHypothesis(deps(), after.debugPackets[a]!, "late"), "ERR_DEBUG_PACKET_CLOSED");
@@ -174,23 +196,41 @@ describe("DebugPackets", () => {
   it("flags failed CONTRACT runs without a packet, or whose packet has no minimal repro", async () => {
     const before = missingDebugPackets(await state()).map((m) => m.run_id);
     // A run from code has no pipeline file: its packet has no command to repro with.
-    const fail = defineOperator({ id: "always-fails", version: "1", modes: ["CONTRACT"], outputs: ["outputs/x.txt"], checks: [{ nonEmpty: "outputs/x.txt" }], timeout: "5s", run: () => undefined });
-    const coded = await runPipeline(definePipeline({ name: "coded", mode: "CONTRACT", tasks: { x: { operator: fail } } }), deps(), { project: "default", modes: ws.modes });
+    const fail = defineOperator({
+      id: "always-fails",
+      version: "1",
+      modes: ["CONTRACT"],
+      outputs: ["outputs/x.txt"],
+      checks: [{ nonEmpty: "outputs/x.txt" }],
+      timeout: "5s",
+      run: () => undefined,
+    });
+    const coded = await runPipeline(definePipeline({ name: "coded", mode: "CONTRACT", tasks: { x: { operator: fail } } }), deps(), {
+      project: "default",
+      modes: ws.modes,
+    });
     let s = await state();
     expect(missingDebugPackets(s).find((m) => m.run_id === coded)).toMatchObject({ debug_packet_id: null, reason: "no DebugPacket" });
     const id = await openDebugPacket(deps(), s, s.runs[coded]!);
     s = await state();
     expect(s.debugPackets[id]!.minimal_repro.commands).toEqual([]);
     expect(s.debugPackets[id]!.minimal_repro.actual).toContain("x: ERR_ADAPTER_INVOCATION: declared output outputs/x.txt was not written");
-    expect(missingDebugPackets(s).find((m) => m.run_id === coded)).toMatchObject({ debug_packet_id: id, reason: expect.stringContaining("has no minimal repro") });
+    expect(missingDebugPackets(s).find((m) => m.run_id === coded)).toMatchObject({
+      debug_packet_id: id,
+      reason: expect.stringContaining("has no minimal repro"),
+    });
     // Runs of other modes are not CONTRACT work; the file-run packets above all had repros.
     expect(missingDebugPackets(s).map((m) => m.run_id)).toEqual([...before.filter((r) => r !== coded), coded]);
     expect(Object.values(s.runs).filter((r) => r.work_mode === "PIPELINE" && r.result === "FAIL").length).toBeGreaterThan(0);
   });
 
   it("describes check failures and quotes shell words", () => {
-    expect(describeCheckFailure({ rowsChecked: 3, failingRows: 1, failures: [{ line: 2, reason: "expression is false" }] })).toBe('1 of 3 rows fail; first: {"line":2,"reason":"expression is false"}');
-    expect(describeCheckFailure({ command: ["false"], exitCode: 1, signal: null, stderrTail: "a\nb\nc\nd\n", stdoutTail: "" })).toBe("exit code 1; output: b | c | d");
+    expect(describeCheckFailure({ rowsChecked: 3, failingRows: 1, failures: [{ line: 2, reason: "expression is false" }] })).toBe(
+      '1 of 3 rows fail; first: {"line":2,"reason":"expression is false"}',
+    );
+    expect(describeCheckFailure({ command: ["false"], exitCode: 1, signal: null, stderrTail: "a\nb\nc\nd\n", stdoutTail: "" })).toBe(
+      "exit code 1; output: b | c | d",
+    );
     expect(describeCheckFailure({ bytes: 0, reason: "empty" })).toBe("empty");
     expect(describeCheckFailure({ other: 1 })).toBe('{"other":1}');
     expect(shellQuote("a/b.c=d")).toBe("a/b.c=d");

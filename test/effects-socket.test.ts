@@ -53,7 +53,11 @@ function exchange(path: string, data: string | Buffer): Promise<{ answer: string
   });
 }
 
-const answers = (text: string) => text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { ok: boolean; result?: unknown; error?: { code: string; detail: string } });
+const answers = (text: string) =>
+  text
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as { ok: boolean; result?: unknown; error?: { code: string; detail: string } });
 
 describe("the effects socket's limits", () => {
   it("a request line over 1 MiB: answered once with ERR_EFFECTS_LIMIT, dropped, and the attempt its leading token names fails; the socket serves on", async () => {
@@ -89,8 +93,14 @@ describe("the effects socket's limits", () => {
       const anonymous = await exchange(seat.path, Buffer.alloc(3 * MAX_REQUEST_BYTES, 0x41));
       expect(answers(anonymous.answer)).toMatchObject([{ ok: false, error: { code: "ERR_EFFECTS_LIMIT" } }]);
       expect(a.failures).toEqual([]);
-      const tied = await exchange(seat.path, Buffer.concat([Buffer.from(`${JSON.stringify({ token: seat.token, effect: "x", payload: 1 })}\n`), Buffer.alloc(2 * MAX_REQUEST_BYTES, 0x41)]));
-      expect(answers(tied.answer)).toMatchObject([{ ok: true, result: { effect: "x" } }, { ok: false, error: { code: "ERR_EFFECTS_LIMIT" } }]);
+      const tied = await exchange(
+        seat.path,
+        Buffer.concat([Buffer.from(`${JSON.stringify({ token: seat.token, effect: "x", payload: 1 })}\n`), Buffer.alloc(2 * MAX_REQUEST_BYTES, 0x41)]),
+      );
+      expect(answers(tied.answer)).toMatchObject([
+        { ok: true, result: { effect: "x" } },
+        { ok: false, error: { code: "ERR_EFFECTS_LIMIT" } },
+      ]);
       expect(a.failures.map((e) => e.code)).toEqual(["ERR_EFFECTS_LIMIT"]);
       expect(engineErrors).toEqual([]);
     } finally {
@@ -108,7 +118,10 @@ describe("the effects socket's limits", () => {
       const { answer } = await exchange(seat.path, line.repeat(MAX_REQUESTS_PER_ATTEMPT + 5));
       const got = answers(answer);
       expect(got.slice(0, MAX_REQUESTS_PER_ATTEMPT).map((g) => g.result)).toEqual(Array.from({ length: MAX_REQUESTS_PER_ATTEMPT }, (_, i) => i + 1));
-      expect(got[MAX_REQUESTS_PER_ATTEMPT]).toMatchObject({ ok: false, error: { code: "ERR_EFFECTS_LIMIT", detail: expect.stringContaining(String(MAX_REQUESTS_PER_ATTEMPT)) } });
+      expect(got[MAX_REQUESTS_PER_ATTEMPT]).toMatchObject({
+        ok: false,
+        error: { code: "ERR_EFFECTS_LIMIT", detail: expect.stringContaining(String(MAX_REQUESTS_PER_ATTEMPT)) },
+      });
       expect(got).toHaveLength(MAX_REQUESTS_PER_ATTEMPT + 1);
       expect(calls).toBe(MAX_REQUESTS_PER_ATTEMPT);
       expect(a.failures.map((e) => e.code)).toEqual(["ERR_EFFECTS_LIMIT"]);
@@ -129,7 +142,10 @@ describe("the effects socket's limits", () => {
         await new Promise((resolve) => c.once("connect", resolve));
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
-      await expect(callEffectSocket(seat.path, seat.token, "x", null)).rejects.toMatchObject({ code: "ERR_EFFECTS_LIMIT", message: expect.stringContaining(String(MAX_CONNECTIONS)) });
+      await expect(callEffectSocket(seat.path, seat.token, "x", null)).rejects.toMatchObject({
+        code: "ERR_EFFECTS_LIMIT",
+        message: expect.stringContaining(String(MAX_CONNECTIONS)),
+      });
       const started = Date.now();
       await socket.close();
       expect(Date.now() - started).toBeLessThan(2_000);
@@ -176,11 +192,24 @@ describe("a run meets the socket's limits and engine errors", () => {
   it("64 MiB without a newline from a command: the engine survives with bounded memory, the attempt fails ERR_EFFECTS_LIMIT, the run ends FAIL, no socket directory is left", async () => {
     await withTmp(async (tmp) => {
       // Inline: the sandbox's private /tmp hides files under the test's temp dir from the command.
-      const op = defineOperator({ id: "flooder", version: "1.0.0", command: ["python3", "-c", flood(64 * 1024 * 1024)], effects: ["x"], outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "60s" });
+      const op = defineOperator({
+        id: "flooder",
+        version: "1.0.0",
+        command: ["python3", "-c", flood(64 * 1024 * 1024)],
+        effects: ["x"],
+        outputs: ["outputs/x"],
+        checks: [{ nonEmpty: "outputs/x" }],
+        timeout: "60s",
+      });
       const before = process.memoryUsage().rss;
       let peak = before;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-      const id = await runPipeline(definePipeline({ name: "flood", tasks: { flood: { operator: op } } }), deps(), { project: "flood", concurrency: 1, noCache: true, enforcement: "shadow" }).finally(() => clearInterval(sampler));
+      const id = await runPipeline(definePipeline({ name: "flood", tasks: { flood: { operator: op } } }), deps(), {
+        project: "flood",
+        concurrency: 1,
+        noCache: true,
+        enforcement: "shadow",
+      }).finally(() => clearInterval(sampler));
       const state = await new Projector(ws.ledger, { project: "flood" }).catchUp();
       const run = state.runs[id]!;
       expect(run).toMatchObject({ status: "failed", result: "FAIL" });
@@ -193,9 +222,22 @@ describe("a run meets the socket's limits and engine errors", () => {
   it("a command that broke a limit is stopped then, not left to run out its timebox", async () => {
     await withTmp(async () => {
       const script = `${flood(2 * 1024 * 1024)}import time\ntime.sleep(30)\n`;
-      const op = defineOperator({ id: "lingerer", version: "1.0.0", command: ["python3", "-c", script], effects: ["x"], outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "60s" });
+      const op = defineOperator({
+        id: "lingerer",
+        version: "1.0.0",
+        command: ["python3", "-c", script],
+        effects: ["x"],
+        outputs: ["outputs/x"],
+        checks: [{ nonEmpty: "outputs/x" }],
+        timeout: "60s",
+      });
       const started = Date.now();
-      const id = await runPipeline(definePipeline({ name: "linger", tasks: { linger: { operator: op } } }), deps(), { project: "linger", concurrency: 1, noCache: true, enforcement: "shadow" });
+      const id = await runPipeline(definePipeline({ name: "linger", tasks: { linger: { operator: op } } }), deps(), {
+        project: "linger",
+        concurrency: 1,
+        noCache: true,
+        enforcement: "shadow",
+      });
       const seconds = (Date.now() - started) / 1000;
       const state = await new Projector(ws.ledger, { project: "linger" }).catchUp();
       const run = state.runs[id]!;
@@ -209,10 +251,32 @@ describe("a run meets the socket's limits and engine errors", () => {
       // The store refuses the one payload that asks for it: the broker's own write fails mid-call.
       const failing: ArtifactStore = Object.create(ws.artifacts) as ArtifactStore;
       failing.put = (data, options) => (String(data).includes("disk-on-fire") ? Promise.reject(new Error("disk on fire")) : ws.artifacts.put(data, options));
-      const caller = defineOperator({ id: "caller", version: "1.0.0", command: ["sh", "-c", `"${process.execPath}" "${CLI}" effect x --payload '{"disk-on-fire":1}'; sleep 20; echo x > outputs/x`], effects: ["x"], outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "60s" });
-      const sleeper = defineOperator({ id: "sleeper", version: "1.0.0", command: ["sh", "-c", "sleep 20; echo x > outputs/x"], outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "60s" });
+      const caller = defineOperator({
+        id: "caller",
+        version: "1.0.0",
+        command: ["sh", "-c", `"${process.execPath}" "${CLI}" effect x --payload '{"disk-on-fire":1}'; sleep 20; echo x > outputs/x`],
+        effects: ["x"],
+        outputs: ["outputs/x"],
+        checks: [{ nonEmpty: "outputs/x" }],
+        timeout: "60s",
+      });
+      const sleeper = defineOperator({
+        id: "sleeper",
+        version: "1.0.0",
+        command: ["sh", "-c", "sleep 20; echo x > outputs/x"],
+        outputs: ["outputs/x"],
+        checks: [{ nonEmpty: "outputs/x" }],
+        timeout: "60s",
+      });
       const started = Date.now();
-      const error = await runPipeline(definePipeline({ name: "fault", tasks: { caller: { operator: caller }, sleeper: { operator: sleeper }, after: { operator: sleeper, needs: ["sleeper"] } } }), deps(failing), { project: "fault", concurrency: 2, noCache: true, enforcement: "shadow" }).then(
+      const error = await runPipeline(
+        definePipeline({
+          name: "fault",
+          tasks: { caller: { operator: caller }, sleeper: { operator: sleeper }, after: { operator: sleeper, needs: ["sleeper"] } },
+        }),
+        deps(failing),
+        { project: "fault", concurrency: 2, noCache: true, enforcement: "shadow" },
+      ).then(
         () => undefined,
         (thrown: unknown) => thrown,
       );
@@ -244,7 +308,10 @@ describe("runledger effect when the socket fails it (the real CLI)", () => {
   /** Runs `runledger effect` against `socket`, in both output modes, and expects the ERR_EFFECT_FAILED envelope and exit 1 from each. */
   async function expectEffectFailed(socket: string, why: RegExp, token = "stale"): Promise<void> {
     for (const json of [true, false]) {
-      const ran = await runledgerAsync(["effect", "x", "--payload", "{}", ...(json ? ["--json"] : [])], { cwd: dir, env: { RUNLEDGER_EFFECTS_SOCKET: socket, RUNLEDGER_EFFECTS_TOKEN: token } });
+      const ran = await runledgerAsync(["effect", "x", "--payload", "{}", ...(json ? ["--json"] : [])], {
+        cwd: dir,
+        env: { RUNLEDGER_EFFECTS_SOCKET: socket, RUNLEDGER_EFFECTS_TOKEN: token },
+      });
       expect(ran.code, ran.stderr).toBe(1);
       expect(ran.stderr).not.toMatch(/Unhandled|node:events|\n\s+at /);
       if (json) expect(JSON.parse(ran.stdout)).toMatchObject({ status: "error", error: { code: "ERR_EFFECT_FAILED", message: expect.stringMatching(why) } });
@@ -313,7 +380,8 @@ describe("the sweep of socket directories", () => {
     symlinkSync(join(target, EFFECTS_MARKER_NAME), join(linkedMarker, EFFECTS_MARKER_NAME));
     expect(await sweepStaleEffectsDirs(base)).toBe(1);
     expect(existsSync(own)).toBe(false);
-    for (const kept of [unmarked, forged, linkedMarker, join(base, "runledger-fx-link"), target]) expect(readFileSync(join(kept, "canary"), "utf8")).toBe("canary");
+    for (const kept of [unmarked, forged, linkedMarker, join(base, "runledger-fx-link"), target])
+      expect(readFileSync(join(kept, "canary"), "utf8")).toBe("canary");
     expect(existsSync(join(target, EFFECTS_MARKER_NAME))).toBe(true);
   });
 

@@ -48,7 +48,10 @@ function failOnEngineError(error: unknown): never {
 /** A broker handler that counts what really happened. */
 function broker() {
   const orders: unknown[] = [];
-  return { orders, handler: { execute: (payload: unknown) => (orders.push(payload), { order_id: `real-${orders.length}` }), shadow: () => ({ order_id: "fake-1" }) } };
+  return {
+    orders,
+    handler: { execute: (payload: unknown) => (orders.push(payload), { order_id: `real-${orders.length}` }), shadow: () => ({ order_id: "fake-1" }) },
+  };
 }
 
 /** An operator declaring broker.order that places one order and writes the answer. */
@@ -98,12 +101,22 @@ describe("effects: shadow | enforced (engine API)", () => {
     expect(orders).toEqual([]);
     expect(JSON.parse(await r.output("trade"))).toEqual({ order_id: "fake-1", shadow: true });
     const [called] = r.ofType("effect.called");
-    expect(called).toMatchObject({ effect: "broker.order", enforcement: "shadow", run_mode: "real", outcome: "recorded", task: "trade", call_number: 1, run_id: r.id });
+    expect(called).toMatchObject({
+      effect: "broker.order",
+      enforcement: "shadow",
+      run_mode: "real",
+      outcome: "recorded",
+      task: "trade",
+      call_number: 1,
+      run_id: r.id,
+    });
     expect(Buffer.from(await ws.artifacts.get(called!["payload_digest"] as string)).toString()).toBe(canonicalJson({ symbol: "ACME", qty: 3 }));
     expect(r.attempt("trade").effects).toMatchObject([{ effect: "broker.order", outcome: "recorded" }]);
     const receipt = await r.receipt("trade");
     expect(receipt.enforcement).toBe("shadow");
-    expect(receipt.effects).toEqual([{ call_number: 1, effect: "broker.order", outcome: "recorded", payload_digest: called!["payload_digest"], result_digest: called!["result_digest"] }]);
+    expect(receipt.effects).toEqual([
+      { call_number: 1, effect: "broker.order", outcome: "recorded", payload_digest: called!["payload_digest"], result_digest: called!["result_digest"] },
+    ]);
     expect(r.ofType("run.requested")[0]).toMatchObject({ enforcement: "shadow" });
   });
 
@@ -126,8 +139,15 @@ describe("effects: shadow | enforced (engine API)", () => {
     expect(enforced.view.enforcement).toBe("enforced");
     expect(enforced.attempt("trade").status).toBe("succeeded");
     expect(orders).toHaveLength(1);
-    expect(loadPipelineYaml("pipeline: y\nenforcement: shadow\ntasks:\n  a: { run: 'true', checks: [{ command: { run: 'true' } }] }\n", join(dir, "y.yaml")).enforcement).toBe("shadow");
-    const bad = expectError(() => loadPipelineYaml("pipeline: y\nenforcement: sometimes\ntasks:\n  a: { run: 'true', checks: [{ command: { run: 'true' } }] }\n", join(dir, "y.yaml")), "ERR_VALIDATION");
+    expect(
+      loadPipelineYaml("pipeline: y\nenforcement: shadow\ntasks:\n  a: { run: 'true', checks: [{ command: { run: 'true' } }] }\n", join(dir, "y.yaml"))
+        .enforcement,
+    ).toBe("shadow");
+    const bad = expectError(
+      () =>
+        loadPipelineYaml("pipeline: y\nenforcement: sometimes\ntasks:\n  a: { run: 'true', checks: [{ command: { run: 'true' } }] }\n", join(dir, "y.yaml")),
+      "ERR_VALIDATION",
+    );
     expect(bad.issues).toMatchObject([{ code: "ERR_SCHEMA", path: ["enforcement"] }]);
   });
 
@@ -148,11 +168,22 @@ describe("effects: shadow | enforced (engine API)", () => {
   });
 
   it("an undeclared effect fails with ERR_EFFECT_UNDECLARED, records a violation and halts the run", async () => {
-    const sneaky = trader(async (ctx) => ctx.effects.call("http.post", { url: "http://127.0.0.1:9/", body: {} }).catch((error: unknown) => ({ caught: (error as RunledgerError).code })));
-    const later = defineOperator({ id: "later", version: "1.0.0", outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "5s", run: (ctx) => writeFile(join(ctx.outputsDir, "x"), "x") });
+    const sneaky = trader(async (ctx) =>
+      ctx.effects.call("http.post", { url: "http://127.0.0.1:9/", body: {} }).catch((error: unknown) => ({ caught: (error as RunledgerError).code })),
+    );
+    const later = defineOperator({
+      id: "later",
+      version: "1.0.0",
+      outputs: ["outputs/x"],
+      checks: [{ nonEmpty: "outputs/x" }],
+      timeout: "5s",
+      run: (ctx) => writeFile(join(ctx.outputsDir, "x"), "x"),
+    });
     const r = await run({ name: "sneaky", tasks: { a: { operator: sneaky }, b: { operator: later } } }, { enforcement: "shadow" });
     expect(r.attempt("a")).toMatchObject({ status: "failed", error_code: "ERR_EFFECT_UNDECLARED" });
-    expect(r.ofType("violation.recorded")).toEqual([{ attempt_id: r.attempt("a").attempt_id, detail: expect.stringContaining("http.post"), kind: "undeclared_effect", run_id: r.id, task: "a" }]);
+    expect(r.ofType("violation.recorded")).toEqual([
+      { attempt_id: r.attempt("a").attempt_id, detail: expect.stringContaining("http.post"), kind: "undeclared_effect", run_id: r.id, task: "a" },
+    ]);
     expect(r.ofType("effect.called")).toMatchObject([{ effect: "http.post", outcome: "refused", error_code: "ERR_EFFECT_UNDECLARED" }]);
     expect(r.view).toMatchObject({ status: "halted", result: "FAIL", violations: [{ kind: "undeclared_effect", task: "a" }] });
     expect(r.view.tasks["b"]).toMatchObject({ outcome: "SKIPPED", reason: "run-halted: violation in task a", attempts: [] });
@@ -165,9 +196,30 @@ describe("effects: shadow | enforced (engine API)", () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       return ctx.effects.call("http.post", { url: "http://127.0.0.1:9/", body: {} });
     });
-    const sleeper = defineOperator({ id: "sleeper", version: "1.0.0", command: ["sh", "-c", "sleep 20; echo late > outputs/x"], outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "60s", retries: 3 });
-    const waiter = defineOperator({ id: "waiter", version: "1.0.0", outputs: ["outputs/x"], checks: [{ nonEmpty: "outputs/x" }], timeout: "60s", run: () => new Promise<void>(() => undefined) });
-    const r = await run({ name: "halting", tasks: { a: { operator: sneaky }, slow: { operator: sleeper }, stuck: { operator: waiter }, after: { operator: waiter, needs: ["slow"] } } }, { concurrency: 3 });
+    const sleeper = defineOperator({
+      id: "sleeper",
+      version: "1.0.0",
+      command: ["sh", "-c", "sleep 20; echo late > outputs/x"],
+      outputs: ["outputs/x"],
+      checks: [{ nonEmpty: "outputs/x" }],
+      timeout: "60s",
+      retries: 3,
+    });
+    const waiter = defineOperator({
+      id: "waiter",
+      version: "1.0.0",
+      outputs: ["outputs/x"],
+      checks: [{ nonEmpty: "outputs/x" }],
+      timeout: "60s",
+      run: () => new Promise<void>(() => undefined),
+    });
+    const r = await run(
+      {
+        name: "halting",
+        tasks: { a: { operator: sneaky }, slow: { operator: sleeper }, stuck: { operator: waiter }, after: { operator: waiter, needs: ["slow"] } },
+      },
+      { concurrency: 3 },
+    );
     expect(r.view).toMatchObject({ status: "halted", result: "FAIL" });
     for (const task of ["slow", "stuck"]) {
       expect(r.view.tasks[task]).toMatchObject({ outcome: "FAILED", attempts: [expect.any(String)] });
@@ -180,7 +232,12 @@ describe("effects: shadow | enforced (engine API)", () => {
 
   it("sweeps the socket directories that killed engines left behind, and keeps live and new ones", async () => {
     const base = mkdtempSync(join(dir, "sweep-"));
-    const [stale, live, fresh, unlistened] = ["stale", "live", "fresh", "unlistened"].map((name) => join(base, `runledger-fx-${name}`)) as [string, string, string, string];
+    const [stale, live, fresh, unlistened] = ["stale", "live", "fresh", "unlistened"].map((name) => join(base, `runledger-fx-${name}`)) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     for (const d of [stale, live, fresh, unlistened]) {
       mkdirSync(d);
       writeFileSync(join(d, EFFECTS_MARKER_NAME), EFFECTS_MARKER_TEXT);
@@ -189,7 +246,11 @@ describe("effects: shadow | enforced (engine API)", () => {
     const hourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(unlistened, hourAgo, hourAgo);
     // A killed engine: its process dies with SIGKILL while listening, and the socket file stays.
-    const killed = spawnSync(process.execPath, ["-e", "require('net').createServer().listen(process.argv[1], () => process.kill(process.pid, 'SIGKILL'))", join(stale, "effects.sock")]);
+    const killed = spawnSync(process.execPath, [
+      "-e",
+      "require('net').createServer().listen(process.argv[1], () => process.kill(process.pid, 'SIGKILL'))",
+      join(stale, "effects.sock"),
+    ]);
     expect(killed.signal).toBe("SIGKILL");
     expect(existsSync(join(stale, "effects.sock"))).toBe(true);
     const server = createNetServer().listen(join(live, "effects.sock"));
@@ -230,7 +291,10 @@ describe("effects: shadow | enforced (engine API)", () => {
       expect(a.token).not.toBe(b.token);
       expect(await callEffectSocket(a.path, a.token, "x", null)).toBe("a:x");
       expect(await callEffectSocket(b.path, b.token, "x", null)).toBe("b:x");
-      await expect(callEffectSocket(a.path, "forged", "x", null)).rejects.toMatchObject({ code: "ERR_EFFECT_FAILED", message: expect.stringContaining("no attempt holds that token") });
+      await expect(callEffectSocket(a.path, "forged", "x", null)).rejects.toMatchObject({
+        code: "ERR_EFFECT_FAILED",
+        message: expect.stringContaining("no attempt holds that token"),
+      });
       a.release();
       await expect(callEffectSocket(a.path, a.token, "x", null)).rejects.toMatchObject({ code: "ERR_EFFECT_FAILED" });
       expect(await callEffectSocket(b.path, b.token, "y", null)).toBe("b:y");
@@ -260,7 +324,22 @@ describe("effects: shadow | enforced (engine API)", () => {
     const def = definePipeline({ name: "resumable", effects: { "broker.order": handler }, tasks: { trade: { operator: trader() } } });
     const runId = "run-resume-shadow";
     await ws.ledger.append([
-      { type: "run.requested", project: "resume", actor: ACTOR, data: { as_of: "2026-01-01T00:00:00.000Z", enforcement: "shadow", params: {}, pipeline: def.name, pipeline_digest: pipelineDigest(def), run_id: runId, run_mode: "real", tasks: ["trade"], work_mode: "PIPELINE" } },
+      {
+        type: "run.requested",
+        project: "resume",
+        actor: ACTOR,
+        data: {
+          as_of: "2026-01-01T00:00:00.000Z",
+          enforcement: "shadow",
+          params: {},
+          pipeline: def.name,
+          pipeline_digest: pipelineDigest(def),
+          run_id: runId,
+          run_mode: "real",
+          tasks: ["trade"],
+          work_mode: "PIPELINE",
+        },
+      },
       { type: "run.started", project: "resume", actor: ACTOR, data: { run_id: runId } },
     ]);
     await resumeRun(def, deps(), runId, { project: "resume" });
@@ -289,7 +368,10 @@ describe("effects: shadow | enforced (engine API)", () => {
   });
 
   it("definePipeline rejects an effects map that is not handlers", () => {
-    const error = expectError(() => definePipeline({ name: "bad", effects: { "broker.order": 42, "ok.effect": { shadow: () => 1 } } as never, tasks: { t: { operator: trader() } } }), "ERR_VALIDATION");
+    const error = expectError(
+      () => definePipeline({ name: "bad", effects: { "broker.order": 42, "ok.effect": { shadow: () => 1 } } as never, tasks: { t: { operator: trader() } } }),
+      "ERR_VALIDATION",
+    );
     expect(error.issues).toEqual([{ code: "ERR_SCHEMA", path: ["effects", "broker.order"], message: expect.stringContaining("effect broker.order") }]);
   });
 });
@@ -328,7 +410,10 @@ describe("effects through the CLI", () => {
   const effect = `"${process.execPath}" "${CLI}" effect`;
   const pipeline = (name: string, command: string, effects = "[http.post]") => {
     const file = join(root, `${name}.yaml`);
-    writeFileSync(file, `pipeline: ${name}\ntasks:\n  call:\n    run: ${JSON.stringify(command)}\n    effects: ${effects}\n    outputs: [outputs/result.json]\n    checks: [{ nonEmpty: outputs/result.json }]\n  later:\n    run: "echo ok > outputs/ok.txt"\n    outputs: [outputs/ok.txt]\n    checks: [{ nonEmpty: outputs/ok.txt }]\n`);
+    writeFileSync(
+      file,
+      `pipeline: ${name}\ntasks:\n  call:\n    run: ${JSON.stringify(command)}\n    effects: ${effects}\n    outputs: [outputs/result.json]\n    checks: [{ nonEmpty: outputs/result.json }]\n  later:\n    run: "echo ok > outputs/ok.txt"\n    outputs: [outputs/ok.txt]\n    checks: [{ nonEmpty: outputs/ok.txt }]\n`,
+    );
     return file;
   };
   interface RunJson {
@@ -336,7 +421,12 @@ describe("effects through the CLI", () => {
     status: string;
     enforcement: string;
     violations: { kind: string; task: string }[];
-    tasks: { name: string; outcome: string; reason: string | null; attempts: { id: string; error_code: string | null; receipt_digest: string; effects: { effect: string; outcome: string; payload_digest: string }[] }[] }[];
+    tasks: {
+      name: string;
+      outcome: string;
+      reason: string | null;
+      attempts: { id: string; error_code: string | null; receipt_digest: string; effects: { effect: string; outcome: string; payload_digest: string }[] }[];
+    }[];
   }
   const task = (run: RunJson, name: string) => run.tasks.find((t) => t.name === name)!;
 
@@ -369,7 +459,10 @@ describe("effects through the CLI", () => {
     expect(task(run, "call").attempts[0]).toMatchObject({ error_code: "ERR_EFFECT_UNDECLARED", effects: [{ effect: "broker.order", outcome: "refused" }] });
     expect(task(run, "later")).toMatchObject({ outcome: "SKIPPED", reason: "run-halted: violation in task call" });
     // Seed 001 §8.4: the violation quarantines the operator; it does not run again until reviewed.
-    expect(json(["operator", "show", "cmd-sneaky.call@0"]).body["operator"]).toMatchObject({ status: "QUARANTINED", violations: [{ kind: "undeclared_effect" }] });
+    expect(json(["operator", "show", "cmd-sneaky.call@0"]).body["operator"]).toMatchObject({
+      status: "QUARANTINED",
+      violations: [{ kind: "undeclared_effect" }],
+    });
     const again = json(["run", file]);
     expect(again.code).toBe(2);
     expect(again.body["error"]).toMatchObject({ code: "ERR_OPERATOR_INACTIVE" });

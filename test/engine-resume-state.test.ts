@@ -30,8 +30,25 @@ const read = () => new Projector(ws.ledger, { project: PROJECT }).catchUp();
 let letGo: () => void = () => undefined;
 const held = new Promise<void>((resolve) => (letGo = resolve));
 
-const writes = (name: string) => defineOperator({ id: `writes-${name}`, version: "1", outputs: ["outputs/x.txt"], checks: [{ nonEmpty: "outputs/x.txt" }], timeout: "30s", run: (ctx) => writeFileSync(join(ctx.outputsDir, "x.txt"), name) });
-const throws = defineOperator({ id: "throws", version: "1", outputs: ["outputs/x.txt"], checks: [{ nonEmpty: "outputs/x.txt" }], timeout: "30s", run: () => { throw new Error("broken on purpose"); } });
+const writes = (name: string) =>
+  defineOperator({
+    id: `writes-${name}`,
+    version: "1",
+    outputs: ["outputs/x.txt"],
+    checks: [{ nonEmpty: "outputs/x.txt" }],
+    timeout: "30s",
+    run: (ctx) => writeFileSync(join(ctx.outputsDir, "x.txt"), name),
+  });
+const throws = defineOperator({
+  id: "throws",
+  version: "1",
+  outputs: ["outputs/x.txt"],
+  checks: [{ nonEmpty: "outputs/x.txt" }],
+  timeout: "30s",
+  run: () => {
+    throw new Error("broken on purpose");
+  },
+});
 const waits = defineOperator({
   id: "waits",
   version: "1",
@@ -43,7 +60,14 @@ const waits = defineOperator({
     writeFileSync(join(ctx.outputsDir, "x.txt"), "late");
   },
 });
-const asks = defineOperator({ id: "asks", version: "1", steps: ["write the answer"], outputs: ["outputs/answer.txt"], checks: [{ nonEmpty: "outputs/answer.txt" }], timeout: "1h" });
+const asks = defineOperator({
+  id: "asks",
+  version: "1",
+  steps: ["write the answer"],
+  outputs: ["outputs/answer.txt"],
+  checks: [{ nonEmpty: "outputs/answer.txt" }],
+  timeout: "1h",
+});
 
 /** ok passes, broken fails for good, after needs broken, hang is in flight while the state is read, ask waits for a person. */
 const pipeline = definePipeline({
@@ -73,7 +97,11 @@ describe("resumeState: a stopped run as its events tell it", () => {
     const running = runPipeline(pipeline, deps(), { project: PROJECT, concurrency: 4, asOf });
     const settledAround = (state: ProjectionState) => {
       const run = Object.values(state.runs).find((r) => r.pipeline === "resumable");
-      return run !== undefined && ["ok", "after", "ask"].every((t) => run.tasks[t]?.outcome !== "PENDING" && run.tasks[t]?.outcome !== "RUNNING") && run.tasks["hang"]?.outcome === "RUNNING";
+      return (
+        run !== undefined &&
+        ["ok", "after", "ask"].every((t) => run.tasks[t]?.outcome !== "PENDING" && run.tasks[t]?.outcome !== "RUNNING") &&
+        run.tasks["hang"]?.outcome === "RUNNING"
+      );
     };
     const past = await until(settledAround);
     const runId = Object.values(past.runs).find((r) => r.pipeline === "resumable")!.id;
@@ -88,7 +116,13 @@ describe("resumeState: a stopped run as its events tell it", () => {
     expect(resumed.states.get("after")).toEqual({ passed: false });
     expect(resumed.states.has("hang")).toBe(false);
     expect(resumed.states.has("ask")).toBe(false);
-    expect(Object.fromEntries(resumed.prior)).toEqual({ ok: { numbered: 1, failed: 0 }, broken: { numbered: 1, failed: 1 }, after: { numbered: 0, failed: 0 }, hang: { numbered: 1, failed: 0 }, ask: { numbered: 1, failed: 0 } });
+    expect(Object.fromEntries(resumed.prior)).toEqual({
+      ok: { numbered: 1, failed: 0 },
+      broken: { numbered: 1, failed: 1 },
+      after: { numbered: 0, failed: 0 },
+      hang: { numbered: 1, failed: 0 },
+      ask: { numbered: 1, failed: 0 },
+    });
     expect(resumed.inFlight.map((f) => [f.task, f.attempt.status])).toEqual([["hang", "running"]]);
     expect(resumed.wasPaused).toBe(false);
     expect(waitingAttempt(past, runId, "ask")?.status).toBe("waiting");

@@ -66,7 +66,13 @@ describe("scheduler: what runs when", () => {
   });
 
   it("a held task holds only what is downstream of it: independent tasks run and the schedule ends", async () => {
-    const { order, tasks } = dag({ name: "manual", outcome: "held" }, { name: "after", needs: ["manual"] }, { name: "later", needs: ["after"] }, { name: "side" }, { name: "side2", needs: ["side"] });
+    const { order, tasks } = dag(
+      { name: "manual", outcome: "held" },
+      { name: "after", needs: ["manual"] },
+      { name: "later", needs: ["after"] },
+      { name: "side" },
+      { name: "side2", needs: ["side"] },
+    );
     const run = driver(1);
     await schedule(order, tasks, new Set(), run.work);
     expect(run.trace).toEqual(["start manual", "end manual", "start side", "end side", "start side2", "end side2"]);
@@ -83,7 +89,11 @@ describe("scheduler: what runs when", () => {
   });
 
   it("a WARN passes only to a task that allows it", async () => {
-    const { order, tasks } = dag({ name: "warned", outcome: "WARN" }, { name: "strict", needs: ["warned"] }, { name: "lenient", needs: ["warned"], allowWarn: true });
+    const { order, tasks } = dag(
+      { name: "warned", outcome: "WARN" },
+      { name: "strict", needs: ["warned"] },
+      { name: "lenient", needs: ["warned"], allowWarn: true },
+    );
     const run = driver(1);
     await schedule(order, tasks, new Set(), run.work);
     expect(run.trace).toEqual(["start warned", "end warned", "skip strict (upstream-not-passed)", "start lenient", "end lenient"]);

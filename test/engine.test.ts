@@ -57,7 +57,8 @@ describe("engine", () => {
   });
 
   it("gives commands only a minimal environment plus declared env and RUNLEDGER_* variables; inputs are read-only copies", async () => {
-    const r = await run(`
+    const r = await run(
+      `
 pipeline: envcheck
 tasks:
   a:
@@ -70,9 +71,24 @@ tasks:
     run: "env | cut -d= -f1 | sort > outputs/env.txt; stat -c %a inputs/a/a.txt > outputs/ro.txt; echo tampered >> inputs/a/a.txt 2>/dev/null; true"
     outputs: [outputs/env.txt, outputs/ro.txt]
     checks: [{ nonEmpty: outputs/env.txt }]
-`, { project: "env", noCache: true });
+`,
+      { project: "env", noCache: true },
+    );
     const names = (await r.output("b", "outputs/env.txt")).trim().split("\n");
-    expect(names.filter((n) => !["PWD", "SHLVL", "_", "OLDPWD"].includes(n))).toEqual(["GREETING", "HOME", "LANG", "PATH", "RUNLEDGER_AS_OF", "RUNLEDGER_ATTEMPT_ID", "RUNLEDGER_EFFECTS_SOCKET", "RUNLEDGER_EFFECTS_TOKEN", "RUNLEDGER_PIPELINE_DIR", "RUNLEDGER_RUN_ID", "RUNLEDGER_TASK", "TMPDIR"]);
+    expect(names.filter((n) => !["PWD", "SHLVL", "_", "OLDPWD"].includes(n))).toEqual([
+      "GREETING",
+      "HOME",
+      "LANG",
+      "PATH",
+      "RUNLEDGER_AS_OF",
+      "RUNLEDGER_ATTEMPT_ID",
+      "RUNLEDGER_EFFECTS_SOCKET",
+      "RUNLEDGER_EFFECTS_TOKEN",
+      "RUNLEDGER_PIPELINE_DIR",
+      "RUNLEDGER_RUN_ID",
+      "RUNLEDGER_TASK",
+      "TMPDIR",
+    ]);
     expect(await r.output("b", "outputs/ro.txt")).toBe("444\n");
     // Even a task that can write its input (as root) changes only its own copy, never the store.
     expect(await r.output("a", "outputs/a.txt")).toBe("x\n");
@@ -80,7 +96,8 @@ tasks:
   });
 
   it("no PASS, no read: a task whose input failed its check is SKIPPED, never started; independent branches go on", async () => {
-    const r = await run(`
+    const r = await run(
+      `
 pipeline: gate
 tasks:
   bad:
@@ -97,7 +114,9 @@ tasks:
     run: "echo ok > outputs/ok.txt"
     outputs: [outputs/ok.txt]
     checks: [{ nonEmpty: outputs/ok.txt }]
-`, { project: "gate" });
+`,
+      { project: "gate" },
+    );
     expect(r.view).toMatchObject({ status: "degraded", result: "FAIL" });
     expect(r.view.tasks["bad"]).toMatchObject({ outcome: "FAILED" });
     expect(r.attempts("bad")[0]).toMatchObject({ status: "failed", error_code: "ERR_CHECK_FAILED", checks: [{ result: "FAIL" }] });
@@ -106,14 +125,17 @@ tasks:
   });
 
   it("a failed non-critical task makes the run failed, not degraded", async () => {
-    const r = await run(`
+    const r = await run(
+      `
 pipeline: soft
 tasks:
   flaky:
     run: "exit 3"
     outputs: [outputs/x.txt]
     checks: [{ nonEmpty: outputs/x.txt }]
-`, { project: "soft" });
+`,
+      { project: "soft" },
+    );
     expect(r.view).toMatchObject({ status: "failed", result: "FAIL" });
     expect(r.attempts("flaky")[0]).toMatchObject({ error_code: "ERR_ADAPTER_INVOCATION", reason: expect.stringContaining("exited with 3") });
   });
@@ -121,7 +143,8 @@ tasks:
   it("retries with new attempts until one passes; history keeps every attempt", async () => {
     const counter = join(dir, "counter");
     writeFileSync(counter, "");
-    const r = await run(`
+    const r = await run(
+      `
 pipeline: retry
 # The counter outlives each attempt outside its directory, where the sandbox lets nothing write.
 sandbox: off
@@ -132,15 +155,22 @@ tasks:
     run: 'echo . >> "$COUNTER"; [ $(wc -l < "$COUNTER") -ge 3 ] && echo done > outputs/r.txt'
     outputs: [outputs/r.txt]
     checks: [{ nonEmpty: outputs/r.txt }]
-`, { project: "retry" });
-    expect(r.attempts("eventually").map((a) => [a.attempt_number, a.status])).toEqual([[1, "failed"], [2, "failed"], [3, "succeeded"]]);
+`,
+      { project: "retry" },
+    );
+    expect(r.attempts("eventually").map((a) => [a.attempt_number, a.status])).toEqual([
+      [1, "failed"],
+      [2, "failed"],
+      [3, "succeeded"],
+    ]);
     expect(r.view.result).toBe("PASS");
   });
 
   it("a timeout kills the task's whole process tree and marks it FAILED with ERR_TIMEOUT", async () => {
     const pidFile = join(dir, "orphan.pid");
     const started = Date.now();
-    const r = await run(`
+    const r = await run(
+      `
 pipeline: slow
 # The group kill at a timeout, unsandboxed; test/sandbox.test.ts has the sandbox's own.
 sandbox: off
@@ -151,7 +181,9 @@ tasks:
     run: 'sleep 30 & echo $! > "$PIDFILE"; sleep 30'
     outputs: [outputs/never.txt]
     checks: [{ nonEmpty: outputs/never.txt }]
-`, { project: "slow" });
+`,
+      { project: "slow" },
+    );
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(r.attempts("sleepy")[0]).toMatchObject({ status: "failed", error_code: "ERR_TIMEOUT" });
     const orphan = Number(readFileSync(pidFile, "utf8"));
@@ -159,14 +191,17 @@ tasks:
   });
 
   it("fails an attempt whose declared output was not written", async () => {
-    const r = await run(`
+    const r = await run(
+      `
 pipeline: lazy
 tasks:
   lazy:
     run: "true"
     outputs: [outputs/promised.txt]
     checks: [{ nonEmpty: outputs/promised.txt }]
-`, { project: "lazy" });
+`,
+      { project: "lazy" },
+    );
     expect(r.attempts("lazy")[0]).toMatchObject({ status: "failed", reason: "declared output outputs/promised.txt was not written" });
   });
 
@@ -174,7 +209,11 @@ tasks:
     const first = await run(HELLO, { project: "cache" });
     const second = await run(HELLO, { project: "cache" });
     const reused = second.attempts("total")[0]!;
-    expect(reused).toMatchObject({ status: "reused", source_attempt_id: first.attempts("total")[0]!.attempt_id, receipt_digest: first.attempts("total")[0]!.receipt_digest });
+    expect(reused).toMatchObject({
+      status: "reused",
+      source_attempt_id: first.attempts("total")[0]!.attempt_id,
+      receipt_digest: first.attempts("total")[0]!.receipt_digest,
+    });
     expect(second.view.result).toBe("PASS");
     const fresh = await run(HELLO, { project: "cache", noCache: true });
     expect(fresh.attempts("numbers")[0]!.status).toBe("succeeded");
@@ -209,7 +248,10 @@ tasks:
     const state = await new Projector(ws.ledger, { project: "fresh" }).catchUp();
     expect(state.runs[withinHour]!.tasks["consumer"]).toMatchObject({ outcome: "SUCCESS", reason: "reused" });
     expect(state.runs[twoHoursLater]!.tasks["source"]).toMatchObject({ outcome: "SUCCESS", reason: "reused" });
-    expect(state.runs[twoHoursLater]!.tasks["consumer"]).toMatchObject({ outcome: "SKIPPED", reason: expect.stringContaining("input-stale: source is as of 2026-01-01T00:00:00.000Z") });
+    expect(state.runs[twoHoursLater]!.tasks["consumer"]).toMatchObject({
+      outcome: "SKIPPED",
+      reason: expect.stringContaining("input-stale: source is as of 2026-01-01T00:00:00.000Z"),
+    });
   });
 
   it("runs in-process function operators with time from the run's as_of, never the wall clock", async () => {

@@ -58,8 +58,17 @@ describe("admin pause, drain, resume", () => {
     expect(refused.json.error.message).toContain("storage maintenance");
     expect((await cli(["admin", "resume", "--reason", "maintenance done"])).code).toBe(0);
     expect((await cli(["run", hello()])).code).toBe(0);
-    const audit = (await cli(["audit", "--json"])).json.admin_events as { action_type: string; reason: string; actor: unknown; before: unknown; after: unknown }[];
-    expect(audit.map((e) => [e.action_type, e.reason])).toEqual([["pause", "storage maintenance"], ["resume", "maintenance done"]]);
+    const audit = (await cli(["audit", "--json"])).json.admin_events as {
+      action_type: string;
+      reason: string;
+      actor: unknown;
+      before: unknown;
+      after: unknown;
+    }[];
+    expect(audit.map((e) => [e.action_type, e.reason])).toEqual([
+      ["pause", "storage maintenance"],
+      ["resume", "maintenance done"],
+    ]);
     expect(audit[0]).toMatchObject({ actor: { kind: "human", id: "ana" }, before: { state: "open" }, after: { state: "paused" } });
   });
 
@@ -74,13 +83,18 @@ describe("admin pause, drain, resume", () => {
     expect((await cli(["admin", "pause", "--pipeline", "slow", "--reason", "hold for review"])).code).toBe(0);
     const paused = await running;
     expect(paused.json.run.status).toBe("paused");
-    expect(paused.json.run.tasks.map((t: { name: string; outcome: string }) => [t.name, t.outcome])).toEqual([["first", "SUCCESS"], ["second", "PENDING"]]);
+    expect(paused.json.run.tasks.map((t: { name: string; outcome: string }) => [t.name, t.outcome])).toEqual([
+      ["first", "SUCCESS"],
+      ["second", "PENDING"],
+    ]);
     const id = paused.json.run.id as string;
     expect((await cli(["resume", id, "--json"])).json.error.code).toBe("ERR_PAUSED");
     expect((await cli(["admin", "resume", "--pipeline", "slow", "--reason", "reviewed"])).code).toBe(0);
     const resumed = await cli(["resume", id, "--json"]);
     expect(resumed.json.run).toMatchObject({ status: "succeeded", result: "PASS" });
-    expect((await state()).attempts).toSatisfy((attempts: object) => Object.values(attempts).filter((a: { correlation_ids: { task: string } }) => a.correlation_ids.task === "first").length === 1);
+    expect((await state()).attempts).toSatisfy(
+      (attempts: object) => Object.values(attempts).filter((a: { correlation_ids: { task: string } }) => a.correlation_ids.task === "first").length === 1,
+    );
   });
 
   it("drain refuses new runs but lets an open run be resumed to its end", async () => {
@@ -96,7 +110,11 @@ describe("admin pause, drain, resume", () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await cli(["run", join(root, "fails.yaml"), "--no-cache", "--json"])).json.run.id as string);
     const work = join(root, ".runledger", "work");
-    expect(readdirSync(work).filter((d) => ids.includes(d)).sort()).toEqual([...ids].sort());
+    expect(
+      readdirSync(work)
+        .filter((d) => ids.includes(d))
+        .sort(),
+    ).toEqual([...ids].sort());
     const changed = await cli(["admin", "retention", "--keep-work-runs", "1", "--reason", "disk budget", "--json"]);
     expect(changed.json.pruned_runs.sort()).toEqual(ids.slice(0, 2).sort());
     expect(readdirSync(work).filter((d) => ids.includes(d))).toEqual([ids[2]]);
@@ -151,7 +169,10 @@ describe("operator registry", () => {
     expect(run.json.run).toMatchObject({ status: "halted", result: "FAIL", violations: [{ kind: "undeclared_output", task: "writes" }] });
     expect(run.json.run.tasks[0].attempts[0].error_code).toBe("ERR_OUTPUT_UNDECLARED");
     expect(run.json.run.tasks[1]).toMatchObject({ outcome: "SKIPPED" });
-    expect((await cli(["operator", "show", "sneaky.writes@0", "--json"])).json.operator).toMatchObject({ status: "QUARANTINED", violations: [{ kind: "undeclared_output" }] });
+    expect((await cli(["operator", "show", "sneaky.writes@0", "--json"])).json.operator).toMatchObject({
+      status: "QUARANTINED",
+      violations: [{ kind: "undeclared_output" }],
+    });
     expect((await cli(["run", join(root, "sneaky.yaml"), "--json"])).json.error.code).toBe("ERR_OPERATOR_INACTIVE");
   });
 
@@ -159,7 +180,14 @@ describe("operator registry", () => {
     const run = await cli(["run", hello(), "--next", "n", "--json"]);
     const attempt = run.json.run.tasks[0].attempts[0].id as string;
     const ws = await openWorkspace(root);
-    await ws.ledger.append([{ type: "violation.recorded", project: "default", actor: { kind: "service", id: "engine" }, data: { attempt_id: attempt, detail: "wrote outputs/extra.txt", kind: "undeclared_output", run_id: run.json.run.id, task: "numbers" } }]);
+    await ws.ledger.append([
+      {
+        type: "violation.recorded",
+        project: "default",
+        actor: { kind: "service", id: "engine" },
+        data: { attempt_id: attempt, detail: "wrote outputs/extra.txt", kind: "undeclared_output", run_id: run.json.run.id, task: "numbers" },
+      },
+    ]);
     await ws.close();
     expect((await cli(["operator", "show", "hello.numbers@0", "--json"])).json.operator.status).toBe("QUARANTINED");
     expect((await cli(["run", hello(), "--json"])).json.error.message).toContain("QUARANTINED");
@@ -187,21 +215,52 @@ describe("lifecycle and watermark rules", () => {
 
 describe("watermarks", () => {
   it("an override needs --justification and --confirm, records the actor and reason, and a rollback goes through it too", async () => {
-    expect((await cli(["watermark", "override", "us.te", "--to", "2026-01-05", "--justification", "late feed", "--json"])).json.error.code).toBe("ERR_CONFIRM_REQUIRED");
+    expect((await cli(["watermark", "override", "us.te", "--to", "2026-01-05", "--justification", "late feed", "--json"])).json.error.code).toBe(
+      "ERR_CONFIRM_REQUIRED",
+    );
     expect((await cli(["watermark", "override", "us.te", "--to", "2026-01-05", "--confirm", "--json"])).json.error.code).toBe("ERR_CONFIRM_REQUIRED");
-    expect((await cli(["watermark", "override", "us.te", "--to", "2026-01-05", "--confirm", "--justification", "vendor feed late; verified by hand", "--definition", "proxy_set@v3"])).code).toBe(0);
-    expect((await cli(["watermark", "override", "us.te", "--to", "2026-01-04", "--confirm", "--justification", "roll back a bad epoch"], "human:bo")).code).toBe(0);
+    expect(
+      (
+        await cli([
+          "watermark",
+          "override",
+          "us.te",
+          "--to",
+          "2026-01-05",
+          "--confirm",
+          "--justification",
+          "vendor feed late; verified by hand",
+          "--definition",
+          "proxy_set@v3",
+        ])
+      ).code,
+    ).toBe(0);
+    expect(
+      (await cli(["watermark", "override", "us.te", "--to", "2026-01-04", "--confirm", "--justification", "roll back a bad epoch"], "human:bo")).code,
+    ).toBe(0);
     const mark = (await cli(["watermark", "show", "us.te", "--json"])).json.watermark;
-    expect(mark).toMatchObject({ value: "2026-01-04", previous: "2026-01-05", definition: { name: "proxy_set", version: "v3" }, valid: true, updated_by: "human:bo" });
+    expect(mark).toMatchObject({
+      value: "2026-01-04",
+      previous: "2026-01-05",
+      definition: { name: "proxy_set", version: "v3" },
+      valid: true,
+      updated_by: "human:bo",
+    });
     expect(mark.moved_by).toMatchObject({ kind: "override", justification: "roll back a bad epoch" });
     const audit = (await cli(["audit", "--action", "watermark_override", "--json"])).json.admin_events;
-    expect(audit.map((e: { actor: { id: string }; before: { value: string | null } }) => [e.actor.id, e.before.value])).toEqual([["ana", null], ["bo", "2026-01-05"]]);
+    expect(audit.map((e: { actor: { id: string }; before: { value: string | null } }) => [e.actor.id, e.before.value])).toEqual([
+      ["ana", null],
+      ["bo", "2026-01-05"],
+    ]);
     expect((await cli(["watermark", "show", "eu.te", "--json"])).json.error.code).toBe("ERR_WATERMARK_NOT_FOUND");
   });
 
   it("a sync rule between two watermarks warns when they drift apart", async () => {
     const configPath = join(root, "runledger.json");
-    writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(configPath, "utf8")), watermarks: { sync: [{ between: ["us.te", "india.te"], maxGap: "1d" }] } }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...JSON.parse(readFileSync(configPath, "utf8")), watermarks: { sync: [{ between: ["us.te", "india.te"], maxGap: "1d" }] } }),
+    );
     const override = (name: string, to: string) => cli(["watermark", "override", name, "--to", to, "--confirm", "--justification", "seed"]);
     await override("us.te", "2026-01-05");
     await override("india.te", "2026-01-04");

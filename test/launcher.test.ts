@@ -9,7 +9,15 @@ import type { SandboxSpec } from "../src/processes/sandbox.js";
 const dir = mkdtempSync(join(tmpdir(), "runledger-launcher-"));
 
 function spec(name: string, script: string, timeoutMs = 10_000): CommandSpec {
-  return { argv: ["sh", "-c", script], cwd: dir, env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", TAG: name }, timeoutMs, stdoutPath: join(dir, `${name}.out`), stderrPath: join(dir, `${name}.err`), tag: `TAG=${name}` };
+  return {
+    argv: ["sh", "-c", script],
+    cwd: dir,
+    env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", TAG: name },
+    timeoutMs,
+    stdoutPath: join(dir, `${name}.out`),
+    stderrPath: join(dir, `${name}.err`),
+    tag: `TAG=${name}`,
+  };
 }
 
 /** Whether a process runs (a zombie waiting to be reaped does not). */
@@ -39,7 +47,13 @@ const SANDBOX: SandboxSpec = { hide: [], writable: [dir], revealed: [], network:
 
 async function waitFor(path: string): Promise<string> {
   for (let i = 0; i < 500; i++) {
-    const text = (() => { try { return readFileSync(path, "utf8"); } catch { return ""; } })();
+    const text = (() => {
+      try {
+        return readFileSync(path, "utf8");
+      } catch {
+        return "";
+      }
+    })();
     if (text.endsWith("\n")) return text.trim();
     await sleep(10);
   }
@@ -52,7 +66,10 @@ describe("command launcher", () => {
     expect(first).toMatchObject({ exitCode: 0, timedOut: false });
     const [self, stat] = readFileSync(join(dir, "parent.out"), "utf8").trim().split("\n");
     // /proc/<pid>/stat after the command name: state, ppid, pgrp, …
-    const [, parent, group] = (stat as string).slice((stat as string).lastIndexOf(")") + 2).split(" ").map(Number);
+    const [, parent, group] = (stat as string)
+      .slice((stat as string).lastIndexOf(")") + 2)
+      .split(" ")
+      .map(Number);
     expect(parent).not.toBe(process.pid);
     expect(readFileSync(`/proc/${parent}/cmdline`, "latin1")).toContain("launcher-process.mjs");
     expect(group).toBe(Number(self));
@@ -92,7 +109,11 @@ describe("command launcher", () => {
 
   it("a sandboxed command runs in a PID namespace of its own, which ends with it: an escapee without its tag, in a new session, is gone", async () => {
     const mark = `MARK=sandboxed-${process.pid}`;
-    const outcome = await runCommand({ ...spec("sandboxed", "env -u TAG setsid sleep 1000 & sleep 0.3; echo $$"), env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", TAG: "sandboxed", MARK: mark.slice(5) }, sandbox: SANDBOX });
+    const outcome = await runCommand({
+      ...spec("sandboxed", "env -u TAG setsid sleep 1000 & sleep 0.3; echo $$"),
+      env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", TAG: "sandboxed", MARK: mark.slice(5) },
+      sandbox: SANDBOX,
+    });
     expect(outcome).toMatchObject({ exitCode: 0, timedOut: false });
     // The shell is the second process of its namespace, after bubblewrap's init.
     expect(Number(readFileSync(join(dir, "sandboxed.out"), "utf8"))).toBe(2);
@@ -101,11 +122,17 @@ describe("command launcher", () => {
 
   it("a lost launcher takes its sandboxed commands with it", async () => {
     const mark = `MARK=lost-sandboxed-${process.pid}`;
-    const running = runCommand({ ...spec("lost-sandboxed", "setsid sleep 1000 & sleep 1000"), env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", MARK: mark.slice(5) }, sandbox: SANDBOX });
+    const running = runCommand({
+      ...spec("lost-sandboxed", "setsid sleep 1000 & sleep 1000"),
+      env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", MARK: mark.slice(5) },
+      sandbox: SANDBOX,
+    });
     let launcher: number | undefined;
     for (let i = 0; i < 500 && launcher === undefined; i++) {
       const sleepers = carrying(mark).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, "latin1").startsWith("bwrap\0"));
-      const outer = sleepers.map((pid) => Number(readFileSync(`/proc/${pid}/stat`, "latin1").split(") ")[1]!.split(" ")[1])).find((parent) => readFileSync(`/proc/${parent}/cmdline`, "latin1").includes("launcher-process.mjs"));
+      const outer = sleepers
+        .map((pid) => Number(readFileSync(`/proc/${pid}/stat`, "latin1").split(") ")[1]!.split(" ")[1]))
+        .find((parent) => readFileSync(`/proc/${parent}/cmdline`, "latin1").includes("launcher-process.mjs"));
       if (outer !== undefined && carrying(mark).length >= 4) launcher = outer;
       else await sleep(10);
     }

@@ -45,7 +45,9 @@ describe("event catalogue", () => {
     await ledger.append([{ type: "attempt.started", project: "p", actor, data }]);
     const [row] = await store.scan({ afterSeq: 0, limit: 10 });
     expect(row?.body).toBe(canonicalize({ actor, at: "2026-01-02T03:04:05.000Z", data }));
-    await expect(ledger.append([{ type: "attempt.started", project: "p", actor, data: { ...data, task: "lone \ud800 surrogate" } }])).rejects.toMatchObject({ code: "ERR_CANONICAL_JSON" });
+    await expect(ledger.append([{ type: "attempt.started", project: "p", actor, data: { ...data, task: "lone \ud800 surrogate" } }])).rejects.toMatchObject({
+      code: "ERR_CANONICAL_JSON",
+    });
     expect((await ledger.head()).seq).toBe(1);
     await ledger.close();
   });

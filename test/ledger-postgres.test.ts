@@ -67,7 +67,12 @@ runLedgerConformance("postgres", {
           await client.query(`DELETE FROM ${s}.events`);
           for (const r of rows) {
             await client.query(`INSERT INTO ${s}.events (seq, type, project, body, prev, hash) VALUES ($1, $2, $3, $4, $5, $6)`, [
-              r.seq, r.type, r.project, r.body, r.prev, r.hash,
+              r.seq,
+              r.type,
+              r.project,
+              r.body,
+              r.prev,
+              r.hash,
             ]);
           }
           await client.query(`ALTER TABLE ${s}.events ENABLE TRIGGER USER`);
@@ -156,7 +161,10 @@ describe("a workspace on the postgres backend", () => {
   it("opens from runledger.json (pg loaded on demand), appends and verifies", async () => {
     const root = mkdtempSync(join(tmpdir(), "runledger-pg-ws-"));
     const schema = freshSchema();
-    writeFileSync(join(root, "runledger.json"), JSON.stringify({ name: "pg", project: "default", ledger: { backend: "postgres", connectionStringEnv: "BENCH_PG_URL", schema } }));
+    writeFileSync(
+      join(root, "runledger.json"),
+      JSON.stringify({ name: "pg", project: "default", ledger: { backend: "postgres", connectionStringEnv: "BENCH_PG_URL", schema } }),
+    );
     const ws = await openWorkspace(root, { env: { BENCH_PG_URL: connectionString() } });
     try {
       expect(ws.ledger.capabilities.backend).toBe("postgres");

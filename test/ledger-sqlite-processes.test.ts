@@ -30,7 +30,11 @@ it("two processes appending to one SQLite ledger at once serialize without losin
     if (event.project !== previousProject) switches++;
     previousProject = event.project;
   }
-  expect([...perProject.entries()].map(([p, ids]) => [p, ids.size]).sort()).toEqual([["alpha", 3000], ["beta", 3000], ["gamma", 3000]]);
+  expect([...perProject.entries()].map(([p, ids]) => [p, ids.size]).sort()).toEqual([
+    ["alpha", 3000],
+    ["beta", 3000],
+    ["gamma", 3000],
+  ]);
   // The writers really interleaved, and each batch of 10 stayed contiguous (atomic appends).
   expect(switches).toBeGreaterThan(3);
   expect(switches).toBeLessThanOrEqual(900);

@@ -100,7 +100,14 @@ describe("sqlite: the writer thread and the adaptive writer", () => {
     const big = "x".repeat(10_000);
     // Calls of 200 events: larger than one chunk, so they go through the writer thread.
     for (let b = 0; b < 15; b++) {
-      await ledger.append(Array.from({ length: 200 }, (_, i) => ({ type: "task.skipped" as const, project: "p", actor: SERVICE_ACTOR, data: { reason: big, run_id: `r${b}`, task: `t${i}` } })));
+      await ledger.append(
+        Array.from({ length: 200 }, (_, i) => ({
+          type: "task.skipped" as const,
+          project: "p",
+          actor: SERVICE_ACTOR,
+          data: { reason: big, run_id: `r${b}`, task: `t${i}` },
+        })),
+      );
     }
     // 30 MB of events went through it; without checkpoints the log would hold them all.
     expect(statSync(`${path}-wal`).size).toBeLessThan(20 * 1024 * 1024);
@@ -130,7 +137,9 @@ describe("sqlite: verifying long chains on every core", () => {
     const path = join(dir, `${name}.db`);
     const writer = new Ledger(new SqliteLedgerStore(path));
     for (let b = 0; b < 30; b++) {
-      await writer.append(Array.from({ length: 100 }, (_, i) => ({ type: "run.started" as const, project: "p", actor: ACTOR, data: { run_id: `r${b * 100 + i}` } })));
+      await writer.append(
+        Array.from({ length: 100 }, (_, i) => ({ type: "run.started" as const, project: "p", actor: ACTOR, data: { run_id: `r${b * 100 + i}` } })),
+      );
     }
     await writer.close();
     if (sql) {
@@ -151,18 +160,30 @@ describe("sqlite: verifying long chains on every core", () => {
     expect(await verifyBothWays("intact")).toMatchObject({ ok: true, checked: 3000 });
   });
   it("finds a changed body", async () => {
-    expect(await verifyBothWays("changed", "UPDATE events SET body = replace(body, 'r2500', 'r9999') WHERE seq = 2501")).toMatchObject({ ok: false, broken: { seq: 2501, reason: "hash-mismatch" } });
+    expect(await verifyBothWays("changed", "UPDATE events SET body = replace(body, 'r2500', 'r9999') WHERE seq = 2501")).toMatchObject({
+      ok: false,
+      broken: { seq: 2501, reason: "hash-mismatch" },
+    });
   });
   it("finds a changed stored hash", async () => {
-    expect(await verifyBothWays("rehashed", "UPDATE events SET hash = upper(hash) WHERE seq = 1700")).toMatchObject({ ok: false, broken: { seq: 1700, reason: "hash-mismatch" } });
+    expect(await verifyBothWays("rehashed", "UPDATE events SET hash = upper(hash) WHERE seq = 1700")).toMatchObject({
+      ok: false,
+      broken: { seq: 1700, reason: "hash-mismatch" },
+    });
   });
   it("finds a deleted event at a range boundary", async () => {
     expect(await verifyBothWays("boundary", "DELETE FROM events WHERE seq = 1501")).toMatchObject({ ok: false, broken: { seq: 1501 } });
   });
   it("finds deleted events spanning chunks, as a gap where they start", async () => {
-    expect(await verifyBothWays("spanning", "DELETE FROM events WHERE seq BETWEEN 100 AND 700")).toMatchObject({ ok: false, broken: { seq: 100, reason: "sequence-gap" } });
+    expect(await verifyBothWays("spanning", "DELETE FROM events WHERE seq BETWEEN 100 AND 700")).toMatchObject({
+      ok: false,
+      broken: { seq: 100, reason: "sequence-gap" },
+    });
   });
   it("finds a truncated tail", async () => {
-    expect(await verifyBothWays("truncated", "DELETE FROM events WHERE seq > 2990")).toMatchObject({ ok: false, broken: { seq: 2991, reason: "head-mismatch" } });
+    expect(await verifyBothWays("truncated", "DELETE FROM events WHERE seq > 2990")).toMatchObject({
+      ok: false,
+      broken: { seq: 2991, reason: "head-mismatch" },
+    });
   });
 });

@@ -74,7 +74,8 @@ function evidence(name: string, text: string): string {
 
 async function events(runId: string): Promise<LedgerEvent[]> {
   const all: LedgerEvent[] = [];
-  for await (const event of ws.ledger.read()) if ((event.data as { run_id?: string }).run_id === runId || "attempt_id" in (event.data as object)) all.push(event);
+  for await (const event of ws.ledger.read())
+    if ((event.data as { run_id?: string }).run_id === runId || "attempt_id" in (event.data as object)) all.push(event);
   return all;
 }
 
@@ -88,20 +89,47 @@ async function startSurvey(def: PipelineDefinition, clock?: Clock): Promise<stri
 
 describe("manual operators: definition", () => {
   it("defineOperator infers kind manual from steps and holds it to steps and outputs", () => {
-    const op = defineOperator({ id: "call", version: "1.0.0", steps: ["call the client"], outputs: ["outputs/notes.md"], checks: [{ nonEmpty: "outputs/notes.md" }], timeout: "20m" });
+    const op = defineOperator({
+      id: "call",
+      version: "1.0.0",
+      steps: ["call the client"],
+      outputs: ["outputs/notes.md"],
+      checks: [{ nonEmpty: "outputs/notes.md" }],
+      timeout: "20m",
+    });
     expect(op).toMatchObject({ kind: "manual", steps: ["call the client"] });
-    const error = expectError(() => defineOperator({ id: "call", version: "1.0.0", kind: "manual", checks: [{ nonEmpty: "outputs/x" }], timeout: "20m", command: "true" }), "ERR_VALIDATION");
+    const error = expectError(
+      () => defineOperator({ id: "call", version: "1.0.0", kind: "manual", checks: [{ nonEmpty: "outputs/x" }], timeout: "20m", command: "true" }),
+      "ERR_VALIDATION",
+    );
     expect(error.issues.map((i) => i.path.join("."))).toEqual(expect.arrayContaining(["steps", "outputs", "command"]));
-    const twice = expectError(() => defineOperator({ id: "call", version: "1.0.0", steps: ["x"], outputs: ["outputs/a/n.txt", "outputs/b/n.txt"], checks: [{ nonEmpty: "outputs/a/n.txt" }], timeout: "1m" }), "ERR_VALIDATION");
+    const twice = expectError(
+      () =>
+        defineOperator({
+          id: "call",
+          version: "1.0.0",
+          steps: ["x"],
+          outputs: ["outputs/a/n.txt", "outputs/b/n.txt"],
+          checks: [{ nonEmpty: "outputs/a/n.txt" }],
+          timeout: "1m",
+        }),
+      "ERR_VALIDATION",
+    );
     expect(twice.issues[0]?.message).toContain("two outputs named n.txt");
   });
 
   it("a YAML manual task without steps, or with run:, is ERR_VALIDATION naming the path", () => {
     const noSteps = expectError(() => loadPipelineYaml(SURVEY().replace(/ {6}steps: .*\n/, ""), join(dir, "p.yaml")), "ERR_VALIDATION");
     expect(noSteps.issues.map((i) => i.path.join("."))).toContain("tasks.survey.manual.steps");
-    const both = expectError(() => loadPipelineYaml(SURVEY().replace("    needs: [prep]\n", "    needs: [prep]\n    run: echo\n"), join(dir, "p.yaml")), "ERR_VALIDATION");
+    const both = expectError(
+      () => loadPipelineYaml(SURVEY().replace("    needs: [prep]\n", "    needs: [prep]\n    run: echo\n"), join(dir, "p.yaml")),
+      "ERR_VALIDATION",
+    );
     expect(both.issues.map((i) => i.path.join("."))).toContain("tasks.survey.manual");
-    const env = expectError(() => loadPipelineYaml(SURVEY().replace("    needs: [prep]\n", "    needs: [prep]\n    env: { A: b }\n"), join(dir, "p.yaml")), "ERR_VALIDATION");
+    const env = expectError(
+      () => loadPipelineYaml(SURVEY().replace("    needs: [prep]\n", "    needs: [prep]\n    env: { A: b }\n"), join(dir, "p.yaml")),
+      "ERR_VALIDATION",
+    );
     expect(env.issues.map((i) => i.path.join("."))).toContain("tasks.survey.env");
   });
 });
@@ -114,7 +142,12 @@ describe("manual operators: engine", () => {
     const run = s.runs[runId]!;
     expect(run.status).toBe("waiting");
     expect(run.finished_at_utc).toBeNull();
-    expect(Object.fromEntries(Object.values(run.tasks).map((t) => [t.name, t.outcome]))).toEqual({ prep: "SUCCESS", side: "SUCCESS", survey: "WAITING", report: "PENDING" });
+    expect(Object.fromEntries(Object.values(run.tasks).map((t) => [t.name, t.outcome]))).toEqual({
+      prep: "SUCCESS",
+      side: "SUCCESS",
+      survey: "WAITING",
+      report: "PENDING",
+    });
     const waiting = s.attempts[run.tasks["survey"]!.attempts[0]!]!;
     expect(waiting).toMatchObject({ status: "waiting", manual: { by: "human", deadline_utc: "2026-11-30T09:30:00.000Z", outputs: ["outputs/answers.csv"] } });
     expect(waiting.manual?.steps).toHaveLength(2);
@@ -139,10 +172,19 @@ describe("manual operators: engine", () => {
     const def = loadPipelineYaml(SURVEY(), join(dir, "survey.yaml"));
     const runId = await startSurvey(def);
     const head = (await ws.ledger.head()).seq;
-    const wrong = await expectErrorAsync(() => completeTask(def, deps(ALICE), runId, { task: "survey", files: [evidence("answer.csv", "x")], result: "PASS" }, { project: "default" }), "ERR_EVIDENCE_MISMATCH");
+    const wrong = await expectErrorAsync(
+      () => completeTask(def, deps(ALICE), runId, { task: "survey", files: [evidence("answer.csv", "x")], result: "PASS" }, { project: "default" }),
+      "ERR_EVIDENCE_MISMATCH",
+    );
     expect(wrong.issues.map((i) => i.path.join("."))).toEqual(["evidence.0", "outputs.0"]);
-    await expectErrorAsync(() => completeTask(def, deps(ALICE), runId, { task: "survey", files: [join(dir, "no-such", "answers.csv")], result: "PASS" }, { project: "default" }), "ERR_EVIDENCE_MISMATCH");
-    const notWaiting = await expectErrorAsync(() => completeTask(def, deps(ALICE), runId, { task: "prep", files: [evidence("people.csv", "x")], result: "PASS" }, { project: "default" }), "ERR_NOT_WAITING");
+    await expectErrorAsync(
+      () => completeTask(def, deps(ALICE), runId, { task: "survey", files: [join(dir, "no-such", "answers.csv")], result: "PASS" }, { project: "default" }),
+      "ERR_EVIDENCE_MISMATCH",
+    );
+    const notWaiting = await expectErrorAsync(
+      () => completeTask(def, deps(ALICE), runId, { task: "prep", files: [evidence("people.csv", "x")], result: "PASS" }, { project: "default" }),
+      "ERR_NOT_WAITING",
+    );
     expect(notWaiting.detail).toContain("SUCCESS");
     await expectErrorAsync(() => completeTask(def, deps(ALICE), runId, { task: "nope", files: [], result: "PASS" }, { project: "default" }), "ERR_USAGE");
     expect((await ws.ledger.head()).seq).toBe(head);
@@ -153,7 +195,13 @@ describe("manual operators: engine", () => {
     const def = loadPipelineYaml(SURVEY(), join(dir, "survey.yaml"));
     const runId = await startSurvey(def);
     const file = evidence("answers.csv", "name,answer\nada,yes\nalan,later\n");
-    await completeTask(def, deps(ALICE), runId, { task: "survey", files: [file], result: "PASS", note: "both reached" }, { project: "default", next: "follow up with alan" });
+    await completeTask(
+      def,
+      deps(ALICE),
+      runId,
+      { task: "survey", files: [file], result: "PASS", note: "both reached" },
+      { project: "default", next: "follow up with alan" },
+    );
     const s = await state();
     const run = s.runs[runId]!;
     expect(run).toMatchObject({ status: "succeeded", result: "PASS", next: "follow up with alan" });
@@ -166,7 +214,10 @@ describe("manual operators: engine", () => {
     expect(receipt.processor_info).toBe("manual:survey.survey@0 by human:alice");
     const all = await events(runId);
     expect(all.find((e) => e.type === "attempt.completed")?.actor).toEqual(ALICE);
-    const again = await expectErrorAsync(() => completeTask(def, deps(ALICE), runId, { task: "survey", files: [file], result: "PASS" }, { project: "default" }), "ERR_NOT_WAITING");
+    const again = await expectErrorAsync(
+      () => completeTask(def, deps(ALICE), runId, { task: "survey", files: [file], result: "PASS" }, { project: "default" }),
+      "ERR_NOT_WAITING",
+    );
     expect(again.detail).toContain("already finished");
     expect(all.find((e) => e.type === "attempt.succeeded" && e.data.attempt_id === attempt.attempt_id)?.actor).toEqual(ALICE);
     expect(all.filter((e) => e.type === "stoprule.fired")).toEqual([]);
@@ -175,14 +226,26 @@ describe("manual operators: engine", () => {
   it("a failing check fails the attempt whatever the stated result; a stated FAIL fails it too", async () => {
     const def = loadPipelineYaml(SURVEY(), join(dir, "survey.yaml"));
     const checked = await startSurvey(def);
-    await completeTask(def, deps(ALICE), checked, { task: "survey", files: [evidence("answers.csv", "name,answer\nalan,yes\n")], result: "PASS" }, { project: "default" });
+    await completeTask(
+      def,
+      deps(ALICE),
+      checked,
+      { task: "survey", files: [evidence("answers.csv", "name,answer\nalan,yes\n")], result: "PASS" },
+      { project: "default" },
+    );
     let s = await state();
     expect(s.runs[checked]).toMatchObject({ status: "failed", result: "FAIL" });
     expect(s.runs[checked]!.tasks["report"]!).toMatchObject({ outcome: "SKIPPED", reason: "upstream-not-passed" });
     expect(s.attempts[s.runs[checked]!.tasks["survey"]!.attempts[0]!]).toMatchObject({ status: "failed", error_code: "ERR_CHECK_FAILED" });
 
     const stated = await startSurvey(def);
-    await completeTask(def, deps(ALICE), stated, { task: "survey", files: [evidence("answers.csv", "name,answer\nada,no\n")], result: "FAIL", note: "nobody answered" }, { project: "default" });
+    await completeTask(
+      def,
+      deps(ALICE),
+      stated,
+      { task: "survey", files: [evidence("answers.csv", "name,answer\nada,no\n")], result: "FAIL", note: "nobody answered" },
+      { project: "default" },
+    );
     s = await state();
     const attempt = s.attempts[s.runs[stated]!.tasks["survey"]!.attempts[0]!]!;
     expect(attempt).toMatchObject({ status: "failed", error_code: "ERR_MANUAL_FAILED" });
@@ -193,12 +256,24 @@ describe("manual operators: engine", () => {
   it("with retries, a failed completion leaves a new waiting attempt; a stated WARN passes as WARN, which report does not accept", async () => {
     const def = loadPipelineYaml(SURVEY().replace("    timeout: 30m\n", "    timeout: 30m\n    retries: 1\n"), join(dir, "retry.yaml"));
     const runId = await startSurvey(def);
-    await completeTask(def, deps(ALICE), runId, { task: "survey", files: [evidence("answers.csv", "name,answer\nalan,\n")], result: "PASS" }, { project: "default" });
+    await completeTask(
+      def,
+      deps(ALICE),
+      runId,
+      { task: "survey", files: [evidence("answers.csv", "name,answer\nalan,\n")], result: "PASS" },
+      { project: "default" },
+    );
     let s = await state();
     expect(s.runs[runId]!.status).toBe("waiting");
     const [first, second] = s.runs[runId]!.tasks["survey"]!.attempts.map((id) => s.attempts[id]!);
     expect([first?.status, second?.status, second?.attempt_number]).toEqual(["failed", "waiting", 2]);
-    await completeTask(def, deps(ALICE), runId, { task: "survey", files: [evidence("answers.csv", "name,answer\nada,yes\n")], result: "WARN" }, { project: "default" });
+    await completeTask(
+      def,
+      deps(ALICE),
+      runId,
+      { task: "survey", files: [evidence("answers.csv", "name,answer\nada,yes\n")], result: "WARN" },
+      { project: "default" },
+    );
     s = await state();
     const third = s.attempts[s.runs[runId]!.tasks["survey"]!.attempts[1]!]!;
     expect([third.status, third.result, third.checks.map((c) => c.result)]).toEqual(["succeeded", "WARN", ["PASS", "PASS"]]);
@@ -210,7 +285,13 @@ describe("manual operators: engine", () => {
     const def = loadPipelineYaml(SURVEY(), join(dir, "survey.yaml"));
     const runId = await startSurvey(def, clock);
     clock.set("2026-11-30T09:31:00Z");
-    await completeTask(def, deps(ALICE, clock), runId, { task: "survey", files: [evidence("answers.csv", "name,answer\nada,yes\n")], result: "PASS" }, { project: "default", next: "shorten the survey" });
+    await completeTask(
+      def,
+      deps(ALICE, clock),
+      runId,
+      { task: "survey", files: [evidence("answers.csv", "name,answer\nada,yes\n")], result: "PASS" },
+      { project: "default", next: "shorten the survey" },
+    );
     const s = await state();
     const run = s.runs[runId]!;
     expect(run.stop_rules.map((r) => [r.rule, r.subject])).toEqual([["timebox-exceeded", "survey"]]);
@@ -228,14 +309,28 @@ describe("manual operators: engine", () => {
     const def = loadPipelineYaml(SURVEY(slow), join(dir, "slow.yaml"));
     const runId = await startSurvey(def);
     expect((await state()).runs[runId]!.stop_rules.map((r) => [r.rule, r.subject])).toEqual([["timebox-exceeded", "slow"]]);
-    await completeTask(def, deps(ALICE), runId, { task: "survey", files: [evidence("answers.csv", "name,answer\nada,yes\n")], result: "PASS" }, { project: "default", next: "split the slow task" });
+    await completeTask(
+      def,
+      deps(ALICE),
+      runId,
+      { task: "survey", files: [evidence("answers.csv", "name,answer\nada,yes\n")], result: "PASS" },
+      { project: "default", next: "split the slow task" },
+    );
     const run = (await state()).runs[runId]!;
     expect(run.status).toBe("failed");
     expect(run.stop_rules.map((r) => [r.rule, r.subject])).toEqual([["timebox-exceeded", "slow"]]);
   });
 
   it("a TypeScript pipeline takes a manual operator from defineOperator", async () => {
-    const review = defineOperator({ id: "review", version: "1.0.0", steps: ["read the draft", "write verdict.txt"], by: "llm", outputs: ["outputs/verdict.txt"], checks: [{ nonEmpty: "outputs/verdict.txt" }], timeout: "10m" });
+    const review = defineOperator({
+      id: "review",
+      version: "1.0.0",
+      steps: ["read the draft", "write verdict.txt"],
+      by: "llm",
+      outputs: ["outputs/verdict.txt"],
+      checks: [{ nonEmpty: "outputs/verdict.txt" }],
+      timeout: "10m",
+    });
     const def = definePipeline({ name: "reviewed", tasks: { review: { operator: review } } });
     const runId = await runPipeline(def, deps(ENGINE), { project: "default" });
     let s = await state();
@@ -243,7 +338,13 @@ describe("manual operators: engine", () => {
     expect(s.attempts[s.runs[runId]!.tasks["review"]!.attempts[0]!]!.manual?.by).toBe("llm");
     mkdirSync(join(dir, "llm"), { recursive: true });
     writeFileSync(join(dir, "llm", "verdict.txt"), "approve\n");
-    await completeTask(def, deps({ kind: "llm", id: "reviewer" }), runId, { task: "review", files: [join(dir, "llm", "verdict.txt")], result: "PASS" }, { project: "default", next: "merge" });
+    await completeTask(
+      def,
+      deps({ kind: "llm", id: "reviewer" }),
+      runId,
+      { task: "review", files: [join(dir, "llm", "verdict.txt")], result: "PASS" },
+      { project: "default", next: "merge" },
+    );
     s = await state();
     expect(s.runs[runId]).toMatchObject({ status: "succeeded", result: "PASS" });
     expect(s.attempts[s.runs[runId]!.tasks["review"]!.attempts[0]!]!.completion?.actor).toEqual({ kind: "llm", id: "reviewer" });

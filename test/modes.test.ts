@@ -53,9 +53,21 @@ describe("work modes", () => {
   });
 
   it("selects exactly one mode: --mode (an override when it differs), else the title, else the pipeline", () => {
-    expect(selectMode({ pipelineMode: "PIPELINE" }, registry)).toMatchObject({ mode: { name: "PIPELINE" }, selection: { source: "pipeline", override: false } });
-    expect(selectMode({ title: "ingest bars", pipelineMode: "CONTRACT" }, registry).selection).toEqual({ source: "title", classified: "PIPELINE", override: false, title: "ingest bars" });
-    expect(selectMode({ mode: "CONTRACT", title: "ingest bars", pipelineMode: "PIPELINE" }, registry).selection).toMatchObject({ source: "flag", classified: "PIPELINE", override: true });
+    expect(selectMode({ pipelineMode: "PIPELINE" }, registry)).toMatchObject({
+      mode: { name: "PIPELINE" },
+      selection: { source: "pipeline", override: false },
+    });
+    expect(selectMode({ title: "ingest bars", pipelineMode: "CONTRACT" }, registry).selection).toEqual({
+      source: "title",
+      classified: "PIPELINE",
+      override: false,
+      title: "ingest bars",
+    });
+    expect(selectMode({ mode: "CONTRACT", title: "ingest bars", pipelineMode: "PIPELINE" }, registry).selection).toMatchObject({
+      source: "flag",
+      classified: "PIPELINE",
+      override: true,
+    });
     expect(selectMode({ mode: "PIPELINE", title: "ingest bars", pipelineMode: "PIPELINE" }, registry).selection.override).toBe(false);
     expect(selectMode({ mode: "CONTRACT", title: "lunch", pipelineMode: "CONTRACT" }, registry).selection).toMatchObject({ classified: null, override: false });
     expectError(() => selectMode({ mode: "DANCE", pipelineMode: "PIPELINE" }, registry), "ERR_MODE_UNKNOWN");
@@ -65,9 +77,22 @@ describe("work modes", () => {
     const root = workspace("modes");
     const listed = json(runledger(["-w", root, "modes", "--json"], { cwd: dir }).stdout);
     expect(listed.modes.map((m: { name: string }) => m.name)).toEqual(["PIPELINE", "TOOLSMITH", "SERVICE", "CONTRACT", "GOVERNANCE", "CONTACT"]);
-    expect(listed.modes[0]).toMatchObject({ intent: "Transform inputs into validated artifacts repeatably", typicalOutputs: expect.stringContaining("datasets"), primaryRisk: expect.stringContaining("drift") });
+    expect(listed.modes[0]).toMatchObject({
+      intent: "Transform inputs into validated artifacts repeatably",
+      typicalOutputs: expect.stringContaining("datasets"),
+      primaryRisk: expect.stringContaining("drift"),
+    });
     const config = JSON.parse(readFileSync(join(root, "runledger.json"), "utf8")) as Record<string, unknown>;
-    config["modes"] = [{ name: "RESEARCH", intent: "Answer one question with sources", typicalOutputs: "notes", primaryRisk: "rabbit holes", keywords: ["survey"], evidence: [{ id: "sources", description: "sources cited" }] }];
+    config["modes"] = [
+      {
+        name: "RESEARCH",
+        intent: "Answer one question with sources",
+        typicalOutputs: "notes",
+        primaryRisk: "rabbit holes",
+        keywords: ["survey"],
+        evidence: [{ id: "sources", description: "sources cited" }],
+      },
+    ];
     writeFileSync(join(root, "runledger.json"), JSON.stringify(config));
     const extended = json(runledger(["-w", root, "modes", "--json"], { cwd: dir }).stdout);
     expect(extended.modes.map((m: { name: string }) => m.name)).toContain("RESEARCH");
@@ -90,7 +115,11 @@ describe("work modes", () => {
     const error = json(illegal.stdout).error;
     expect(error.issues.map((i: { code: string }) => i.code)).toEqual(["ERR_MODE_ILLEGAL", "ERR_MODE_ILLEGAL"]);
     expect(error.issues[0].message).toContain("not legal in work mode CONTACT");
-    const file = pipeline(root, "both", `pipeline: both\nmode: PIPELINE\ntasks:\n  a:\n    modes: [CONTACT]\n    run: "echo x > outputs/a.txt"\n    outputs: [outputs/a.txt]\n    checks: [{ nonEmpty: outputs/a.txt }]\n`);
+    const file = pipeline(
+      root,
+      "both",
+      `pipeline: both\nmode: PIPELINE\ntasks:\n  a:\n    modes: [CONTACT]\n    run: "echo x > outputs/a.txt"\n    outputs: [outputs/a.txt]\n    checks: [{ nonEmpty: outputs/a.txt }]\n`,
+    );
     const overridden = json(runledger(["-w", root, "run", file, "--mode", "CONTACT", "--title", "etl", "--json"], { cwd: dir }).stdout);
     expect(overridden.run).toMatchObject({ work_mode: "CONTACT", mode_selection: { source: "flag", classified: "PIPELINE", override: true } });
     const unknown = runledger(["-w", root, "run", hello, "--mode", "NOPE"], { cwd: dir });
@@ -131,18 +160,26 @@ describe("evidence, next pointer and counted runs", () => {
     const manifest = JSON.parse(Buffer.from(await ws.artifacts.get(run.manifest_digest)).toString("utf8"));
     await ws.close();
     expect(manifest).toMatchObject({ schema: "runledger.manifest.v1", run_id: run.id, counts: { tasks: 2, passed: 2, failed: 0, skipped: 0, outputs: 2 } });
-    expect(manifest.outputs.map((o: { task: string; path: string }) => `${o.task}:${o.path}`)).toEqual(["numbers:outputs/numbers.txt", "total:outputs/total.txt"]);
+    expect(manifest.outputs.map((o: { task: string; path: string }) => `${o.task}:${o.path}`)).toEqual([
+      "numbers:outputs/numbers.txt",
+      "total:outputs/total.txt",
+    ]);
   });
 
   it("operators declare the evidence they produce; a missing required item leaves the run uncounted and fires the mode's stop rule", () => {
     const root = workspace("toolsmith");
-    const task = (name: string, evidence: string) => `  ${name}:\n    evidence: [${evidence}]\n    run: "echo ok > outputs/${name}.txt"\n    outputs: [outputs/${name}.txt]\n    checks: [{ nonEmpty: outputs/${name}.txt }]\n`;
+    const task = (name: string, evidence: string) =>
+      `  ${name}:\n    evidence: [${evidence}]\n    run: "echo ok > outputs/${name}.txt"\n    outputs: [outputs/${name}.txt]\n    checks: [{ nonEmpty: outputs/${name}.txt }]\n`;
     const partial = pipeline(root, "tool", `pipeline: tool\nmode: TOOLSMITH\ntasks:\n${task("help", "usage")}${task("smoke", "smoke-run")}`);
     const run = json(runledger(["-w", root, "run", partial, "--next", "write the consumer example", "--json"], { cwd: dir }).stdout).run;
     expect(run.evidence.map((e: { item: string; met: boolean }) => `${e.item}=${e.met}`)).toEqual(["usage=true", "smoke-run=true", "consumer-example=false"]);
     expect(run.counted).toBe(false);
     expect(run.stop_rules).toEqual([expect.objectContaining({ rule: "toolsmith.no-adoption", subject: "consumer-example" })]);
-    const full = pipeline(root, "tool2", `pipeline: tool2\nmode: TOOLSMITH\ntasks:\n${task("help", "usage")}${task("smoke", "smoke-run")}${task("example", "consumer-example")}`);
+    const full = pipeline(
+      root,
+      "tool2",
+      `pipeline: tool2\nmode: TOOLSMITH\ntasks:\n${task("help", "usage")}${task("smoke", "smoke-run")}${task("example", "consumer-example")}`,
+    );
     const done = json(runledger(["-w", root, "run", full, "--next", "announce the tool", "--json"], { cwd: dir }).stdout).run;
     expect(done).toMatchObject({ counted: true, stop_rules: [] });
     const unknown = pipeline(root, "tool3", `pipeline: tool3\nmode: TOOLSMITH\ntasks:\n${task("help", "vibes")}`);
@@ -153,7 +190,11 @@ describe("evidence, next pointer and counted runs", () => {
 
   it("a task past its timebox is stopped and fires the timebox stop rule; the run asks for a next pointer", () => {
     const root = workspace("timebox");
-    const file = pipeline(root, "slow", `pipeline: slow\ntasks:\n  nap:\n    run: "sleep 5"\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n    timeout: 300ms\n`);
+    const file = pipeline(
+      root,
+      "slow",
+      `pipeline: slow\ntasks:\n  nap:\n    run: "sleep 5"\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n    timeout: 300ms\n`,
+    );
     const result = runledger(["-w", root, "run", file, "--json"], { cwd: dir });
     expect(result.code).toBe(1);
     const run = json(result.stdout).run;
@@ -171,7 +212,13 @@ describe("evidence, next pointer and counted runs", () => {
       if (chunk.toString().includes("next pointer")) stdin.write("check the totals tomorrow\n");
     });
     const stderr = new PassThrough().resume();
-    const code = await runCli(["-w", root, "run", join(root, "pipelines/hello.yaml")], { stdout, stderr, stdin, env: { ...process.env, RUNLEDGER_ACTOR: "human:ana" }, cwd: dir });
+    const code = await runCli(["-w", root, "run", join(root, "pipelines/hello.yaml")], {
+      stdout,
+      stderr,
+      stdin,
+      env: { ...process.env, RUNLEDGER_ACTOR: "human:ana" },
+      cwd: dir,
+    });
     expect(code).toBe(0);
     expect(out.join("")).toContain("next: check the totals tomorrow");
     const ws = await openWorkspace(root);
@@ -219,11 +266,19 @@ describe("mock | real and the CI guard", () => {
 
   it("a mock run of an operator with effects and no mock provider is refused with ERR_NO_MOCK", () => {
     const root = workspace("nomock");
-    const file = pipeline(root, "bare", `pipeline: bare\ntasks:\n  post:\n    effects: [http.post]\n    run: "echo x > outputs/x"\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n`);
+    const file = pipeline(
+      root,
+      "bare",
+      `pipeline: bare\ntasks:\n  post:\n    effects: [http.post]\n    run: "echo x > outputs/x"\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n`,
+    );
     const refused = runledger(["-w", root, "run", file, "--run-mode", "mock", "--json"], { cwd: dir });
     expect(refused.code).toBe(2);
     expect(json(refused.stdout).error.issues).toEqual([expect.objectContaining({ code: "ERR_NO_MOCK", path: ["tasks", "post", "mock"] })]);
-    const byFile = pipeline(root, "filemock", `pipeline: filemock\nrunMode: mock\ntasks:\n  post:\n    effects: [http.post]\n    run: "echo x > outputs/x"\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n`);
+    const byFile = pipeline(
+      root,
+      "filemock",
+      `pipeline: filemock\nrunMode: mock\ntasks:\n  post:\n    effects: [http.post]\n    run: "echo x > outputs/x"\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n`,
+    );
     expect(runledger(["-w", root, "run", byFile], { cwd: dir }).code).toBe(2);
   });
 });

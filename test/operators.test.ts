@@ -53,7 +53,14 @@ describe("defineOperator", () => {
   });
 
   it("infers kind command, runs a string command with sh -c, and defaults to an input that takes no params", () => {
-    const op = defineOperator({ id: "touch", version: "2", command: "touch outputs/x", outputs: ["outputs/./x"], checks: [{ nonEmpty: "outputs/x" }], timeout: 1000 });
+    const op = defineOperator({
+      id: "touch",
+      version: "2",
+      command: "touch outputs/x",
+      outputs: ["outputs/./x"],
+      checks: [{ nonEmpty: "outputs/x" }],
+      timeout: 1000,
+    });
     expect(op.kind).toBe("command");
     expect(op.command).toEqual(["sh", "-c", "touch outputs/x"]);
     expect(op.outputs).toEqual(["outputs/x"]);
@@ -62,7 +69,9 @@ describe("defineOperator", () => {
   });
 
   it("requires a timebox from TypeScript authors: a missing timeout is ERR_NO_TIMEBOX", () => {
-    expect(validationIssues(() => defineOperator({ id: "slow", version: "1", checks: [{ nonEmpty: "outputs/a" }], run: () => undefined }))).toEqual(["ERR_NO_TIMEBOX timeout"]);
+    expect(validationIssues(() => defineOperator({ id: "slow", version: "1", checks: [{ nonEmpty: "outputs/a" }], run: () => undefined }))).toEqual([
+      "ERR_NO_TIMEBOX timeout",
+    ]);
   });
 
   it("reports every problem of an operator at once", () => {
@@ -104,7 +113,13 @@ describe("defineOperator", () => {
         checks: [{ nonEmtpy: "outputs/a" } as never, { rowCount: { path: "outputs/a", min: 5, max: 1 } }, { custom: { name: "", fn: "nope" } } as never],
       }),
     );
-    expect(issues).toEqual(["ERR_SCHEMA run", "ERR_CHECK_INVALID checks.0.nonEmtpy", "ERR_CHECK_INVALID checks.1.rowCount", "ERR_CHECK_INVALID checks.2.custom.name", "ERR_CHECK_INVALID checks.2.custom.fn"]);
+    expect(issues).toEqual([
+      "ERR_SCHEMA run",
+      "ERR_CHECK_INVALID checks.0.nonEmtpy",
+      "ERR_CHECK_INVALID checks.1.rowCount",
+      "ERR_CHECK_INVALID checks.2.custom.name",
+      "ERR_CHECK_INVALID checks.2.custom.fn",
+    ]);
   });
 });
 
@@ -133,9 +148,16 @@ describe("check specs", () => {
 
 describe("parseDuration", () => {
   it("reads numbers as milliseconds and unit strings", () => {
-    expect([parseDuration(250), parseDuration("250ms"), parseDuration("30s"), parseDuration("5m"), parseDuration("1h"), parseDuration("1h30m"), parseDuration("1.5s"), parseDuration("2d")]).toEqual([
-      250, 250, 30_000, 300_000, 3_600_000, 5_400_000, 1500, 172_800_000,
-    ]);
+    expect([
+      parseDuration(250),
+      parseDuration("250ms"),
+      parseDuration("30s"),
+      parseDuration("5m"),
+      parseDuration("1h"),
+      parseDuration("1h30m"),
+      parseDuration("1.5s"),
+      parseDuration("2d"),
+    ]).toEqual([250, 250, 30_000, 300_000, 3_600_000, 5_400_000, 1500, 172_800_000]);
   });
 
   it.each(["30 parsecs", "", "30", "1h30", "-5s", "s"])("rejects %j with ERR_SCHEMA", (text) => {
@@ -151,7 +173,8 @@ describe("parseDuration", () => {
 describe("normalizeOutputPath", () => {
   it("canonicalizes paths inside outputs/ and refuses the rest", () => {
     expect(normalizeOutputPath("outputs/./a//b/")).toBe("outputs/a/b");
-    for (const bad of ["outputs", "outputs/", "outputs/../x", "../outputs/x", "/outputs/x", "x/outputs/y", "outputs\\x"]) expect(normalizeOutputPath(bad)).toBeUndefined();
+    for (const bad of ["outputs", "outputs/", "outputs/../x", "../outputs/x", "/outputs/x", "x/outputs/y", "outputs\\x"])
+      expect(normalizeOutputPath(bad)).toBeUndefined();
   });
 });
 
@@ -207,7 +230,9 @@ describe("OperatorRegistry", () => {
   it("refuses a second operator with the same ref (ERR_SCHEMA)", () => {
     const registry = new OperatorRegistry();
     registry.register(version("1.0.0"));
-    expect(() => registry.register(version("1.0.0"))).toThrow(expect.objectContaining({ code: "ERR_SCHEMA", message: expect.stringContaining("already registered") }));
+    expect(() => registry.register(version("1.0.0"))).toThrow(
+      expect.objectContaining({ code: "ERR_SCHEMA", message: expect.stringContaining("already registered") }),
+    );
   });
 
   it("compares versions semver-style", () => {

@@ -42,7 +42,11 @@ tasks:
 }
 
 /** Runs a pipeline; returns the last attempt of `t`, what the run appended, and the store. */
-async function run(yaml: string, workspace: Workspace = ws, deps: EngineDeps = { ledger: ws.ledger, artifacts: ws.artifacts, actor: ACTOR, workRoot: join(dir, "work") }) {
+async function run(
+  yaml: string,
+  workspace: Workspace = ws,
+  deps: EngineDeps = { ledger: ws.ledger, artifacts: ws.artifacts, actor: ACTOR, workRoot: join(dir, "work") },
+) {
   const before = (await workspace.ledger.head()).seq;
   const def = loadPipelineYaml(yaml, join(dir, "pipeline.yaml"));
   const started = Date.now();
@@ -190,7 +194,10 @@ tasks:
     const folder = mkdtempSync(join(dir, "evidence-"));
     symlinkSync("/etc/passwd", join(folder, "answers.csv"));
     const head = (await ws.ledger.head()).seq;
-    const error = await expectErrorAsync(() => completeTask(def, { ...deps, actor: ALICE }, runId, { task: "t", files: [join(folder, "answers.csv")], result: "PASS" }, { project: "default" }), "ERR_EVIDENCE_MISMATCH");
+    const error = await expectErrorAsync(
+      () => completeTask(def, { ...deps, actor: ALICE }, runId, { task: "t", files: [join(folder, "answers.csv")], result: "PASS" }, { project: "default" }),
+      "ERR_EVIDENCE_MISMATCH",
+    );
     expect(error.issues[0]?.message).toContain("is a symbolic link");
     expect((await ws.ledger.head()).seq).toBe(head);
   });

@@ -28,7 +28,15 @@ const validationError = (work: () => unknown) => expectErrorAsync(work, "ERR_VAL
 const codesAndPaths = (error: RunledgerError) => error.issues.map((issue) => `${issue.code} ${issue.path.join(".")}`);
 
 const op = (id: string, extra: Partial<Parameters<typeof defineOperator>[0]> = {}) =>
-  defineOperator({ id, version: "1.0.0", outputs: [`outputs/${id}.txt`], checks: [{ nonEmpty: `outputs/${id}.txt` }], timeout: "10s", run: () => undefined, ...extra });
+  defineOperator({
+    id,
+    version: "1.0.0",
+    outputs: [`outputs/${id}.txt`],
+    checks: [{ nonEmpty: `outputs/${id}.txt` }],
+    timeout: "10s",
+    run: () => undefined,
+    ...extra,
+  });
 
 describe("loadPipelineYaml", () => {
   it("loads the hello example into the expected definition", async () => {
@@ -107,28 +115,56 @@ describe("loadPipelineYaml", () => {
   });
 
   it("runs a string command with sh -c and rejects keys that do not fit the task's form", async () => {
-    const text = ["pipeline: p", "tasks:", "  a:", "    run: echo hi > outputs/a", "    outputs: [outputs/a]", "    checks: [{ nonEmpty: outputs/a }]", "    params: { x: 1 }", "  b:", "    operator: thing@1", "    outputs: [outputs/b]", "  c:", "    needs: [d]", ""].join("\n");
+    const text = [
+      "pipeline: p",
+      "tasks:",
+      "  a:",
+      "    run: echo hi > outputs/a",
+      "    outputs: [outputs/a]",
+      "    checks: [{ nonEmpty: outputs/a }]",
+      "    params: { x: 1 }",
+      "  b:",
+      "    operator: thing@1",
+      "    outputs: [outputs/b]",
+      "  c:",
+      "    needs: [d]",
+      "",
+    ].join("\n");
     const error = await validationError(() => loadPipelineYaml(text, "forms.yaml"));
-    expect(codesAndPaths(error)).toEqual(["ERR_SCHEMA tasks.a.params", "ERR_SCHEMA tasks.b.outputs", "ERR_SCHEMA tasks.c", "ERR_UNKNOWN_NEEDS tasks.c.needs.0"]);
+    expect(codesAndPaths(error)).toEqual([
+      "ERR_SCHEMA tasks.a.params",
+      "ERR_SCHEMA tasks.b.outputs",
+      "ERR_SCHEMA tasks.c",
+      "ERR_UNKNOWN_NEEDS tasks.c.needs.0",
+    ]);
     const ok = loadPipelineYaml(text.split("    params")[0] + "\n", "ok.yaml");
     expect((ok.tasks["a"]?.operator as OperatorDefinition).command).toEqual(["sh", "-c", "echo hi > outputs/a"]);
   });
 
   it("reports a task named __proto__ instead of losing it", async () => {
-    const error = await validationError(() => loadPipelineYaml('pipeline: p\ntasks:\n  __proto__: { run: "true", checks: [{ nonEmpty: outputs/a }] }\n', "proto.yaml"));
+    const error = await validationError(() =>
+      loadPipelineYaml('pipeline: p\ntasks:\n  __proto__: { run: "true", checks: [{ nonEmpty: outputs/a }] }\n', "proto.yaml"),
+    );
     expect(codesAndPaths(error)).toEqual(["ERR_SCHEMA tasks.__proto__"]);
   });
 
   it("rejects files that are not a pipeline mapping", async () => {
     expect(codesAndPaths(await validationError(() => loadPipelineYaml("- a\n- b\n", "list.yaml")))).toEqual(["ERR_SCHEMA "]);
-    expect(codesAndPaths(await validationError(() => loadPipelineYaml("mode: 3\n", "empty.yaml")))).toEqual(["ERR_SCHEMA mode", "ERR_SCHEMA pipeline", "ERR_SCHEMA tasks"]);
+    expect(codesAndPaths(await validationError(() => loadPipelineYaml("mode: 3\n", "empty.yaml")))).toEqual([
+      "ERR_SCHEMA mode",
+      "ERR_SCHEMA pipeline",
+      "ERR_SCHEMA tasks",
+    ]);
   });
 });
 
 describe("definePipeline", () => {
   it("applies defaults and keeps operator objects and refs", () => {
     const fetch = op("fetch");
-    const def = definePipeline({ name: "daily", tasks: { fetch: { operator: fetch }, score: { operator: "score@1", needs: ["fetch"], maxStaleness: "2h", retries: 3 } } });
+    const def = definePipeline({
+      name: "daily",
+      tasks: { fetch: { operator: fetch }, score: { operator: "score@1", needs: ["fetch"], maxStaleness: "2h", retries: 3 } },
+    });
     expect(def).toMatchObject({ name: "daily", mode: "PIPELINE", cache: true, source: "typescript" });
     expect(def.tasks["fetch"]).toEqual({ name: "fetch", operator: fetch, needs: [], critical: false, params: {}, allowWarn: false });
     expect(def.tasks["score"]).toMatchObject({ operator: "score@1", retries: 3, maxStalenessMs: 7_200_000 });
@@ -164,13 +200,27 @@ describe("definePipeline", () => {
   });
 
   it("surfaces a missing TypeScript timebox as ERR_NO_TIMEBOX before the pipeline exists", async () => {
-    const error = await validationError(() => definePipeline({ name: "p", tasks: { a: { operator: defineOperator({ id: "a", version: "1", checks: [{ nonEmpty: "outputs/a" }], run: () => undefined }) } } }));
+    const error = await validationError(() =>
+      definePipeline({
+        name: "p",
+        tasks: { a: { operator: defineOperator({ id: "a", version: "1", checks: [{ nonEmpty: "outputs/a" }], run: () => undefined }) } },
+      }),
+    );
     expect(codesAndPaths(error)).toEqual(["ERR_NO_TIMEBOX timeout"]);
   });
 
   it("reports each cycle once, with the whole loop in the message", async () => {
     const error = await validationError(() =>
-      definePipeline({ name: "loops", tasks: { a: { operator: op("a"), needs: ["c"] }, b: { operator: op("b"), needs: ["a"] }, c: { operator: op("c"), needs: ["b"] }, x: { operator: op("x"), needs: ["y"] }, y: { operator: op("y"), needs: ["x", "a"] } } }),
+      definePipeline({
+        name: "loops",
+        tasks: {
+          a: { operator: op("a"), needs: ["c"] },
+          b: { operator: op("b"), needs: ["a"] },
+          c: { operator: op("c"), needs: ["b"] },
+          x: { operator: op("x"), needs: ["y"] },
+          y: { operator: op("y"), needs: ["x", "a"] },
+        },
+      }),
     );
     expect(error.issues.map((issue) => issue.message)).toEqual(["dependency cycle: a -> c -> b -> a", "dependency cycle: x -> y -> x"]);
   });
@@ -180,8 +230,13 @@ describe("definePipeline", () => {
     const registry = new OperatorRegistry();
     registry.register(op("known", { input: z.object({ n: z.number() }) }));
     expect(validatePipeline(def).length).toBe(0);
-    expect(validatePipeline(def, registry).map((issue) => `${issue.code} ${issue.path.join(".")}`)).toEqual(["ERR_INPUTS tasks.a.params.n", "ERR_UNKNOWN_OPERATOR tasks.b.operator"]);
-    expect(() => assertValidPipeline(def, registry)).toThrow(expect.objectContaining({ code: "ERR_VALIDATION", message: expect.stringContaining("2 problems in pipeline later") }));
+    expect(validatePipeline(def, registry).map((issue) => `${issue.code} ${issue.path.join(".")}`)).toEqual([
+      "ERR_INPUTS tasks.a.params.n",
+      "ERR_UNKNOWN_OPERATOR tasks.b.operator",
+    ]);
+    expect(() => assertValidPipeline(def, registry)).toThrow(
+      expect.objectContaining({ code: "ERR_VALIDATION", message: expect.stringContaining("2 problems in pipeline later") }),
+    );
   });
 });
 
@@ -214,7 +269,8 @@ describe("planPipeline", () => {
 
   it("plans a long chain without overflowing the stack", () => {
     const tasks: Record<string, { operator: string; needs: string[] }> = {};
-    for (let i = 0; i < 20_000; i++) tasks[`t${String(i).padStart(5, "0")}`] = { operator: "x@1", needs: i === 0 ? [] : [`t${String(i - 1).padStart(5, "0")}`] };
+    for (let i = 0; i < 20_000; i++)
+      tasks[`t${String(i).padStart(5, "0")}`] = { operator: "x@1", needs: i === 0 ? [] : [`t${String(i - 1).padStart(5, "0")}`] };
     const plan = planPipeline(definePipeline({ name: "chain", tasks }));
     expect(plan.order).toHaveLength(20_000);
     expect(plan.layers).toHaveLength(20_000);

@@ -20,7 +20,11 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 /** Runs an ES module script with `pg` unresolvable; the script imports the package by its name. */
 function withoutPg(args: readonly string[], cwd = ROOT) {
-  const result = spawnSync(process.execPath, ["--import", WITHOUT_PG, ...args], { cwd, encoding: "utf8", env: { ...process.env, RUNLEDGER_ACTOR: "human:tester", RL_TEST_PG: "postgres://127.0.0.1:9/none" } });
+  const result = spawnSync(process.execPath, ["--import", WITHOUT_PG, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, RUNLEDGER_ACTOR: "human:tester", RL_TEST_PG: "postgres://127.0.0.1:9/none" },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -38,11 +42,21 @@ describe("public API", () => {
       console.log(JSON.stringify({ decideGate: typeof api.decideGate, runPipeline: typeof api.runPipeline, pgStore: "PostgresLedgerStore" in api, postgres, suites: [typeof conformance.runLedgerConformance, typeof conformance.runArtifactStoreConformance] }));`;
     const result = withoutPg(["--input-type=module", "-e", script]);
     expect(result.stderr).toBe("");
-    expect(JSON.parse(result.stdout)).toEqual({ decideGate: "function", runPipeline: "function", pgStore: false, postgres: "ERR_MODULE_NOT_FOUND", suites: ["function", "function"] });
+    expect(JSON.parse(result.stdout)).toEqual({
+      decideGate: "function",
+      runPipeline: "function",
+      pgStore: false,
+      postgres: "ERR_MODULE_NOT_FOUND",
+      suites: ["function", "function"],
+    });
   });
 
   it("with pg installed, runledger/postgres exports the PostgreSQL backend", () => {
-    const result = spawnSync(process.execPath, ["--input-type=module", "-e", `const m = await import("runledger/postgres"); console.log(typeof m.PostgresLedgerStore.open)`], { cwd: ROOT, encoding: "utf8" });
+    const result = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", `const m = await import("runledger/postgres"); console.log(typeof m.PostgresLedgerStore.open)`],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     expect(result.stdout.trim()).toBe("function");
   });
 

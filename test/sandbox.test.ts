@@ -46,7 +46,11 @@ function runJson(result: CliResult): RunJson["run"] {
 }
 
 /** The stored bytes of a task's last attempt: its outputs by path, stdout, stderr and receipt. */
-function attemptRecord(root: string, run: RunJson["run"], task: string): { receipt: Record<string, unknown>; stdout: string; stderr: string; output: (path: string) => string } {
+function attemptRecord(
+  root: string,
+  run: RunJson["run"],
+  task: string,
+): { receipt: Record<string, unknown>; stdout: string; stderr: string; output: (path: string) => string } {
   const attempt = run.tasks.find((t) => t.name === task)!.attempts.at(-1)!.id;
   const shown = runledger(["receipt", attempt, "--json"], { cwd: root });
   expect(shown.code, shown.stderr).toBe(0);
@@ -68,7 +72,11 @@ function escapees(runId: string): number[] {
       try {
         const cmdline = readFileSync(`/proc/${pid}/cmdline`, "latin1");
         const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-        return cmdline === "sleep\u0000301\u0000" && !/\) [ZX] /.test(stat) && readFileSync(`/proc/${pid}/environ`, "latin1").includes(`RUNLEDGER_RUN_ID=${runId}\u0000`);
+        return (
+          cmdline === "sleep\u0000301\u0000" &&
+          !/\) [ZX] /.test(stat) &&
+          readFileSync(`/proc/${pid}/environ`, "latin1").includes(`RUNLEDGER_RUN_ID=${runId}\u0000`)
+        );
       } catch {
         return false;
       }
@@ -111,7 +119,9 @@ describe("sandbox", () => {
     // The pipeline's directory stays readable, and read-only.
     expect(output("outputs/bundled.txt")).toBe("bundled with the pipeline\n");
     // Tools and checkouts kept under /tmp stay usable (the runledger CLI itself, in a clone there).
-    expect(output("outputs/writes.txt")).toBe("write outside refused\nwrite to /var/tmp refused\nwrite to /tmp refused\nTMPDIR writable\nkept in the host's /tmp\n");
+    expect(output("outputs/writes.txt")).toBe(
+      "write outside refused\nwrite to /var/tmp refused\nwrite to /tmp refused\nTMPDIR writable\nkept in the host's /tmp\n",
+    );
     expect(existsSync("/tmp/runledger-sandbox-scratch.txt")).toBe(false);
     expect(existsSync(join(root, "escaped.txt"))).toBe(false);
     expect(existsSync(ESCAPED)).toBe(false);
@@ -127,14 +137,17 @@ describe("sandbox", () => {
   });
 
   it("a command that leaves its session and drops its attempt id (setsid, env -u) is dead when the run ends", () => {
-    const root = workspace("setsid", `pipeline: escapee
+    const root = workspace(
+      "setsid",
+      `pipeline: escapee
 tasks:
   escapee:
     # The pause gives the escapee time to leave the group before the command exits, as a real one would have.
     run: 'env -u RUNLEDGER_ATTEMPT_ID setsid sleep 301 & sleep 0.5; echo started > outputs/o.txt; exit 0'
     outputs: [outputs/o.txt]
     checks: [{ nonEmpty: outputs/o.txt }]
-`);
+`,
+    );
     const result = runledger(["run", "p.yaml", "--json"], { cwd: root });
     expect(result.code, result.stderr).toBe(0);
     expect(escapees(runJson(result).id)).toEqual([]);
@@ -185,7 +198,9 @@ tasks:
   });
 
   it("sandbox: off runs commands as they are, without bubblewrap, and every receipt says off", () => {
-    const root = workspace("off", `pipeline: off
+    const root = workspace(
+      "off",
+      `pipeline: off
 # The workspace's state is in plain view: this is what the sandbox takes away.
 sandbox: off
 tasks:
@@ -193,7 +208,8 @@ tasks:
     run: 'ls ../../../secrets > outputs/seen.txt'
     outputs: [outputs/seen.txt]
     checks: [{ command: { run: ["sh", "-c", "ls ../../../secrets"] } }]
-`);
+`,
+    );
     const result = runledger(["run", "p.yaml", "--json"], { cwd: root, env: { RUNLEDGER_BWRAP: "/no/such/bwrap" } });
     expect(result.code, result.stderr).toBe(0);
     const run = runJson(result);
@@ -205,12 +221,31 @@ tasks:
 });
 
 describe("the pipeline's sandbox field", () => {
-  const op = defineOperator({ id: "echo", version: "1.0.0", command: ["true"], outputs: ["outputs/o.txt"], checks: [{ nonEmpty: "outputs/o.txt" }], timeout: "5s" });
+  const op = defineOperator({
+    id: "echo",
+    version: "1.0.0",
+    command: ["true"],
+    outputs: ["outputs/o.txt"],
+    checks: [{ nonEmpty: "outputs/o.txt" }],
+    timeout: "5s",
+  });
 
   it("takes on or off in YAML and definePipeline; anything else is ERR_SCHEMA at sandbox", () => {
-    expect(loadPipelineYaml("pipeline: p\nsandbox: off\ntasks:\n  a:\n    run: 'true'\n    outputs: [outputs/o.txt]\n    checks: [{ nonEmpty: outputs/o.txt }]\n", "p.yaml").sandbox).toBe("off");
+    expect(
+      loadPipelineYaml(
+        "pipeline: p\nsandbox: off\ntasks:\n  a:\n    run: 'true'\n    outputs: [outputs/o.txt]\n    checks: [{ nonEmpty: outputs/o.txt }]\n",
+        "p.yaml",
+      ).sandbox,
+    ).toBe("off");
     expect(definePipeline({ name: "p", sandbox: "off", tasks: { a: { operator: op } } }).sandbox).toBe("off");
-    const yaml = expectError(() => loadPipelineYaml("pipeline: p\nsandbox: maybe\ntasks:\n  a:\n    run: 'true'\n    outputs: [outputs/o.txt]\n    checks: [{ nonEmpty: outputs/o.txt }]\n", "p.yaml"), "ERR_VALIDATION");
+    const yaml = expectError(
+      () =>
+        loadPipelineYaml(
+          "pipeline: p\nsandbox: maybe\ntasks:\n  a:\n    run: 'true'\n    outputs: [outputs/o.txt]\n    checks: [{ nonEmpty: outputs/o.txt }]\n",
+          "p.yaml",
+        ),
+      "ERR_VALIDATION",
+    );
     expect(yaml.issues).toMatchObject([{ code: "ERR_SCHEMA", path: ["sandbox"] }]);
     const ts = expectError(() => definePipeline({ name: "p", sandbox: "maybe" as "off", tasks: { a: { operator: op } } }), "ERR_VALIDATION");
     expect(ts.issues).toMatchObject([{ code: "ERR_SCHEMA", path: ["sandbox"] }]);
@@ -231,8 +266,19 @@ describe("what the workspace hides from commands", () => {
   });
 
   it("a ledger and a store elsewhere: their directories; a ledger beside the workspace's files: its files alone", () => {
-    expect(hidden({ ledger: { backend: "sqlite", path: "/data/ledger/l.db" }, artifacts: { backend: "fs", path: "../blobs" } })).toEqual(["/ws/.runledger", "/blobs", "/data/ledger"]);
-    expect(hidden({ ledger: { backend: "sqlite", path: "l.db" } })).toEqual(["/ws/.runledger", "/ws/.runledger/artifacts", "/ws/l.db", "/ws/l.db-wal", "/ws/l.db-shm", "/ws/l.db-journal"]);
+    expect(hidden({ ledger: { backend: "sqlite", path: "/data/ledger/l.db" }, artifacts: { backend: "fs", path: "../blobs" } })).toEqual([
+      "/ws/.runledger",
+      "/blobs",
+      "/data/ledger",
+    ]);
+    expect(hidden({ ledger: { backend: "sqlite", path: "l.db" } })).toEqual([
+      "/ws/.runledger",
+      "/ws/.runledger/artifacts",
+      "/ws/l.db",
+      "/ws/l.db-wal",
+      "/ws/l.db-shm",
+      "/ws/l.db-journal",
+    ]);
     expect(hidden({ ledger: { backend: "postgres" } })).toEqual(["/ws/.runledger", "/ws/.runledger/artifacts"]);
   });
 });

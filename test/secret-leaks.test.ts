@@ -17,7 +17,6 @@ import { samplePayload } from "./support/sample-payload.js";
 const CANARY = "canary-7f3a9c2e-TOKEN";
 const OTHER = "other-b81d44e0-TOKEN";
 
-
 /** Every file under `root` (the secret store left out) holding the value or any of its encoded forms. */
 function leaks(root: string, value: string): string[] {
   return filesHolding(root, value, ...encodedForms(value));
@@ -32,7 +31,15 @@ describe("one choke point: the ledger masks every payload", () => {
       mask.learn([CANARY]);
       const ledger = new Ledger(new SqliteLedgerStore(path), { redactor: mask });
       const types = Object.keys(EVENT_CATALOGUE) as EventType[];
-      const events = types.map((type) => ({ type, project: "default", actor: { kind: "service", id: "canary" }, data: samplePayload(EVENT_CATALOGUE[type], `text ${CANARY} text`) }) as NewEvent);
+      const events = types.map(
+        (type) =>
+          ({
+            type,
+            project: "default",
+            actor: { kind: "service", id: "canary" },
+            data: samplePayload(EVENT_CATALOGUE[type], `text ${CANARY} text`),
+          }) as NewEvent,
+      );
       // Each sample is valid and carries the canary: without the mask it would be stored.
       for (const event of events) expect(JSON.stringify(event.data)).toContain(CANARY);
       const stored = await ledger.append(events);
@@ -50,7 +57,12 @@ describe("one choke point: the ledger masks every payload", () => {
     const mask = new SecretMask();
     const masked = new Ledger(new SqliteLedgerStore(":memory:"), { redactor: mask });
     const plain = new Ledger(new SqliteLedgerStore(":memory:"));
-    const event = { type: "task.skipped", project: "p", actor: { kind: "service", id: "s" }, data: { reason: `saw ${OTHER}`, run_id: "r", task: "t" } } as const;
+    const event = {
+      type: "task.skipped",
+      project: "p",
+      actor: { kind: "service", id: "s" },
+      data: { reason: `saw ${OTHER}`, run_id: "r", task: "t" },
+    } as const;
     expect((await masked.appendOne(event)).data).toMatchObject({ reason: `saw ${OTHER}` });
     mask.learn([OTHER]);
     expect((await masked.appendOne(event)).data).toMatchObject({ reason: "saw ***" });
@@ -162,7 +174,13 @@ tasks:
 
   it("masks what an older ledger recorded unmasked on its way to the terminal, human and JSON", async () => {
     const ledger = new Ledger(new SqliteLedgerStore(join(root, ".runledger/ledger.db")));
-    await ledger.append([adminEvent("default", { kind: "human", id: "old" }, { action_type: "pause", reason: `recorded before the mask: ${CANARY}`, targets: [], result: "applied" })]);
+    await ledger.append([
+      adminEvent(
+        "default",
+        { kind: "human", id: "old" },
+        { action_type: "pause", reason: `recorded before the mask: ${CANARY}`, targets: [], result: "applied" },
+      ),
+    ]);
     await ledger.close();
     for (const args of [["audit"], ["audit", "--json"]]) {
       const out = cli(args);

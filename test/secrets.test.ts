@@ -54,7 +54,11 @@ describe("redactor", () => {
   it("masks the longer of two overlapping values whole, and every string of a JSON-like value", () => {
     const r = createRedactor(["abc", "abcdef"]);
     expect(r.text("xabcdefx abc")).toBe("x***x ***");
-    expect(r.value({ reason: "failed with abc", list: ["abcdef", 3], nested: { abc: true } })).toEqual({ reason: "failed with ***", list: ["***", 3], nested: { "***": true } });
+    expect(r.value({ reason: "failed with abc", list: ["abcdef", 3], nested: { abc: true } })).toEqual({
+      reason: "failed with ***",
+      list: ["***", 3],
+      nested: { "***": true },
+    });
   });
 
   it("masks a value split across two chunks of a stream, at every split point", () => {
@@ -262,7 +266,13 @@ describe("secrets through the engine API", () => {
     await ws.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const deps = (secrets?: SecretSource) => ({ ledger: ws.ledger, artifacts: ws.artifacts, actor: ACTOR, workRoot: join(dir, "work"), ...(secrets ? { secrets } : {}) });
+  const deps = (secrets?: SecretSource) => ({
+    ledger: ws.ledger,
+    artifacts: ws.artifacts,
+    actor: ACTOR,
+    workRoot: join(dir, "work"),
+    ...(secrets ? { secrets } : {}),
+  });
   const spy = (values: Record<string, string>) => {
     const inner = secretsFromRecord(values);
     const calls: string[] = [];
@@ -333,7 +343,10 @@ describe("secrets through the engine API", () => {
   });
 
   it("rejects secret names that are no environment variable names", () => {
-    const error = expectError(() => defineOperator({ id: "bad", version: "1.0.0", timeout: "1s", secrets: ["api-key"], run: () => undefined, checks: [{ nonEmpty: "outputs/x" }] }), "ERR_VALIDATION");
+    const error = expectError(
+      () => defineOperator({ id: "bad", version: "1.0.0", timeout: "1s", secrets: ["api-key"], run: () => undefined, checks: [{ nonEmpty: "outputs/x" }] }),
+      "ERR_VALIDATION",
+    );
     expect(error.issues).toEqual([expect.objectContaining({ path: ["secrets", 0], message: expect.stringContaining('declares secret "api-key"') })]);
   });
 });

@@ -35,7 +35,10 @@ describe("kept correct", () => {
   });
 
   it("refuses outputs that leave outputs/ before anything runs", () => {
-    writeFileSync(join(root, "escape.yaml"), `pipeline: escape\ntasks:\n  t:\n    run: "echo x > ../escaped"\n    outputs: [outputs/../../escaped]\n    checks: [{ nonEmpty: outputs/../../escaped }]\n`);
+    writeFileSync(
+      join(root, "escape.yaml"),
+      `pipeline: escape\ntasks:\n  t:\n    run: "echo x > ../escaped"\n    outputs: [outputs/../../escaped]\n    checks: [{ nonEmpty: outputs/../../escaped }]\n`,
+    );
     const result = cli(["run", "escape.yaml", "--json"]);
     expect(result.code).toBe(2);
     expect(JSON.stringify(errorOf(result.stdout))).toContain("ERR_OUTPUT_OUTSIDE");
@@ -43,7 +46,10 @@ describe("kept correct", () => {
   });
 
   it("a secret is in no process's arguments, and in no environment but its own task's", async () => {
-    writeFileSync(join(root, "hold.yaml"), `pipeline: hold\ntasks:\n  hold:\n    run: "sleep 3; echo done > outputs/x"\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n    secrets: [HELD]\n`);
+    writeFileSync(
+      join(root, "hold.yaml"),
+      `pipeline: hold\ntasks:\n  hold:\n    run: "sleep 3; echo done > outputs/x"\n    outputs: [outputs/x]\n    checks: [{ nonEmpty: outputs/x }]\n    secrets: [HELD]\n`,
+    );
     const running = runledgerAsync(["run", "hold.yaml"], { cwd: root, env: { CI: "false" } });
     const needle = Buffer.from(VALUE);
     let holders: { pid: string; environ: Buffer }[] = [];
@@ -68,6 +74,7 @@ describe("kept correct", () => {
     expect(inArgs).toEqual([]);
     // Found while the task ran: each process holding the value is the task's (or its sandbox's).
     expect(holders.length).toBeGreaterThan(0);
-    for (const holder of holders) expect(Buffer.concat([Buffer.from("\0"), holder.environ]).includes(Buffer.from("\0RUNLEDGER_TASK=hold\0")), holder.pid).toBe(true);
+    for (const holder of holders)
+      expect(Buffer.concat([Buffer.from("\0"), holder.environ]).includes(Buffer.from("\0RUNLEDGER_TASK=hold\0")), holder.pid).toBe(true);
   });
 });

@@ -9,7 +9,16 @@ import { applyEvent } from "../src/ledger/projections/apply-event.js";
 import { emptyProjectionState } from "../src/ledger/projections/projection-state.js";
 import { Projector } from "../src/ledger/projections/projector.js";
 import { loadPipelineSource } from "../src/pipelines/load-pipeline-source.js";
-import { ACTION_ROLES, authorize, changeControl, changeRetention, differingOutputs, parseKeepWorkRuns, startRun, type ControlAction } from "../src/usecases/index.js";
+import {
+  ACTION_ROLES,
+  authorize,
+  changeControl,
+  changeRetention,
+  differingOutputs,
+  parseKeepWorkRuns,
+  startRun,
+  type ControlAction,
+} from "../src/usecases/index.js";
 import { COMMAND_ACTIONS, COMMAND_ROLES } from "../src/cli/command-roles.js";
 import { commandPaths } from "../src/cli/program.js";
 import { engineDeps, initWorkspace, workRootOf, type Workspace } from "../src/workspace/workspace.js";
@@ -30,7 +39,10 @@ const control = (action: ControlAction, pipeline?: string) => changeControl(deps
 
 /** The code and detail a call was refused with. */
 async function refusal(call: Promise<unknown>): Promise<{ code: string; detail: string | undefined }> {
-  const error = await call.then(() => undefined, (e: unknown) => e);
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RunledgerError);
   return { code: (error as RunledgerError).code, detail: (error as RunledgerError).detail };
 }
@@ -97,11 +109,39 @@ describe("changeRetention", () => {
 describe("replay comparison", () => {
   it("names the passed tasks of the original whose outputs the replay did not reproduce", () => {
     const state = emptyProjectionState();
-    const event = (seq: number, type: string, data: Record<string, unknown>) => ({ seq, type, project: "p", actor: ADMIN, at: "2024-01-01T00:00:00.000Z", data, prev: "", hash: "" });
-    const run = (id: string, seq: number) => applyEvent(state, event(seq, "run.requested", { run_id: id, pipeline: "p", as_of: "2024-01-01T00:00:00.000Z", work_mode: "BUILD", run_mode: "real", enforcement: "enforced", params: {}, tasks: ["a", "b", "c"] }) as never);
+    const event = (seq: number, type: string, data: Record<string, unknown>) => ({
+      seq,
+      type,
+      project: "p",
+      actor: ADMIN,
+      at: "2024-01-01T00:00:00.000Z",
+      data,
+      prev: "",
+      hash: "",
+    });
+    const run = (id: string, seq: number) =>
+      applyEvent(
+        state,
+        event(seq, "run.requested", {
+          run_id: id,
+          pipeline: "p",
+          as_of: "2024-01-01T00:00:00.000Z",
+          work_mode: "BUILD",
+          run_mode: "real",
+          enforcement: "enforced",
+          params: {},
+          tasks: ["a", "b", "c"],
+        }) as never,
+      );
     const passed = (runId: string, task: string, attempt: string, digest: string, seq: number) => {
-      applyEvent(state, event(seq, "attempt.started", { run_id: runId, task, attempt_id: attempt, job_id: attempt, attempt_number: 1, operator_ref: "op@1" }) as never);
-      applyEvent(state, event(seq + 1, "attempt.succeeded", { attempt_id: attempt, receipt_digest: digest, result: "PASS", outputs: [{ path: "outputs/x", digest }] }) as never);
+      applyEvent(
+        state,
+        event(seq, "attempt.started", { run_id: runId, task, attempt_id: attempt, job_id: attempt, attempt_number: 1, operator_ref: "op@1" }) as never,
+      );
+      applyEvent(
+        state,
+        event(seq + 1, "attempt.succeeded", { attempt_id: attempt, receipt_digest: digest, result: "PASS", outputs: [{ path: "outputs/x", digest }] }) as never,
+      );
     };
     const D = (c: string) => `sha256:${c.repeat(64)}`;
     run("r1", 1);
@@ -121,11 +161,25 @@ describe("authorization by action", () => {
     expect(paths).toContain("admin pause");
     expect(paths.filter((p) => !Object.hasOwn(COMMAND_ACTIONS, p))).toEqual([]);
     expect(Object.keys(COMMAND_ACTIONS).filter((p) => !paths.includes(p))).toEqual([]);
-    expect(Object.entries(COMMAND_ACTIONS).filter(([, action]) => action === null).map(([p]) => p).sort()).toEqual(["effect", "init"]);
+    expect(
+      Object.entries(COMMAND_ACTIONS)
+        .filter(([, action]) => action === null)
+        .map(([p]) => p)
+        .sort(),
+    ).toEqual(["effect", "init"]);
   });
 
   it("keeps each command's role as it was", () => {
-    expect(COMMAND_ROLES).toMatchObject({ run: "operator", runs: "viewer", "gate approve": "approver", "admin pause": "admin", "access list": "admin", "monitor run": "operator", "secret list": "viewer", init: null });
+    expect(COMMAND_ROLES).toMatchObject({
+      run: "operator",
+      runs: "viewer",
+      "gate approve": "approver",
+      "admin pause": "admin",
+      "access list": "admin",
+      "monitor run": "operator",
+      "secret list": "viewer",
+      init: null,
+    });
   });
 
   it("authorize(roles, action) holds the table: admin may all, approver approves, viewer only reads", () => {

@@ -20,7 +20,10 @@ const extract = defineOperator({
   checks: [{ rowCount: { path: "outputs/reviews.jsonl", min: 1 } }, { rows: { path: "outputs/reviews.jsonl", expr: 'id != "" and text != ""' } }],
   timeout: "10s",
   async run(ctx) {
-    const rows = (await readFile(BUNDLED, "utf8")).split("\n").filter(Boolean).map((line) => JSON.parse(line));
+    const rows = (await readFile(BUNDLED, "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     const normalized = rows.map((r) => JSON.stringify({ id: r.id.trim(), text: r.text.trim() })).join("\n");
     await writeFile(`${ctx.outputsDir}/reviews.jsonl`, `${normalized}\n`);
   },
@@ -37,7 +40,12 @@ const sentiment = processorOperator({
   outputs: ["outputs/scores.jsonl", "outputs/summary.json"],
   checks: [
     { rows: { path: "outputs/scores.jsonl", expr: "score >= -1 and score <= 1" } },
-    { jsonSchema: { path: "outputs/summary.json", schema: { type: "object", required: ["reviews", "mean"], properties: { reviews: { type: "integer", minimum: 1 }, mean: { type: "number" } } } } },
+    {
+      jsonSchema: {
+        path: "outputs/summary.json",
+        schema: { type: "object", required: ["reviews", "mean"], properties: { reviews: { type: "integer", minimum: 1 }, mean: { type: "number" } } },
+      },
+    },
   ],
 });
 

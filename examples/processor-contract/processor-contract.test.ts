@@ -23,7 +23,11 @@ interface RunJson {
   result: string;
   run_mode: string;
   enforcement: string;
-  tasks: { name: string; outcome: string; attempts: { id: string; receipt_digest: string; error_code: string | null; effects: { effect: string; outcome: string; payload_digest: string }[] }[] }[];
+  tasks: {
+    name: string;
+    outcome: string;
+    attempts: { id: string; receipt_digest: string; error_code: string | null; effects: { effect: string; outcome: string; payload_digest: string }[] }[];
+  }[];
 }
 
 /** A real scoring service on a free port: scores every review by its length, and keeps what it received. */
@@ -88,7 +92,10 @@ describe("examples/processor-contract (seed 002)", () => {
     expect(envelope.outputs[0]!.path).toMatch(/^artifact:\/\/sha256\/[0-9a-f]{64}$/);
     // outputs.json is an index of the outputs, stored beside the receipt, never among the outputs.
     const index = runledger(["-w", root, "artifacts", "get", `sha256:${envelope.index_path.split("/").at(-1)}`], { cwd: dir });
-    expect(JSON.parse(index.stdout)).toMatchObject({ attempt_id: attemptOf(a, "sentiment").id, outputs: [{ path: "outputs/scores.jsonl" }, { path: "outputs/summary.json" }] });
+    expect(JSON.parse(index.stdout)).toMatchObject({
+      attempt_id: attemptOf(a, "sentiment").id,
+      outputs: [{ path: "outputs/scores.jsonl" }, { path: "outputs/summary.json" }],
+    });
   });
 
   it("refuses mode=real in CI with ERR_CI_SAFETY before any operator starts", () => {
@@ -105,7 +112,11 @@ describe("examples/processor-contract (seed 002)", () => {
     const attempt = attemptOf(failed.envelope["run"] as RunJson, "broken");
     expect(attempt.error_code).toBe("ERR_OUTPUT_DUPLICATE");
     const envelope = EnvelopeSchema.parse(cliJson(["receipt", attempt.id]).envelope["envelope"]);
-    expect(envelope).toMatchObject({ status: "error", execution_id: attempt.id, error: { code: "ERR_OUTPUT_DUPLICATE", message: expect.stringContaining(ERROR_CANON.ERR_OUTPUT_DUPLICATE.fragment) } });
+    expect(envelope).toMatchObject({
+      status: "error",
+      execution_id: attempt.id,
+      error: { code: "ERR_OUTPUT_DUPLICATE", message: expect.stringContaining(ERROR_CANON.ERR_OUTPUT_DUPLICATE.fragment) },
+    });
   });
 
   it("runs real against a local scoring service: the POST goes through the effects client to SENTIMENT_URL and is recorded", async () => {
@@ -116,13 +127,27 @@ describe("examples/processor-contract (seed 002)", () => {
       const run = ran.envelope["run"] as RunJson;
       expect(run).toMatchObject({ status: "succeeded", run_mode: "real", enforcement: "enforced" });
       expect(service.received).toHaveLength(1);
-      expect(service.received[0]).toMatchObject({ path: "/score", type: "application/json", body: { reviews: [{ id: "R-1" }, { id: "R-2" }, { id: "R-3" }, { id: "R-4" }, { id: "R-5" }, { id: "R-6" }] } });
+      expect(service.received[0]).toMatchObject({
+        path: "/score",
+        type: "application/json",
+        body: { reviews: [{ id: "R-1" }, { id: "R-2" }, { id: "R-3" }, { id: "R-4" }, { id: "R-5" }, { id: "R-6" }] },
+      });
       const attempt = attemptOf(run, "sentiment");
       expect(attempt.effects).toMatchObject([{ effect: "http.post", outcome: "executed" }]);
       const { receipt } = cliJson(["receipt", attempt.id]).envelope as { receipt: Record<string, unknown> };
-      expect(receipt).toMatchObject({ mode: "real", enforcement: "enforced", processor_info: `sentiment/service@${service.url}`, usage: { requests: 1, reviews: 6 } });
+      expect(receipt).toMatchObject({
+        mode: "real",
+        enforcement: "enforced",
+        processor_info: `sentiment/service@${service.url}`,
+        usage: { requests: 1, reviews: 6 },
+      });
       const scores = runledger(["-w", root, "artifacts", "get", (receipt["outputs_index"] as { digest: string }[])[0]!.digest], { cwd: dir });
-      expect(scores.stdout.trim().split("\n").map((line) => JSON.parse(line) as unknown)).toContainEqual({ id: "R-3", score: 0.5 });
+      expect(
+        scores.stdout
+          .trim()
+          .split("\n")
+          .map((line) => JSON.parse(line) as unknown),
+      ).toContainEqual({ id: "R-3", score: 0.5 });
     } finally {
       service.server.close();
     }
@@ -131,7 +156,17 @@ describe("examples/processor-contract (seed 002)", () => {
   it("under --enforcement shadow the service receives nothing; the decision trace holds the call and its payload", async () => {
     const service = await scoringService();
     try {
-      const ran = await cliJsonAsync(["run", join(here, "pipeline.mjs"), "--run-mode", "real", "--enforcement", "shadow", "--no-cache", "--param", `SENTIMENT_URL=${service.url}`]);
+      const ran = await cliJsonAsync([
+        "run",
+        join(here, "pipeline.mjs"),
+        "--run-mode",
+        "real",
+        "--enforcement",
+        "shadow",
+        "--no-cache",
+        "--param",
+        `SENTIMENT_URL=${service.url}`,
+      ]);
       expect(ran.code).toBe(0);
       expect(service.received).toEqual([]);
       const shown = cliJson(["show", (ran.envelope["run"] as RunJson).id]).envelope["run"] as RunJson;
@@ -139,7 +174,10 @@ describe("examples/processor-contract (seed 002)", () => {
       const [call] = attemptOf(shown, "sentiment").effects;
       expect(call).toMatchObject({ effect: "http.post", outcome: "recorded" });
       const payload = runledger(["-w", root, "artifacts", "get", call!.payload_digest], { cwd: dir });
-      expect(JSON.parse(payload.stdout)).toMatchObject({ url: service.url, body: { reviews: [{ id: "R-1", text: "Great battery, fast delivery, love it" }, {}, {}, {}, {}, {}] } });
+      expect(JSON.parse(payload.stdout)).toMatchObject({
+        url: service.url,
+        body: { reviews: [{ id: "R-1", text: "Great battery, fast delivery, love it" }, {}, {}, {}, {}, {}] },
+      });
       const { receipt } = cliJson(["receipt", attemptOf(shown, "sentiment").id]).envelope as { receipt: Record<string, unknown> };
       expect(receipt).toMatchObject({ enforcement: "shadow", effects: [{ effect: "http.post", outcome: "recorded", payload_digest: call!.payload_digest }] });
       // The pipeline's shadow fake scored every review neutral.

@@ -14,7 +14,8 @@ export function makeRunner(config) {
     const seen = new Set();
     for (const item of result.outputs) {
       const relpath = posix.normalize(item.relpath);
-      if (!relpath.startsWith("outputs/")) throw new RunledgerError("ERR_OUTPUT_OUTSIDE", { detail: `${item.relpath}: OutputItem.relpath must start with outputs/` });
+      if (!relpath.startsWith("outputs/"))
+        throw new RunledgerError("ERR_OUTPUT_OUTSIDE", { detail: `${item.relpath}: OutputItem.relpath must start with outputs/` });
       if (seen.has(relpath)) throw new RunledgerError("ERR_OUTPUT_DUPLICATE", { detail: relpath });
       seen.add(relpath);
     }
@@ -23,7 +24,12 @@ export function makeRunner(config) {
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, item.content);
     }
-    return { outputs: result.outputs.map((o) => ({ relpath: posix.normalize(o.relpath) })), processor_info: result.processor_info, usage: result.usage, extra: result.extra ?? {} };
+    return {
+      outputs: result.outputs.map((o) => ({ relpath: posix.normalize(o.relpath) })),
+      processor_info: result.processor_info,
+      usage: result.usage,
+      extra: result.extra ?? {},
+    };
   };
 }
 
@@ -33,7 +39,10 @@ const NEGATIVE = new Set(["terrible", "broken", "slow", "bad", "poor", "not"]);
 /** The mock provider: a fixed lexicon, byte-stable output, no network, no secrets, empty usage. */
 export function mockSentiment(input) {
   const scores = input.reviews.map((review) => {
-    const words = review.text.toLowerCase().split(/[^a-z]+/).filter(Boolean);
+    const words = review.text
+      .toLowerCase()
+      .split(/[^a-z]+/)
+      .filter(Boolean);
     const raw = words.reduce((sum, w) => sum + (POSITIVE.has(w) ? 1 : NEGATIVE.has(w) ? -1 : 0), 0);
     return { id: review.id, score: Math.max(-1, Math.min(1, raw / 3)) };
   });
@@ -65,11 +74,21 @@ function scoreResult(scores, processorInfo, usage) {
 
 /** A processor whose provider emits one output twice (after canonicalization): the error canon's ERR_OUTPUT_DUPLICATE. */
 export function duplicateOutputs() {
-  return { outputs: [{ relpath: "outputs/a.txt", content: "1\n" }, { relpath: "outputs/./a.txt", content: "2\n" }], processor_info: "broken@1", usage: {} };
+  return {
+    outputs: [
+      { relpath: "outputs/a.txt", content: "1\n" },
+      { relpath: "outputs/./a.txt", content: "2\n" },
+    ],
+    processor_info: "broken@1",
+    usage: {},
+  };
 }
 
 async function readJsonl(file) {
-  return (await readFile(file, "utf8")).split("\n").filter(Boolean).map((line) => JSON.parse(line));
+  return (await readFile(file, "utf8"))
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 
 /**

@@ -20,7 +20,18 @@ function cli(args: string[], actor = "human:ana"): { code: number; json: Json; s
 }
 const ingest = (session: string) => cli(["run", join(HERE, "ingest.yaml"), "--param", `SESSION=${session}`, "--next", "run the intelligence pipeline"]);
 const intelligence = (te: string, proxySet: string, session = "2024-03-26") =>
-  cli(["run", join(HERE, "intelligence.yaml"), "--param", `TARGET_TE=${te}`, "--param", `PROXY_SET=${proxySet}`, "--param", `SESSION=${session}`, "--next", "review the epoch"]);
+  cli([
+    "run",
+    join(HERE, "intelligence.yaml"),
+    "--param",
+    `TARGET_TE=${te}`,
+    "--param",
+    `PROXY_SET=${proxySet}`,
+    "--param",
+    `SESSION=${session}`,
+    "--next",
+    "review the epoch",
+  ]);
 const mark = (name: string) => cli(["watermark", "show", name]).json.watermark as Json;
 const gateOf = (run: Json, gate: string) => (run.gates as Json[]).find((g) => g.gate === gate) as Json;
 
@@ -39,7 +50,10 @@ describe("truth epoch (seed 001 §4): gates advance CTT and TE; nothing else mov
     const run = intelligence("2024-03-26", "v1");
     expect(run.code).toBe(0);
     expect(run.json.run.status).toBe("waiting");
-    expect(gateOf(run.json.run, "intelligence-gate")).toMatchObject({ status: "awaiting_approval", advances: { watermark: "us.te", value: "2024-03-26", definition: { name: "proxy_set", version: "v1" } } });
+    expect(gateOf(run.json.run, "intelligence-gate")).toMatchObject({
+      status: "awaiting_approval",
+      advances: { watermark: "us.te", value: "2024-03-26", definition: { name: "proxy_set", version: "v1" } },
+    });
     expect(cli(["watermark", "show", "us.te"]).json.error.code).toBe("ERR_WATERMARK_NOT_FOUND");
     const publish = (run.json.run.tasks as Json[]).find((t) => t.name === "publish") as Json;
     expect(publish).toMatchObject({ outcome: "PENDING", attempts: [] });
@@ -51,7 +65,11 @@ describe("truth epoch (seed 001 §4): gates advance CTT and TE; nothing else mov
     const approved = cli(["gate", "approve", "intelligence-gate", "--reason", "signals reviewed against the desk's notes"], "human:bo");
     expect(approved.code).toBe(0);
     expect(approved.json.run).toMatchObject({ id: waitingTe, status: "succeeded", result: "PASS", counted: true });
-    expect(gateOf(approved.json.run, "intelligence-gate")).toMatchObject({ status: "approved", decided_by: { kind: "human", id: "bo" }, reason: "signals reviewed against the desk's notes" });
+    expect(gateOf(approved.json.run, "intelligence-gate")).toMatchObject({
+      status: "approved",
+      decided_by: { kind: "human", id: "bo" },
+      reason: "signals reviewed against the desk's notes",
+    });
     expect(mark("us.te")).toMatchObject({ value: "2024-03-26", definition: { name: "proxy_set", version: "v1" }, valid: true });
     // What depends on the gate ran only now: the epoch's record names the proxy-set version (seed 001 §4.5).
     const publish = (approved.json.run.tasks as Json[]).find((t) => t.name === "publish") as Json;
@@ -62,7 +80,14 @@ describe("truth epoch (seed 001 §4): gates advance CTT and TE; nothing else mov
     expect(JSON.parse(epoch)).toEqual({ proxy_set_version: "v1", truth_epoch: "2024-03-26" });
     const audit = cli(["audit", "--action", "gate_approve"]).json.admin_events as Json[];
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor: { id: "bo" }, targets: [{ kind: "gate", id: "intelligence-gate" }, { kind: "run", id: waitingTe }], result: "applied" });
+    expect(audit[0]).toMatchObject({
+      actor: { id: "bo" },
+      targets: [
+        { kind: "gate", id: "intelligence-gate" },
+        { kind: "run", id: waitingTe },
+      ],
+      result: "applied",
+    });
     expect(cli(["gate", "approve", "intelligence-gate", "--run", waitingTe, "--reason", "again"]).json.error.code).toBe("ERR_GATE_NOT_APPROVABLE");
   });
 
@@ -83,7 +108,9 @@ describe("truth epoch (seed 001 §4): gates advance CTT and TE; nothing else mov
     const gate = gateOf(run.json.run, "intelligence-gate");
     expect(gate.status).toBe("failed");
     expect(gate.checks).toContainEqual({ name: "requires:us.ctt", result: "FAIL" });
-    expect(cli(["gate", "approve", "intelligence-gate", "--run", run.json.run.id, "--reason", "ship it"]).json.error).toMatchObject({ code: "ERR_GATE_NOT_APPROVABLE" });
+    expect(cli(["gate", "approve", "intelligence-gate", "--run", run.json.run.id, "--reason", "ship it"]).json.error).toMatchObject({
+      code: "ERR_GATE_NOT_APPROVABLE",
+    });
     expect(mark("us.te").value).toBe("2024-03-26");
   });
 
@@ -93,10 +120,17 @@ describe("truth epoch (seed 001 §4): gates advance CTT and TE; nothing else mov
     const rejected = cli(["gate", "reject", "intelligence-gate", "--run", run.json.run.id, "--reason", "signals disagree with the desk"], "human:bo");
     expect(rejected.code).toBe(1);
     expect(rejected.json.run).toMatchObject({ status: "degraded", result: "FAIL" });
-    expect(gateOf(rejected.json.run, "intelligence-gate")).toMatchObject({ status: "rejected", decided_by: { id: "bo" }, reason: "signals disagree with the desk" });
+    expect(gateOf(rejected.json.run, "intelligence-gate")).toMatchObject({
+      status: "rejected",
+      decided_by: { id: "bo" },
+      reason: "signals disagree with the desk",
+    });
     expect((rejected.json.run.tasks as Json[]).find((t) => t.name === "publish")).toMatchObject({ outcome: "SKIPPED", attempts: [] });
     expect(mark("us.te").value).toBe("2024-03-26");
-    expect((cli(["audit", "--action", "gate_reject"]).json.admin_events as Json[]).at(-1)).toMatchObject({ actor: { id: "bo" }, after: { status: "rejected" } });
+    expect((cli(["audit", "--action", "gate_reject"]).json.admin_events as Json[]).at(-1)).toMatchObject({
+      actor: { id: "bo" },
+      after: { status: "rejected" },
+    });
   });
 
   it("a new proxy-set version invalidates the epoch made under the old one until the gate passes again", () => {
@@ -111,9 +145,16 @@ describe("truth epoch (seed 001 §4): gates advance CTT and TE; nothing else mov
 
   it("an emergency rollback needs a justification, --confirm and an actor, and is audited", () => {
     expect(cli(["watermark", "override", "us.te", "--to", "2024-03-26", "--justification", "bad epoch"]).json.error.code).toBe("ERR_CONFIRM_REQUIRED");
-    const rolled = cli(["watermark", "override", "us.te", "--to", "2024-03-26", "--justification", "the 03-28 epoch used a mispriced AAPL bar", "--confirm"], "human:cy");
+    const rolled = cli(
+      ["watermark", "override", "us.te", "--to", "2024-03-26", "--justification", "the 03-28 epoch used a mispriced AAPL bar", "--confirm"],
+      "human:cy",
+    );
     expect(rolled.code).toBe(0);
-    expect(mark("us.te")).toMatchObject({ value: "2024-03-26", moved_by: { kind: "override", justification: "the 03-28 epoch used a mispriced AAPL bar" }, updated_by: "human:cy" });
+    expect(mark("us.te")).toMatchObject({
+      value: "2024-03-26",
+      moved_by: { kind: "override", justification: "the 03-28 epoch used a mispriced AAPL bar" },
+      updated_by: "human:cy",
+    });
     const audit = cli(["audit", "--action", "watermark_override"]).json.admin_events as Json[];
     expect(audit.at(-1)).toMatchObject({ actor: { id: "cy" }, before: { value: "2024-03-28" }, after: { value: "2024-03-26" } });
     expect(cli(["verify"]).code).toBe(0);

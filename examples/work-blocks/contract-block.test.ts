@@ -49,7 +49,11 @@ describe("examples/work-blocks/contract.yaml (a CONTRACT block with a DebugPacke
     bad = failed.envelope["run"] as RunJson;
     expect(bad.result).toBe("FAIL");
     expect(bad.tasks.find((t) => t.name === "parse")?.outcome).toBe("FAILED");
-    expect(bad.evidence.map((e) => [e.item, e.met])).toEqual([["minimal-repro", true], ["fix-verified", false], ["regression-guard", false]]);
+    expect(bad.evidence.map((e) => [e.item, e.met])).toEqual([
+      ["minimal-repro", true],
+      ["fix-verified", false],
+      ["regression-guard", false],
+    ]);
 
     // A failed CONTRACT run without a minimal repro is flagged, with a non-zero exit.
     const flagged = cli(["debug", "missing"]);
@@ -94,7 +98,17 @@ describe("examples/work-blocks/contract.yaml (a CONTRACT block with a DebugPacke
   it("records an experiment with its evidence stored as an artifact", () => {
     note = join(dir, "experiment.txt");
     writeFileSync(note, "parse-csv.sh fixed inputs/repro/repro.csv matches expected.jsonl\n");
-    const experimented = cli(["debug", "experiment", packet.debug_packet_id, "--change", "PARSER=fixed on the repro", "--result", "the guard passes", "--evidence", note]);
+    const experimented = cli([
+      "debug",
+      "experiment",
+      packet.debug_packet_id,
+      "--change",
+      "PARSER=fixed on the repro",
+      "--result",
+      "the guard passes",
+      "--evidence",
+      note,
+    ]);
     expect(experimented.code).toBe(0);
     const withExperiment = DebugPacketSchema.parse(experimented.envelope["debug_packet"]);
     const digest = withExperiment.experiments[0]!.evidence[0]!;
@@ -113,9 +127,26 @@ describe("examples/work-blocks/contract.yaml (a CONTRACT block with a DebugPacke
 
     // Closing records the decision, next pointer and guard, and the failed run's next pointer.
     expect(bad.next).toBeNull();
-    const closed = cli(["debug", "close", packet.debug_packet_id, "--decision", "quoted fields need the RFC 4180 parser", "--next", "ship PARSER=fixed as the default", "--guard", "the guard task compares the repro with expected.jsonl", "--minutes", "25"]);
+    const closed = cli([
+      "debug",
+      "close",
+      packet.debug_packet_id,
+      "--decision",
+      "quoted fields need the RFC 4180 parser",
+      "--next",
+      "ship PARSER=fixed as the default",
+      "--guard",
+      "the guard task compares the repro with expected.jsonl",
+      "--minutes",
+      "25",
+    ]);
     expect(closed.code).toBe(0);
-    expect(DebugPacketSchema.parse(closed.envelope["debug_packet"])).toMatchObject({ status: "closed", decision: "quoted fields need the RFC 4180 parser", resolution_or_next: "ship PARSER=fixed as the default", time_spent_minutes: 25 });
+    expect(DebugPacketSchema.parse(closed.envelope["debug_packet"])).toMatchObject({
+      status: "closed",
+      decision: "quoted fields need the RFC 4180 parser",
+      resolution_or_next: "ship PARSER=fixed as the default",
+      time_spent_minutes: 25,
+    });
     expect(cli(["debug", "missing"])).toMatchObject({ code: 0, envelope: { missing: [] } });
     expect((cli(["show", bad.id]).envelope["run"] as RunJson).next).toBe("ship PARSER=fixed as the default");
     expect(cli(["debug", "list", "--open"]).envelope["debug_packets"]).toEqual([]);
@@ -135,4 +166,3 @@ describe("examples/work-blocks/contract.yaml (a CONTRACT block with a DebugPacke
     expect(cli(["debug", "show", "no-such-packet"]).envelope["error"]).toMatchObject({ code: "ERR_DEBUG_PACKET_NOT_FOUND" });
   });
 });
-

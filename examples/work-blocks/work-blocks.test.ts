@@ -36,7 +36,10 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the CLI in the workspace with --json and returns the exit code and the parsed envelope. */
-function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): { code: number; body: { status: string; run?: RunJson; error?: { code: string; issues?: { path: string[] }[] } } } {
+function cli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): { code: number; body: { status: string; run?: RunJson; error?: { code: string; issues?: { path: string[] }[] } } } {
   const r = runledger(["-w", ws, "--json", ...args], { cwd: dir, env });
   return { code: r.code, body: JSON.parse(r.stdout) as never };
 }
@@ -55,7 +58,11 @@ describe("work blocks", () => {
     const { code, body } = cli(["run", join(HERE, "leads.yaml"), "--title", "normalize leads csv", "--next", "load leads.jsonl into the CRM"]);
     expect(code).toBe(0);
     expect(body.run).toMatchObject({ status: "succeeded", result: "PASS", counted: true });
-    expect(body.run!.evidence.map((e) => [e.item, e.met])).toEqual([["artifact", true], ["content-check", true], ["manifest", true]]);
+    expect(body.run!.evidence.map((e) => [e.item, e.met])).toEqual([
+      ["artifact", true],
+      ["content-check", true],
+      ["manifest", true],
+    ]);
   });
 
   it("CONTACT: waits for the person, refuses bad evidence losing nothing, then checks the evidence and closes counted with the completer as actor", async () => {
@@ -69,7 +76,9 @@ describe("work blocks", () => {
     expect(outreach.waiting!.evidence).toEqual(["outputs/touches.csv", "outputs/follow-up.txt"]);
     expect(outreach.waiting!.complete).toBe(`runledger complete ${waiting.id} outreach --evidence touches.csv follow-up.txt --result PASS`);
     // The person reads the prepared contact list where the run says.
-    expect(readFileSync(join(outreach.waiting!.inputs_dir, "contacts", "contacts.csv"), "utf8")).toBe("name,company,email\nAda Lovelace,Analytical Engines,ada@example.org\nAlan Turing,Bletchley Labs,alan@example.org\n");
+    expect(readFileSync(join(outreach.waiting!.inputs_dir, "contacts", "contacts.csv"), "utf8")).toBe(
+      "name,company,email\nAda Lovelace,Analytical Engines,ada@example.org\nAlan Turing,Bletchley Labs,alan@example.org\n",
+    );
     const shown = runledger(["-w", ws, "show", waiting.id], { cwd: dir });
     expect(shown.stdout).toContain("waiting for a person: outreach");
     expect(shown.stdout).toContain(outreach.waiting!.steps[1]);
@@ -93,11 +102,30 @@ describe("work blocks", () => {
     // Completing a task that is not waiting is refused too.
     expect(cli(["complete", waiting.id, "contacts", "--evidence", join(EVIDENCE, "touches.csv"), "--result", "PASS"]).body.error!.code).toBe("ERR_NOT_WAITING");
 
-    const done = cli(["complete", waiting.id, "outreach", "--evidence", join(EVIDENCE, "touches.csv"), join(EVIDENCE, "follow-up.txt"), "--result", "PASS", "--note", "two sent", "--next", "follow up on 2026-12-07"], { RUNLEDGER_ACTOR: "human:alice" });
+    const done = cli(
+      [
+        "complete",
+        waiting.id,
+        "outreach",
+        "--evidence",
+        join(EVIDENCE, "touches.csv"),
+        join(EVIDENCE, "follow-up.txt"),
+        "--result",
+        "PASS",
+        "--note",
+        "two sent",
+        "--next",
+        "follow up on 2026-12-07",
+      ],
+      { RUNLEDGER_ACTOR: "human:alice" },
+    );
     expect(done.code).toBe(0);
     const closed = done.body.run!;
     expect(closed).toMatchObject({ status: "succeeded", result: "PASS", counted: true, next: "follow up on 2026-12-07" });
-    expect(closed.evidence.filter((e) => e.required).map((e) => [e.item, e.met])).toEqual([["touches", true], ["follow-up", true]]);
+    expect(closed.evidence.filter((e) => e.required).map((e) => [e.item, e.met])).toEqual([
+      ["touches", true],
+      ["follow-up", true],
+    ]);
     expect(task(closed, "outreach").checks.map((c) => c.result)).toEqual(["PASS", "PASS", "PASS", "PASS"]);
     expect(task(closed, "outreach").attempts[0]).toMatchObject({ status: "succeeded", completed_by: { kind: "human", id: "alice" }, late: false });
     expect(closed.stop_rules).toEqual([]);
@@ -121,7 +149,18 @@ describe("work blocks", () => {
     const started = cli(["run", join(HERE, "contact.yaml"), "--title", "lead outreach"]).body.run!;
     const folder = mkdtempSync(join(dir, "stranger-"));
     writeFileSync(join(folder, "touches.csv"), "name,email,channel,sent_at\nMallory,mallory@example.org,email,2026-11-30\n");
-    const done = cli(["complete", started.id, "outreach", "--evidence", join(folder, "touches.csv"), join(EVIDENCE, "follow-up.txt"), "--result", "PASS", "--next", "clean the contact list"]);
+    const done = cli([
+      "complete",
+      started.id,
+      "outreach",
+      "--evidence",
+      join(folder, "touches.csv"),
+      join(EVIDENCE, "follow-up.txt"),
+      "--result",
+      "PASS",
+      "--next",
+      "clean the contact list",
+    ]);
     expect(done.code).toBe(1);
     expect(done.body.run).toMatchObject({ status: "failed", result: "FAIL", counted: false });
     expect(task(done.body.run!, "outreach").checks.filter((c) => c.result === "FAIL")).toHaveLength(1);
@@ -136,7 +175,18 @@ describe("work blocks", () => {
     const deadline = Date.parse(task(started, "outreach").waiting!.deadline_utc);
     // The timebox runs on the clock from when the task started waiting; let it pass.
     while (Date.now() <= deadline + 50) await new Promise((resolve) => setTimeout(resolve, 100));
-    const done = cli(["complete", started.id, "outreach", "--evidence", join(EVIDENCE, "touches.csv"), join(EVIDENCE, "follow-up.txt"), "--result", "PASS", "--next", "block 30 minutes for outreach tomorrow"]);
+    const done = cli([
+      "complete",
+      started.id,
+      "outreach",
+      "--evidence",
+      join(EVIDENCE, "touches.csv"),
+      join(EVIDENCE, "follow-up.txt"),
+      "--result",
+      "PASS",
+      "--next",
+      "block 30 minutes for outreach tomorrow",
+    ]);
     expect(done.code).toBe(0);
     expect(done.body.run!.stop_rules).toEqual([expect.objectContaining({ rule: "timebox-exceeded", subject: "outreach" })]);
     expect(task(done.body.run!, "outreach").attempts[0]?.late).toBe(true);

@@ -30,9 +30,20 @@ export const CHECK_BODIES = {
     .refine((body) => body.min === undefined || body.max === undefined || body.min <= body.max, { error: (issue) => minAboveMax(issue.input) }),
   rows: z
     .strictObject({ path, expr: nonBlank("must be a non-empty expression") })
-    .refine((body) => rowFormatOf(body.path) !== undefined, { error: (issue) => `path must name a .csv or .jsonl file, got ${JSON.stringify((issue.input as { path: string }).path)}` }),
+    .refine((body) => rowFormatOf(body.path) !== undefined, {
+      error: (issue) => `path must name a .csv or .jsonl file, got ${JSON.stringify((issue.input as { path: string }).path)}`,
+    }),
   command: z.strictObject({
-    run: z.union([nonBlank("must not be empty"), z.array(z.string()).min(1).refine((argv) => argv[0] !== "", "its first element must name a program")], "must be a non-empty string array or a shell string"),
+    run: z.union(
+      [
+        nonBlank("must not be empty"),
+        z
+          .array(z.string())
+          .min(1)
+          .refine((argv) => argv[0] !== "", "its first element must name a program"),
+      ],
+      "must be a non-empty string array or a shell string",
+    ),
     warnExit: z.array(z.number().int().min(1).max(255)).optional(),
   }),
   custom: z.strictObject({
@@ -77,7 +88,10 @@ export function checkSpecShape(value: unknown): CheckSpecShape {
   const key = keys[0] as string;
   if (!(CHECK_KINDS as readonly string[]).includes(key)) {
     const near = closestName(key, CHECK_KINDS);
-    return { problem: `unknown check kind "${key}"; ${near === undefined ? `expected one of ${CHECK_KINDS.join(", ")}` : `did you mean ${near}?`}`, atKey: key };
+    return {
+      problem: `unknown check kind "${key}"; ${near === undefined ? `expected one of ${CHECK_KINDS.join(", ")}` : `did you mean ${near}?`}`,
+      atKey: key,
+    };
   }
   return { kind: key as CheckKind, body: value[key] };
 }

@@ -69,10 +69,4 @@ export interface CustomCheckSpec {
 }
 
 /** One acceptance check, as written in an operator definition. */
-export type CheckSpec =
-  | NonEmptyCheckSpec
-  | JsonSchemaCheckSpec
-  | RowCountCheckSpec
-  | RowsCheckSpec
-  | CommandCheckSpec
-  | CustomCheckSpec;
+export type CheckSpec = NonEmptyCheckSpec | JsonSchemaCheckSpec | RowCountCheckSpec | RowsCheckSpec | CommandCheckSpec | CustomCheckSpec;

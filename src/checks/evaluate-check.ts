@@ -55,9 +55,7 @@ async function runPrepared(check: PreparedCheck, ctx: CheckContext): Promise<Che
   const deadline = startCheckDeadline(ctx.signal, timeoutMs);
   let finding: CheckFinding;
   try {
-    finding = deadline.signal.aborted
-      ? { result: "FAIL", evidence: deadline.abortEvidence() }
-      : await check.run(resolve(ctx.dir), ctx, deadline);
+    finding = deadline.signal.aborted ? { result: "FAIL", evidence: deadline.abortEvidence() } : await check.run(resolve(ctx.dir), ctx, deadline);
   } catch (error) {
     finding = deadline.signal.aborted
       ? { result: "FAIL", evidence: deadline.abortEvidence() }

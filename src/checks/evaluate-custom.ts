@@ -53,10 +53,18 @@ export async function evaluateCustom(fn: CustomCheckFn, dir: string, deadline: C
 
 function normalize(answer: unknown): CheckFinding {
   if (VERDICTS.includes(answer)) return { result: answer as CheckVerdict, evidence: {} };
-  const outcome = (typeof answer === "object" && answer !== null ? answer : {}) as { result?: unknown; verdict?: unknown; message?: unknown; evidence?: unknown };
+  const outcome = (typeof answer === "object" && answer !== null ? answer : {}) as {
+    result?: unknown;
+    verdict?: unknown;
+    message?: unknown;
+    evidence?: unknown;
+  };
   const result = VERDICTS.includes(outcome.result) ? outcome.result : outcome.verdict;
   if (!VERDICTS.includes(result)) {
-    return { result: "FAIL", evidence: { reason: "invalid outcome", message: 'return "PASS", "WARN", "FAIL", { result, evidence? } or { verdict, message?, evidence? }' } };
+    return {
+      result: "FAIL",
+      evidence: { reason: "invalid outcome", message: 'return "PASS", "WARN", "FAIL", { result, evidence? } or { verdict, message?, evidence? }' },
+    };
   }
   const { evidence = {}, message } = outcome;
   if (typeof evidence !== "object" || evidence === null || Array.isArray(evidence)) {

@@ -31,11 +31,11 @@ export async function evaluateJsonSchema(file: string, relpath: string, validate
     if (validate(value)) return;
     for (const e of validate.errors ?? []) {
       totalErrors++;
-      if (errors.length < MAX_REPORTED) errors.push({ ...at, instancePath: e.instancePath, keyword: e.keyword, message: e.message ?? e.keyword, params: e.params });
+      if (errors.length < MAX_REPORTED)
+        errors.push({ ...at, instancePath: e.instancePath, keyword: e.keyword, message: e.message ?? e.keyword, params: e.params });
     }
   };
   if (rowFormatOf(relpath) === "jsonl") for await (const { text, line } of readLines(file, signal)) check(text, line);
   else check(await readFile(file, { encoding: "utf8", signal, flag: CHECK_READ_FLAGS }), undefined);
   return { result: totalErrors === 0 ? "PASS" : "FAIL", evidence: { documents, totalErrors, errors } };
 }
-

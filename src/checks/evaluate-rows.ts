@@ -35,7 +35,5 @@ export async function evaluateRows(file: string, format: RowFormat, predicate: R
 }
 
 function jsonSafeRow(row: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(row).map(([field, value]) => [field, typeof value === "number" && !Number.isFinite(value) ? String(value) : value]),
-  );
+  return Object.fromEntries(Object.entries(row).map(([field, value]) => [field, typeof value === "number" && !Number.isFinite(value) ? String(value) : value]));
 }

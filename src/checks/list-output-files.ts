@@ -31,8 +31,13 @@ export async function scanOutputs(dir: string, keep: (path: string) => boolean):
     throw error;
   });
   if (info === undefined) return scan;
-  if (info.isSymbolicLink()) throw new RunledgerError("ERR_OUTPUT_SYMLINK", { detail: "outputs/ itself was replaced by a symbolic link; nothing under it was read", context: { path: "outputs" } });
-  if (!info.isDirectory()) throw new RunledgerError("ERR_ADAPTER_INVOCATION", { detail: `outputs/ was replaced by ${fileKind(info)}; it must stay a directory` });
+  if (info.isSymbolicLink())
+    throw new RunledgerError("ERR_OUTPUT_SYMLINK", {
+      detail: "outputs/ itself was replaced by a symbolic link; nothing under it was read",
+      context: { path: "outputs" },
+    });
+  if (!info.isDirectory())
+    throw new RunledgerError("ERR_ADAPTER_INVOCATION", { detail: `outputs/ was replaced by ${fileKind(info)}; it must stay a directory` });
   const pending = ["outputs"];
   for (let relDir = pending.pop(); relDir !== undefined; relDir = pending.pop()) {
     for await (const entry of await opendir(join(dir, relDir))) {
@@ -58,7 +63,8 @@ export async function listOutputFiles(dir: string): Promise<Record<string, strin
 
 async function entryKind(entry: Dirent, path: string): Promise<string> {
   // Some filesystems do not report a type in their listing; lstat does, and never follows the link.
-  const known = entry.isFile() || entry.isDirectory() || entry.isSymbolicLink() || entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice();
+  const known =
+    entry.isFile() || entry.isDirectory() || entry.isSymbolicLink() || entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice();
   const stats = known ? entry : await lstat(path);
   if (stats.isFile()) return "file";
   if (stats.isDirectory()) return "directory";

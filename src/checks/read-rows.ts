@@ -8,9 +8,7 @@ import { openCheckStream } from "./resolve-check-path.js";
 const csvParse = lazyRequire<typeof CsvParse>("csv-parse");
 
 /** One data row: its 1-based line number, and either the row or the reason it could not be read. */
-export type RowRecord =
-  | { readonly line: number; readonly row: Record<string, unknown> }
-  | { readonly line: number; readonly problem: string };
+export type RowRecord = { readonly line: number; readonly row: Record<string, unknown> } | { readonly line: number; readonly problem: string };
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;

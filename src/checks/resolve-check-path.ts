@@ -4,8 +4,7 @@ import { isAbsolute, join, relative, sep } from "node:path";
 
 /** A check's file, found inside the check directory, or the FAIL evidence saying why not. */
 export type ResolvedCheckPath =
-  | { readonly ok: true; readonly file: string; readonly bytes: number }
-  | { readonly ok: false; readonly evidence: Record<string, unknown> };
+  { readonly ok: true; readonly file: string; readonly bytes: number } | { readonly ok: false; readonly evidence: Record<string, unknown> };
 
 /**
  * How checks open the file they were given: never through a link swapped in after it was resolved,

@@ -63,7 +63,12 @@ export class CommandContext {
     const action = this.command?.action;
     if (action === null) return;
     const claimed = this.options.actor === undefined ? undefined : resolveActor(this.options.actor, this.io.env);
-    const deps = { ledger: workspace.ledger, project: workspace.config.project, readAccess: () => readAccess(workspace.ledger), fallbackActor: () => resolveActor(undefined, this.io.env) };
+    const deps = {
+      ledger: workspace.ledger,
+      project: workspace.config.project,
+      readAccess: () => readAccess(workspace.ledger),
+      fallbackActor: () => resolveActor(undefined, this.io.env),
+    };
     this.#authenticated = await authorizeRequest(deps, { action, subject: this.command?.path ?? "(unknown command)", token: this.token, claimed });
   }
 }

@@ -57,4 +57,6 @@ export const COMMAND_ACTIONS: Readonly<Record<string, Action | null>> = {
 };
 
 /** The role each command needs, as its action's: what `access list` users see per command. */
-export const COMMAND_ROLES: Readonly<Record<string, Role | null>> = Object.fromEntries(Object.entries(COMMAND_ACTIONS).map(([path, action]) => [path, action === null ? null : ACTION_ROLES[action]]));
+export const COMMAND_ROLES: Readonly<Record<string, Role | null>> = Object.fromEntries(
+  Object.entries(COMMAND_ACTIONS).map(([path, action]) => [path, action === null ? null : ACTION_ROLES[action]]),
+);

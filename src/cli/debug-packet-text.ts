@@ -23,7 +23,12 @@ export function debugPacketText(view: DebugPacketView): string[] {
     ...view.experiments.map((e, i) => `  ${i + 1}. ${e.change} -> ${e.result}  [${e.evidence.map((f) => `${f.name} ${f.digest}`).join(", ")}]`),
   ];
   if (p.status === "closed") {
-    lines.push(`decision: ${p.decision}`, `next: ${p.resolution_or_next}`, `regression guard: ${p.regression_guard || "(none)"}`, `time spent: ${p.time_spent_minutes} min`);
+    lines.push(
+      `decision: ${p.decision}`,
+      `next: ${p.resolution_or_next}`,
+      `regression guard: ${p.regression_guard || "(none)"}`,
+      `time spent: ${p.time_spent_minutes} min`,
+    );
   }
   return lines;
 }

@@ -62,7 +62,12 @@ export class Output {
     if (this.json) {
       this.#json(this.io.stderr, { level: "error", event: "command.fail", execution_id: this.executionId, code: error.code });
       const details = error.issues.length > 0 ? { issues: error.issues } : {};
-      this.#json(this.io.stdout, { status: "error", execution_id: this.executionId, error: { code: error.code, message: error.message, ...details }, meta: {} });
+      this.#json(this.io.stdout, {
+        status: "error",
+        execution_id: this.executionId,
+        error: { code: error.code, message: error.message, ...details },
+        meta: {},
+      });
       return;
     }
     const lines = [`error: ${ERROR_CANON[error.code].fragment}`];

@@ -46,7 +46,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .version(packageVersion(), "-V, --version")
     .option("--json", "print only the final JSON envelope on stdout; logs go to stderr as JSON")
     .option("-w, --workspace <dir>", "the workspace directory (default: the nearest with runledger.json)")
-    .option("--actor <kind:id>", "who is acting: kind human, llm or service, then ':' and an id without control characters (default RUNLEDGER_ACTOR, else the logged-in user as human)")
+    .option(
+      "--actor <kind:id>",
+      "who is acting: kind human, llm or service, then ':' and an id without control characters (default RUNLEDGER_ACTOR, else the logged-in user as human)",
+    )
     .option("--token-file <file>", "read the bearer token of the acting actor from the first line of this file (keep it chmod 600)")
     .option("--token <token>", "the bearer token on the command line, where other users can read it (warns; prefer RUNLEDGER_TOKEN or --token-file)")
     .showSuggestionAfterError()

@@ -14,9 +14,12 @@ export async function readSecretValue(io: CliIo, name: string): Promise<string> 
   const raw = stdin.isTTY && stdin.setRawMode ? await readHidden(stdin, io, name) : await readAll(stdin);
   const value = raw.endsWith("\r\n") ? raw.slice(0, -2) : raw.endsWith("\n") ? raw.slice(0, -1) : raw;
   if (value === "") {
-    throw new RunledgerError("ERR_USAGE", { detail: `empty value for ${name} on standard input; pipe it in, e.g. printf '%s' "$VALUE" | runledger secret set ${name} --reason "…"` });
+    throw new RunledgerError("ERR_USAGE", {
+      detail: `empty value for ${name} on standard input; pipe it in, e.g. printf '%s' "$VALUE" | runledger secret set ${name} --reason "…"`,
+    });
   }
-  if (value.includes("\0")) throw new RunledgerError("ERR_USAGE", { detail: `the value for ${name} holds a NUL byte, which an environment variable cannot carry` });
+  if (value.includes("\0"))
+    throw new RunledgerError("ERR_USAGE", { detail: `the value for ${name} holds a NUL byte, which an environment variable cannot carry` });
   return value;
 }
 

@@ -23,9 +23,11 @@ export function runText(view: ReturnType<typeof runJson>): string[] {
     lines.push(`gate ${gate.gate} awaits approval (${gate.result})${advance}: runledger gate approve|reject ${gate.gate} --run ${view.id} --reason "…"`);
   }
   for (const v of view.violations) lines.push(`violation ${v.kind} in ${v.task}: ${v.detail}`);
-  if (view.evidence.length > 0) lines.push(`evidence (${view.work_mode}): ${view.evidence.map((e) => `${e.met ? "+" : "-"}${e.item}${e.required ? "" : "?"}`).join(" ")}`);
+  if (view.evidence.length > 0)
+    lines.push(`evidence (${view.work_mode}): ${view.evidence.map((e) => `${e.met ? "+" : "-"}${e.item}${e.required ? "" : "?"}`).join(" ")}`);
   for (const rule of view.stop_rules) lines.push(`stop rule ${rule.rule}: ${rule.detail}`);
   if (view.next) lines.push(`next: ${view.next}`);
-  if (view.finished_at_utc !== null && !view.counted) lines.push(`not counted: ${view.next === null ? "no next pointer (add one: runledger next <run> \"…\")" : "required evidence missing"}`);
+  if (view.finished_at_utc !== null && !view.counted)
+    lines.push(`not counted: ${view.next === null ? 'no next pointer (add one: runledger next <run> "…")' : "required evidence missing"}`);
   return lines;
 }

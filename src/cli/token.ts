@@ -22,7 +22,10 @@ export function resolveToken(options: TokenOptions, io: CliIo, output: Output): 
   }
   if (options.tokenFile !== undefined) return readTokenFile(resolve(io.cwd, options.tokenFile), output);
   if (options.token !== undefined) {
-    output.warn("token.argv", "--token on the command line is visible to other users of this machine (ps, /proc/<pid>/cmdline); pass it in RUNLEDGER_TOKEN or with --token-file FILE");
+    output.warn(
+      "token.argv",
+      "--token on the command line is visible to other users of this machine (ps, /proc/<pid>/cmdline); pass it in RUNLEDGER_TOKEN or with --token-file FILE",
+    );
     return options.token;
   }
   const fromEnv = io.env["RUNLEDGER_TOKEN"];

@@ -44,12 +44,16 @@ export async function readConfigs(configs: Readonly<Record<string, string>> | un
 }
 
 /** The pre-run check: each declared config of each task is a readable file (ERR_VALIDATION issues at `tasks.<task>.configs.<name>`). */
-export function configIssues(tasks: readonly { readonly task: string; readonly configs: Readonly<Record<string, string>> | undefined }[], baseDir: string): Issue[] {
+export function configIssues(
+  tasks: readonly { readonly task: string; readonly configs: Readonly<Record<string, string>> | undefined }[],
+  baseDir: string,
+): Issue[] {
   const issues: Issue[] = [];
   for (const { task, configs } of tasks) {
     for (const [name, declared] of Object.entries(configs ?? {})) {
       const path = configPath(declared, baseDir);
-      if (!existsSync(path) || !statSync(path).isFile()) issues.push({ code: "ERR_SCHEMA", path: ["tasks", task, "configs", name], message: `config ${name}: no file at ${declared} (looked at ${path})` });
+      if (!existsSync(path) || !statSync(path).isFile())
+        issues.push({ code: "ERR_SCHEMA", path: ["tasks", task, "configs", name], message: `config ${name}: no file at ${declared} (looked at ${path})` });
     }
   }
   return issues;

@@ -6,6 +6,13 @@ import { RunledgerError } from "./errors.js";
  */
 export function fileNotFound(subject: string, cause: unknown): RunledgerError {
   const code = (cause as { code?: unknown } | null)?.code;
-  const why = code === "ENOENT" || code === "ENOTDIR" ? "no such file" : code === "EACCES" || code === "EPERM" ? "not readable" : typeof code === "string" ? code : "unreadable";
+  const why =
+    code === "ENOENT" || code === "ENOTDIR"
+      ? "no such file"
+      : code === "EACCES" || code === "EPERM"
+        ? "not readable"
+        : typeof code === "string"
+          ? code
+          : "unreadable";
   return new RunledgerError("ERR_FILE_NOT_FOUND", { detail: `${subject}: ${why}`, cause });
 }

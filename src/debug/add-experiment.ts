@@ -18,12 +18,17 @@ export interface ExperimentInput {
  * evidence file is stored in the artifact store (artifact.stored, named by its file name) and
  * the experiment refers to the digests; all in one append. At least one file; each must exist.
  */
-export async function addExperiment(deps: DebugDeps, packet: DebugPacketView, input: ExperimentInput): Promise<{ digest: string; name: string; size_bytes: number }[]> {
+export async function addExperiment(
+  deps: DebugDeps,
+  packet: DebugPacketView,
+  input: ExperimentInput,
+): Promise<{ digest: string; name: string; size_bytes: number }[]> {
   assertOpen(packet);
   const change = input.change.trim();
   const result = input.result.trim();
   if (change === "" || result === "") throw new RunledgerError("ERR_USAGE", { detail: "an experiment needs --change and --result, each a non-empty text" });
-  if (input.evidence.length === 0) throw new RunledgerError("ERR_USAGE", { detail: "an experiment needs evidence: --evidence FILE (logs, diffs, notes), at least one" });
+  if (input.evidence.length === 0)
+    throw new RunledgerError("ERR_USAGE", { detail: "an experiment needs evidence: --evidence FILE (logs, diffs, notes), at least one" });
   for (const path of input.evidence) {
     if (!(await stat(path).catch(() => undefined))?.isFile()) throw new RunledgerError("ERR_USAGE", { detail: `evidence ${path} is not a readable file` });
   }

@@ -19,7 +19,12 @@ export async function addHypothesis(deps: DebugDeps, packet: DebugPacketView, te
     const detail = `DebugPacket ${packet.id} already has ${MAX_HYPOTHESES} hypotheses: stop widening; force the minimal repro, then test one axis at a time`;
     if (packet.work_mode === "CONTRACT") {
       await deps.ledger.append([
-        { type: "stoprule.fired", project: packet.project, actor: deps.actor, data: { detail, mode: packet.work_mode, rule: HYPOTHESES_EXCEEDED_RULE, run_id: packet.run_id, subject: packet.id } },
+        {
+          type: "stoprule.fired",
+          project: packet.project,
+          actor: deps.actor,
+          data: { detail, mode: packet.work_mode, rule: HYPOTHESES_EXCEEDED_RULE, run_id: packet.run_id, subject: packet.id },
+        },
       ]);
     }
     throw new RunledgerError("ERR_HYPOTHESES_EXCEEDED", { detail });
@@ -29,5 +34,6 @@ export async function addHypothesis(deps: DebugDeps, packet: DebugPacketView, te
 
 /** Refuses to change a closed packet (ERR_DEBUG_PACKET_CLOSED). */
 export function assertOpen(packet: DebugPacketView): void {
-  if (packet.status === "closed") throw new RunledgerError("ERR_DEBUG_PACKET_CLOSED", { detail: `DebugPacket ${packet.id} was closed at ${packet.closed_at_utc ?? "?"}` });
+  if (packet.status === "closed")
+    throw new RunledgerError("ERR_DEBUG_PACKET_CLOSED", { detail: `DebugPacket ${packet.id} was closed at ${packet.closed_at_utc ?? "?"}` });
 }

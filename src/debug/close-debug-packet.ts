@@ -23,8 +23,9 @@ export async function closeDebugPacket(deps: DebugDeps, state: ProjectionState, 
   assertOpen(packet);
   const decision = input.decision.trim();
   const next = input.next.trim();
-  if (decision === "") throw new RunledgerError("ERR_USAGE", { detail: "closing a DebugPacket needs --decision \"…\": what you conclude now" });
-  if (next === "" || next.includes("\n")) throw new RunledgerError("ERR_USAGE", { detail: "closing a DebugPacket needs --next \"…\": one line, the fix applied or the next experiment" });
+  if (decision === "") throw new RunledgerError("ERR_USAGE", { detail: 'closing a DebugPacket needs --decision "…": what you conclude now' });
+  if (next === "" || next.includes("\n"))
+    throw new RunledgerError("ERR_USAGE", { detail: 'closing a DebugPacket needs --next "…": one line, the fix applied or the next experiment' });
   if (input.minutes !== undefined && !(Number.isFinite(input.minutes) && input.minutes >= 0)) {
     throw new RunledgerError("ERR_USAGE", { detail: `--minutes ${String(input.minutes)}: expected a number of minutes >= 0` });
   }
@@ -38,6 +39,7 @@ export async function closeDebugPacket(deps: DebugDeps, state: ProjectionState, 
     },
   ];
   const run = state.runs[packet.run_id];
-  if (run && (run.next === null || run.next.trim() === "")) events.push({ type: "next.recorded", project: run.project, actor: deps.actor, data: { next, run_id: run.id } });
+  if (run && (run.next === null || run.next.trim() === ""))
+    events.push({ type: "next.recorded", project: run.project, actor: deps.actor, data: { next, run_id: run.id } });
   await deps.ledger.append(events);
 }

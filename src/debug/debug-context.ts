@@ -70,5 +70,11 @@ export async function debugContext(state: ProjectionState, artifacts: ArtifactSt
     ...tasks.map((t) => `${t.task}: ${t.changes.map((c) => c.field).join(", ")}`),
   ];
   const summary = `compared with run ${passing.id} (${passing.result ?? "-"}): ${parts.length > 0 ? `changed ${parts.join("; ")}` : "nothing recorded changed (the cause is outside the receipts: environment, data read directly, time)"}`;
-  return { summary, compared_with: { run_id: passing.id, result: passing.result ?? "-", finished_at_utc: passing.finished_at_utc }, pipeline_digest: pipelineDigest, params, tasks };
+  return {
+    summary,
+    compared_with: { run_id: passing.id, result: passing.result ?? "-", finished_at_utc: passing.finished_at_utc },
+    pipeline_digest: pipelineDigest,
+    params,
+    tasks,
+  };
 }

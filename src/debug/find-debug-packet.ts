@@ -7,5 +7,7 @@ export function findDebugPacket(state: ProjectionState, idOrPrefix: string): Deb
   if (exact) return exact;
   const matches = Object.keys(state.debugPackets).filter((id) => idOrPrefix !== "" && id.startsWith(idOrPrefix));
   if (matches.length === 1) return state.debugPackets[matches[0] as string] as DebugPacketView;
-  throw new RunledgerError("ERR_DEBUG_PACKET_NOT_FOUND", { detail: matches.length > 1 ? `${idOrPrefix} is ambiguous (${matches.length} packets)` : idOrPrefix });
+  throw new RunledgerError("ERR_DEBUG_PACKET_NOT_FOUND", {
+    detail: matches.length > 1 ? `${idOrPrefix} is ambiguous (${matches.length} packets)` : idOrPrefix,
+  });
 }

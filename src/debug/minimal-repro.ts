@@ -65,7 +65,8 @@ export async function minimalRepro(sources: ReproSources, run: RunView): Promise
       actual.push(`${task}: ${attempt.error_code ?? "failed"}: ${attempt.reason ?? "no reason recorded"}${stderr ? `; stderr: ${stderr}` : ""}`);
     }
   }
-  const note = run.source !== null && pipeline === undefined ? { note: "the pipeline file changed or cannot be loaded since the run: task commands left out" } : {};
+  const note =
+    run.source !== null && pipeline === undefined ? { note: "the pipeline file changed or cannot be loaded since the run: task commands left out" } : {};
   return { commands, inputs: { params: { ...run.params }, tasks, workdirs, ...note }, expected: expected.join("\n"), actual: actual.join("\n") };
 }
 

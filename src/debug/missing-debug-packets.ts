@@ -24,6 +24,10 @@ export function missingDebugPackets(state: ProjectionState): MissingDebugPacket[
       if (own.some((p) => hasMinimalRepro(p.minimal_repro))) return [];
       const base = { run_id: run.id, project: run.project, pipeline: run.pipeline, finished_at_utc: run.finished_at_utc };
       const last = own.at(-1);
-      return [last ? { ...base, debug_packet_id: last.id, reason: `DebugPacket ${last.id} has no minimal repro (commands, expected and actual)` } : { ...base, debug_packet_id: null, reason: "no DebugPacket" }];
+      return [
+        last
+          ? { ...base, debug_packet_id: last.id, reason: `DebugPacket ${last.id} has no minimal repro (commands, expected and actual)` }
+          : { ...base, debug_packet_id: null, reason: "no DebugPacket" },
+      ];
     });
 }

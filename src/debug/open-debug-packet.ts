@@ -18,7 +18,9 @@ export interface OpenDebugPacketOptions {
  */
 export async function openDebugPacket(deps: DebugDeps, state: ProjectionState, run: RunView, options: OpenDebugPacketOptions = {}): Promise<string> {
   if (run.result !== "FAIL") {
-    throw new RunledgerError("ERR_RUN_NOT_FAILED", { detail: `run ${run.id} ${run.result === null ? `is ${run.status}, not finished` : `ended ${run.result}`}` });
+    throw new RunledgerError("ERR_RUN_NOT_FAILED", {
+      detail: `run ${run.id} ${run.result === null ? `is ${run.status}, not finished` : `ended ${run.result}`}`,
+    });
   }
   const open = Object.values(state.debugPackets).find((p) => p.run_id === run.id && p.status === "open");
   if (open) throw new RunledgerError("ERR_USAGE", { detail: `run ${run.id} already has the open DebugPacket ${open.id}; add to it, or close it first` });

@@ -46,7 +46,12 @@ export interface EngineDeps {
 
 export type TaskProgress =
   | { readonly task: string; readonly state: "started" }
-  | { readonly task: string; readonly state: "passed" | "failed" | "skipped" | "reused" | "waiting"; readonly result: Verdict | null; readonly reason: string | null };
+  | {
+      readonly task: string;
+      readonly state: "passed" | "failed" | "skipped" | "reused" | "waiting";
+      readonly result: Verdict | null;
+      readonly reason: string | null;
+    };
 
 /** What one run fixes for all its attempts. */
 export interface RunContext {

@@ -19,40 +19,49 @@ export async function storeReceipt(attempt: SettlingAttempt, done: WorkDone, ver
   const { operator } = plan;
   const attemptId = settling.attemptId;
   const streams = await captureStreams(attempt);
-  const receipt: Receipt = ReceiptSchema.parse(done.secrets.redactor.value({
-    execution_id: attemptId,
-    run_id: run.id,
-    task: plan.task.name,
-    attempt_id: attemptId,
-    project: run.project,
-    processor_ref: operator.ref,
-    code_digest: plan.codeDigest,
-    env_fingerprint: plan.envFingerprint,
-    inputs_hash: plan.inputsHash,
-    inputs: plan.inputs.map((i) => ({ task: i.task, path: i.path, digest: i.digest })),
-    hash_schema: "runledger.inputs.v1",
-    config_versions: (plan.configs ?? []).map((config) => config.ref),
-    ...(done.secrets.versions.length > 0 && { secret_versions: [...done.secrets.versions] }),
-    outputs_index: done.outputs,
-    processor_info: done.returned?.processorInfo ?? settling.processorInfo ?? `${operator.kind}:${operator.ref}`,
-    usage: { ...(done.returned?.usage ?? {}) },
-    timestamp_utc: settling.started.toISOString(),
-    duration_ms: Math.max(0, (deps.clock ?? systemClock).now().getTime() - settling.started.getTime()),
-    mode: run.runMode,
-    enforcement: run.enforcement,
-    sandbox: run.sandbox.kind,
-    ...(settling.effects !== undefined && settling.effects.calls.length > 0 && { effects: [...settling.effects.calls].sort((a, b) => a.call_number - b.call_number) }),
-    result: verdict,
-    ...streams,
-  }));
+  const receipt: Receipt = ReceiptSchema.parse(
+    done.secrets.redactor.value({
+      execution_id: attemptId,
+      run_id: run.id,
+      task: plan.task.name,
+      attempt_id: attemptId,
+      project: run.project,
+      processor_ref: operator.ref,
+      code_digest: plan.codeDigest,
+      env_fingerprint: plan.envFingerprint,
+      inputs_hash: plan.inputsHash,
+      inputs: plan.inputs.map((i) => ({ task: i.task, path: i.path, digest: i.digest })),
+      hash_schema: "runledger.inputs.v1",
+      config_versions: (plan.configs ?? []).map((config) => config.ref),
+      ...(done.secrets.versions.length > 0 && { secret_versions: [...done.secrets.versions] }),
+      outputs_index: done.outputs,
+      processor_info: done.returned?.processorInfo ?? settling.processorInfo ?? `${operator.kind}:${operator.ref}`,
+      usage: { ...(done.returned?.usage ?? {}) },
+      timestamp_utc: settling.started.toISOString(),
+      duration_ms: Math.max(0, (deps.clock ?? systemClock).now().getTime() - settling.started.getTime()),
+      mode: run.runMode,
+      enforcement: run.enforcement,
+      sandbox: run.sandbox.kind,
+      ...(settling.effects !== undefined &&
+        settling.effects.calls.length > 0 && { effects: [...settling.effects.calls].sort((a, b) => a.call_number - b.call_number) }),
+      result: verdict,
+      ...streams,
+    }),
+  );
   // Stored side by side: their fsyncs overlap.
   const [receiptRef, index] = await Promise.all([
     deps.artifacts.put(canonicalJson(receipt), { mediaType: "application/json" }),
     deps.artifacts.put(canonicalJson({ attempt_id: attemptId, outputs: done.outputs }), { mediaType: "application/json" }),
   ]);
   events.push(
-    event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: receiptRef.digest, media_type: "application/json", name: "receipt.json", size_bytes: receiptRef.size_bytes } }),
-    event({ type: "artifact.stored", data: { attempt_id: attemptId, digest: index.digest, media_type: "application/json", name: "outputs.json", size_bytes: index.size_bytes } }),
+    event({
+      type: "artifact.stored",
+      data: { attempt_id: attemptId, digest: receiptRef.digest, media_type: "application/json", name: "receipt.json", size_bytes: receiptRef.size_bytes },
+    }),
+    event({
+      type: "artifact.stored",
+      data: { attempt_id: attemptId, digest: index.digest, media_type: "application/json", name: "outputs.json", size_bytes: index.size_bytes },
+    }),
   );
   return receiptRef.digest;
 }
@@ -80,7 +89,9 @@ async function captureStreams(attempt: SettlingAttempt): Promise<Partial<Pick<Re
   for (const stream of streams) {
     if (!stream) continue;
     const { name, stored } = stream;
-    events.push(event({ type: "artifact.stored", data: { attempt_id: attempt.settling.attemptId, digest: stored.digest, name, size_bytes: stored.size_bytes } }));
+    events.push(
+      event({ type: "artifact.stored", data: { attempt_id: attempt.settling.attemptId, digest: stored.digest, name, size_bytes: stored.size_bytes } }),
+    );
     captured[name] = { digest: stored.digest, size_bytes: stored.size_bytes, tail: stream.tail };
   }
   return captured;

@@ -13,7 +13,9 @@ export interface InputRef {
 /** The inputs hash of seed 002's receipt: the params and every upstream output digest, canonicalized. */
 export function inputsHash(params: unknown, inputs: readonly InputRef[]): Digest {
   // Keys in sorted order: canonical JSON's fast path; the digest is the same either way.
-  const sorted = [...inputs].sort((a, b) => (a.task === b.task ? (a.path < b.path ? -1 : 1) : a.task < b.task ? -1 : 1)).map((i) => ({ digest: i.digest, path: i.path, task: i.task }));
+  const sorted = [...inputs]
+    .sort((a, b) => (a.task === b.task ? (a.path < b.path ? -1 : 1) : a.task < b.task ? -1 : 1))
+    .map((i) => ({ digest: i.digest, path: i.path, task: i.task }));
   return digestOf({ inputs: sorted, params, schema: INPUTS_HASH_SCHEMA });
 }
 
@@ -41,5 +43,14 @@ export function cacheKey(parts: {
   /** Set only for a shadow attempt of an operator with effects, so enforced keys stay as they were. */
   readonly enforcement?: "shadow";
 }): Digest {
-  return digestOf({ codeDigest: parts.codeDigest, configVersions: parts.configVersions, enforcement: parts.enforcement, envFingerprint: parts.envFingerprint, inputsHash: parts.inputsHash, operatorRef: parts.operatorRef, runMode: parts.runMode, schema: "runledger.cache.v1" });
+  return digestOf({
+    codeDigest: parts.codeDigest,
+    configVersions: parts.configVersions,
+    enforcement: parts.enforcement,
+    envFingerprint: parts.envFingerprint,
+    inputsHash: parts.inputsHash,
+    operatorRef: parts.operatorRef,
+    runMode: parts.runMode,
+    schema: "runledger.cache.v1",
+  });
 }

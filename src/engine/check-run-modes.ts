@@ -20,20 +20,30 @@ export function checkRunModes(
   const external = operators.filter(({ op }) => op.effects.length > 0 || op.secrets.length > 0);
   if (context.ci && context.runMode === "real" && external.length > 0) {
     const what = external.map(({ task, op }) => `${task} (${[...op.effects.map((e) => `effect ${e}`), ...op.secrets.map((s) => `secret ${s}`)].join(", ")})`);
-    throw new RunledgerError("ERR_CI_SAFETY", { detail: `pipeline ${def.name} declares external effects or secrets: ${what.join("; ")}; run it with --run-mode mock` });
+    throw new RunledgerError("ERR_CI_SAFETY", {
+      detail: `pipeline ${def.name} declares external effects or secrets: ${what.join("; ")}; run it with --run-mode mock`,
+    });
   }
   const issues: Issue[] = [];
   for (const { task, op } of operators) {
     op.evidence.forEach((item, i) => {
       if (!context.modes.evidenceItem(item)) {
-        issues.push({ code: "ERR_SCHEMA", path: ["tasks", task, "evidence", i], message: `operator ${op.ref} declares evidence ${JSON.stringify(item)}, which no work mode lists; see \`runledger modes\`` });
+        issues.push({
+          code: "ERR_SCHEMA",
+          path: ["tasks", task, "evidence", i],
+          message: `operator ${op.ref} declares evidence ${JSON.stringify(item)}, which no work mode lists; see \`runledger modes\``,
+        });
       }
     });
   }
   if (context.runMode === "mock") {
     for (const { task, op } of external) {
       if (op.mock === undefined && op.mockCommand === undefined) {
-        issues.push({ code: "ERR_NO_MOCK", path: ["tasks", task, "mock"], message: `operator ${op.ref} declares effects or secrets and has no mock provider; give it one to run --run-mode mock` });
+        issues.push({
+          code: "ERR_NO_MOCK",
+          path: ["tasks", task, "mock"],
+          message: `operator ${op.ref} declares effects or secrets and has no mock provider; give it one to run --run-mode mock`,
+        });
       }
     }
   }

@@ -16,7 +16,14 @@ export async function checkSecretsAndConfigs(
   context: { readonly runMode: RunMode; readonly secrets: SecretSource | undefined; readonly baseDir: string; resolve(task: PipelineTask): OperatorDefinition },
 ): Promise<void> {
   const tasks = Object.values(def.tasks).map((task) => ({ task: task.name, operator: context.resolve(task) }));
-  const issues = configIssues(tasks.map(({ task, operator }) => ({ task, configs: operator.configs })), context.baseDir);
-  if (issues.length > 0) throw new RunledgerError("ERR_VALIDATION", { detail: `${issues.length} missing config file${issues.length === 1 ? "" : "s"} in pipeline ${def.name}`, issues });
+  const issues = configIssues(
+    tasks.map(({ task, operator }) => ({ task, configs: operator.configs })),
+    context.baseDir,
+  );
+  if (issues.length > 0)
+    throw new RunledgerError("ERR_VALIDATION", {
+      detail: `${issues.length} missing config file${issues.length === 1 ? "" : "s"} in pipeline ${def.name}`,
+      issues,
+    });
   if (context.runMode === "real") await assertSecretsSet(tasks, context.secrets);
 }

@@ -51,14 +51,23 @@ export async function closeRun(deps: EngineDeps, run: RunContext, closing: RunCl
   const stored = await deps.artifacts.put(canonicalJson(manifest), { mediaType: "application/json" });
   const evidence = assessEvidence(closing.mode, closing.passed);
   const event = (e: Omit<NewEvent, "project" | "actor">) => runEvent(deps, run, e);
-  const events: NewEvent[] = [event({ type: "artifact.stored", data: { digest: stored.digest, media_type: "application/json", name: "manifest.json", size_bytes: stored.size_bytes } })];
+  const events: NewEvent[] = [
+    event({ type: "artifact.stored", data: { digest: stored.digest, media_type: "application/json", name: "manifest.json", size_bytes: stored.size_bytes } }),
+  ];
   for (const task of closing.timedOut) events.push(timeboxExceeded(deps, run, task));
   for (const rule of closing.mode.stopRules) {
     if (evidence.find((e) => e.item === rule.whenMissing)?.met === false) {
-      events.push(event({ type: "stoprule.fired", data: { detail: rule.detail, mode: closing.mode.name, rule: rule.id, run_id: run.id, subject: rule.whenMissing } }));
+      events.push(
+        event({ type: "stoprule.fired", data: { detail: rule.detail, mode: closing.mode.name, rule: rule.id, run_id: run.id, subject: rule.whenMissing } }),
+      );
     }
   }
-  events.push(event({ type: "run.finished", data: { evidence, manifest_digest: stored.digest, next: closing.next, result: closing.result, run_id: run.id, status: closing.status } }));
+  events.push(
+    event({
+      type: "run.finished",
+      data: { evidence, manifest_digest: stored.digest, next: closing.next, result: closing.result, run_id: run.id, status: closing.status },
+    }),
+  );
   await deps.ledger.append(events);
 }
 

@@ -24,8 +24,15 @@ export interface TaskCompletion {
  * recorded (ERR_EVIDENCE_MISMATCH); a task that is not waiting is ERR_NOT_WAITING. The completion
  * is recorded with `deps.actor`; the task's checks run on the evidence as on any output.
  */
-export async function completeTask(spec: PipelineDefinition, deps: EngineDeps, runId: string, completion: TaskCompletion, options: ResumeOptions): Promise<string> {
-  if (!VERDICTS.includes(completion.result)) throw new RunledgerError("ERR_USAGE", { detail: `result ${JSON.stringify(completion.result)}: expected PASS, WARN or FAIL` });
+export async function completeTask(
+  spec: PipelineDefinition,
+  deps: EngineDeps,
+  runId: string,
+  completion: TaskCompletion,
+  options: ResumeOptions,
+): Promise<string> {
+  if (!VERDICTS.includes(completion.result))
+    throw new RunledgerError("ERR_USAGE", { detail: `result ${JSON.stringify(completion.result)}: expected PASS, WARN or FAIL` });
   return withOpenRun(
     { spec, deps, runId, options },
     async (opened) => resumeClaimed(opened, { ...options, completion: await manualCompletion(opened, completion, options) }),
@@ -38,11 +45,14 @@ async function manualCompletion(opened: OpenRun, completion: TaskCompletion, opt
   const { def, view, past, runId } = opened;
   const task = def.tasks[completion.task];
   const state = view.tasks[completion.task];
-  if (!task || !state) throw new RunledgerError("ERR_USAGE", { detail: `run ${runId} has no task ${completion.task}; its tasks: ${Object.keys(view.tasks).join(", ")}` });
+  if (!task || !state)
+    throw new RunledgerError("ERR_USAGE", { detail: `run ${runId} has no task ${completion.task}; its tasks: ${Object.keys(view.tasks).join(", ")}` });
   const operator = resolveOperator(task, options.registry);
   if (!waitingAttempt(past, runId, completion.task)) {
     const manual = operator.kind === "manual";
-    throw new RunledgerError("ERR_NOT_WAITING", { detail: `task ${completion.task} of run ${runId} is ${state.outcome}${manual ? "" : ", and not a manual task"}; only a WAITING manual task can be completed` });
+    throw new RunledgerError("ERR_NOT_WAITING", {
+      detail: `task ${completion.task} of run ${runId} is ${state.outcome}${manual ? "" : ", and not a manual task"}; only a WAITING manual task can be completed`,
+    });
   }
   const evidence = await mapEvidence(operator, completion.files);
   return { task: completion.task, evidence, result: completion.result, ...(completion.note === undefined ? {} : { note: completion.note }) };

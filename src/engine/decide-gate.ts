@@ -37,7 +37,13 @@ function refusal(past: ProjectionState, runId: string, name: string): RunledgerE
   const gate = past.gates[`${runId}/${name}`];
   if (!gate) return new RunledgerError("ERR_GATE_NOT_FOUND", { detail: `run ${runId} has no evaluated gate ${name}` });
   if (gate.status === "awaiting_approval") return undefined;
-  const why = gate.status === "failed" ? `its checks failed (${gate.checks.filter((c) => c.result === "FAIL").map((c) => c.name).join(", ")})` : `it is already ${gate.status}`;
+  const why =
+    gate.status === "failed"
+      ? `its checks failed (${gate.checks
+          .filter((c) => c.result === "FAIL")
+          .map((c) => c.name)
+          .join(", ")})`
+      : `it is already ${gate.status}`;
   return new RunledgerError("ERR_GATE_NOT_APPROVABLE", { detail: `gate ${name} of run ${runId}: ${why}` });
 }
 
@@ -47,14 +53,42 @@ async function recordDecision(opened: OpenRun, decision: GateDecision): Promise<
   const gate = past.gates[`${runId}/${decision.gate}`] as GateView;
   const advance = decision.approve ? gate.advances : null;
   const mark = advance ? past.watermarks[advance.watermark] : undefined;
-  if (advance && !movesForward(mark, { watermark: advance.watermark, value: advance.value, ...(advance.definition ? { definition: advance.definition } : {}) })) {
-    throw new RunledgerError("ERR_WATERMARK_REGRESSION", { detail: `${advance.watermark} moved to ${mark?.value ?? "?"} since the gate was evaluated; ${advance.value} is not later` });
+  if (
+    advance &&
+    !movesForward(mark, { watermark: advance.watermark, value: advance.value, ...(advance.definition ? { definition: advance.definition } : {}) })
+  ) {
+    throw new RunledgerError("ERR_WATERMARK_REGRESSION", {
+      detail: `${advance.watermark} moved to ${mark?.value ?? "?"} since the gate was evaluated; ${advance.value} is not later`,
+    });
   }
   const status = decision.approve ? "approved" : "rejected";
   const run = { project: view.project };
   const appended = await deps.ledger.append([
-    adminEvent(view.project, deps.actor, { action_type: decision.approve ? "gate_approve" : "gate_reject", reason: decision.reason, targets: [{ kind: "gate", id: decision.gate }, { kind: "run", id: runId }], before: { status: gate.status, checks: gate.checks }, after: { status, ...(advance ? { advances: advance } : {}) }, result: "applied" }),
-    ...(advance ? [runEvent(deps, run, { type: "watermark.advanced", data: { ...(advance.definition ? { definition: advance.definition } : {}), gate: decision.gate, run_id: runId, value: advance.value, watermark: advance.watermark } })] : []),
+    adminEvent(view.project, deps.actor, {
+      action_type: decision.approve ? "gate_approve" : "gate_reject",
+      reason: decision.reason,
+      targets: [
+        { kind: "gate", id: decision.gate },
+        { kind: "run", id: runId },
+      ],
+      before: { status: gate.status, checks: gate.checks },
+      after: { status, ...(advance ? { advances: advance } : {}) },
+      result: "applied",
+    }),
+    ...(advance
+      ? [
+          runEvent(deps, run, {
+            type: "watermark.advanced",
+            data: {
+              ...(advance.definition ? { definition: advance.definition } : {}),
+              gate: decision.gate,
+              run_id: runId,
+              value: advance.value,
+              watermark: advance.watermark,
+            },
+          }),
+        ]
+      : []),
   ]);
   // The run goes on from the state just read, with the decision applied.
   for (const event of appended) applyEvent(past, event);

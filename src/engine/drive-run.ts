@@ -143,8 +143,16 @@ class RunDriver {
     if (outcome.next) this.#nexts.push(outcome.next);
     if (outcome.violation) this.#recordHalt(task.name, outcome.violation);
     if (outcome.errorCode === "ERR_TIMEOUT") this.#timedOut.add(task.name);
-    this.#session.progress({ task: task.name, state: outcome.reused ? "reused" : outcome.result === "FAIL" ? "failed" : "passed", result: outcome.result, reason: outcome.reason });
-    this.#start.states.set(task.name, outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs, asOf: outcome.asOf });
+    this.#session.progress({
+      task: task.name,
+      state: outcome.reused ? "reused" : outcome.result === "FAIL" ? "failed" : "passed",
+      result: outcome.result,
+      reason: outcome.reason,
+    });
+    this.#start.states.set(
+      task.name,
+      outcome.result === "FAIL" ? { passed: false } : { passed: true, result: outcome.result, outputs: outcome.outputs, asOf: outcome.asOf },
+    );
     return undefined;
   }
 
@@ -183,7 +191,10 @@ class RunDriver {
     const tasks = Object.values(def.tasks);
     const failed = tasks.filter((t) => !states.get(t.name)?.passed);
     const status = halt !== undefined ? "halted" : failed.some((t) => t.critical) ? "degraded" : failed.length > 0 ? "failed" : "succeeded";
-    const warned = tasks.some((t) => { const s = states.get(t.name); return s?.passed === true && s.result === "WARN"; });
+    const warned = tasks.some((t) => {
+      const s = states.get(t.name);
+      return s?.passed === true && s.result === "WARN";
+    });
     const result = failed.length > 0 ? "FAIL" : warned ? "WARN" : "PASS";
     const passed: ClosingTask[] = [];
     for (const task of tasks) {
@@ -200,7 +211,12 @@ class RunDriver {
 async function haltRun(session: RunSession, error: unknown): Promise<unknown> {
   const { deps, run } = session;
   await deps.ledger
-    .append([runEvent(deps, run, { type: "run.finished", data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: run.id, status: "halted" } })])
+    .append([
+      runEvent(deps, run, {
+        type: "run.finished",
+        data: { next: `investigate the engine error: ${toRunledgerError(error).message}`, result: "FAIL", run_id: run.id, status: "halted" },
+      }),
+    ])
     .catch(() => undefined);
   return error;
 }

@@ -80,21 +80,68 @@ export class EffectBroker implements SocketClient {
   }
 
   async #call(name: unknown, payload: unknown): Promise<unknown> {
-    if (this.#closed) throw new RunledgerError("ERR_EFFECT_FAILED", { detail: `attempt ${this.attempt.id} has ended; effects are callable only while it runs` });
+    if (this.#closed)
+      throw new RunledgerError("ERR_EFFECT_FAILED", { detail: `attempt ${this.attempt.id} has ended; effects are callable only while it runs` });
     if (typeof name !== "string" || name === "") throw new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: "an effect call needs the effect's name" });
     const json = asJson(payload === undefined ? null : payload, `payload of effect ${name}`);
     const callNumber = ++this.#numbered;
     const stored = await this.#store(json);
-    const events: NewEvent[] = [this.#event({ type: "artifact.stored", data: { attempt_id: this.attempt.id, digest: stored.digest, media_type: "application/json", name: `effects/${callNumber}.${name}.payload.json`, size_bytes: stored.size_bytes } })];
+    const events: NewEvent[] = [
+      this.#event({
+        type: "artifact.stored",
+        data: {
+          attempt_id: this.attempt.id,
+          digest: stored.digest,
+          media_type: "application/json",
+          name: `effects/${callNumber}.${name}.payload.json`,
+          size_bytes: stored.size_bytes,
+        },
+      }),
+    ];
     const record = async (outcome: Outcome, extra: { result?: string; error?: RunledgerError } = {}) => {
       let resultDigest: string | undefined;
       if (extra.result !== undefined) {
         const result = await this.#store(extra.result);
         resultDigest = result.digest;
-        events.push(this.#event({ type: "artifact.stored", data: { attempt_id: this.attempt.id, digest: result.digest, media_type: "application/json", name: `effects/${callNumber}.${name}.result.json`, size_bytes: result.size_bytes } }));
+        events.push(
+          this.#event({
+            type: "artifact.stored",
+            data: {
+              attempt_id: this.attempt.id,
+              digest: result.digest,
+              media_type: "application/json",
+              name: `effects/${callNumber}.${name}.result.json`,
+              size_bytes: result.size_bytes,
+            },
+          }),
+        );
       }
-      const entry: EffectCallRecord = { call_number: callNumber, effect: name, outcome, payload_digest: stored.digest, ...(resultDigest && { result_digest: resultDigest }), ...(extra.error && { error_code: extra.error.code }) };
-      events.push(this.#event({ type: "effect.called", data: { attempt_id: this.attempt.id, call_number: callNumber, effect: name, enforcement: this.run.enforcement, ...(extra.error && { error_code: extra.error.code }), outcome, payload_digest: stored.digest, ...(resultDigest && { result_digest: resultDigest }), run_id: this.run.id, run_mode: this.run.runMode, task: this.attempt.task } }));
+      const entry: EffectCallRecord = {
+        call_number: callNumber,
+        effect: name,
+        outcome,
+        payload_digest: stored.digest,
+        ...(resultDigest && { result_digest: resultDigest }),
+        ...(extra.error && { error_code: extra.error.code }),
+      };
+      events.push(
+        this.#event({
+          type: "effect.called",
+          data: {
+            attempt_id: this.attempt.id,
+            call_number: callNumber,
+            effect: name,
+            enforcement: this.run.enforcement,
+            ...(extra.error && { error_code: extra.error.code }),
+            outcome,
+            payload_digest: stored.digest,
+            ...(resultDigest && { result_digest: resultDigest }),
+            run_id: this.run.id,
+            run_mode: this.run.runMode,
+            task: this.attempt.task,
+          },
+        }),
+      );
       this.calls.push(entry);
     };
 
@@ -104,7 +151,12 @@ export class EffectBroker implements SocketClient {
       this.fatal ??= error;
       this.violation ??= detail;
       await record("refused", { error });
-      events.push(this.#event({ type: "violation.recorded", data: { attempt_id: this.attempt.id, detail, kind: "undeclared_effect", run_id: this.run.id, task: this.attempt.task } }));
+      events.push(
+        this.#event({
+          type: "violation.recorded",
+          data: { attempt_id: this.attempt.id, detail, kind: "undeclared_effect", run_id: this.run.id, task: this.attempt.task },
+        }),
+      );
       await this.#append(events);
       throw error;
     }
@@ -114,7 +166,9 @@ export class EffectBroker implements SocketClient {
     const parsed: unknown = JSON.parse(json);
     try {
       if (!sink && execute === undefined) {
-        const error = new RunledgerError("ERR_EFFECT_UNHANDLED", { detail: `effect ${name} has no handler in an enforced run; register one with definePipeline({ effects: { "${name}": … } }) (built in: ${Object.keys(BUILTIN_EFFECTS).join(", ")})` });
+        const error = new RunledgerError("ERR_EFFECT_UNHANDLED", {
+          detail: `effect ${name} has no handler in an enforced run; register one with definePipeline({ effects: { "${name}": … } }) (built in: ${Object.keys(BUILTIN_EFFECTS).join(", ")})`,
+        });
         this.fatal ??= error;
         await record("refused", { error });
         throw error;
@@ -122,7 +176,9 @@ export class EffectBroker implements SocketClient {
       let result: string;
       try {
         const context = { effect: name, runId: this.run.id, task: this.attempt.task, attemptId: this.attempt.id, signal: this.#controller.signal };
-        const returned = sink ? shadowResult(handler.shadow === undefined ? undefined : await handler.shadow(parsed)) : await (execute as EffectExecute)(parsed, context);
+        const returned = sink
+          ? shadowResult(handler.shadow === undefined ? undefined : await handler.shadow(parsed))
+          : await (execute as EffectExecute)(parsed, context);
         result = asJson(returned === undefined ? null : returned, `${sink ? "shadow result" : "result"} of effect ${name}`);
       } catch (error) {
         const wrapped = error instanceof RunledgerError ? error : toRunledgerError(error, "ERR_EFFECT_FAILED");

@@ -22,19 +22,27 @@ export async function callEffectSocket(path: string, token: string, effect: stri
     let line: string | undefined;
     let overlong = false;
     socket.once("connect", () => socket.write(`${JSON.stringify({ token, effect, payload })}\n`));
-    await readBoundedLines(socket, { maxBytes: MAX_ANSWER_BYTES, unterminated: "drop" }, {
-      line: (text) => {
-        line ??= text;
-        socket.destroy();
+    await readBoundedLines(
+      socket,
+      { maxBytes: MAX_ANSWER_BYTES, unterminated: "drop" },
+      {
+        line: (text) => {
+          line ??= text;
+          socket.destroy();
+        },
+        overflow: () => {
+          overlong = true;
+          socket.destroy();
+        },
       },
-      overflow: () => {
-        overlong = true;
-        socket.destroy();
-      },
-    });
+    );
     if (overlong) throw failed(`the answer from the effects socket ${path} is over ${MAX_ANSWER_BYTES} bytes`);
     if (line === undefined) {
-      throw failed(problem ? `cannot reach the effects socket ${path}: ${problem.message}` : `the effects socket ${path} closed without an answer (has the attempt ended?)`);
+      throw failed(
+        problem
+          ? `cannot reach the effects socket ${path}: ${problem.message}`
+          : `the effects socket ${path} closed without an answer (has the attempt ended?)`,
+      );
     }
     return parseAnswer(line, path);
   } finally {
@@ -49,9 +57,18 @@ function parseAnswer(line: string, path: string): unknown {
   } catch {
     throw new RunledgerError("ERR_EFFECT_FAILED", { detail: `the effects socket ${path} answered with something that is not JSON` });
   }
-  const answer = (typeof parsed === "object" && parsed !== null ? parsed : {}) as { ok?: unknown; result?: unknown; error?: { code?: unknown; detail?: unknown } };
+  const answer = (typeof parsed === "object" && parsed !== null ? parsed : {}) as {
+    ok?: unknown;
+    result?: unknown;
+    error?: { code?: unknown; detail?: unknown };
+  };
   if (answer.ok === true) return answer.result ?? null;
   const code = typeof answer.error?.code === "string" && Object.hasOwn(ERROR_CANON, answer.error.code) ? (answer.error.code as ErrorCode) : "ERR_EFFECT_FAILED";
-  const detail = typeof answer.error?.detail === "string" ? answer.error.detail : answer.ok === false ? "the engine refused the call" : `the effects socket ${path} answered with JSON that is not an answer`;
+  const detail =
+    typeof answer.error?.detail === "string"
+      ? answer.error.detail
+      : answer.ok === false
+        ? "the engine refused the call"
+        : `the effects socket ${path} answered with JSON that is not an answer`;
   throw new RunledgerError(code, { detail });
 }

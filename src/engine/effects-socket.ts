@@ -153,10 +153,14 @@ export class EffectsSocket {
     socket.setTimeout(UNTIED_IDLE_MS, () => {
       if (connection.seat === undefined) socket.destroy();
     });
-    return readBoundedLines(socket, { maxBytes: MAX_REQUEST_BYTES, unterminated: "line" }, {
-      line: (line) => this.#request(connection, line),
-      overflow: (head) => this.#overflow(connection, head),
-    }).then(() => {
+    return readBoundedLines(
+      socket,
+      { maxBytes: MAX_REQUEST_BYTES, unterminated: "line" },
+      {
+        line: (line) => this.#request(connection, line),
+        overflow: (head) => this.#overflow(connection, head),
+      },
+    ).then(() => {
       if (!socket.writableEnded) socket.end(() => socket.destroy());
     });
   }
@@ -169,16 +173,26 @@ export class EffectsSocket {
     const seat = request.token === undefined ? undefined : this.#seats.get(request.token);
     // A request that names no attempt is answered, and its connection dropped: it is tied to no one.
     if (seat === undefined) {
-      const error = request.error ?? new RunledgerError("ERR_EFFECT_FAILED", { detail: `no attempt holds that token (has the attempt ended? the command's ${EFFECTS_TOKEN_ENV} names its own)` });
+      const error =
+        request.error ??
+        new RunledgerError("ERR_EFFECT_FAILED", {
+          detail: `no attempt holds that token (has the attempt ended? the command's ${EFFECTS_TOKEN_ENV} names its own)`,
+        });
       return connection.seat === undefined ? refuse(socket, error) : answer(socket, errorAnswer(error));
     }
-    if (!this.#tie(connection, seat)) return refuse(socket, limitError(`an attempt holds at most ${MAX_CONNECTIONS_PER_ATTEMPT} connections to the effects socket at once`));
+    if (!this.#tie(connection, seat))
+      return refuse(socket, limitError(`an attempt holds at most ${MAX_CONNECTIONS_PER_ATTEMPT} connections to the effects socket at once`));
     if (seat.failed === undefined && ++seat.requests > MAX_REQUESTS_PER_ATTEMPT) {
       this.#fail(seat, limitError(`an attempt sends at most ${MAX_REQUESTS_PER_ATTEMPT} requests to the effects socket`));
     }
     if (seat.failed !== undefined) return refuse(socket, seat.failed);
     if (request.error !== undefined || typeof request.effect !== "string") {
-      return answer(socket, errorAnswer(request.error ?? new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: 'a request names its effect: {"token", "effect": name, "payload": …}' })));
+      return answer(
+        socket,
+        errorAnswer(
+          request.error ?? new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: 'a request names its effect: {"token", "effect": name, "payload": …}' }),
+        ),
+      );
     }
     let reply: unknown;
     try {
@@ -232,7 +246,11 @@ function parseRequest(line: string): ParsedRequest {
   } catch {
     return { error: new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: 'a request is one line of JSON: {"token", "effect": name, "payload": …}' }) };
   }
-  const { token, effect, payload } = (typeof request === "object" && request !== null ? request : {}) as { token?: unknown; effect?: unknown; payload?: unknown };
+  const { token, effect, payload } = (typeof request === "object" && request !== null ? request : {}) as {
+    token?: unknown;
+    effect?: unknown;
+    payload?: unknown;
+  };
   return { ...(typeof token === "string" && { token }), effect, payload };
 }
 

@@ -33,7 +33,16 @@ export async function sweepStaleEffectsDirs(base: string = effectsSocketBase()):
   const stale = await staleDirs(suspects);
   // Checked again just before removal. Under a sticky temp dir no other user can rename ours away
   // and put theirs in its place, and rm removes links inside without following them.
-  const gone = await Promise.all(stale.map(async (dir) => (await isOwnEffectsDir(dir)) && (await rm(dir, { recursive: true, force: true }).then(() => true, () => false))));
+  const gone = await Promise.all(
+    stale.map(
+      async (dir) =>
+        (await isOwnEffectsDir(dir)) &&
+        (await rm(dir, { recursive: true, force: true }).then(
+          () => true,
+          () => false,
+        )),
+    ),
+  );
   return gone.filter(Boolean).length;
 }
 
@@ -71,8 +80,16 @@ async function staleDirs(dirs: readonly string[]): Promise<string[]> {
   const found: string[] = [];
   for (const dir of dirs) {
     const path = join(dir, EFFECTS_SOCKET_NAME);
-    if (!(await lstat(path).then((info) => info.isSocket(), () => false))) {
-      const made = await lstat(dir).then((info) => info.mtimeMs, () => Date.now());
+    if (
+      !(await lstat(path).then(
+        (info) => info.isSocket(),
+        () => false,
+      ))
+    ) {
+      const made = await lstat(dir).then(
+        (info) => info.mtimeMs,
+        () => Date.now(),
+      );
       if (Date.now() - made > UNLISTENED_AFTER_MS) found.push(dir);
       continue;
     }

@@ -32,11 +32,23 @@ export async function executeCommand(run: RunContext, plan: AttemptPlan, attempt
   };
   const argv = run.runMode === "mock" && operator.mockCommand ? operator.mockCommand : (operator.command ?? []);
   const sandbox = attemptSandbox(run, dir, seat?.path);
-  const outcome = await runCommand({ argv, cwd: dir, env, timeoutMs: operator.timeoutMs, stdoutPath: logs.stdout, stderrPath: logs.stderr, pidPath: logs.pid, signal: AbortSignal.any([run.halting.signal, attempt.effects.stopped]), tag: `RUNLEDGER_ATTEMPT_ID=${attemptId}`, ...(sandbox && { sandbox }) });
+  const outcome = await runCommand({
+    argv,
+    cwd: dir,
+    env,
+    timeoutMs: operator.timeoutMs,
+    stdoutPath: logs.stdout,
+    stderrPath: logs.stderr,
+    pidPath: logs.pid,
+    signal: AbortSignal.any([run.halting.signal, attempt.effects.stopped]),
+    tag: `RUNLEDGER_ATTEMPT_ID=${attemptId}`,
+    ...(sandbox && { sandbox }),
+  });
   if (outcome.exitCode !== 0 && run.halting.signal.aborted) return { failure: haltedFailure() };
   if (outcome.timedOut) return { failure: { code: "ERR_TIMEOUT", reason: `timed out after ${operator.timeoutMs} ms; process group killed`, retryable: true } };
   if (outcome.spawnError) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `could not start: ${outcome.spawnError}`, retryable: false } };
-  if (outcome.exitCode !== 0) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `exited with ${outcome.exitCode ?? outcome.signal}`, retryable: true } };
+  if (outcome.exitCode !== 0)
+    return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `exited with ${outcome.exitCode ?? outcome.signal}`, retryable: true } };
   return {};
 }
 

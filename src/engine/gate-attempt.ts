@@ -31,7 +31,13 @@ async function outputText(deps: EngineDeps, outputs: AttemptOutcome["outputs"], 
   return text;
 }
 
-async function resolveAdvance(deps: EngineDeps, gate: string, spec: NonNullable<GateSpec["advances"]>, outputs: AttemptOutcome["outputs"], env: Readonly<Record<string, string>>): Promise<GateAdvance> {
+async function resolveAdvance(
+  deps: EngineDeps,
+  gate: string,
+  spec: NonNullable<GateSpec["advances"]>,
+  outputs: AttemptOutcome["outputs"],
+  env: Readonly<Record<string, string>>,
+): Promise<GateAdvance> {
   const where = `gate ${gate}`;
   const value = spec.value !== undefined ? substitute(spec.value, env, where) : await outputText(deps, outputs, spec.valueFrom as string, gate);
   const d = spec.definition;
@@ -55,12 +61,23 @@ async function watermarksNow(deps: EngineDeps, project: string, past: Projection
  * watermark is valid and at least that value. A gate needing approval (always, or on a WARN)
  * then waits (`awaiting`); one that does not advances its watermark at once.
  */
-export async function evaluateGate(deps: EngineDeps, run: RunContext, task: string, spec: GateSpec, outcome: AttemptOutcome, env: Readonly<Record<string, string>>, past: ProjectionState): Promise<AttemptOutcome | "awaiting"> {
+export async function evaluateGate(
+  deps: EngineDeps,
+  run: RunContext,
+  task: string,
+  spec: GateSpec,
+  outcome: AttemptOutcome,
+  env: Readonly<Record<string, string>>,
+  past: ProjectionState,
+): Promise<AttemptOutcome | "awaiting"> {
   const now = await watermarksNow(deps, run.project, past);
   const checks = [...outcome.checks];
   const events: NewEvent[] = [];
   const record = (status: "passed" | "failed" | "awaiting_approval", result: Verdict, advance?: GateAdvance) =>
-    runEvent(deps, run, { type: "gate.evaluated", data: { ...(advance ? { advances: advance } : {}), approval: spec.approval !== "never", checks, gate: task, result, run_id: run.id, status, task } });
+    runEvent(deps, run, {
+      type: "gate.evaluated",
+      data: { ...(advance ? { advances: advance } : {}), approval: spec.approval !== "never", checks, gate: task, result, run_id: run.id, status, task },
+    });
   const fail = async (reason: string): Promise<AttemptOutcome> => {
     await deps.ledger.append([...events, record("failed", "FAIL")]);
     return { ...outcome, result: "FAIL", retryable: false, reason, errorCode: outcome.errorCode ?? "ERR_CHECK_FAILED" };
@@ -86,13 +103,29 @@ export async function evaluateGate(deps: EngineDeps, run: RunContext, task: stri
     const required = now.watermarks[name];
     const ok = required !== undefined && required.valid && (advance === undefined || compareValues(required.value, advance.value) >= 0);
     checks.push({ name: `requires:${name}`, result: ok ? "PASS" : "FAIL" });
-    if (!ok) return fail(`requires ${name} ${required ? `${required.valid ? "" : "(invalid) "}at ${required.value}` : "(none yet)"}${advance ? ` to be at least ${advance.value}` : ""}`);
+    if (!ok)
+      return fail(
+        `requires ${name} ${required ? `${required.valid ? "" : "(invalid) "}at ${required.value}` : "(none yet)"}${advance ? ` to be at least ${advance.value}` : ""}`,
+      );
   }
   if (spec.approval === "always" || (spec.approval === "on-warn" && outcome.result === "WARN")) {
     await deps.ledger.append([...events, record("awaiting_approval", outcome.result, advance)]);
     return "awaiting";
   }
-  const moved = advance ? [runEvent(deps, run, { type: "watermark.advanced", data: { ...(advance.definition ? { definition: advance.definition } : {}), gate: task, run_id: run.id, value: advance.value, watermark: advance.watermark } })] : [];
+  const moved = advance
+    ? [
+        runEvent(deps, run, {
+          type: "watermark.advanced",
+          data: {
+            ...(advance.definition ? { definition: advance.definition } : {}),
+            gate: task,
+            run_id: run.id,
+            value: advance.value,
+            watermark: advance.watermark,
+          },
+        }),
+      ]
+    : [];
   await deps.ledger.append([...events, record("passed", outcome.result, advance), ...moved]);
   return outcome;
 }

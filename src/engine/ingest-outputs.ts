@@ -52,7 +52,8 @@ export async function ingestOutputs(store: ArtifactStore, request: IngestRequest
       outputs.push({ path, digest: stored.digest, size_bytes: stored.size_bytes });
     } catch (error) {
       // A file changed after its checks: refused as the checks would have refused it.
-      if (isRunledgerError(error) && (error.code === "ERR_OUTPUT_TOO_LARGE" || error.code === "ERR_OUTPUT_SYMLINK")) return { failure: { code: error.code, reason: `${path}: ${error.detail ?? error.message}`, retryable: false }, outputs: [] };
+      if (isRunledgerError(error) && (error.code === "ERR_OUTPUT_TOO_LARGE" || error.code === "ERR_OUTPUT_SYMLINK"))
+        return { failure: { code: error.code, reason: `${path}: ${error.detail ?? error.message}`, retryable: false }, outputs: [] };
       throw error;
     }
   }
@@ -66,29 +67,54 @@ async function refuseContents(dir: string, declared: readonly string[]): Promise
     scan = await scanOutputs(dir, (path) => declared.includes(path));
   } catch (error) {
     const wrapped = toRunledgerError(error);
-    if (wrapped.code === "ERR_OUTPUT_SYMLINK" || wrapped.code === "ERR_ADAPTER_INVOCATION") return { code: wrapped.code, reason: wrapped.detail ?? wrapped.message, retryable: false };
+    if (wrapped.code === "ERR_OUTPUT_SYMLINK" || wrapped.code === "ERR_ADAPTER_INVOCATION")
+      return { code: wrapped.code, reason: wrapped.detail ?? wrapped.message, retryable: false };
     throw error;
   }
-  if (scan.links.count > 0) return { code: "ERR_OUTPUT_SYMLINK", reason: `wrote ${scan.links.count === 1 ? "a symbolic link" : `${scan.links.count.toLocaleString("en-US")} symbolic links`} under outputs/ (${scan.links.text()}); links are never followed`, retryable: false };
+  if (scan.links.count > 0)
+    return {
+      code: "ERR_OUTPUT_SYMLINK",
+      reason: `wrote ${scan.links.count === 1 ? "a symbolic link" : `${scan.links.count.toLocaleString("en-US")} symbolic links`} under outputs/ (${scan.links.text()}); links are never followed`,
+      retryable: false,
+    };
   const undeclared = scan.others.count + scan.special.count;
   if (undeclared > 0) {
-    return { code: "ERR_OUTPUT_UNDECLARED", reason: `wrote ${listSome([...scan.others.first, ...scan.special.first], undeclared)}, which it does not declare`, retryable: false };
+    return {
+      code: "ERR_OUTPUT_UNDECLARED",
+      reason: `wrote ${listSome([...scan.others.first, ...scan.special.first], undeclared)}, which it does not declare`,
+      retryable: false,
+    };
   }
   return undefined;
 }
 
 /** The size of each declared output, checked against the limits: a missing one, a special one or one too large is the failure. */
-async function sizeDeclared(dir: string, declared: readonly string[], limits: OutputLimits, logBytes: number): Promise<{ total: number } | { failure: IngestFailure }> {
+async function sizeDeclared(
+  dir: string,
+  declared: readonly string[],
+  limits: OutputLimits,
+  logBytes: number,
+): Promise<{ total: number } | { failure: IngestFailure }> {
   let total = logBytes;
   for (const path of declared) {
     const info = await lstat(join(dir, path)).catch(() => undefined);
     if (info === undefined) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `declared output ${path} was not written`, retryable: true } };
     // The walk found no link, so a link here appeared since: refused all the same.
-    if (info.isSymbolicLink()) return { failure: { code: "ERR_OUTPUT_SYMLINK", reason: `declared output ${path} is a symbolic link; links are never followed`, retryable: false } };
-    if (!info.isFile()) return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `declared output ${path} is ${fileKind(info)}, not a regular file`, retryable: false } };
-    if (info.size > limits.outputBytes) return { failure: tooLarge(`declared output ${path} is ${bytes(info.size)}, over the limit of ${bytes(limits.outputBytes)} an output (nothing of it stored)`) };
+    if (info.isSymbolicLink())
+      return { failure: { code: "ERR_OUTPUT_SYMLINK", reason: `declared output ${path} is a symbolic link; links are never followed`, retryable: false } };
+    if (!info.isFile())
+      return { failure: { code: "ERR_ADAPTER_INVOCATION", reason: `declared output ${path} is ${fileKind(info)}, not a regular file`, retryable: false } };
+    if (info.size > limits.outputBytes)
+      return {
+        failure: tooLarge(`declared output ${path} is ${bytes(info.size)}, over the limit of ${bytes(limits.outputBytes)} an output (nothing of it stored)`),
+      };
     total += info.size;
-    if (total > limits.attemptBytes) return { failure: tooLarge(`declared output ${path} (${bytes(info.size)}) brings the attempt to ${bytes(total)}, over the limit of ${bytes(limits.attemptBytes)} an attempt, logs included (nothing of it stored)`) };
+    if (total > limits.attemptBytes)
+      return {
+        failure: tooLarge(
+          `declared output ${path} (${bytes(info.size)}) brings the attempt to ${bytes(total)}, over the limit of ${bytes(limits.attemptBytes)} an attempt, logs included (nothing of it stored)`,
+        ),
+      };
   }
   return { total };
 }
@@ -103,7 +129,12 @@ async function cutLogs(logs: IngestRequest["logs"], limit: number): Promise<{ to
   for (const name of ["stdout", "stderr"] as const) {
     const { size, cutFrom, replaced } = await cutLog(logs[name], limit);
     total += size;
-    if (replaced !== undefined) failure ??= { code: replaced === "a symbolic link" ? "ERR_OUTPUT_SYMLINK" : "ERR_ADAPTER_INVOCATION", reason: `${name} was replaced by ${replaced}; removed, not stored`, retryable: false };
+    if (replaced !== undefined)
+      failure ??= {
+        code: replaced === "a symbolic link" ? "ERR_OUTPUT_SYMLINK" : "ERR_ADAPTER_INVOCATION",
+        reason: `${name} was replaced by ${replaced}; removed, not stored`,
+        retryable: false,
+      };
     if (cutFrom !== undefined) failure ??= tooLarge(`${name} reached ${bytes(cutFrom)}, over the limit of ${bytes(limit)} an output; stored cut at the limit`);
   }
   return { total, ...(failure && { failure }) };

@@ -34,7 +34,16 @@ export async function suspendManualAttempt(deps: EngineDeps, run: RunContext, pl
   await prepareAttemptDir(deps, attemptDir(deps.workRoot, run.id, plan.task.name, plan.attemptNumber), plan);
   await deps.ledger.append([
     startedEvent(deps, run, plan, attemptId),
-    runEvent(deps, run, { type: "attempt.suspended", data: { attempt_id: attemptId, by: plan.operator.by ?? "human", deadline_utc: deadline.toISOString(), outputs: [...plan.operator.outputs], steps: [...(plan.operator.steps ?? [])] } }),
+    runEvent(deps, run, {
+      type: "attempt.suspended",
+      data: {
+        attempt_id: attemptId,
+        by: plan.operator.by ?? "human",
+        deadline_utc: deadline.toISOString(),
+        outputs: [...plan.operator.outputs],
+        steps: [...(plan.operator.steps ?? [])],
+      },
+    }),
   ]);
   return attemptId;
 }
@@ -46,7 +55,13 @@ export async function suspendManualAttempt(deps: EngineDeps, run: RunContext, pl
  * attempt.completed; a completion after the timebox also fires the `timebox-exceeded` stop rule.
  * A FAIL may be retried (a new waiting attempt) while the task's retries last.
  */
-export async function completeManualAttempt(deps: EngineDeps, run: RunContext, plan: AttemptPlan, waiting: AttemptView, completion: ManualCompletion): Promise<AttemptOutcome> {
+export async function completeManualAttempt(
+  deps: EngineDeps,
+  run: RunContext,
+  plan: AttemptPlan,
+  waiting: AttemptView,
+  completion: ManualCompletion,
+): Promise<AttemptOutcome> {
   const now = (deps.clock ?? systemClock).now();
   const late = waiting.manual !== null && now.getTime() > Date.parse(waiting.manual.deadline_utc);
   const attemptId = waiting.attempt_id;
@@ -64,9 +79,23 @@ export async function completeManualAttempt(deps: EngineDeps, run: RunContext, p
       }
       return {};
     },
-    before: [event({ type: "attempt.completed", data: { attempt_id: attemptId, late, ...(completion.note === undefined ? {} : { note: completion.note }), result: completion.result } })],
-    after: late ? [event({ type: "stoprule.fired", data: { detail, mode: run.workMode.name, rule: "timebox-exceeded", run_id: run.id, subject: plan.task.name } })] : [],
-    cap: { result: completion.result, failure: { code: "ERR_MANUAL_FAILED", reason: `${deps.actor.kind}:${deps.actor.id} recorded FAIL${completion.note === undefined ? "" : `: ${completion.note}`}`, retryable: true } },
+    before: [
+      event({
+        type: "attempt.completed",
+        data: { attempt_id: attemptId, late, ...(completion.note === undefined ? {} : { note: completion.note }), result: completion.result },
+      }),
+    ],
+    after: late
+      ? [event({ type: "stoprule.fired", data: { detail, mode: run.workMode.name, rule: "timebox-exceeded", run_id: run.id, subject: plan.task.name } })]
+      : [],
+    cap: {
+      result: completion.result,
+      failure: {
+        code: "ERR_MANUAL_FAILED",
+        reason: `${deps.actor.kind}:${deps.actor.id} recorded FAIL${completion.note === undefined ? "" : `: ${completion.note}`}`,
+        retryable: true,
+      },
+    },
     processorInfo: `manual:${plan.operator.ref} by ${deps.actor.kind}:${deps.actor.id}`,
     retryChecks: true,
   });
@@ -85,7 +114,10 @@ async function copyEvidence(file: string, dest: string, maxBytes: number): Promi
   try {
     const info = await source.stat();
     if (!info.isFile()) throw new RunledgerError("ERR_EVIDENCE_MISMATCH", { detail: `evidence ${file} is ${fileKind(info)}, not a regular file` });
-    const tooLarge = (size: number) => new RunledgerError("ERR_OUTPUT_TOO_LARGE", { detail: `evidence ${file} is ${size.toLocaleString("en-US")} bytes, over the limit of ${maxBytes.toLocaleString("en-US")} an output` });
+    const tooLarge = (size: number) =>
+      new RunledgerError("ERR_OUTPUT_TOO_LARGE", {
+        detail: `evidence ${file} is ${size.toLocaleString("en-US")} bytes, over the limit of ${maxBytes.toLocaleString("en-US")} an output`,
+      });
     if (info.size > maxBytes) throw tooLarge(info.size);
     const target = await open(dest, "wx");
     try {

@@ -19,21 +19,37 @@ export async function mapEvidence(operator: OperatorDefinition, files: readonly 
     // lstat: evidence is taken as outputs are, never through a link.
     const info = await lstat(file).catch(() => undefined);
     if (!info?.isFile()) {
-      issues.push({ code: "ERR_EVIDENCE_MISMATCH", path: ["evidence", i], message: info?.isSymbolicLink() ? `${file} is a symbolic link; pass the file it points to` : `${file} is not a readable file` });
+      issues.push({
+        code: "ERR_EVIDENCE_MISMATCH",
+        path: ["evidence", i],
+        message: info?.isSymbolicLink() ? `${file} is a symbolic link; pass the file it points to` : `${file} is not a readable file`,
+      });
       continue;
     }
     const path = byName.get(name);
     if (path === undefined) {
-      issues.push({ code: "ERR_EVIDENCE_MISMATCH", path: ["evidence", i], message: `${file}: no declared output is named ${name}; expected one of ${[...byName.keys()].join(", ")}` });
+      issues.push({
+        code: "ERR_EVIDENCE_MISMATCH",
+        path: ["evidence", i],
+        message: `${file}: no declared output is named ${name}; expected one of ${[...byName.keys()].join(", ")}`,
+      });
     } else if (mapped.has(path)) {
-      issues.push({ code: "ERR_EVIDENCE_MISMATCH", path: ["evidence", i], message: `${file}: ${path} is already given by ${mapped.get(path)?.file ?? "another file"}` });
+      issues.push({
+        code: "ERR_EVIDENCE_MISMATCH",
+        path: ["evidence", i],
+        message: `${file}: ${path} is already given by ${mapped.get(path)?.file ?? "another file"}`,
+      });
     } else {
       mapped.set(path, { path, file });
     }
   }
   for (const [i, path] of operator.outputs.entries()) {
     if (!mapped.has(path) && ![...files].some((f) => basename(f) === basename(path))) {
-      issues.push({ code: "ERR_EVIDENCE_MISMATCH", path: ["outputs", i], message: `declared output ${path} has no evidence file; pass --evidence <dir>/${basename(path)}` });
+      issues.push({
+        code: "ERR_EVIDENCE_MISMATCH",
+        path: ["outputs", i],
+        message: `declared output ${path} has no evidence file; pass --evidence <dir>/${basename(path)}`,
+      });
     }
   }
   if (issues.length > 0) {

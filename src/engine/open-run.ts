@@ -65,7 +65,12 @@ export async function withOpenRun(
     if (view.pipeline_digest !== null && view.pipeline_digest !== pipelineDigest(def, options.registry)) {
       throw new RunledgerError("ERR_VALIDATION", { detail: `pipeline ${def.name} changed since run ${runId} was requested; start a new run instead` });
     }
-    await checkSecretsAndConfigs(def, { runMode: view.run_mode, secrets: deps.secrets, baseDir: baseDirOf(def), resolve: (task) => resolveOperator(task, options.registry) });
+    await checkSecretsAndConfigs(def, {
+      runMode: view.run_mode,
+      secrets: deps.secrets,
+      baseDir: baseDirOf(def),
+      resolve: (task) => resolveOperator(task, options.registry),
+    });
     // Before a completion or a gate decision is recorded: a run that cannot go on records neither.
     runSandbox(def, deps);
     return await work({ def, deps, runId, view, past });
@@ -81,7 +86,15 @@ export async function withOpenRun(
  */
 export async function resumeClaimed(opened: OpenRun, options: ResumeOptions & { readonly completion?: ManualCompletion }): Promise<string> {
   const { def, deps, runId, view, past } = opened;
-  const run = runContext(def, { id: runId, project: view.project, asOf: new Date(view.as_of), workMode: (options.modes ?? new ModeRegistry()).get(view.work_mode), runMode: view.run_mode, enforcement: view.enforcement, sandbox: runSandbox(def, deps) });
+  const run = runContext(def, {
+    id: runId,
+    project: view.project,
+    asOf: new Date(view.as_of),
+    workMode: (options.modes ?? new ModeRegistry()).get(view.work_mode),
+    runMode: view.run_mode,
+    enforcement: view.enforcement,
+    sandbox: runSandbox(def, deps),
+  });
   for (const warning of admitRun(past, run.project, def.name, operatorRefs(def, options.registry), "resume")) deps.onWarning?.(warning);
   const resumed = resumeState(past, runId, def, options.registry);
   const reopening = await abandonInFlight(deps, run, resumed);

@@ -43,7 +43,21 @@ async function reuse(session: RunSession, task: PreparedTask, cached: AttemptVie
   const { deps, run, past } = session;
   const result = cached.result as Exclude<Verdict, "FAIL">;
   releaseSlot();
-  await deps.ledger.append([runEvent(deps, run, { type: "attempt.reused", data: { attempt_id: (deps.ids ?? randomIds).next(), job_id: task.jobId, outputs: [...cached.outputs], receipt_digest: cached.receipt_digest as string, result, run_id: run.id, source_attempt_id: cached.attempt_id, task: task.task.name } })]);
+  await deps.ledger.append([
+    runEvent(deps, run, {
+      type: "attempt.reused",
+      data: {
+        attempt_id: (deps.ids ?? randomIds).next(),
+        job_id: task.jobId,
+        outputs: [...cached.outputs],
+        receipt_digest: cached.receipt_digest as string,
+        result,
+        run_id: run.id,
+        source_attempt_id: cached.attempt_id,
+        task: task.task.name,
+      },
+    }),
+  ]);
   return { result, outputs: cached.outputs, next: null, reason: null, errorCode: null, violation: null, asOf: madeAsOf(past, cached, run.asOf), reused: true };
 }
 

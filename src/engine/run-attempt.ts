@@ -25,10 +25,11 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
   const seat = command ? await run.effectsSocket.register(effects) : undefined;
   const execute = command ? executeCommand : executeFunction;
   let stopping: Promise<void> | undefined;
-  const stopEffects = () => (stopping ??= (async () => {
-    seat?.release();
-    await effects.close();
-  })());
+  const stopEffects = () =>
+    (stopping ??= (async () => {
+      seat?.release();
+      await effects.close();
+    })());
   try {
     await deps.ledger.append([startedEvent(deps, run, plan, attemptId)]);
     const started = (deps.clock ?? systemClock).now();
@@ -45,6 +46,14 @@ export async function runAttempt(deps: EngineDeps, run: RunContext, plan: Attemp
 
 /** The attempt.started event of an attempt of `plan`. */
 export function startedEvent(deps: EngineDeps, run: RunContext, plan: AttemptPlan, attemptId: string): NewEvent {
-  const data = { attempt_id: attemptId, attempt_number: plan.attemptNumber, cache_key: plan.cacheKey, job_id: plan.jobId, operator_ref: plan.operator.ref, run_id: run.id, task: plan.task.name };
+  const data = {
+    attempt_id: attemptId,
+    attempt_number: plan.attemptNumber,
+    cache_key: plan.cacheKey,
+    job_id: plan.jobId,
+    operator_ref: plan.operator.ref,
+    run_id: run.id,
+    task: plan.task.name,
+  };
   return runEvent(deps, run, { type: "attempt.started", data });
 }

@@ -16,7 +16,6 @@ import type { RunOptions } from "./run-options.js";
 import { baseDirOf, runContext, runSession } from "./run-session.js";
 import { runSandbox } from "./sandbox.js";
 
-
 /**
  * Runs a pipeline to its end under seed 001's harness rules: topological order under a
  * concurrency limit; a task starts only when every task it needs passed (WARN only where it opts
@@ -38,14 +37,37 @@ export async function runPipeline(spec: PipelineDefinition, deps: EngineDeps, op
   const runId = (deps.ids ?? randomIds).next();
   const asOf = options.asOf ?? (deps.clock ?? systemClock).now();
   const sandbox = runSandbox(def, deps);
-  const run = runContext(def, { id: runId, project: options.project, asOf, workMode: mode, runMode, enforcement: options.enforcement ?? def.enforcement ?? "enforced", sandbox });
+  const run = runContext(def, {
+    id: runId,
+    project: options.project,
+    asOf,
+    workMode: mode,
+    runMode,
+    enforcement: options.enforcement ?? def.enforcement ?? "enforced",
+    sandbox,
+  });
   const past = await new Projector(deps.ledger, { project: run.project }).catchUp();
   for (const warning of admitRun(past, run.project, def.name, operatorRefs(def, options.registry), "start")) deps.onWarning?.(warning);
   const isFile = run.pipelineDir !== undefined;
   const release = await deps.claimRun?.(runId);
   try {
     await deps.ledger.append([
-      runEvent(deps, run, { type: "run.requested", data: { as_of: asOf.toISOString(), enforcement: run.enforcement, mode_selection: selection, params: { ...options.params }, pipeline: def.name, pipeline_digest: pipelineDigest(def, options.registry), run_id: runId, run_mode: run.runMode, ...(isFile ? { source: def.source } : {}), tasks: [...plan.order], work_mode: def.mode } }),
+      runEvent(deps, run, {
+        type: "run.requested",
+        data: {
+          as_of: asOf.toISOString(),
+          enforcement: run.enforcement,
+          mode_selection: selection,
+          params: { ...options.params },
+          pipeline: def.name,
+          pipeline_digest: pipelineDigest(def, options.registry),
+          run_id: runId,
+          run_mode: run.runMode,
+          ...(isFile ? { source: def.source } : {}),
+          tasks: [...plan.order],
+          work_mode: def.mode,
+        },
+      }),
       runEvent(deps, run, { type: "run.started", data: { run_id: runId } }),
     ]);
     return await continueRun(runSession(deps, run, def, past, options), { order: plan.order, states: new Map(), prior: new Map() });

@@ -37,7 +37,15 @@ export function runContext(def: PipelineDefinition, settings: RunSettings): RunC
   const halting = new AbortController();
   // An error in the socket's own callbacks has no caller to reach: it halts the run (the driver closes it).
   const effectsSocket = new EffectsSocket((error) => haltForEngineError(halting, error));
-  return { ...settings, effects: def.effects ?? {}, pipelineDir: isFile ? dirname(def.source) : undefined, background: new BackgroundWork(), halting, effectsSocket, ...(def.limits && { limits: def.limits }) };
+  return {
+    ...settings,
+    effects: def.effects ?? {},
+    pipelineDir: isFile ? dirname(def.source) : undefined,
+    background: new BackgroundWork(),
+    halting,
+    effectsSocket,
+    ...(def.limits && { limits: def.limits }),
+  };
 }
 
 /** Where relative config paths point: the pipeline file's directory, or the working directory for a pipeline defined in code. */

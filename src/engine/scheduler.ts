@@ -76,7 +76,11 @@ export async function schedule<T extends SchedulableTask>(
 }
 
 /** For each task, how many of its needs have not settled yet (-1 once held), and for each task the tasks that need it. */
-function dependencyGraph(order: readonly string[], tasks: Readonly<Record<string, SchedulableTask>>, done: ReadonlySet<string>): { waitingOn: Map<string, number>; dependents: Map<string, string[]> } {
+function dependencyGraph(
+  order: readonly string[],
+  tasks: Readonly<Record<string, SchedulableTask>>,
+  done: ReadonlySet<string>,
+): { waitingOn: Map<string, number>; dependents: Map<string, string[]> } {
   const waitingOn = new Map<string, number>();
   const dependents = new Map<string, string[]>();
   for (const name of order) {

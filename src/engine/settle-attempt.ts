@@ -21,7 +21,16 @@ import { checkSandbox } from "./sandbox.js";
  */
 export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: AttemptPlan, settling: Settling): Promise<AttemptOutcome> {
   const dir = attemptDir(deps.workRoot, run.id, plan.task.name, plan.attemptNumber);
-  const attempt: SettlingAttempt = { deps, run, plan, settling, dir, logs: attemptLogs(dir), events: [...(settling.before ?? [])], event: (e) => runEvent(deps, run, e) };
+  const attempt: SettlingAttempt = {
+    deps,
+    run,
+    plan,
+    settling,
+    dir,
+    logs: attemptLogs(dir),
+    events: [...(settling.before ?? [])],
+    event: (e) => runEvent(deps, run, e),
+  };
   const done = await doWork(attempt);
   await redact(attempt, done);
   const verdict = decideVerdict(done.failure, done.checks, settling);
@@ -31,7 +40,13 @@ export async function settleAttempt(deps: EngineDeps, run: RunContext, plan: Att
     throw await halted(attempt, toRunledgerError(error));
   }
   // Removed while the next tasks run; a failed attempt's directory stays for inspection.
-  run.background.add(Promise.all([verdict.verdict !== "FAIL" && rm(dir, { recursive: true, force: true }), rm(attempt.logs.stdout, { force: true }), rm(attempt.logs.stderr, { force: true })]));
+  run.background.add(
+    Promise.all([
+      verdict.verdict !== "FAIL" && rm(dir, { recursive: true, force: true }),
+      rm(attempt.logs.stdout, { force: true }),
+      rm(attempt.logs.stderr, { force: true }),
+    ]),
+  );
   return outcomeOf(attempt, done, verdict);
 }
 
@@ -70,7 +85,13 @@ async function runWork(attempt: SettlingAttempt, done: WorkDone): Promise<void> 
 /** Links, undeclared files and sizes over the limits fail the attempt before a byte is stored. */
 async function takeOutputs(attempt: SettlingAttempt, done: WorkDone): Promise<void> {
   const { deps, run, plan, dir, logs } = attempt;
-  const ingested = await ingestOutputs(deps.artifacts, { dir, logs, declared: plan.operator.outputs, limits: effectiveOutputLimits(run.limits, deps.limits), failed: done.failure !== undefined });
+  const ingested = await ingestOutputs(deps.artifacts, {
+    dir,
+    logs,
+    declared: plan.operator.outputs,
+    limits: effectiveOutputLimits(run.limits, deps.limits),
+    failed: done.failure !== undefined,
+  });
   done.failure ??= ingested.failure;
   const failure = done.failure;
   // Seed 001 §8.4: an undeclared output, or reading an undeclared secret, is a violation.
@@ -79,7 +100,12 @@ async function takeOutputs(attempt: SettlingAttempt, done: WorkDone): Promise<vo
   }
   for (const stored of ingested.outputs) {
     done.outputs.push(stored);
-    attempt.events.push(attempt.event({ type: "artifact.stored", data: { attempt_id: attempt.settling.attemptId, digest: stored.digest, name: stored.path, size_bytes: stored.size_bytes } }));
+    attempt.events.push(
+      attempt.event({
+        type: "artifact.stored",
+        data: { attempt_id: attempt.settling.attemptId, digest: stored.digest, name: stored.path, size_bytes: stored.size_bytes },
+      }),
+    );
   }
 }
 
@@ -87,7 +113,17 @@ async function runChecks(attempt: SettlingAttempt, done: WorkDone): Promise<void
   const { run, plan, dir, settling } = attempt;
   done.checks = await evaluateChecks(plan.operator.checks, { dir, timeoutMs: plan.operator.timeoutMs, env: plan.env, sandbox: checkSandbox(run, dir) });
   for (const check of done.checks) {
-    attempt.events.push(attempt.event({ type: "check.evaluated", data: { attempt_id: settling.attemptId, evidence: done.secrets.redactor.value(JSON.parse(canonicalJson(check.evidence)) as unknown), name: check.name, result: check.result } }));
+    attempt.events.push(
+      attempt.event({
+        type: "check.evaluated",
+        data: {
+          attempt_id: settling.attemptId,
+          evidence: done.secrets.redactor.value(JSON.parse(canonicalJson(check.evidence)) as unknown),
+          name: check.name,
+          result: check.result,
+        },
+      }),
+    );
   }
 }
 
@@ -107,10 +143,26 @@ async function record(attempt: SettlingAttempt, done: WorkDone, verdict: Attempt
   const receiptDigest = await storeReceipt(attempt, done, verdict.verdict);
   events.push(
     verdict.verdict === "FAIL"
-      ? event({ type: "attempt.failed", data: { attempt_id: attemptId, error_code: verdict.failure?.code ?? "ERR_CHECK_FAILED", reason: verdict.reason ?? "failed", receipt_digest: receiptDigest, retryable: verdict.retryable } })
+      ? event({
+          type: "attempt.failed",
+          data: {
+            attempt_id: attemptId,
+            error_code: verdict.failure?.code ?? "ERR_CHECK_FAILED",
+            reason: verdict.reason ?? "failed",
+            receipt_digest: receiptDigest,
+            retryable: verdict.retryable,
+          },
+        })
       : event({ type: "attempt.succeeded", data: { attempt_id: attemptId, outputs: done.outputs, receipt_digest: receiptDigest, result: verdict.verdict } }),
     ...(settling.after ?? []),
-    ...(done.violation ? [event({ type: "violation.recorded", data: { attempt_id: attemptId, detail: done.violation.detail, kind: done.violation.kind, run_id: run.id, task: plan.task.name } })] : []),
+    ...(done.violation
+      ? [
+          event({
+            type: "violation.recorded",
+            data: { attempt_id: attemptId, detail: done.violation.detail, kind: done.violation.kind, run_id: run.id, task: plan.task.name },
+          }),
+        ]
+      : []),
   );
   await attempt.deps.ledger.append(events);
 }
@@ -136,6 +188,13 @@ function outcomeOf(attempt: SettlingAttempt, done: WorkDone, decided: AttemptVer
  * the ledger still takes writes, and returns the error, which halts the run.
  */
 async function halted(attempt: SettlingAttempt, error: RunledgerError): Promise<RunledgerError> {
-  await attempt.deps.ledger.append([attempt.event({ type: "attempt.failed", data: { attempt_id: attempt.settling.attemptId, error_code: error.code, reason: error.message, retryable: false } })]).catch(() => undefined);
+  await attempt.deps.ledger
+    .append([
+      attempt.event({
+        type: "attempt.failed",
+        data: { attempt_id: attempt.settling.attemptId, error_code: error.code, reason: error.message, retryable: false },
+      }),
+    ])
+    .catch(() => undefined);
   return error;
 }

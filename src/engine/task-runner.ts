@@ -6,7 +6,10 @@ import type { PriorAttempts } from "./task-state.js";
 export type PreparedTask = Omit<AttemptPlan, "attemptNumber">;
 
 /** How a task settled in this run: passed or failed, run here or reused from the cache. */
-export type SettledTask = Pick<AttemptOutcome, "result" | "outputs" | "next" | "reason" | "errorCode" | "violation"> & { readonly asOf: number; readonly reused: boolean };
+export type SettledTask = Pick<AttemptOutcome, "result" | "outputs" | "next" | "reason" | "errorCode" | "violation"> & {
+  readonly asOf: number;
+  readonly reused: boolean;
+};
 
 /** A task settled, or waiting for a person (a manual task, a gate awaiting approval). */
 export type TaskOutcome = SettledTask | { readonly waiting: true };

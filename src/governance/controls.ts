@@ -23,7 +23,14 @@ export function controlsFrom(adminEvents: readonly AdminEventView[]): Control[] 
     for (const target of event.targets) {
       const scope = scopeOf(target);
       if (event.action_type === "resume") byScope.delete(scope);
-      else byScope.set(scope, { scope, state: event.action_type === "pause" ? "paused" : "draining", since_utc: event.observed_at_utc, by: `${event.actor.kind}:${event.actor.id}`, reason: event.reason });
+      else
+        byScope.set(scope, {
+          scope,
+          state: event.action_type === "pause" ? "paused" : "draining",
+          since_utc: event.observed_at_utc,
+          by: `${event.actor.kind}:${event.actor.id}`,
+          reason: event.reason,
+        });
     }
   }
   return [...byScope.values()];

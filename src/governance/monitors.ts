@@ -45,7 +45,8 @@ function asSuggestions(value: unknown): Suggestion[] | string {
     const keys = s !== null && typeof s === "object" ? Object.keys(s).sort().join(",") : "";
     if (keys !== "level,message,subject") return `an entry is not {level, subject, message}: ${JSON.stringify(item)}`;
     if (s?.level !== "INFO" && s?.level !== "WARN") return `level ${JSON.stringify(s?.level)}: a suggestion is INFO or WARN`;
-    if (typeof s.subject !== "string" || typeof s.message !== "string" || s.subject === "" || s.message === "") return "subject and message must be non-empty text";
+    if (typeof s.subject !== "string" || typeof s.message !== "string" || s.subject === "" || s.message === "")
+      return "subject and message must be non-empty text";
   }
   return value as Suggestion[];
 }
@@ -54,7 +55,11 @@ function asSuggestions(value: unknown): Suggestion[] | string {
  * Runs monitors over a frozen copy of the state. A monitor that throws (as writing to the frozen
  * state does) or returns anything but suggestions is refused, and none of its output is kept.
  */
-export async function runMonitors(monitors: readonly Monitor[], state: ProjectionState, syncRules: readonly SyncRule[]): Promise<{ suggestions: KeyedSuggestion[]; refused: { monitor: string; reason: string }[] }> {
+export async function runMonitors(
+  monitors: readonly Monitor[],
+  state: ProjectionState,
+  syncRules: readonly SyncRule[],
+): Promise<{ suggestions: KeyedSuggestion[]; refused: { monitor: string; reason: string }[] }> {
   const suggestions: KeyedSuggestion[] = [];
   const refused: { monitor: string; reason: string }[] = [];
   // One frozen copy serves every monitor: none can change it, so none can change what another sees.
@@ -82,35 +87,56 @@ export async function runMonitors(monitors: readonly Monitor[], state: Projectio
 export const BUILT_IN_MONITORS: readonly Monitor[] = [
   {
     name: "watermark-sync",
-    observe: ({ state, syncRules }) => brokenSyncRules(state.watermarks, syncRules).map((b) => ({ level: "WARN", subject: `watermarks:${b.rule.between.join(",")}`, message: `sync rule broken: ${b.message}; independent operation continues, review the lagging side` })),
+    observe: ({ state, syncRules }) =>
+      brokenSyncRules(state.watermarks, syncRules).map((b) => ({
+        level: "WARN",
+        subject: `watermarks:${b.rule.between.join(",")}`,
+        message: `sync rule broken: ${b.message}; independent operation continues, review the lagging side`,
+      })),
   },
   {
     name: "watermark-validity",
     observe: ({ state }) =>
       Object.values(state.watermarks)
         .filter((w) => !w.valid)
-        .map((w) => ({ level: "WARN", subject: `watermark:${w.name}`, message: `${w.name} = ${w.value} is invalid for forward use: ${w.invalidated?.reason ?? "its definition changed"}; pass its gate again under the new definition` })),
+        .map((w) => ({
+          level: "WARN",
+          subject: `watermark:${w.name}`,
+          message: `${w.name} = ${w.value} is invalid for forward use: ${w.invalidated?.reason ?? "its definition changed"}; pass its gate again under the new definition`,
+        })),
   },
   {
     name: "gates-awaiting",
     observe: ({ state }) =>
       Object.values(state.gates)
         .filter((g) => g.status === "awaiting_approval")
-        .map((g) => ({ level: "INFO", subject: `gate:${g.run_id}/${g.gate}`, message: `gate ${g.gate} of run ${g.run_id} awaits approval: runledger gate approve ${g.gate} --run ${g.run_id} --reason "…"` })),
+        .map((g) => ({
+          level: "INFO",
+          subject: `gate:${g.run_id}/${g.gate}`,
+          message: `gate ${g.gate} of run ${g.run_id} awaits approval: runledger gate approve ${g.gate} --run ${g.run_id} --reason "…"`,
+        })),
   },
   {
     name: "operators-quarantined",
     observe: ({ state }) =>
       [...lifecyclesFrom(state.adminEvents, state.violations).values()]
         .filter((o) => o.status === "QUARANTINED")
-        .map((o) => ({ level: "WARN", subject: `operator:${o.ref}`, message: `${o.ref} is quarantined after ${o.violations} violation(s); review it, then activate or remove it` })),
+        .map((o) => ({
+          level: "WARN",
+          subject: `operator:${o.ref}`,
+          message: `${o.ref} is quarantined after ${o.violations} violation(s); review it, then activate or remove it`,
+        })),
   },
   {
     name: "runs-not-counted",
     observe: ({ state }) =>
       Object.values(state.runs)
         .filter((r) => r.finished_at_utc !== null && !r.counted)
-        .map((r) => ({ level: "INFO", subject: `run:${r.id}`, message: `run ${r.id} (${r.pipeline}) is not counted: ${r.next === null ? "no next pointer" : "required evidence missing"}` })),
+        .map((r) => ({
+          level: "INFO",
+          subject: `run:${r.id}`,
+          message: `run ${r.id} (${r.pipeline}) is not counted: ${r.next === null ? "no next pointer" : "required evidence missing"}`,
+        })),
   },
   {
     name: "pipeline-failures",
@@ -120,7 +146,11 @@ export const BUILT_IN_MONITORS: readonly Monitor[] = [
       return [...byPipeline]
         .map(([pipeline, results]) => ({ pipeline, recent: results.slice(-5) }))
         .filter(({ recent }) => recent.length >= 2 && recent.filter((r) => r === "FAIL").length * 2 >= recent.length)
-        .map(({ pipeline, recent }) => ({ level: "WARN", subject: `pipeline:${pipeline}`, message: `${recent.filter((r) => r === "FAIL").length} of the last ${recent.length} runs of ${pipeline} failed` }));
+        .map(({ pipeline, recent }) => ({
+          level: "WARN",
+          subject: `pipeline:${pipeline}`,
+          message: `${recent.filter((r) => r === "FAIL").length} of the last ${recent.length} runs of ${pipeline} failed`,
+        }));
     },
   },
 ];

@@ -72,7 +72,9 @@ export function assertTransition(ref: string, current: OperatorStatus | undefine
   const rule = TRANSITIONS[action];
   if (!(rule.from as readonly (OperatorStatus | undefined)[]).includes(current)) {
     const from = current ?? "unregistered";
-    throw new RunledgerError("ERR_LIFECYCLE", { detail: `${ref} is ${from}; ${action.replace("operator_", "")} needs it ${rule.from.map((s) => s ?? "unregistered").join(" or ")}` });
+    throw new RunledgerError("ERR_LIFECYCLE", {
+      detail: `${ref} is ${from}; ${action.replace("operator_", "")} needs it ${rule.from.map((s) => s ?? "unregistered").join(" or ")}`,
+    });
   }
   return rule.to;
 }

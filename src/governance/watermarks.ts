@@ -25,13 +25,21 @@ export interface SyncRule {
 }
 
 /** Every sync rule the watermarks break now, with the gap; a rule over a missing or non-date watermark is skipped. */
-export function brokenSyncRules(marks: Readonly<Record<string, WatermarkView>>, rules: readonly SyncRule[]): { rule: SyncRule; gapMs: number; message: string }[] {
+export function brokenSyncRules(
+  marks: Readonly<Record<string, WatermarkView>>,
+  rules: readonly SyncRule[],
+): { rule: SyncRule; gapMs: number; message: string }[] {
   const broken: { rule: SyncRule; gapMs: number; message: string }[] = [];
   for (const rule of rules) {
     const [a, b] = rule.between.map((name) => marks[name]);
     if (!a || !b || !ISO_DATE.test(a.value) || !ISO_DATE.test(b.value)) continue;
     const gapMs = Math.abs(Date.parse(a.value) - Date.parse(b.value));
-    if (gapMs > rule.maxGapMs) broken.push({ rule, gapMs, message: `${a.name} (${a.value}) and ${b.name} (${b.value}) are ${gapMs / 3_600_000} h apart; the sync rule allows ${rule.maxGapMs / 3_600_000} h` });
+    if (gapMs > rule.maxGapMs)
+      broken.push({
+        rule,
+        gapMs,
+        message: `${a.name} (${a.value}) and ${b.name} (${b.value}) are ${gapMs / 3_600_000} h apart; the sync rule allows ${rule.maxGapMs / 3_600_000} h`,
+      });
   }
   return broken;
 }

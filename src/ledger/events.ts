@@ -154,12 +154,21 @@ export const EVENT_CATALOGUE = {
     .strict(),
   /** An operator broke its declaration (seed 001 §8.4): the attempt fails, the run halts, the operator is quarantined. */
   "violation.recorded": z
-    .object({ attempt_id: id, detail: z.string().min(1), kind: z.enum(["undeclared_effect", "undeclared_output", "undeclared_secret"]), run_id: id, task: z.string().min(1) })
+    .object({
+      attempt_id: id,
+      detail: z.string().min(1),
+      kind: z.enum(["undeclared_effect", "undeclared_output", "undeclared_secret"]),
+      run_id: id,
+      task: z.string().min(1),
+    })
     .strict(),
   /** A gate decided on its checks: passed (and advanced its watermark), failed, or awaits a person's approval. */
   "gate.evaluated": z
     .object({
-      advances: z.object({ definition: definition.optional(), value: z.string().min(1), watermark: z.string().min(1) }).strict().optional(),
+      advances: z
+        .object({ definition: definition.optional(), value: z.string().min(1), watermark: z.string().min(1) })
+        .strict()
+        .optional(),
       approval: z.boolean(),
       checks: z.array(z.object({ name: z.string().min(1), result: VerdictSchema }).strict()),
       gate: z.string().min(1),
@@ -187,7 +196,12 @@ export const EVENT_CATALOGUE = {
       context: z.union([z.string(), z.record(z.string(), json)]),
       debug_packet_id: id,
       minimal_repro: z
-        .object({ actual: z.string(), commands: z.array(z.string().min(1)), expected: z.string(), inputs: z.union([z.array(z.string()), z.record(z.string(), json)]) })
+        .object({
+          actual: z.string(),
+          commands: z.array(z.string().min(1)),
+          expected: z.string(),
+          inputs: z.union([z.array(z.string()), z.record(z.string(), json)]),
+        })
         .strict(),
       run_id: id,
       symptom: z.string().min(1),

@@ -98,7 +98,11 @@ export class Ledger {
         const to = Math.min(events.length, from + SEND_ROWS);
         const chunk = this.prepare(events, from, to, at, openings, issues);
         if (issues.length > 0) continue;
-        this.writer.send(chunk.map((item) => item.row), from === 0, to === events.length);
+        this.writer.send(
+          chunk.map((item) => item.row),
+          from === 0,
+          to === events.length,
+        );
         for (const item of chunk) items.push(item);
       }
       if (issues.length > 0) {
@@ -129,9 +133,7 @@ export class Ledger {
     const limit = query.pageSize ?? 5_000;
     let afterSeq = query.afterSeq ?? 0;
     for (;;) {
-      const rows = await this.guard(() =>
-        this.store.scan({ afterSeq, limit, project: query.project, types: query.types }),
-      );
+      const rows = await this.guard(() => this.store.scan({ afterSeq, limit, project: query.project, types: query.types }));
       for (const row of rows) yield toEvent(row);
       const last = rows.at(-1);
       if (!last || rows.length < limit) return;
@@ -146,9 +148,7 @@ export class Ledger {
     const recorded = await this.head();
     const own = await this.guard(async () => this.store.verifyChain?.(recorded));
     if (own) {
-      return own.broken
-        ? { ok: false, checked: own.broken.seq - 1, head: recorded, broken: own.broken }
-        : { ok: true, checked: recorded.seq, head: recorded };
+      return own.broken ? { ok: false, checked: own.broken.seq - 1, head: recorded, broken: own.broken } : { ok: true, checked: recorded.seq, head: recorded };
     }
     let afterSeq = 0;
     let broken: ChainBreak | undefined;
@@ -162,9 +162,7 @@ export class Ledger {
       afterSeq = last.seq;
     }
     broken ??= verifier.finish(recorded);
-    return broken
-      ? { ok: false, checked: Math.max(0, broken.seq - 1), head: recorded, broken }
-      : { ok: true, checked: verifier.checked, head: verifier.head };
+    return broken ? { ok: false, checked: Math.max(0, broken.seq - 1), head: recorded, broken } : { ok: true, checked: verifier.checked, head: verifier.head };
   }
 
   /** Throws ERR_LEDGER_TAMPERED naming the first bad event when verify() finds a break. */

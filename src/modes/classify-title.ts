@@ -16,7 +16,10 @@ export interface Classification {
  * with ERR_MODE_UNCLASSIFIED: choose the mode with --mode instead.
  */
 export function classifyTitle(title: string, registry: ModeRegistry): Classification {
-  const words = ` ${title.toLowerCase().replace(/[^\p{L}\p{N}-]+/gu, " ").trim()} `;
+  const words = ` ${title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}-]+/gu, " ")
+    .trim()} `;
   const matches: Record<string, string[]> = {};
   let best: { mode: string; score: number } | undefined;
   let tie = false;
@@ -30,7 +33,9 @@ export function classifyTitle(title: string, registry: ModeRegistry): Classifica
     } else if (found.length === best.score) tie = true;
   }
   if (best === undefined) {
-    throw new RunledgerError("ERR_MODE_UNCLASSIFIED", { detail: `${JSON.stringify(title)} matches no keyword of ${registry.modes.map((m) => m.name).join(", ")}; choose one with --mode` });
+    throw new RunledgerError("ERR_MODE_UNCLASSIFIED", {
+      detail: `${JSON.stringify(title)} matches no keyword of ${registry.modes.map((m) => m.name).join(", ")}; choose one with --mode`,
+    });
   }
   return { title, mode: best.mode, matches, tie };
 }

@@ -13,7 +13,13 @@ export const DEFAULT_MODES: readonly WorkMode[] = Object.freeze([
       { id: "content-check", description: "a content validation check passed (schema, non-empty, counts)", required: true },
       { id: "manifest", description: "a manifest with counts and hashes", required: false },
     ],
-    stopRules: [{ id: "pipeline.unverified", whenMissing: "content-check", detail: "outputs could not be verified: convert to CONTRACT (minimal repro) or TOOLSMITH (add a gate)" }],
+    stopRules: [
+      {
+        id: "pipeline.unverified",
+        whenMissing: "content-check",
+        detail: "outputs could not be verified: convert to CONTRACT (minimal repro) or TOOLSMITH (add a gate)",
+      },
+    ],
   },
   {
     name: "TOOLSMITH",
@@ -26,7 +32,13 @@ export const DEFAULT_MODES: readonly WorkMode[] = Object.freeze([
       { id: "smoke-run", description: "a smoke run with predictable exit codes", required: true },
       { id: "consumer-example", description: "one consumer example or integration pointer", required: true },
     ],
-    stopRules: [{ id: "toolsmith.no-adoption", whenMissing: "consumer-example", detail: "no immediate adoption path: write usage and a single consumer example, or pause" }],
+    stopRules: [
+      {
+        id: "toolsmith.no-adoption",
+        whenMissing: "consumer-example",
+        detail: "no immediate adoption path: write usage and a single consumer example, or pause",
+      },
+    ],
   },
   {
     name: "SERVICE",
@@ -39,7 +51,13 @@ export const DEFAULT_MODES: readonly WorkMode[] = Object.freeze([
       { id: "logs", description: "logs exist and are readable", required: true },
       { id: "restart-safe", description: "restart-safe behaviour validated", required: false },
     ],
-    stopRules: [{ id: "service.unbounded", whenMissing: "health-check", detail: "changes are unbounded in a live system: switch to bounded live runs and health checks first" }],
+    stopRules: [
+      {
+        id: "service.unbounded",
+        whenMissing: "health-check",
+        detail: "changes are unbounded in a live system: switch to bounded live runs and health checks first",
+      },
+    ],
   },
   {
     name: "CONTRACT",
@@ -64,7 +82,9 @@ export const DEFAULT_MODES: readonly WorkMode[] = Object.freeze([
       { id: "decision", description: "one decision artifact that changes future behaviour", required: true },
       { id: "constraint", description: "a WIP constraint, cadence update, or explicit archiving", required: false },
     ],
-    stopRules: [{ id: "governance.no-constraint", whenMissing: "decision", detail: "plans without constraints: the output must change future selection behaviour" }],
+    stopRules: [
+      { id: "governance.no-constraint", whenMissing: "decision", detail: "plans without constraints: the output must change future selection behaviour" },
+    ],
   },
   {
     name: "CONTACT",

@@ -18,7 +18,10 @@ export interface ModeSelection {
  * what the title, or else the pipeline, would give), else the mode the title classifies to, else
  * the pipeline's `mode`. The mode must be in the registry (ERR_MODE_UNKNOWN).
  */
-export function selectMode(input: { mode?: string | undefined; title?: string | undefined; pipelineMode: string }, registry: ModeRegistry): { mode: WorkMode; selection: ModeSelection } {
+export function selectMode(
+  input: { mode?: string | undefined; title?: string | undefined; pipelineMode: string },
+  registry: ModeRegistry,
+): { mode: WorkMode; selection: ModeSelection } {
   const title = input.title?.trim() || null;
   let classified: string | null = null;
   if (title !== null) {

@@ -34,7 +34,8 @@ export const WorkModeSchema = WorkModeContractSchema.extend({
   .superRefine((mode, ctx) => {
     const ids = new Set(mode.evidence.map((item) => item.id));
     mode.stopRules.forEach((rule, i) => {
-      if (!ids.has(rule.whenMissing)) ctx.addIssue({ code: "custom", path: ["stopRules", i, "whenMissing"], message: `${rule.whenMissing} is not an evidence item of ${mode.name}` });
+      if (!ids.has(rule.whenMissing))
+        ctx.addIssue({ code: "custom", path: ["stopRules", i, "whenMissing"], message: `${rule.whenMissing} is not an evidence item of ${mode.name}` });
     });
   });
 export type WorkMode = z.infer<typeof WorkModeSchema>;

@@ -57,7 +57,8 @@ export interface OperatorSpec<S extends z.ZodType = z.ZodType<Record<string, nev
  */
 export function defineOperator<S extends z.ZodType = z.ZodType<Record<string, never>>>(spec: OperatorSpec<S>): OperatorDefinition<z.output<S>> {
   const shape = operatorSpecShapeIssues(spec);
-  if (shape.length > 0) throw validationError(shape, `operator ${typeof (spec as { id?: unknown } | null)?.id === "string" ? (spec as { id: string }).id : "(without an id)"}`);
+  if (shape.length > 0)
+    throw validationError(shape, `operator ${typeof (spec as { id?: unknown } | null)?.id === "string" ? (spec as { id: string }).id : "(without an id)"}`);
   const { operator, issues } = buildOperator(spec);
   if (issues.length > 0) {
     throw validationError(issues, `operator ${operator.ref}`);
@@ -72,7 +73,11 @@ export function defineOperator<S extends z.ZodType = z.ZodType<Record<string, ne
 export function buildOperator<S extends z.ZodType>(spec: OperatorSpec<S>): { operator: OperatorDefinition<z.output<S>>; issues: Issue[] } {
   const issues: Issue[] = [];
   if (!OperatorIdSchema.safeParse(spec.id).success) {
-    issues.push({ code: "ERR_SCHEMA", path: ["id"], message: `operator id ${JSON.stringify(spec.id)}: expected letters, digits, '.', '_', '-' or '/', starting with a letter or digit` });
+    issues.push({
+      code: "ERR_SCHEMA",
+      path: ["id"],
+      message: `operator id ${JSON.stringify(spec.id)}: expected letters, digits, '.', '_', '-' or '/', starting with a letter or digit`,
+    });
   }
   if (!OperatorVersionSchema.safeParse(spec.version).success) {
     issues.push({ code: "ERR_SCHEMA", path: ["version"], message: `operator version ${JSON.stringify(spec.version)}: expected e.g. 1.0.0` });

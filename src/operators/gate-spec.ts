@@ -24,11 +24,17 @@ export const GateSpecSchema = z
         /** Or: a chosen output (`<task>/<path>`) whose trimmed text is the new value. */
         valueFrom: z.string().min(1).optional(),
         /** The definition the value is bound to; a different version invalidates the watermark. */
-        definition: z.object({ name: z.string().min(1), version: z.string().min(1).optional(), versionFrom: z.string().min(1).optional() }).strict().optional(),
+        definition: z
+          .object({ name: z.string().min(1), version: z.string().min(1).optional(), versionFrom: z.string().min(1).optional() })
+          .strict()
+          .optional(),
       })
       .strict()
       .refine((a) => (a.value === undefined) !== (a.valueFrom === undefined), "give exactly one of value and valueFrom")
-      .refine((a) => a.definition === undefined || (a.definition.version === undefined) !== (a.definition.versionFrom === undefined), "a definition needs exactly one of version and versionFrom")
+      .refine(
+        (a) => a.definition === undefined || (a.definition.version === undefined) !== (a.definition.versionFrom === undefined),
+        "a definition needs exactly one of version and versionFrom",
+      )
       .optional(),
   })
   .strict();
@@ -59,7 +65,8 @@ export function gateBody(spec: GateSpec): OperatorFn {
 export function substitute(template: string, env: Readonly<Record<string, string>>, where: string): string {
   return template.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const value = env[name];
-    if (value === undefined || value === "") throw new RunledgerError("ERR_INPUTS", { detail: `${where}: \${${name}} has no value; pass --param ${name}=… or declare it under env:` });
+    if (value === undefined || value === "")
+      throw new RunledgerError("ERR_INPUTS", { detail: `${where}: \${${name}} has no value; pass --param ${name}=… or declare it under env:` });
     return value;
   });
 }

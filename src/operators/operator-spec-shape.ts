@@ -17,7 +17,7 @@ const OperatorSpecShape = z.looseObject({
   modes: strings.optional(),
   outputs: strings.optional(),
   checks: z.array(z.unknown(), { error: "expected a list of checks" }).optional(),
-  timeout: z.union([z.string(), z.number()], { error: "expected a duration such as \"10m\", or milliseconds" }).optional(),
+  timeout: z.union([z.string(), z.number()], { error: 'expected a duration such as "10m", or milliseconds' }).optional(),
   retries: z.number().optional(),
   env: z.record(z.string(), z.string(), { error: "expected a mapping of names to string values" }).optional(),
   effects: strings.optional(),

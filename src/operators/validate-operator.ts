@@ -45,7 +45,11 @@ function kindIssues(op: OperatorDefinition, at: At, name: string): Issue[] {
   if (op.kind === "command") issues.push(...commandIssues(op, at, name));
   if (op.kind === "manual") issues.push(...manualIssues(op, at, name));
   else if (op.steps !== undefined || op.by !== undefined) {
-    issues.push({ code: "ERR_SCHEMA", path: at(op.steps !== undefined ? "steps" : "by"), message: `${name} is a ${String(op.kind)} operator; steps and by belong to kind manual` });
+    issues.push({
+      code: "ERR_SCHEMA",
+      path: at(op.steps !== undefined ? "steps" : "by"),
+      message: `${name} is a ${String(op.kind)} operator; steps and by belong to kind manual`,
+    });
   }
   if (op.kind !== "function" && op.kind !== "command" && op.kind !== "manual") {
     issues.push({ code: "ERR_SCHEMA", path: at("kind"), message: `${name} has kind ${String(op.kind)}; expected function, command or manual` });
@@ -77,7 +81,11 @@ function outputIssues(op: OperatorDefinition, at: At, name: string): Issue[] {
   op.outputs.forEach((output, i) => {
     const normal = normalizeOutputPath(output);
     if (normal === undefined) {
-      issues.push({ code: "ERR_OUTPUT_OUTSIDE", path: at("outputs", i), message: `${name} declares output ${JSON.stringify(output)} outside outputs/; declare a relative path such as outputs/result.json` });
+      issues.push({
+        code: "ERR_OUTPUT_OUTSIDE",
+        path: at("outputs", i),
+        message: `${name} declares output ${JSON.stringify(output)} outside outputs/; declare a relative path such as outputs/result.json`,
+      });
       return;
     }
     const first = seen.get(normal);
@@ -122,14 +130,24 @@ function environmentIssues(op: OperatorDefinition, at: At, name: string): Issue[
   }
   op.secrets.forEach((secret, i) => {
     if (!ENV_NAME.test(secret) || secret.startsWith("RUNLEDGER_")) {
-      issues.push({ code: "ERR_SCHEMA", path: at("secrets", i), message: `${name} declares secret ${JSON.stringify(secret)}: a command receives it as an environment variable, so expected letters, digits and _ (not RUNLEDGER_*)` });
+      issues.push({
+        code: "ERR_SCHEMA",
+        path: at("secrets", i),
+        message: `${name} declares secret ${JSON.stringify(secret)}: a command receives it as an environment variable, so expected letters, digits and _ (not RUNLEDGER_*)`,
+      });
     } else if (Object.hasOwn(op.env, secret)) {
       issues.push({ code: "ERR_SCHEMA", path: at("secrets", i), message: `${name} declares ${secret} both as env and as a secret; keep one` });
     }
   });
   for (const [config, path] of Object.entries(op.configs ?? {})) {
-    if (!CONFIG_NAME.test(config)) issues.push({ code: "ERR_SCHEMA", path: at("configs", config), message: `${name} declares config ${JSON.stringify(config)}: expected letters, digits, '.', '_' or '-' (it becomes a file name)` });
-    else if (typeof path !== "string" || path === "") issues.push({ code: "ERR_SCHEMA", path: at("configs", config), message: `${name} declares config ${config} without a file path` });
+    if (!CONFIG_NAME.test(config))
+      issues.push({
+        code: "ERR_SCHEMA",
+        path: at("configs", config),
+        message: `${name} declares config ${JSON.stringify(config)}: expected letters, digits, '.', '_' or '-' (it becomes a file name)`,
+      });
+    else if (typeof path !== "string" || path === "")
+      issues.push({ code: "ERR_SCHEMA", path: at("configs", config), message: `${name} declares config ${config} without a file path` });
   }
   return issues;
 }
@@ -143,10 +161,15 @@ function manualIssues(op: OperatorDefinition, at: At, name: string): Issue[] {
   const issues: Issue[] = [];
   const steps: unknown = op.steps;
   if (!Array.isArray(steps) || steps.length === 0) {
-    issues.push({ code: "ERR_SCHEMA", path: at("steps"), message: `${name} is a manual operator without steps; list what the person or LLM does, e.g. steps: ["contact each lead"]` });
+    issues.push({
+      code: "ERR_SCHEMA",
+      path: at("steps"),
+      message: `${name} is a manual operator without steps; list what the person or LLM does, e.g. steps: ["contact each lead"]`,
+    });
   } else {
     steps.forEach((step: unknown, i) => {
-      if (typeof step !== "string" || step.trim() === "") issues.push({ code: "ERR_SCHEMA", path: at("steps", i), message: `${name}: step ${i + 1} must be a non-empty line of text` });
+      if (typeof step !== "string" || step.trim() === "")
+        issues.push({ code: "ERR_SCHEMA", path: at("steps", i), message: `${name}: step ${i + 1} must be a non-empty line of text` });
     });
   }
   if (op.by !== undefined && op.by !== "human" && op.by !== "llm") {
@@ -156,14 +179,23 @@ function manualIssues(op: OperatorDefinition, at: At, name: string): Issue[] {
     if (op[key] !== undefined) issues.push({ code: "ERR_SCHEMA", path: at(key), message: `${name} is a manual operator; nothing runs, so it takes no ${key}` });
   }
   if (op.outputs.length === 0) {
-    issues.push({ code: "ERR_SCHEMA", path: at("outputs"), message: `${name} is a manual operator without outputs; declare the evidence files it records, e.g. outputs: [outputs/touches.csv]` });
+    issues.push({
+      code: "ERR_SCHEMA",
+      path: at("outputs"),
+      message: `${name} is a manual operator without outputs; declare the evidence files it records, e.g. outputs: [outputs/touches.csv]`,
+    });
   }
   const byFile = new Map<string, number>();
   op.outputs.forEach((output, i) => {
     const file = output.slice(output.lastIndexOf("/") + 1);
     const first = byFile.get(file);
     if (first === undefined) byFile.set(file, i);
-    else if (op.outputs[first] !== output) issues.push({ code: "ERR_SCHEMA", path: at("outputs", i), message: `${name} declares two outputs named ${file}; evidence files are matched to outputs by file name, so give them distinct names` });
+    else if (op.outputs[first] !== output)
+      issues.push({
+        code: "ERR_SCHEMA",
+        path: at("outputs", i),
+        message: `${name} declares two outputs named ${file}; evidence files are matched to outputs by file name, so give them distinct names`,
+      });
   });
   return issues;
 }

@@ -119,7 +119,11 @@ export function buildPipeline(spec: PipelineSpec, source: string): { pipeline: P
       try {
         maxStalenessMs = parseDuration(task.maxStaleness);
       } catch (error) {
-        issues.push({ code: "ERR_SCHEMA", path: ["tasks", name, "maxStaleness"], message: error instanceof RunledgerError ? (error.detail ?? error.message) : String(error) });
+        issues.push({
+          code: "ERR_SCHEMA",
+          path: ["tasks", name, "maxStaleness"],
+          message: error instanceof RunledgerError ? (error.detail ?? error.message) : String(error),
+        });
       }
     }
     const built: PipelineTask = Object.freeze({

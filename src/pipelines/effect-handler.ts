@@ -41,7 +41,8 @@ export function effectHandlerIssues(effects: unknown): Issue[] {
   const issues: Issue[] = [];
   for (const [name, handler] of Object.entries(effects)) {
     const path = ["effects", name];
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) issues.push({ code: "ERR_SCHEMA", path, message: `effect name ${JSON.stringify(name)}: expected letters, digits, '.', '_' or '-'` });
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+      issues.push({ code: "ERR_SCHEMA", path, message: `effect name ${JSON.stringify(name)}: expected letters, digits, '.', '_' or '-'` });
     if (typeof handler === "function") continue;
     const parts = typeof handler === "object" && handler !== null ? (handler as Record<string, unknown>) : undefined;
     const bad = parts === undefined || Object.keys(parts).some((key) => (key !== "execute" && key !== "shadow") || typeof parts[key] !== "function");

@@ -22,7 +22,11 @@ export function findDagIssues(tasks: Graph): Issue[] {
       } else if (!Object.hasOwn(tasks, need)) {
         const near = closestName(String(need), names);
         const hint = near === undefined ? "" : `; did you mean ${near}?`;
-        issues.push({ code: "ERR_UNKNOWN_NEEDS", path: ["tasks", name, "needs", i], message: `task ${name} needs an unknown task ${JSON.stringify(need)}${hint}` });
+        issues.push({
+          code: "ERR_UNKNOWN_NEEDS",
+          path: ["tasks", name, "needs", i],
+          message: `task ${name} needs an unknown task ${JSON.stringify(need)}${hint}`,
+        });
       } else if (!known.includes(need)) {
         known.push(need);
       }

@@ -114,7 +114,11 @@ function readPipelineFields(value: unknown): { fields: YamlFields<typeof PIPELIN
 }
 
 /** Reads every task, adding its shape issues to `issues`. */
-function readTasks(raw: Readonly<Record<string, unknown>>, pipeline: { readonly name: string; readonly mode: string }, issues: Issue[]): Record<string, TaskSpec> {
+function readTasks(
+  raw: Readonly<Record<string, unknown>>,
+  pipeline: { readonly name: string; readonly mode: string },
+  issues: Issue[],
+): Record<string, TaskSpec> {
   const entries: [string, TaskSpec][] = [];
   for (const [taskName, value] of Object.entries(raw)) {
     const { task, issues: taskIssues } = readYamlTask(taskName, value, pipeline);
@@ -128,7 +132,10 @@ function readTasks(raw: Readonly<Record<string, unknown>>, pipeline: { readonly 
 /** The failure listing every issue in file order, so the report reads top to bottom like the YAML. */
 function located(file: string, parsed: ParsedYaml, issues: readonly Issue[]): RunledgerError {
   const placed = issues.map((issue) => ({ issue, offset: offsetOf(parsed.doc, issue.path) })).sort((a, b) => a.offset - b.offset);
-  return failure(file, placed.map(({ issue, offset }) => ({ ...issue, message: `${issue.message} (at ${parsed.where(offset)})` })));
+  return failure(
+    file,
+    placed.map(({ issue, offset }) => ({ ...issue, message: `${issue.message} (at ${parsed.where(offset)})` })),
+  );
 }
 
 /** Reads and loads a YAML pipeline file; see `loadPipelineYaml`. */

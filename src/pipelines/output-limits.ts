@@ -26,7 +26,8 @@ const HINT = "expected bytes as a whole number, or <number> <unit> with unit B, 
 export function parseByteSize(value: string | number): number {
   const match = typeof value === "string" ? SIZE.exec(value.trim()) : null;
   const unit = match ? (match[2] ?? "").toLowerCase() || "b" : "b";
-  const bytes = typeof value === "number" ? value : match && unit in UNIT_BYTES ? Math.floor(Number(match[1]) * UNIT_BYTES[unit as keyof typeof UNIT_BYTES]) : Number.NaN;
+  const bytes =
+    typeof value === "number" ? value : match && unit in UNIT_BYTES ? Math.floor(Number(match[1]) * UNIT_BYTES[unit as keyof typeof UNIT_BYTES]) : Number.NaN;
   if (Number.isSafeInteger(bytes) && bytes > 0) return bytes;
   throw new RunledgerError("ERR_SCHEMA", { detail: `invalid size ${JSON.stringify(value) ?? String(value)}: ${HINT}` });
 }

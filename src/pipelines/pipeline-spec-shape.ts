@@ -15,7 +15,7 @@ const TaskShape = z.looseObject({
   retries: z.number().optional(),
   params: z.record(z.string(), z.unknown(), { error: "expected a mapping of parameters" }).optional(),
   allowWarn: z.boolean().optional(),
-  maxStaleness: z.union([z.string(), z.number()], { error: "expected a duration such as \"6h\", or milliseconds" }).optional(),
+  maxStaleness: z.union([z.string(), z.number()], { error: 'expected a duration such as "6h", or milliseconds' }).optional(),
 } satisfies ShapeOf<TaskSpec>);
 
 /**

@@ -81,8 +81,26 @@ export function pipelineDigest(def: PipelineDefinition, registry?: OperatorRegis
       }),
   );
   // Effect handlers count by their source text, as operator bodies do; absent keys leave older digests unchanged.
-  const effects = def.effects && Object.fromEntries(Object.entries(def.effects).map(([name, h]) => [name, typeof h === "function" ? h.toString() : { execute: h.execute?.toString(), shadow: h.shadow?.toString() }]));
-  return digestOf({ cache: def.cache, effects, enforcement: def.enforcement, limits: def.limits, mode: def.mode, name: def.name, runMode: def.runMode, sandbox: def.sandbox === "off" ? "off" : undefined, schema: "runledger.pipeline.v1", tasks });
+  const effects =
+    def.effects &&
+    Object.fromEntries(
+      Object.entries(def.effects).map(([name, h]) => [
+        name,
+        typeof h === "function" ? h.toString() : { execute: h.execute?.toString(), shadow: h.shadow?.toString() },
+      ]),
+    );
+  return digestOf({
+    cache: def.cache,
+    effects,
+    enforcement: def.enforcement,
+    limits: def.limits,
+    mode: def.mode,
+    name: def.name,
+    runMode: def.runMode,
+    sandbox: def.sandbox === "off" ? "off" : undefined,
+    schema: "runledger.pipeline.v1",
+    tasks,
+  });
 }
 
 /** A binary min-heap of strings, so picking the alphabetically first ready task stays O(log n). */
@@ -96,7 +114,7 @@ class MinHeap {
   push(item: string): void {
     const items = this.#items;
     items.push(item);
-    for (let i = items.length - 1; i > 0; ) {
+    for (let i = items.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (items[parent]! <= items[i]!) break;
       [items[parent], items[i]] = [items[i]!, items[parent]!];
@@ -110,7 +128,7 @@ class MinHeap {
     const last = items.pop();
     if (items.length === 0 || last === undefined) return top;
     items[0] = last;
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const left = 2 * i + 1;
       const right = left + 1;
       let smallest = i;

@@ -12,7 +12,11 @@ export type YamlFields<T extends Schemas> = { -readonly [K in keyof T]?: z.outpu
  * the others: a key not in `schemas` is ERR_SCHEMA at `base.<key>` suggesting the closest known
  * key, a field its schema rejects is ERR_SCHEMA at `base.<key>…` and is left out of `fields`.
  */
-export function readYamlFields<T extends Schemas>(value: Readonly<Record<string, unknown>>, schemas: T, base: readonly (string | number)[]): { fields: YamlFields<T>; issues: Issue[] } {
+export function readYamlFields<T extends Schemas>(
+  value: Readonly<Record<string, unknown>>,
+  schemas: T,
+  base: readonly (string | number)[],
+): { fields: YamlFields<T>; issues: Issue[] } {
   const fields: Record<string, unknown> = {};
   const issues: Issue[] = [];
   const known = Object.keys(schemas);

@@ -89,7 +89,11 @@ export function readYamlTask(name: string, value: unknown, pipeline: { readonly 
   const base = ["tasks", name];
   const issues: Issue[] = [];
   if (!isYamlMapping(value)) {
-    issues.push({ code: "ERR_SCHEMA", path: base, message: `task ${name} must be a mapping with run: (a command), manual: (steps a person or LLM performs) or operator: (a registered operator)` });
+    issues.push({
+      code: "ERR_SCHEMA",
+      path: base,
+      message: `task ${name} must be a mapping with run: (a command), manual: (steps a person or LLM performs) or operator: (a registered operator)`,
+    });
   }
   const raw = isYamlMapping(value) ? value : {};
   const { fields, issues: fieldIssues } = readYamlFields(raw, ALL_KEYS, base);
@@ -115,7 +119,11 @@ function commonSpec(fields: YamlFields<typeof ALL_KEYS>): TaskSpec {
 function operatorTask({ name, base, raw, fields, common, issues }: TaskRead): TaskSpec | undefined {
   if (!("operator" in raw)) return undefined;
   if ("run" in raw || "manual" in raw) {
-    issues.push({ code: "ERR_SCHEMA", path: [...base, "operator"], message: `task ${name} has both ${"run" in raw ? "run:" : "manual:"} and operator:; give one` });
+    issues.push({
+      code: "ERR_SCHEMA",
+      path: [...base, "operator"],
+      message: `task ${name} has both ${"run" in raw ? "run:" : "manual:"} and operator:; give one`,
+    });
     return undefined;
   }
   for (const key of [...Object.keys(RUN_KEYS), ...Object.keys(MANUAL_KEYS)].filter((key) => key in raw)) {
@@ -133,7 +141,11 @@ function operatorTask({ name, base, raw, fields, common, issues }: TaskRead): Ta
 function gateTask({ name, base, raw, fields, common, pipeline, issues }: TaskRead): TaskSpec | undefined {
   if (!("gate" in raw)) return undefined;
   for (const key of NOT_GATE.filter((key) => key in raw)) {
-    issues.push({ code: "ERR_SCHEMA", path: [...base, key], message: `${key}: does not belong to a gate task; a gate checks the outputs it chooses under gate.over` });
+    issues.push({
+      code: "ERR_SCHEMA",
+      path: [...base, key],
+      message: `${key}: does not belong to a gate task; a gate checks the outputs it chooses under gate.over`,
+    });
   }
   if ("params" in raw) issues.push({ code: "ERR_SCHEMA", path: [...base, "params"], message: "params: applies to operator: tasks" });
   const gate = fields.gate ?? { over: [], approval: "never" as const, requires: [] };
@@ -188,7 +200,11 @@ function manualTask({ name, base, raw, fields, common, pipeline, issues }: TaskR
 /** A task that runs a command: an inline command operator; also what a task of no known kind is read as. */
 function commandTask({ name, base, raw, fields, common, pipeline, issues }: TaskRead, isMapping: boolean): TaskSpec {
   if (!("run" in raw) && isMapping) {
-    issues.push({ code: "ERR_SCHEMA", path: base, message: `task ${name} needs run: (a command), manual: (steps a person or LLM performs) or operator: (a registered operator)` });
+    issues.push({
+      code: "ERR_SCHEMA",
+      path: base,
+      message: `task ${name} needs run: (a command), manual: (steps a person or LLM performs) or operator: (a registered operator)`,
+    });
   }
   if ("params" in raw) {
     issues.push({ code: "ERR_SCHEMA", path: [...base, "params"], message: "params: applies to operator: tasks; a run: task takes its settings from env:" });

@@ -16,5 +16,6 @@ export function assertReadableFile(subject: string, path: string, hint = ""): vo
   } catch (cause) {
     throw fileNotFound(`${subject} ${path}`, cause);
   }
-  if (!info.isFile()) throw new RunledgerError("ERR_USAGE", { detail: `${subject} ${path} is ${info.isDirectory() ? "a directory" : "not a regular file"}${hint}` });
+  if (!info.isFile())
+    throw new RunledgerError("ERR_USAGE", { detail: `${subject} ${path} is ${info.isDirectory() ? "a directory" : "not a regular file"}${hint}` });
 }

@@ -21,7 +21,11 @@ import { findDagIssues } from "./find-dag-issues.js";
 export function validatePipeline(def: PipelineDefinition, registry?: OperatorRegistry): Issue[] {
   const issues: Issue[] = [];
   if (typeof def.name !== "string" || !TaskNameSchema.safeParse(def.name).success) {
-    issues.push({ code: "ERR_SCHEMA", path: ["name"], message: `pipeline name ${JSON.stringify(def.name)}: expected letters, digits, '.', '_' or '-', starting with a letter or digit` });
+    issues.push({
+      code: "ERR_SCHEMA",
+      path: ["name"],
+      message: `pipeline name ${JSON.stringify(def.name)}: expected letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    });
   }
   if (typeof def.mode !== "string" || def.mode === "") {
     issues.push({ code: "ERR_SCHEMA", path: ["mode"], message: "mode must name a work mode, e.g. PIPELINE" });
@@ -47,29 +51,49 @@ function taskIssues(def: PipelineDefinition, name: string, task: PipelineTask, r
   const issues: Issue[] = [];
   const at = (...rest: (string | number)[]): (string | number)[] => ["tasks", name, ...rest];
   if (!TaskNameSchema.safeParse(name).success) {
-    issues.push({ code: "ERR_SCHEMA", path: at(), message: `task name ${JSON.stringify(name)}: expected letters, digits, '.', '_' or '-', starting with a letter or digit` });
+    issues.push({
+      code: "ERR_SCHEMA",
+      path: at(),
+      message: `task name ${JSON.stringify(name)}: expected letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    });
   }
   if (task.retries !== undefined && (!Number.isSafeInteger(task.retries) || task.retries < 0)) {
     issues.push({ code: "ERR_SCHEMA", path: at("retries"), message: `task ${name} has retries ${String(task.retries)}; expected a whole number ≥ 0` });
   }
   if (task.maxStalenessMs !== undefined && !(task.maxStalenessMs > 0)) {
-    issues.push({ code: "ERR_SCHEMA", path: at("maxStaleness"), message: `task ${name} has maxStaleness ${String(task.maxStalenessMs)} ms; expected a positive duration` });
+    issues.push({
+      code: "ERR_SCHEMA",
+      path: at("maxStaleness"),
+      message: `task ${name} has maxStaleness ${String(task.maxStalenessMs)} ms; expected a positive duration`,
+    });
   }
   try {
     canonicalJson(task.params);
   } catch (error) {
-    issues.push({ code: "ERR_SCHEMA", path: at("params"), message: `task ${name} params are not JSON: ${error instanceof RunledgerError ? (error.detail ?? error.message) : String(error)}` });
+    issues.push({
+      code: "ERR_SCHEMA",
+      path: at("params"),
+      message: `task ${name} params are not JSON: ${error instanceof RunledgerError ? (error.detail ?? error.message) : String(error)}`,
+    });
   }
 
   const op = resolveOperator(task.operator, registry);
   if (typeof op === "string") {
-    issues.push({ code: typeof task.operator === "string" && isRefLike(task.operator) ? "ERR_UNKNOWN_OPERATOR" : "ERR_SCHEMA", path: at("operator"), message: `task ${name}: ${op}` });
+    issues.push({
+      code: typeof task.operator === "string" && isRefLike(task.operator) ? "ERR_UNKNOWN_OPERATOR" : "ERR_SCHEMA",
+      path: at("operator"),
+      message: `task ${name}: ${op}`,
+    });
     return issues;
   }
   if (op === undefined) return issues;
   issues.push(...validateOperator(op, at()));
   if (Array.isArray(op.modes) && op.modes.length > 0 && !op.modes.includes(def.mode)) {
-    issues.push({ code: "ERR_MODE_ILLEGAL", path: at("operator"), message: `operator ${op.ref} is not legal in work mode ${def.mode} (legal in ${op.modes.join(", ")})` });
+    issues.push({
+      code: "ERR_MODE_ILLEGAL",
+      path: at("operator"),
+      message: `operator ${op.ref} is not legal in work mode ${def.mode} (legal in ${op.modes.join(", ")})`,
+    });
   }
   const parsed = op.input.safeParse(task.params);
   if (!parsed.success) {

@@ -22,7 +22,12 @@ export interface LaunchSpec {
  * its group, and every process carrying its tag (if it has one), were killed before the exit was
  * reported; it is false when the launcher was lost.
  */
-export type LaunchExit = { readonly exitCode: number | null; readonly signal: NodeJS.Signals | null; readonly spawnError?: string; readonly leftoversEnded: boolean };
+export type LaunchExit = {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly spawnError?: string;
+  readonly leftoversEnded: boolean;
+};
 
 /** A command once started: its pid (also its process group's id) and its exit. */
 export interface Launched {
@@ -61,7 +66,8 @@ class Launcher {
       const argv = spec.sandbox ? sandboxedArgv(spec.argv, spec.sandbox, spec.cwd) : spec.argv;
       const tag = spec.sandbox ? undefined : spec.tag;
       child.send({ id, argv, cwd: spec.cwd, env: spec.env, stdoutPath: spec.stdoutPath, stderrPath: spec.stderrPath, tag }, (error) => {
-        if (error) this.#settle(id, { exitCode: null, signal: null, spawnError: `the command launcher did not take it: ${error.message}`, leftoversEnded: false });
+        if (error)
+          this.#settle(id, { exitCode: null, signal: null, spawnError: `the command launcher did not take it: ${error.message}`, leftoversEnded: false });
       });
     });
   }
@@ -69,10 +75,20 @@ class Launcher {
   #process(): ChildProcess {
     if (this.#child) return this.#child;
     // No execArgv: the launcher is plain JavaScript and needs none of the parent's loaders.
-    const child = fork(new URL("./launcher-process.mjs", import.meta.url), [], { execArgv: [], stdio: ["ignore", "ignore", "inherit", "ipc"], serialization: "json" });
+    const child = fork(new URL("./launcher-process.mjs", import.meta.url), [], {
+      execArgv: [],
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      serialization: "json",
+    });
     child.on("message", (reply: Reply) => {
       if (reply.pid !== undefined) this.#pending.get(reply.id)?.started(reply.pid);
-      else this.#settle(reply.id, { exitCode: reply.exitCode ?? null, signal: reply.signal ?? null, ...(reply.spawnError !== undefined && { spawnError: reply.spawnError }), leftoversEnded: reply.leftoversEnded === true });
+      else
+        this.#settle(reply.id, {
+          exitCode: reply.exitCode ?? null,
+          signal: reply.signal ?? null,
+          ...(reply.spawnError !== undefined && { spawnError: reply.spawnError }),
+          leftoversEnded: reply.leftoversEnded === true,
+        });
     });
     const lost = (why: string) => {
       if (this.#child !== child) return;

@@ -54,11 +54,19 @@ function outermost(paths: readonly string[]): string[] {
 
 /** The namespaces that cost nothing, no capabilities, and an end with the launcher. */
 const BASE_FLAGS = [
-  "--ro-bind", "/", "/",
-  "--dev", "/dev",
-  "--proc", "/proc",
-  "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-  "--cap-drop", "ALL",
+  "--ro-bind",
+  "/",
+  "/",
+  "--dev",
+  "/dev",
+  "--proc",
+  "/proc",
+  "--unshare-pid",
+  "--unshare-ipc",
+  "--unshare-uts",
+  "--unshare-cgroup-try",
+  "--cap-drop",
+  "ALL",
   "--die-with-parent",
   "--new-session",
 ];

@@ -26,7 +26,11 @@ export const NO_SECRETS: AttemptSecrets = { env: {}, accessor: accessorFor({}, [
  * Reads the operator's declared secrets for one attempt, at execution only. A `mock` run reads
  * none. A declared secret the source lacks fails with ERR_MISSING_SECRET before the operator starts.
  */
-export async function attemptSecrets(source: SecretSource | undefined, operator: Pick<OperatorDefinition, "ref" | "secrets">, runMode: RunMode): Promise<AttemptSecrets> {
+export async function attemptSecrets(
+  source: SecretSource | undefined,
+  operator: Pick<OperatorDefinition, "ref" | "secrets">,
+  runMode: RunMode,
+): Promise<AttemptSecrets> {
   if (runMode === "mock" || operator.secrets.length === 0) return { ...NO_SECRETS, accessor: accessorFor({}, operator.secrets, runMode) };
   const values: Record<string, string> = {};
   const versions: { name: string; version: number }[] = [];
@@ -52,7 +56,10 @@ async function readSecret(source: SecretSource | undefined, name: string): Promi
  * The pre-run check of a `real` run: every secret each task declares is set, or the run fails
  * with ERR_MISSING_SECRET (naming tasks and secrets, never values) before anything is recorded.
  */
-export async function assertSecretsSet(tasks: readonly { readonly task: string; readonly operator: Pick<OperatorDefinition, "secrets"> }[], source: SecretSource | undefined): Promise<void> {
+export async function assertSecretsSet(
+  tasks: readonly { readonly task: string; readonly operator: Pick<OperatorDefinition, "secrets"> }[],
+  source: SecretSource | undefined,
+): Promise<void> {
   const missing: string[] = [];
   for (const { task, operator } of tasks) {
     for (const name of operator.secrets) if (!(await source?.has(name))) missing.push(`${name} (task ${task})`);

@@ -12,7 +12,10 @@ const IN_MEMORY = 1 << 20;
  * a small one is rewritten only when the redactor changed it.
  */
 export async function redactFile(path: string, redactor: Redactor): Promise<void> {
-  const size = await stat(path).then((s) => s.size, (error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? 0 : Promise.reject(error)));
+  const size = await stat(path).then(
+    (s) => s.size,
+    (error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? 0 : Promise.reject(error)),
+  );
   if (size === 0) return;
   const stream = redactor.latin1().stream();
   const temp = `${path}.redacting`;

@@ -131,7 +131,7 @@ function secretStream(secrets: readonly string[], mask: (text: string) => string
       buffer += chunk;
       let cut = buffer.length - hold;
       if (cut <= 0) return "";
-      for (let moved = true; moved; ) {
+      for (let moved = true; moved;) {
         moved = false;
         for (const secret of secrets) {
           for (let at = buffer.indexOf(secret, Math.max(0, cut - secret.length + 1)); at !== -1 && at < cut; at = buffer.indexOf(secret, at + 1)) {

@@ -128,7 +128,8 @@ export class SecretStore implements SecretSource {
     }
     const parsed = StoredSecretSchema.safeParse(safeJson(text));
     // Never echo the file: it holds the value.
-    if (!parsed.success || parsed.data.name !== name) throw new RunledgerError("ERR_STORAGE", { detail: `secret store file for ${name} is unreadable; set it again with runledger secret rotate` });
+    if (!parsed.success || parsed.data.name !== name)
+      throw new RunledgerError("ERR_STORAGE", { detail: `secret store file for ${name} is unreadable; set it again with runledger secret rotate` });
     return parsed.data;
   }
 }
@@ -138,7 +139,8 @@ export const MIN_SECRET_LENGTH = 8;
 
 function assertLongEnough(name: string, value: string): void {
   const length = [...value].length;
-  if (length < MIN_SECRET_LENGTH) throw new RunledgerError("ERR_SECRET_TOO_SHORT", { detail: `${name} has ${length} characters; the minimum is ${MIN_SECRET_LENGTH}` });
+  if (length < MIN_SECRET_LENGTH)
+    throw new RunledgerError("ERR_SECRET_TOO_SHORT", { detail: `${name} has ${length} characters; the minimum is ${MIN_SECRET_LENGTH}` });
 }
 
 /** A temporary file of a writer that may still be writing it is kept this long at most. */
@@ -157,7 +159,10 @@ async function sweepTempFiles(dir: string, names: readonly string[]): Promise<Se
     const match = TEMP_FILE.exec(name);
     if (!match) continue;
     const path = join(dir, name);
-    const age = await lstat(path).then((info) => Date.now() - info.mtimeMs, () => undefined);
+    const age = await lstat(path).then(
+      (info) => Date.now() - info.mtimeMs,
+      () => undefined,
+    );
     if (age === undefined) continue;
     const writerGone = match[1] !== undefined && !isAlive(Number(match[1]));
     if (!writerGone && age < TEMP_MAX_AGE_MS) continue;
@@ -166,7 +171,6 @@ async function sweepTempFiles(dir: string, names: readonly string[]): Promise<Se
   }
   return swept;
 }
-
 
 function safeJson(text: string): unknown {
   try {

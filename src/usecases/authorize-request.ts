@@ -34,9 +34,12 @@ export async function authorizeRequest(deps: AuthorizeRequestDeps, request: Acce
   const who = token === undefined ? undefined : authenticate(access, token);
   let why: string | undefined;
   if (action === undefined) why = `${subject} declares no role`;
-  else if (who === undefined) why = token ? "the token is not valid in this workspace" : "access control is on: present a token in RUNLEDGER_TOKEN or with --token-file FILE";
-  else if (claimed !== undefined && !sameActor(claimed, who.actor)) why = `the token belongs to ${who.actor.kind}:${who.actor.id}, not ${claimed.kind}:${claimed.id}`;
-  else if (!authorize(who.roles, action)) why = `${subject} needs role ${ACTION_ROLES[action]}; ${who.actor.kind}:${who.actor.id} holds ${who.roles.join(", ")}`;
+  else if (who === undefined)
+    why = token ? "the token is not valid in this workspace" : "access control is on: present a token in RUNLEDGER_TOKEN or with --token-file FILE";
+  else if (claimed !== undefined && !sameActor(claimed, who.actor))
+    why = `the token belongs to ${who.actor.kind}:${who.actor.id}, not ${claimed.kind}:${claimed.id}`;
+  else if (!authorize(who.roles, action))
+    why = `${subject} needs role ${ACTION_ROLES[action]}; ${who.actor.kind}:${who.actor.id} holds ${who.roles.join(", ")}`;
   if (why === undefined && who !== undefined) return who.actor;
   const actor = who?.actor ?? claimed ?? deps.fallbackActor();
   await recordAccessDenied(deps, { actor, subject, why: why ?? "refused" });

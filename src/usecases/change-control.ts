@@ -28,6 +28,15 @@ export async function changeControl(deps: RecordDeps & ReadDeps, input: ChangeCo
   const state = STATE_AFTER[input.action];
   if (input.action === "resume" && !before) throw new RunledgerError("ERR_USAGE", { detail: `${scope} is neither paused nor draining` });
   if (input.action !== "resume" && before?.state === state) throw new RunledgerError("ERR_USAGE", { detail: `${scope} is already ${before.state}` });
-  await deps.ledger.append([adminEvent(deps.project, deps.actor, { action_type: input.action, reason: input.reason, targets: [target], before: { state: before?.state ?? "open" }, after: { state }, result: "applied" })]);
+  await deps.ledger.append([
+    adminEvent(deps.project, deps.actor, {
+      action_type: input.action,
+      reason: input.reason,
+      targets: [target],
+      before: { state: before?.state ?? "open" },
+      after: { state },
+      result: "applied",
+    }),
+  ]);
   return { scope, state };
 }

@@ -6,11 +6,23 @@ import type { ReadDeps, RecordDeps } from "./deps.js";
  * Moves an operator along its lifecycle (register, activate, deprecate, remove): ERR_LIFECYCLE
  * when the action may not start from its present status. Records the move as an admin event.
  */
-export async function changeOperatorLifecycle(deps: RecordDeps & ReadDeps, input: { readonly ref: string; readonly action: LifecycleAction; readonly reason: string | undefined }): Promise<{ ref: string; from: OperatorStatus | undefined; to: OperatorStatus }> {
+export async function changeOperatorLifecycle(
+  deps: RecordDeps & ReadDeps,
+  input: { readonly ref: string; readonly action: LifecycleAction; readonly reason: string | undefined },
+): Promise<{ ref: string; from: OperatorStatus | undefined; to: OperatorStatus }> {
   const { ref, action } = input;
   const state = await deps.readState();
   const from = lifecyclesFrom(state.adminEvents, state.violations).get(ref)?.status;
   const to = assertTransition(ref, from, action);
-  await deps.ledger.append([adminEvent(deps.project, deps.actor, { action_type: action, reason: input.reason, targets: [{ kind: "operator", id: ref }], before: { status: from ?? null }, after: { status: to }, result: "applied" })]);
+  await deps.ledger.append([
+    adminEvent(deps.project, deps.actor, {
+      action_type: action,
+      reason: input.reason,
+      targets: [{ kind: "operator", id: ref }],
+      before: { status: from ?? null },
+      after: { status: to },
+      result: "applied",
+    }),
+  ]);
   return { ref, from, to };
 }

@@ -13,17 +13,30 @@ export interface ChangeRetentionDeps extends RecordDeps, ReadDeps {
 /** `keep_work_runs` from its text: a whole number >= 0, or `all` (null); else ERR_USAGE. */
 export function parseKeepWorkRuns(text: string): number | null {
   const keep = text === "all" ? null : Number(text);
-  if (keep !== null && (!Number.isInteger(keep) || keep < 0)) throw new RunledgerError("ERR_USAGE", { detail: `--keep-work-runs ${text}: expected a whole number >= 0, or all` });
+  if (keep !== null && (!Number.isInteger(keep) || keep < 0))
+    throw new RunledgerError("ERR_USAGE", { detail: `--keep-work-runs ${text}: expected a whole number >= 0, or all` });
   return keep;
 }
 
 /** Records the new retention as a change_retention admin event, then prunes to it. Returns it and the runs pruned. */
-export async function changeRetention(deps: ChangeRetentionDeps, input: { readonly keepWorkRuns: string; readonly reason: string | undefined }): Promise<{ retention: Retention; pruned: string[] }> {
+export async function changeRetention(
+  deps: ChangeRetentionDeps,
+  input: { readonly keepWorkRuns: string; readonly reason: string | undefined },
+): Promise<{ retention: Retention; pruned: string[] }> {
   const keep = parseKeepWorkRuns(input.keepWorkRuns);
   const state = await deps.readState();
   const before = retentionFrom(state.adminEvents);
   const after = { keep_work_runs: keep };
-  await deps.ledger.append([adminEvent(deps.project, deps.actor, { action_type: "change_retention", reason: input.reason, targets: [{ kind: "workspace", id: deps.workspaceName }], before, after, result: "applied" })]);
+  await deps.ledger.append([
+    adminEvent(deps.project, deps.actor, {
+      action_type: "change_retention",
+      reason: input.reason,
+      targets: [{ kind: "workspace", id: deps.workspaceName }],
+      before,
+      after,
+      result: "applied",
+    }),
+  ]);
   const pruned = await pruneWorkDirs(deps.workRoot, state, after);
   return { retention: after, pruned };
 }

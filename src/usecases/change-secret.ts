@@ -42,13 +42,24 @@ export function secretChangeInput(rawName: string, reason: string | undefined): 
  * the admin event (name and version only), then makes the value current. A failure before the
  * event leaves the store as it was.
  */
-export async function changeSecret(deps: SecretDeps, input: SecretChangeInput, decide: (current: SecretInfo | undefined) => Promise<SecretChange>): Promise<SecretChanged> {
+export async function changeSecret(
+  deps: SecretDeps,
+  input: SecretChangeInput,
+  decide: (current: SecretInfo | undefined) => Promise<SecretChange>,
+): Promise<SecretChanged> {
   const { name } = secretChangeInput(input.name, input.reason);
   const current = await deps.store.describe(name);
   const next = await decide(current);
   const before = current && { name, version: current.version };
   const after = { name, version: next.version, state: next.state };
-  const event = adminEvent(deps.project, deps.actor, { action_type: next.action, reason: input.reason, targets: [{ kind: "secret", id: name }], ...(before ? { before } : {}), after, result: "applied" });
+  const event = adminEvent(deps.project, deps.actor, {
+    action_type: next.action,
+    reason: input.reason,
+    targets: [{ kind: "secret", id: name }],
+    ...(before ? { before } : {}),
+    after,
+    result: "applied",
+  });
   if (next.value === undefined) {
     await deps.ledger.append([event]);
     await deps.store.remove(name);

@@ -23,7 +23,12 @@ export async function completeTask(deps: EngineUseCaseDeps, input: CompleteTaskI
   const pipeline = await pipelineOfRun(run, "complete it from code with completeTask()");
   onStart?.(run);
   const completion = { task: input.task, files: input.files, result: input.result, ...(input.note ? { note: input.note } : {}) };
-  await complete(pipeline, deps.engine, run.id, completion, { project: run.project, modes: deps.modes, ...(input.next === undefined ? {} : { next: input.next }), ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }) });
+  await complete(pipeline, deps.engine, run.id, completion, {
+    project: run.project,
+    modes: deps.modes,
+    ...(input.next === undefined ? {} : { next: input.next }),
+    ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
+  });
   await pruneToRetention(deps);
   return run;
 }

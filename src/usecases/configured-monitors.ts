@@ -16,7 +16,8 @@ export async function configuredMonitors(root: string, files: readonly string[])
       throw fileNotFound(`monitor ${path} (monitors: in runledger.json)`, cause);
     }
     const loaded = ((await import(pathToFileURL(path).href)) as { default?: Partial<Monitor> }).default;
-    if (typeof loaded?.name !== "string" || typeof loaded.observe !== "function") throw new RunledgerError("ERR_CONFIG", { detail: `monitors: ${file} must export default { name, observe(view) }` });
+    if (typeof loaded?.name !== "string" || typeof loaded.observe !== "function")
+      throw new RunledgerError("ERR_CONFIG", { detail: `monitors: ${file} must export default { name, observe(view) }` });
     out.push(loaded as Monitor);
   }
   return out;

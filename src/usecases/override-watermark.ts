@@ -27,12 +27,15 @@ export interface OverrideWatermarkInput {
 export function overrideWatermarkInput(request: OverrideWatermarkRequest): OverrideWatermarkInput {
   const justification = request.justification ?? "";
   if (justification.trim() === "" || !request.confirm) {
-    throw new RunledgerError("ERR_CONFIRM_REQUIRED", { detail: `overriding ${request.name} needs ${[justification.trim() === "" ? "--justification \"…\"" : "", request.confirm ? "" : "--confirm"].filter(Boolean).join(" and ")}` });
+    throw new RunledgerError("ERR_CONFIRM_REQUIRED", {
+      detail: `overriding ${request.name} needs ${[justification.trim() === "" ? '--justification "…"' : "", request.confirm ? "" : "--confirm"].filter(Boolean).join(" and ")}`,
+    });
   }
   // A value that starts like a date is a time, ordered as one: it must be a real instant.
   if (/^\d{4}-\d{2}-\d{2}/.test(request.to)) parseIsoTime(request.to, "--to");
   const at = request.definition?.lastIndexOf("@") ?? -1;
-  if (request.definition !== undefined && at <= 0) throw new RunledgerError("ERR_USAGE", { detail: `--definition ${request.definition}: expected name@version` });
+  if (request.definition !== undefined && at <= 0)
+    throw new RunledgerError("ERR_USAGE", { detail: `--definition ${request.definition}: expected name@version` });
   const definition = request.definition === undefined ? undefined : { name: request.definition.slice(0, at), version: request.definition.slice(at + 1) };
   return { name: request.name, to: request.to, justification, definition };
 }
@@ -44,6 +47,15 @@ export async function overrideWatermark(deps: RecordDeps & ReadDeps, input: Over
   const definition = input.definition ?? current?.definition ?? undefined;
   const before = current ? { value: current.value, valid: current.valid, ...(current.definition ? { definition: current.definition } : {}) } : { value: null };
   const after = { value: input.to, ...(definition ? { definition } : {}) };
-  await deps.ledger.append([adminEvent(deps.project, deps.actor, { action_type: "watermark_override", reason: input.justification, targets: [{ kind: "watermark", id: name }], before, after, result: "applied" })]);
+  await deps.ledger.append([
+    adminEvent(deps.project, deps.actor, {
+      action_type: "watermark_override",
+      reason: input.justification,
+      targets: [{ kind: "watermark", id: name }],
+      before,
+      after,
+      result: "applied",
+    }),
+  ]);
   return { name, before, after, by: deps.actor };
 }

@@ -27,8 +27,26 @@ export async function replayRun(deps: ReplayRunDeps, input: { readonly run: stri
   const original = findRun(await deps.readState(), input.run);
   const pipeline = await pipelineOfRun(original, "replay it from code");
   const request = { as_of: original.as_of, params: original.params, pipeline: original.pipeline, run_mode: original.run_mode, work_mode: original.work_mode };
-  await deps.engine.ledger.append([adminEvent(original.project, deps.engine.actor, { action_type: "replay_request", reason: input.reason, targets: [{ kind: "run", id: original.id }], before: request, result: "applied" })]);
-  const replayRunId = await runPipeline(pipeline, deps.engine, { project: original.project, asOf: new Date(original.as_of), params: original.params, mode: original.work_mode, runMode: original.run_mode, noCache: true, ci: deps.ci, modes: deps.modes, next: `compare replay with ${original.id}` });
+  await deps.engine.ledger.append([
+    adminEvent(original.project, deps.engine.actor, {
+      action_type: "replay_request",
+      reason: input.reason,
+      targets: [{ kind: "run", id: original.id }],
+      before: request,
+      result: "applied",
+    }),
+  ]);
+  const replayRunId = await runPipeline(pipeline, deps.engine, {
+    project: original.project,
+    asOf: new Date(original.as_of),
+    params: original.params,
+    mode: original.work_mode,
+    runMode: original.run_mode,
+    noCache: true,
+    ci: deps.ci,
+    modes: deps.modes,
+    next: `compare replay with ${original.id}`,
+  });
   const differing = differingOutputs(await deps.readState(), original.id, replayRunId);
   await pruneToRetention(deps);
   return { original, replayRunId, differing };

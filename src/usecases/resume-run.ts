@@ -6,11 +6,20 @@ import { pruneToRetention } from "./prune-to-retention.js";
 import { pipelineOfRun } from "./run-pipeline-of.js";
 
 /** Finishes a run whose engine stopped, without re-running what passed, then prunes to the retention in force; resolves to the run. */
-export async function resumeRun(deps: EngineUseCaseDeps, input: { readonly run: string; readonly next?: string; readonly concurrency?: number }, onStart?: (run: RunView) => void): Promise<RunView> {
+export async function resumeRun(
+  deps: EngineUseCaseDeps,
+  input: { readonly run: string; readonly next?: string; readonly concurrency?: number },
+  onStart?: (run: RunView) => void,
+): Promise<RunView> {
   const run = findRun(await deps.readState(), input.run);
   const pipeline = await pipelineOfRun(run, "resume it from code with resumeRun()");
   onStart?.(run);
-  await resume(pipeline, deps.engine, run.id, { project: run.project, modes: deps.modes, ...(input.next === undefined ? {} : { next: input.next }), ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }) });
+  await resume(pipeline, deps.engine, run.id, {
+    project: run.project,
+    modes: deps.modes,
+    ...(input.next === undefined ? {} : { next: input.next }),
+    ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
+  });
   await pruneToRetention(deps);
   return run;
 }

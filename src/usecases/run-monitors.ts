@@ -19,7 +19,14 @@ export async function runMonitors(deps: RunMonitorsDeps): Promise<{ suggestions:
   const { suggestions, refused } = await observe(deps.monitors, state, deps.syncRules);
   const fresh = suggestions.filter((s, i) => state.suggestions[s.key] === undefined && suggestions.findIndex((o) => o.key === s.key) === i);
   if (fresh.length > 0) {
-    await deps.ledger.append(fresh.map((s) => ({ type: "monitor.suggested" as const, project: deps.project, actor: { kind: "service" as const, id: `monitor:${s.monitor}` }, data: { key: s.key, level: s.level, message: s.message, monitor: s.monitor, subject: s.subject } })));
+    await deps.ledger.append(
+      fresh.map((s) => ({
+        type: "monitor.suggested" as const,
+        project: deps.project,
+        actor: { kind: "service" as const, id: `monitor:${s.monitor}` },
+        data: { key: s.key, level: s.level, message: s.message, monitor: s.monitor, subject: s.subject },
+      })),
+    );
   }
   if (refused.length > 0) throw new RunledgerError("ERR_MONITOR_REFUSED", { detail: refused.map((r) => `${r.monitor}: ${r.reason}`).join("; ") });
   return { suggestions, recorded: fresh.length };

@@ -12,6 +12,12 @@ export async function readAccess(ledger: Ledger): Promise<AccessState> {
 
 /** The grants in force as `access list` shows them: token hashes abbreviated. */
 export function accessView(state: AccessState): AccessList {
-  const grants = state.grants.map((g) => ({ actor: g.actor, role: g.role, token_hash: `${g.token_hash.slice(0, 19)}…`, granted_at_utc: g.granted_at_utc, granted_by: g.granted_by }));
+  const grants = state.grants.map((g) => ({
+    actor: g.actor,
+    role: g.role,
+    token_hash: `${g.token_hash.slice(0, 19)}…`,
+    granted_at_utc: g.granted_at_utc,
+    granted_by: g.granted_by,
+  }));
   return { enabled: state.enabled, grants };
 }

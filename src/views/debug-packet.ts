@@ -10,6 +10,8 @@ export function debugPacketJson(view: DebugPacketView): CommandResult<"debug sho
     opened_at_utc: view.opened_at_utc,
     opened_by: view.opened_by,
     closed_at_utc: view.closed_at_utc,
-    evidence_files: view.experiments.flatMap((e, i) => e.evidence.map((f) => ({ experiment: i + 1, digest: f.digest, name: f.name, size_bytes: f.size_bytes }))),
+    evidence_files: view.experiments.flatMap((e, i) =>
+      e.evidence.map((f) => ({ experiment: i + 1, digest: f.digest, name: f.name, size_bytes: f.size_bytes })),
+    ),
   };
 }

@@ -14,23 +14,53 @@ import { loadReceipt } from "./receipt.js";
 export async function explanationView(state: ProjectionState, artifacts: Pick<ArtifactStore, "get">, run: RunView, taskName: string): Promise<Explanation> {
   const task = run.tasks[taskName];
   const attempt = state.attempts[task?.attempts.at(-1) ?? ""];
-  if (!task || !attempt) throw new RunledgerError("ERR_USAGE", { detail: `task ${taskName} of run ${run.id} has no attempt${task ? ` (${task.outcome}: ${task.reason ?? "not started"})` : ""}` });
+  if (!task || !attempt)
+    throw new RunledgerError("ERR_USAGE", {
+      detail: `task ${taskName} of run ${run.id} has no attempt${task ? ` (${task.outcome}: ${task.reason ?? "not started"})` : ""}`,
+    });
   // The attempt's effect calls: its decision trace under shadow | enforced.
-  const effects = attempt.effects.map((e) => ({ call_number: e.call_number, effect: e.effect, enforcement: e.enforcement, outcome: e.outcome, payload_digest: e.payload_digest, result_digest: e.result_digest, error_code: e.error_code }));
+  const effects = attempt.effects.map((e) => ({
+    call_number: e.call_number,
+    effect: e.effect,
+    enforcement: e.enforcement,
+    outcome: e.outcome,
+    payload_digest: e.payload_digest,
+    result_digest: e.result_digest,
+    error_code: e.error_code,
+  }));
   if (attempt.status === "reused") {
     const source = state.attempts[attempt.source_attempt_id ?? ""];
-    return { task: taskName, decision: "reused", attempt: attempt.attempt_id, source_attempt: attempt.source_attempt_id, source_run: source?.correlation_ids.run_id ?? null, changes: [], effects };
+    return {
+      task: taskName,
+      decision: "reused",
+      attempt: attempt.attempt_id,
+      source_attempt: attempt.source_attempt_id,
+      source_run: source?.correlation_ids.run_id ?? null,
+      changes: [],
+      effects,
+    };
   }
   const previous = previousPassed(state, run.pipeline, taskName, attempt);
-  if (!previous?.receipt_digest || !attempt.receipt_digest) return { task: taskName, decision: "ran", attempt: attempt.attempt_id, previous_attempt: null, changes: [], effects };
+  if (!previous?.receipt_digest || !attempt.receipt_digest)
+    return { task: taskName, decision: "ran", attempt: attempt.attempt_id, previous_attempt: null, changes: [], effects };
   const changes = diffReceipts(await loadReceipt(artifacts, previous.receipt_digest), await loadReceipt(artifacts, attempt.receipt_digest));
-  return { task: taskName, decision: "ran", attempt: attempt.attempt_id, previous_attempt: previous.attempt_id, previous_run: previous.correlation_ids.run_id, changes, effects };
+  return {
+    task: taskName,
+    decision: "ran",
+    attempt: attempt.attempt_id,
+    previous_attempt: previous.attempt_id,
+    previous_run: previous.correlation_ids.run_id,
+    changes,
+    effects,
+  };
 }
 
 /** The latest passed, non-reused attempt of the same pipeline task before `attempt`, in another run. */
 function previousPassed(state: ProjectionState, pipeline: string, task: string, attempt: AttemptView): AttemptView | undefined {
   return Object.values(state.attempts)
-    .filter((a) => a.correlation_ids.task === task && a.status === "succeeded" && a.attempt_id !== attempt.attempt_id && a.created_at_utc <= attempt.created_at_utc)
+    .filter(
+      (a) => a.correlation_ids.task === task && a.status === "succeeded" && a.attempt_id !== attempt.attempt_id && a.created_at_utc <= attempt.created_at_utc,
+    )
     .filter((a) => state.runs[a.correlation_ids.run_id]?.pipeline === pipeline && a.correlation_ids.run_id !== attempt.correlation_ids.run_id)
     .at(-1);
 }

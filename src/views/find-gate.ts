@@ -11,6 +11,9 @@ export function findGate(state: ProjectionState, gate: string, run: string | und
   }
   const awaiting = Object.values(state.gates).filter((g) => g.gate === gate && g.status === "awaiting_approval");
   if (awaiting.length === 1) return awaiting[0] as GateView;
-  const detail = awaiting.length === 0 ? `no run awaits approval of gate ${gate}` : `${awaiting.length} runs await gate ${gate}; name one with --run (${awaiting.map((g) => g.run_id).join(", ")})`;
+  const detail =
+    awaiting.length === 0
+      ? `no run awaits approval of gate ${gate}`
+      : `${awaiting.length} runs await gate ${gate}; name one with --run (${awaiting.map((g) => g.run_id).join(", ")})`;
   throw new RunledgerError("ERR_GATE_NOT_FOUND", { detail });
 }

@@ -20,7 +20,9 @@ export function operatorViews(state: ProjectionState): OperatorView[] {
       status: lifecycle?.status ?? "UNGOVERNED",
       attempts: use.get(ref)?.attempts ?? 0,
       last_used_utc: use.get(ref)?.last ?? null,
-      violations: state.violations.filter((v) => v.operator_ref === ref).map((v) => ({ kind: v.kind, run_id: v.run_id, task: v.task, detail: v.detail, at_utc: v.at_utc })),
+      violations: state.violations
+        .filter((v) => v.operator_ref === ref)
+        .map((v) => ({ kind: v.kind, run_id: v.run_id, task: v.task, detail: v.detail, at_utc: v.at_utc })),
       history: lifecycle?.history ?? [],
     };
   });
@@ -29,7 +31,8 @@ export function operatorViews(state: ProjectionState): OperatorView[] {
 /** One operator by ref; ERR_UNKNOWN_OPERATOR when the ledger does not know it. */
 export function operatorView(state: ProjectionState, ref: string): OperatorView {
   const view = operatorViews(state).find((v) => v.ref === ref);
-  if (!view) throw new RunledgerError("ERR_UNKNOWN_OPERATOR", { detail: `${ref}: not in this workspace's ledger; \`runledger operator list\` shows the known ones` });
+  if (!view)
+    throw new RunledgerError("ERR_UNKNOWN_OPERATOR", { detail: `${ref}: not in this workspace's ledger; \`runledger operator list\` shows the known ones` });
   return view;
 }
 

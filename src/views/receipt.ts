@@ -13,7 +13,8 @@ export async function loadReceipt(artifacts: Pick<ArtifactStore, "get">, digest:
 /** An attempt's receipt, its digest and the attempt's envelope; ERR_USAGE for an attempt without one. */
 export async function receiptView(state: ProjectionState, artifacts: ArtifactStore, attemptId: string): Promise<CommandResult<"receipt">> {
   const attempt = state.attempts[attemptId];
-  if (!attempt?.receipt_digest) throw new RunledgerError("ERR_USAGE", { detail: `attempt ${attemptId} ${attempt ? "has no receipt yet" : "is not in the ledger"}` });
+  if (!attempt?.receipt_digest)
+    throw new RunledgerError("ERR_USAGE", { detail: `attempt ${attemptId} ${attempt ? "has no receipt yet" : "is not in the ledger"}` });
   const receipt = await loadReceipt(artifacts, attempt.receipt_digest);
   const envelope = await attemptEnvelope(state, artifacts, attemptId);
   // Only an attempt without a receipt has no envelope, refused above; the check keeps the contract's type honest.

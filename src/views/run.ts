@@ -21,7 +21,15 @@ export function runJson(state: ProjectionState, run: RunView, workRoot?: string)
     stop_rules: run.stop_rules.map((r) => ({ rule: r.rule, subject: r.subject, detail: r.detail })),
     gates: Object.values(state.gates)
       .filter((g) => g.run_id === run.id)
-      .map((g) => ({ gate: g.gate, status: g.status, result: g.result, checks: g.checks.map((c) => ({ name: c.name, result: c.result })), advances: g.advances, decided_by: g.decided_by, reason: g.reason })),
+      .map((g) => ({
+        gate: g.gate,
+        status: g.status,
+        result: g.result,
+        checks: g.checks.map((c) => ({ name: c.name, result: c.result })),
+        advances: g.advances,
+        decided_by: g.decided_by,
+        reason: g.reason,
+      })),
     violations: run.violations.map((v) => ({ kind: v.kind, task: v.task, attempt_id: v.attempt_id, detail: v.detail })),
     tasks: Object.values(run.tasks).map((task) => {
       const attempts = task.attempts.map((id) => state.attempts[id]).filter((a) => a !== undefined);
@@ -36,8 +44,19 @@ export function runJson(state: ProjectionState, run: RunView, workRoot?: string)
           receipt_digest: a.receipt_digest,
           error_code: a.error_code,
           source_attempt_id: a.source_attempt_id,
-          ...(a.completion === null ? {} : { completed_by: a.completion.actor, completed_result: a.completion.result, note: a.completion.note, late: a.completion.late }),
-          effects: a.effects.map((e) => ({ call_number: e.call_number, effect: e.effect, enforcement: e.enforcement, run_mode: e.run_mode, outcome: e.outcome, payload_digest: e.payload_digest, result_digest: e.result_digest, error_code: e.error_code })),
+          ...(a.completion === null
+            ? {}
+            : { completed_by: a.completion.actor, completed_result: a.completion.result, note: a.completion.note, late: a.completion.late }),
+          effects: a.effects.map((e) => ({
+            call_number: e.call_number,
+            effect: e.effect,
+            enforcement: e.enforcement,
+            run_mode: e.run_mode,
+            outcome: e.outcome,
+            payload_digest: e.payload_digest,
+            result_digest: e.result_digest,
+            error_code: e.error_code,
+          })),
         })),
         waiting: waitingJson(run, task.name, attempts.at(-1), workRoot),
       };
@@ -57,4 +76,3 @@ function waitingJson(run: RunView, task: string, attempt: AttemptView | undefine
     complete: `runledger complete ${run.id} ${task} --evidence ${attempt.manual.outputs.map((o) => basename(o)).join(" ")} --result PASS`,
   };
 }
-

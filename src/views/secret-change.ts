@@ -14,6 +14,7 @@ export interface ChangedSecret {
 export function secretChangeView(changed: ChangedSecret): SecretChange {
   const { name, version, state, set_at_utc, set_by } = changed;
   if (state === "removed") return { name, version, state };
-  if (set_at_utc === undefined || set_by === undefined) throw new RunledgerError("ERR_INTERNAL", { detail: `secret ${name} was ${state} without when and by whom` });
+  if (set_at_utc === undefined || set_by === undefined)
+    throw new RunledgerError("ERR_INTERNAL", { detail: `secret ${name} was ${state} without when and by whom` });
   return { name, version, set_at_utc, set_by, state };
 }

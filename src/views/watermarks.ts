@@ -7,7 +7,11 @@ import type { CommandResult } from "./command-result.js";
 /** Every watermark by name, with the sync rules between them that are broken. */
 export function watermarksView(state: ProjectionState, syncRules: readonly SyncRule[]): CommandResult<"watermark list"> {
   const watermarks = Object.values(state.watermarks).sort((a, b) => (a.name < b.name ? -1 : 1));
-  const sync_warnings = brokenSyncRules(state.watermarks, syncRules).map((b): SyncWarning => ({ between: [b.rule.between[0], b.rule.between[1]], gap_ms: b.gapMs, message: b.message }));
+  const sync_warnings = brokenSyncRules(state.watermarks, syncRules).map((b): SyncWarning => ({
+    between: [b.rule.between[0], b.rule.between[1]],
+    gap_ms: b.gapMs,
+    message: b.message,
+  }));
   return { watermarks, sync_warnings };
 }
 

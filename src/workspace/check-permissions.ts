@@ -36,5 +36,8 @@ export function assertPrivateState(root: string, config: WorkspaceConfig): void 
   const first = open[0];
   if (!first) return;
   const list = open.map((p) => `${p.path} (${p.mode})`).join(", ");
-  throw new RunledgerError("ERR_WORKSPACE_PERMISSIONS", { detail: `${list}; run chmod -R go-rwx on ${open.length === 1 ? "it" : "them"}`, context: { paths: open } });
+  throw new RunledgerError("ERR_WORKSPACE_PERMISSIONS", {
+    detail: `${list}; run chmod -R go-rwx on ${open.length === 1 ? "it" : "them"}`,
+    context: { paths: open },
+  });
 }

@@ -81,4 +81,3 @@ function parseOwner(text: string): LockOwner | undefined {
     return undefined;
   }
 }
-

@@ -21,8 +21,14 @@ const PostgresLedgerConfig = z
   .object({
     backend: z.literal("postgres"),
     /** The name of the environment variable holding the connection string: secrets stay out of config files. */
-    connectionStringEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default("RUNLEDGER_DATABASE_URL"),
-    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("runledger"),
+    connectionStringEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .default("RUNLEDGER_DATABASE_URL"),
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .default("runledger"),
     durability: z.enum(["full", "normal"]).default("full"),
   })
   .strict();
@@ -33,7 +39,9 @@ export const WorkspaceConfigSchema = z
     $schema: z.string().optional(),
     name: z.string().min(1).max(200),
     project: ProjectSchema.default("default"),
-    ledger: z.discriminatedUnion("backend", [SqliteLedgerConfig, PostgresLedgerConfig]).default({ backend: "sqlite", path: `${STATE_DIR}/ledger.db`, durability: "full" }),
+    ledger: z
+      .discriminatedUnion("backend", [SqliteLedgerConfig, PostgresLedgerConfig])
+      .default({ backend: "sqlite", path: `${STATE_DIR}/ledger.db`, durability: "full" }),
     artifacts: z
       .object({ backend: z.literal("fs"), path: z.string().min(1).default(`${STATE_DIR}/artifacts`) })
       .strict()

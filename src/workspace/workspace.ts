@@ -100,7 +100,10 @@ async function loadPostgresBackend(): Promise<{ readonly PostgresLedgerStore: ty
     return await import("../ledger/postgres/postgres-ledger-store.js");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND" || !/'pg'/.test((error as Error).message)) throw error;
-    throw new RunledgerError("ERR_CONFIG", { detail: "ledger.backend is postgres, but the pg package is not installed: run `npm install pg@^8.23.1` beside runledger", cause: error });
+    throw new RunledgerError("ERR_CONFIG", {
+      detail: "ledger.backend is postgres, but the pg package is not installed: run `npm install pg@^8.23.1` beside runledger",
+      cause: error,
+    });
   }
 }
 

@@ -11,14 +11,25 @@ const worker = resolve(import.meta.dirname, "../fixtures/append-worker.ts");
  * long each process took to start, and resolves with their exit codes. `pauseMs` between batches
  * lets the others take the write lock, so the appends interleave however fast each one is.
  */
-export async function readyAppenders(path: string, projects: readonly string[], batches: number, size: number, pauseMs = 0): Promise<{ go(): Promise<(number | null)[]> }> {
+export async function readyAppenders(
+  path: string,
+  projects: readonly string[],
+  batches: number,
+  size: number,
+  pauseMs = 0,
+): Promise<{ go(): Promise<(number | null)[]> }> {
   const children = projects.map((project) =>
     spawn(process.execPath, ["--import", "tsx", worker, path, project, String(batches), String(size), String(pauseMs)], { stdio: ["pipe", "pipe", "inherit"] }),
   );
   const exits = children.map((child) => once(child, "exit") as Promise<[number | null]>);
-  await Promise.race([Promise.all(children.map((child) => once(child.stdout, "data"))), ...exits.map((exit) => exit.then(([code]) => {
-    throw new Error(`an appender exited with ${code} before it was ready`);
-  }))]);
+  await Promise.race([
+    Promise.all(children.map((child) => once(child.stdout, "data"))),
+    ...exits.map((exit) =>
+      exit.then(([code]) => {
+        throw new Error(`an appender exited with ${code} before it was ready`);
+      }),
+    ),
+  ]);
   return {
     go: async () => {
       for (const child of children) child.stdin.end("go\n");

@@ -13,12 +13,7 @@ const ABSENT = new Set(["ENOENT", "ENOTDIR"]);
  * Opens a stored blob for reading, runs `use` on it and closes it.
  * Throws ERR_ARTIFACT_NOT_FOUND when the blob is absent, ERR_STORAGE when it cannot be opened.
  */
-export async function withBlobFile<T>(
-  fs: FileSystem,
-  layout: FsLayout,
-  digest: Digest,
-  use: (handle: FileHandle, path: string) => Promise<T>,
-): Promise<T> {
+export async function withBlobFile<T>(fs: FileSystem, layout: FsLayout, digest: Digest, use: (handle: FileHandle, path: string) => Promise<T>): Promise<T> {
   const path = layout.blobPath(digest);
   let handle: FileHandle;
   try {

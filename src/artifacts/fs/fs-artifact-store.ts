@@ -111,9 +111,7 @@ export class FsArtifactStore implements ArtifactStore {
 
   async get(digest: string): Promise<Uint8Array> {
     const checked = this.#digestArg(digest);
-    const bytes = await withBlobFile(this.#fs, this.layout, checked, (handle, path) =>
-      withStorageError("read", path, () => handle.readFile()),
-    );
+    const bytes = await withBlobFile(this.#fs, this.layout, checked, (handle, path) => withStorageError("read", path, () => handle.readFile()));
     const actual = sha256(bytes);
     if (actual !== checked) throw artifactCorruptError(checked, actual);
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -145,9 +143,7 @@ export class FsArtifactStore implements ArtifactStore {
 
   async verify(digest: string): Promise<void> {
     const checked = this.#digestArg(digest);
-    const actual = await withBlobFile(this.#fs, this.layout, checked, (handle, path) =>
-      sha256OfChunks(readChunks(handle, path)),
-    );
+    const actual = await withBlobFile(this.#fs, this.layout, checked, (handle, path) => sha256OfChunks(readChunks(handle, path)));
     if (actual !== checked) throw artifactCorruptError(checked, actual);
   }
 

@@ -18,13 +18,7 @@ export interface HashedTempFile {
  * the way, then fsyncs and closes it. Memory stays at one chunk whatever the size.
  * On any failure the file is removed: write failures are ERR_STORAGE, errors of `chunks` propagate.
  */
-export async function writeHashedTempFile(
-  fs: FileSystem,
-  dir: string,
-  name: string,
-  chunks: AsyncIterable<Uint8Array>,
-  mode: number,
-): Promise<HashedTempFile> {
+export async function writeHashedTempFile(fs: FileSystem, dir: string, name: string, chunks: AsyncIterable<Uint8Array>, mode: number): Promise<HashedTempFile> {
   const path = join(dir, name);
   const handle = await withStorageError("create", path, () => fs.open(path, "wx", mode));
   let open = true;

@@ -29,7 +29,10 @@ export async function openRegularFile(fs: FileSystem, path: string): Promise<{ h
   try {
     const stats = await withStorageError("stat", path, () => handle.stat());
     if (!stats.isFile()) {
-      throw new RunledgerError("ERR_STORAGE", { detail: `open ${path}: ${fileKind(stats)}, not a regular file`, context: { operation: "open", path, errno: "EINVAL" } });
+      throw new RunledgerError("ERR_STORAGE", {
+        detail: `open ${path}: ${fileKind(stats)}, not a regular file`,
+        context: { operation: "open", path, errno: "EINVAL" },
+      });
     }
     return { handle, size: stats.size };
   } catch (error) {

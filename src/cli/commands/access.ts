@@ -32,7 +32,10 @@ export function registerAccess(program: Command, context: () => CommandContext):
       const role = parseRole(flags.role);
       await ctx.withWorkspace(async (workspace) => {
         const grant = await grantAccess(accessDeps(ctx, workspace), { actor, role, reason: flags.reason });
-        ctx.output.success({ grant } satisfies CommandResult<"access grant">, [`granted ${role} to ${actor.kind}:${actor.id}`, `token (shown once; only its hash is kept): ${grant.token}`]);
+        ctx.output.success({ grant } satisfies CommandResult<"access grant">, [
+          `granted ${role} to ${actor.kind}:${actor.id}`,
+          `token (shown once; only its hash is kept): ${grant.token}`,
+        ]);
       });
     });
   access
@@ -57,7 +60,9 @@ export function registerAccess(program: Command, context: () => CommandContext):
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const view = accessView(await readAccess(workspace.ledger));
-        const text = view.enabled ? view.grants.map((g) => `${g.actor.kind}:${g.actor.id}  ${g.role}  ${g.granted_at_utc}`) : "access control is off (no grants yet)";
+        const text = view.enabled
+          ? view.grants.map((g) => `${g.actor.kind}:${g.actor.id}  ${g.role}  ${g.granted_at_utc}`)
+          : "access control is off (no grants yet)";
         ctx.output.success({ access: view } satisfies CommandResult<"access list">, text);
       });
     });

@@ -37,7 +37,9 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
   scoped("resume", "lift a pause or drain");
   admin
     .command("retention")
-    .description("change what the workspace keeps: the working directories of failed attempts of the newest N finished runs; the ledger and artifacts are never pruned")
+    .description(
+      "change what the workspace keeps: the working directories of failed attempts of the newest N finished runs; the ledger and artifacts are never pruned",
+    )
     .requiredOption("--keep-work-runs <n>", "keep the working directories of the newest n finished runs (a whole number), or 'all'")
     .option("--reason <text>", "why (required, audited)")
     .action(async (flags: { keepWorkRuns: string; reason?: string }) => {
@@ -46,7 +48,10 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
       await ctx.withWorkspace(async (workspace) => {
         const { retention, pruned } = await changeRetention(retentionDeps(ctx, workspace), { keepWorkRuns: flags.keepWorkRuns, reason: flags.reason });
         const keep = retention.keep_work_runs;
-        ctx.output.success({ retention, pruned_runs: pruned } satisfies CommandResult<"admin retention">, `keeping the working directories of ${keep === null ? "every" : `the newest ${keep}`} finished run(s); pruned ${pruned.length}`);
+        ctx.output.success(
+          { retention, pruned_runs: pruned } satisfies CommandResult<"admin retention">,
+          `keeping the working directories of ${keep === null ? "every" : `the newest ${keep}`} finished run(s); pruned ${pruned.length}`,
+        );
       });
     });
   admin
@@ -57,7 +62,10 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
     .action(async (id: string, flags: { reason?: string }) => {
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
-        const { original, replayRunId, differing } = await replayRun({ ...engineUseCaseDeps(ctx, workspace), ci: ctx.io.env["CI"] === "true" }, { run: id, reason: flags.reason });
+        const { original, replayRunId, differing } = await replayRun(
+          { ...engineUseCaseDeps(ctx, workspace), ci: ctx.io.env["CI"] === "true" },
+          { run: id, reason: flags.reason },
+        );
         ctx.output.log("replay.compared", { original: original.id, replay: replayRunId, identical: differing.length === 0, differing });
         await reportRun(ctx, workspace, original.project, replayRunId);
         ctx.output.say([`replay of ${original.id}: outputs ${differing.length === 0 ? "identical" : `differ in ${differing.join(", ")}`}`], "stderr");

@@ -14,7 +14,10 @@ export function registerAudit(program: Command, context: () => CommandContext): 
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const events = auditView(await new Projector(workspace.ledger).catchUp(), { action: flags.action, actor: flags.actor });
-        const text = events.map((e) => `${e.observed_at_utc}  ${e.actor.kind}:${e.actor.id}  ${e.action_type}  ${e.result}  ${e.targets.map((t) => `${t.kind}:${t.id}`).join(",")}  "${e.reason}"`);
+        const text = events.map(
+          (e) =>
+            `${e.observed_at_utc}  ${e.actor.kind}:${e.actor.id}  ${e.action_type}  ${e.result}  ${e.targets.map((t) => `${t.kind}:${t.id}`).join(",")}  "${e.reason}"`,
+        );
         ctx.output.success({ admin_events: events } satisfies CommandResult<"audit">, text.length > 0 ? text : "no admin events");
       });
     });

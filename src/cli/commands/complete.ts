@@ -36,14 +36,27 @@ export function registerComplete(program: Command, context: () => CommandContext
     .action(async (id: string, task: string, flags: CompleteFlags) => {
       const ctx = context();
       const result = (flags.result ?? "").toUpperCase();
-      if (!RESULTS.includes(result as (typeof RESULTS)[number])) throw new RunledgerError("ERR_USAGE", { detail: `--result ${flags.result === undefined ? "is required" : JSON.stringify(flags.result)}: expected PASS, WARN or FAIL` });
-      if (flags.evidence === undefined || flags.evidence.length === 0) throw new RunledgerError("ERR_USAGE", { detail: "--evidence <file>…: give the evidence files, one per declared output" });
+      if (!RESULTS.includes(result as (typeof RESULTS)[number]))
+        throw new RunledgerError("ERR_USAGE", {
+          detail: `--result ${flags.result === undefined ? "is required" : JSON.stringify(flags.result)}: expected PASS, WARN or FAIL`,
+        });
+      if (flags.evidence === undefined || flags.evidence.length === 0)
+        throw new RunledgerError("ERR_USAGE", { detail: "--evidence <file>…: give the evidence files, one per declared output" });
       const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
-      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new RunledgerError("ERR_USAGE", { detail: `--concurrency ${flags.concurrency}: expected a whole number >= 1` });
+      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
+        throw new RunledgerError("ERR_USAGE", { detail: `--concurrency ${flags.concurrency}: expected a whole number >= 1` });
       const note = flags.note?.trim();
       const files = readableFiles("--evidence", flags.evidence, ctx.io.cwd);
       await ctx.withWorkspace(async (workspace) => {
-        const input = { run: id, task, files, result: result as (typeof RESULTS)[number], ...(note ? { note } : {}), ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) };
+        const input = {
+          run: id,
+          task,
+          files,
+          result: result as (typeof RESULTS)[number],
+          ...(note ? { note } : {}),
+          ...nextFlag(flags),
+          ...(concurrency === undefined ? {} : { concurrency }),
+        };
         const run = await completeTask(engineUseCaseDeps(ctx, workspace), input, (view) => ctx.output.log("run.complete", { run_id: view.id, task }));
         await reportRun(ctx, workspace, run.project, run.id);
       });

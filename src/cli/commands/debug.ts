@@ -18,7 +18,9 @@ import type { CommandResult } from "../../views/command-result.js";
 
 /** `runledger debug …`: DebugPackets (seed 000) on failed runs. */
 export function registerDebug(program: Command, context: () => CommandContext): void {
-  const debug = program.command("debug").description("DebugPackets: symptom, context, minimal repro, hypotheses, experiments, decision and next for a failed run");
+  const debug = program
+    .command("debug")
+    .description("DebugPackets: symptom, context, minimal repro, hypotheses, experiments, decision and next for a failed run");
   registerNew(debug, context);
   registerHypothesis(debug, context);
   registerExperiment(debug, context);
@@ -130,8 +132,13 @@ function registerList(debug: Command, context: () => CommandContext): void {
       await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
         const packets = debugPacketsView(state, flags);
-        const text = packets.map((p) => `${p.debug_packet_id}  ${p.status.padEnd(6)}  run ${p.run_id}  ${p.work_mode}  h${p.hypotheses} e${p.experiments}  ${p.symptom}`);
-        ctx.output.success({ debug_packets: packets } satisfies CommandResult<"debug list">, packets.length > 0 ? text : flags.open ? "no open DebugPackets" : "no DebugPackets yet");
+        const text = packets.map(
+          (p) => `${p.debug_packet_id}  ${p.status.padEnd(6)}  run ${p.run_id}  ${p.work_mode}  h${p.hypotheses} e${p.experiments}  ${p.symptom}`,
+        );
+        ctx.output.success(
+          { debug_packets: packets } satisfies CommandResult<"debug list">,
+          packets.length > 0 ? text : flags.open ? "no open DebugPackets" : "no DebugPackets yet",
+        );
       });
     });
 }
@@ -145,7 +152,10 @@ function registerMissing(debug: Command, context: () => CommandContext): void {
       await ctx.withWorkspace(async (workspace) => {
         const missing = missingDebugPackets(await new Projector(workspace.ledger).catchUp());
         const text = missing.map((m) => `${m.run_id}  ${m.pipeline}  ${m.reason}  (runledger debug new ${m.run_id})`);
-        ctx.output.success({ missing } satisfies CommandResult<"debug missing">, missing.length > 0 ? ["failed CONTRACT runs without a minimal repro:", ...text] : "every failed CONTRACT run has a DebugPacket with a minimal repro");
+        ctx.output.success(
+          { missing } satisfies CommandResult<"debug missing">,
+          missing.length > 0 ? ["failed CONTRACT runs without a minimal repro:", ...text] : "every failed CONTRACT run has a DebugPacket with a minimal repro",
+        );
         if (missing.length > 0) ctx.exitCode = 1;
       });
     });

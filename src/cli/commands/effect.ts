@@ -20,7 +20,9 @@ export function registerEffect(program: Command, context: () => CommandContext):
       const ctx = context();
       const socket = ctx.io.env[EFFECTS_SOCKET_ENV];
       if (socket === undefined || socket === "") {
-        throw new RunledgerError("ERR_USAGE", { detail: `${EFFECTS_SOCKET_ENV} is not set: runledger effect works inside a command operator's attempt, which the engine gives that socket` });
+        throw new RunledgerError("ERR_USAGE", {
+          detail: `${EFFECTS_SOCKET_ENV} is not set: runledger effect works inside a command operator's attempt, which the engine gives that socket`,
+        });
       }
       const text = flags.payload ?? (await readStdin(ctx));
       let payload: unknown = null;

@@ -31,7 +31,11 @@ export function registerGate(program: Command, context: () => CommandContext): v
   const decide = (verb: "approve" | "reject") =>
     gate
       .command(verb)
-      .description(verb === "approve" ? "approve a gate awaiting approval (its checks passed); advances its watermark and continues the run" : "reject a gate awaiting approval; what depends on it is skipped")
+      .description(
+        verb === "approve"
+          ? "approve a gate awaiting approval (its checks passed); advances its watermark and continues the run"
+          : "reject a gate awaiting approval; what depends on it is skipped",
+      )
       .argument("<gate>")
       .option("--run <id>", "the run (default: the only run awaiting this gate)")
       .option("--reason <text>", "why (required, audited)")

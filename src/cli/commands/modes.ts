@@ -43,6 +43,9 @@ export function registerClassifyAndModes(program: Command, context: () => Comman
       const ctx = context();
       const decision = classifyTitle(title, await registry(ctx));
       const why = Object.entries(decision.matches).map(([mode, words]) => `${mode}: ${words.join(", ")}`);
-      ctx.output.success({ classification: classificationView(decision) } satisfies CommandResult<"classify">, `${decision.mode}${decision.tie ? " (tie, broken by table order)" : ""}\n  matched ${why.join("; ")}`);
+      ctx.output.success(
+        { classification: classificationView(decision) } satisfies CommandResult<"classify">,
+        `${decision.mode}${decision.tie ? " (tie, broken by table order)" : ""}\n  matched ${why.join("; ")}`,
+      );
     });
 }

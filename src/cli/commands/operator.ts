@@ -9,7 +9,9 @@ import type { CommandResult } from "../../views/command-result.js";
 
 /** `runledger operator list|show|register|activate|deprecate|remove`: the governed operator registry (seed 001 §8). */
 export function registerOperator(program: Command, context: () => CommandContext): void {
-  const operator = program.command("operator").description("the operator registry: lifecycle REGISTERED → ACTIVE → DEPRECATED → REMOVED, quarantine on violations");
+  const operator = program
+    .command("operator")
+    .description("the operator registry: lifecycle REGISTERED → ACTIVE → DEPRECATED → REMOVED, quarantine on violations");
   operator
     .command("list")
     .description("every operator the ledger knows, with its status, use and violations")
@@ -17,7 +19,9 @@ export function registerOperator(program: Command, context: () => CommandContext
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const views = operatorViews(await new Projector(workspace.ledger).catchUp());
-        const text = views.map((v) => `${v.status.padEnd(11)} ${v.ref}  attempts=${v.attempts}${v.violations.length > 0 ? `  violations=${v.violations.length}` : ""}`);
+        const text = views.map(
+          (v) => `${v.status.padEnd(11)} ${v.ref}  attempts=${v.attempts}${v.violations.length > 0 ? `  violations=${v.violations.length}` : ""}`,
+        );
         ctx.output.success({ operators: views } satisfies CommandResult<"operator list">, text.length > 0 ? text : "no operators yet");
       });
     });
@@ -29,7 +33,11 @@ export function registerOperator(program: Command, context: () => CommandContext
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const view = operatorView(await new Projector(workspace.ledger).catchUp(), ref);
-        const lines = [`${view.ref}  ${view.status}  attempts=${view.attempts}`, ...view.history.map((h) => `  ${h.at_utc}  ${h.status}  by ${h.by}: ${h.reason}`), ...view.violations.map((v) => `  violation ${v.kind} in run ${v.run_id} task ${v.task}: ${v.detail}`)];
+        const lines = [
+          `${view.ref}  ${view.status}  attempts=${view.attempts}`,
+          ...view.history.map((h) => `  ${h.at_utc}  ${h.status}  by ${h.by}: ${h.reason}`),
+          ...view.violations.map((v) => `  violation ${v.kind} in run ${v.run_id} task ${v.task}: ${v.detail}`),
+        ];
         ctx.output.success({ operator: view } satisfies CommandResult<"operator show">, lines);
       });
     });
@@ -43,7 +51,9 @@ export function registerOperator(program: Command, context: () => CommandContext
         const ctx = context();
         await ctx.withWorkspace(async (workspace) => {
           const { from, to } = await changeOperatorLifecycle(recordDeps(ctx, workspace), { ref, action, reason: flags.reason });
-          ctx.output.success({ operator: operatorTransition(ref, to) } satisfies CommandResult<"operator register">, [`${ref}: ${from ?? "unregistered"} → ${to}`]);
+          ctx.output.success({ operator: operatorTransition(ref, to) } satisfies CommandResult<"operator register">, [
+            `${ref}: ${from ?? "unregistered"} → ${to}`,
+          ]);
         });
       });
   step("register", "operator_register", "put an operator under governance (REGISTERED; it runs once activated)");

@@ -42,7 +42,10 @@ export function registerRun(program: Command, context: () => CommandContext): vo
     .option("--title <text>", "what this run is for; classifies the work mode by seed 000's keyword table")
     .option("--next <line>", "the next pointer: one line saying what to do next")
     .option("--run-mode <mock|real>", "mock uses mock providers and reads no secrets (default: the pipeline's runMode, else real)")
-    .option("--enforcement <shadow|enforced>", "shadow routes every effect call to a recorded sink; enforced performs them (default: the pipeline's enforcement, else enforced)")
+    .option(
+      "--enforcement <shadow|enforced>",
+      "shadow routes every effect call to a recorded sink; enforced performs them (default: the pipeline's enforcement, else enforced)",
+    )
     .action(async (file: string, flags: RunFlags) => {
       const ctx = context();
       const options = parseFlags(flags);
@@ -50,7 +53,11 @@ export function registerRun(program: Command, context: () => CommandContext): vo
       await ctx.withWorkspace(async (workspace) => {
         const project = flags.project ?? workspace.config.project;
         ctx.output.log("run.start", { pipeline: pipeline.name, project });
-        const closing = { ...(flags.mode === undefined ? {} : { mode: flags.mode }), ...(flags.title === undefined ? {} : { title: flags.title }), ...nextFlag(flags) };
+        const closing = {
+          ...(flags.mode === undefined ? {} : { mode: flags.mode }),
+          ...(flags.title === undefined ? {} : { title: flags.title }),
+          ...nextFlag(flags),
+        };
         const ci = ctx.io.env["CI"] === "true";
         const runId = await startRun(engineUseCaseDeps(ctx, workspace), pipeline, { project, ...options, ...closing, ci });
         await reportRun(ctx, workspace, project, runId);
@@ -69,7 +76,11 @@ export function registerResume(program: Command, context: () => CommandContext):
       const ctx = context();
       const { concurrency } = parseFlags({ ...flags, param: [], cache: true });
       await ctx.withWorkspace(async (workspace) => {
-        const run = await resumeRun(engineUseCaseDeps(ctx, workspace), { run: id, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) }, (view) => ctx.output.log("run.resume", { run_id: view.id }));
+        const run = await resumeRun(
+          engineUseCaseDeps(ctx, workspace),
+          { run: id, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) },
+          (view) => ctx.output.log("run.resume", { run_id: view.id }),
+        );
         await reportRun(ctx, workspace, run.project, run.id);
       });
     });
@@ -96,7 +107,14 @@ export async function reportRun(ctx: CommandContext, workspace: Workspace, proje
   if (view.result === "FAIL") ctx.exitCode = 1;
 }
 
-function parseFlags(flags: RunFlags): { concurrency?: number; asOf?: Date; params: Record<string, string>; noCache: boolean; runMode?: RunMode; enforcement?: Enforcement } {
+function parseFlags(flags: RunFlags): {
+  concurrency?: number;
+  asOf?: Date;
+  params: Record<string, string>;
+  noCache: boolean;
+  runMode?: RunMode;
+  enforcement?: Enforcement;
+} {
   const params: Record<string, string> = {};
   for (const pair of flags.param) {
     const eq = pair.indexOf("=");
@@ -114,5 +132,12 @@ function parseFlags(flags: RunFlags): { concurrency?: number; asOf?: Date; param
   if (flags.enforcement !== undefined && flags.enforcement !== "shadow" && flags.enforcement !== "enforced") {
     throw new RunledgerError("ERR_USAGE", { detail: `--enforcement ${flags.enforcement}: expected shadow or enforced` });
   }
-  return { params, noCache: !flags.cache, ...(flags.runMode === undefined ? {} : { runMode: flags.runMode }), ...(flags.enforcement === undefined ? {} : { enforcement: flags.enforcement }), ...(concurrency === undefined ? {} : { concurrency }), ...(asOf === undefined ? {} : { asOf }) };
+  return {
+    params,
+    noCache: !flags.cache,
+    ...(flags.runMode === undefined ? {} : { runMode: flags.runMode }),
+    ...(flags.enforcement === undefined ? {} : { enforcement: flags.enforcement }),
+    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(asOf === undefined ? {} : { asOf }),
+  };
 }

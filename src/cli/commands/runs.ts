@@ -19,8 +19,14 @@ export function registerRuns(program: Command, context: () => CommandContext): v
       await ctx.withWorkspace(async (workspace) => {
         const state = await new Projector(workspace.ledger).catchUp();
         const runs = runsView(state, flags);
-        const text = runs.map((r) => `${r.id}  ${r.project}  ${r.pipeline}  ${r.work_mode}  ${r.status}  ${r.result ?? "-"}  ${r.counted ? "counted" : "not-counted"}  ${r.requested_at_utc}`);
-        ctx.output.success({ runs } satisfies CommandResult<"runs">, runs.length > 0 ? text : flags.missingNext || flags.notCounted ? "no such runs" : "no runs yet");
+        const text = runs.map(
+          (r) =>
+            `${r.id}  ${r.project}  ${r.pipeline}  ${r.work_mode}  ${r.status}  ${r.result ?? "-"}  ${r.counted ? "counted" : "not-counted"}  ${r.requested_at_utc}`,
+        );
+        ctx.output.success(
+          { runs } satisfies CommandResult<"runs">,
+          runs.length > 0 ? text : flags.missingNext || flags.notCounted ? "no such runs" : "no runs yet",
+        );
       });
     });
 }

@@ -22,7 +22,10 @@ export function registerSecret(program: Command, context: () => CommandContext):
       const input = secretChangeInput(name, flags.reason);
       await ctx.withWorkspace(async (workspace) => {
         const changed = await setSecret(secretDeps(ctx, workspace), input, () => readSecretValue(ctx.io, name));
-        ctx.output.success({ secret: secretChangeView(changed) } satisfies CommandResult<"secret set">, `${changed.state} secret ${changed.name} (version ${changed.version})`);
+        ctx.output.success(
+          { secret: secretChangeView(changed) } satisfies CommandResult<"secret set">,
+          `${changed.state} secret ${changed.name} (version ${changed.version})`,
+        );
       });
     });
   secret
@@ -35,7 +38,10 @@ export function registerSecret(program: Command, context: () => CommandContext):
       const input = secretChangeInput(name, flags.reason);
       await ctx.withWorkspace(async (workspace) => {
         const changed = await rotateSecret(secretDeps(ctx, workspace), input, () => readSecretValue(ctx.io, name));
-        ctx.output.success({ secret: secretChangeView(changed) } satisfies CommandResult<"secret set">, `${changed.state} secret ${changed.name} (version ${changed.version})`);
+        ctx.output.success(
+          { secret: secretChangeView(changed) } satisfies CommandResult<"secret set">,
+          `${changed.state} secret ${changed.name} (version ${changed.version})`,
+        );
       });
     });
   secret

@@ -30,7 +30,10 @@ export async function verifyWorkspace(workspace: Workspace): Promise<{ events: n
   const blobs = await workspace.artifacts.verifyAll();
   const firstCorrupt = blobs.corrupt[0];
   if (firstCorrupt) {
-    throw new RunledgerError("ERR_ARTIFACT_CORRUPT", { detail: `${firstCorrupt} (${blobs.corrupt.length} corrupt)`, context: { digest: firstCorrupt, corrupt: blobs.corrupt } });
+    throw new RunledgerError("ERR_ARTIFACT_CORRUPT", {
+      detail: `${firstCorrupt} (${blobs.corrupt.length} corrupt)`,
+      context: { digest: firstCorrupt, corrupt: blobs.corrupt },
+    });
   }
   const referenced = new Set<Digest>();
   for await (const event of workspace.ledger.read({ types: ["artifact.stored"] })) {

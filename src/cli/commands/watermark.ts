@@ -24,7 +24,10 @@ export function registerWatermark(program: Command, context: () => CommandContex
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const view = watermarksView(await new Projector(workspace.ledger).catchUp(), syncRules(workspace));
-        const lines = view.watermarks.map((m) => `${m.name.padEnd(16)} ${m.value}  ${m.definition ? `${m.definition.name}@${m.definition.version}` : "-"}  ${m.valid ? "valid" : `INVALID (${m.invalidated?.reason ?? ""})`}`);
+        const lines = view.watermarks.map(
+          (m) =>
+            `${m.name.padEnd(16)} ${m.value}  ${m.definition ? `${m.definition.name}@${m.definition.version}` : "-"}  ${m.valid ? "valid" : `INVALID (${m.invalidated?.reason ?? ""})`}`,
+        );
         for (const b of view.sync_warnings) lines.push(`warning: sync rule broken: ${b.message}`);
         ctx.output.success(view, lines.length > 0 ? lines : "no watermarks yet");
       });
@@ -37,8 +40,12 @@ export function registerWatermark(program: Command, context: () => CommandContex
       const ctx = context();
       await ctx.withWorkspace(async (workspace) => {
         const mark = watermarkView(await new Projector(workspace.ledger).catchUp(), name);
-        const how = (m: (typeof mark.history)[number]["moved_by"]) => (m.kind === "gate" ? `gate ${m.gate} of run ${m.run_id}` : `override ${m.admin_event_id}: ${m.justification}`);
-        const lines = [`${mark.name} = ${mark.value}  ${mark.valid ? "valid" : `INVALID: ${mark.invalidated?.reason ?? ""}`}`, ...mark.history.map((h) => `  ${h.at_utc}  ${h.value}  ${h.definition ? `${h.definition.name}@${h.definition.version}  ` : ""}by ${how(h.moved_by)}`)];
+        const how = (m: (typeof mark.history)[number]["moved_by"]) =>
+          m.kind === "gate" ? `gate ${m.gate} of run ${m.run_id}` : `override ${m.admin_event_id}: ${m.justification}`;
+        const lines = [
+          `${mark.name} = ${mark.value}  ${mark.valid ? "valid" : `INVALID: ${mark.invalidated?.reason ?? ""}`}`,
+          ...mark.history.map((h) => `  ${h.at_utc}  ${h.value}  ${h.definition ? `${h.definition.name}@${h.definition.version}  ` : ""}by ${how(h.moved_by)}`),
+        ];
         ctx.output.success({ watermark: mark } satisfies CommandResult<"watermark show">, lines);
       });
     });
@@ -52,11 +59,19 @@ export function registerWatermark(program: Command, context: () => CommandContex
     .option("--definition <name@version>", "the definition version the value is bound to (default: the current one)")
     .action(async (name: string, flags: { to: string; justification?: string; confirm?: boolean; definition?: string }) => {
       const ctx = context();
-      const input = overrideWatermarkInput({ name, to: flags.to, justification: flags.justification, confirm: flags.confirm === true, definition: flags.definition });
+      const input = overrideWatermarkInput({
+        name,
+        to: flags.to,
+        justification: flags.justification,
+        confirm: flags.confirm === true,
+        definition: flags.definition,
+      });
       await ctx.withWorkspace(async (workspace) => {
         const override = await overrideWatermark(recordDeps(ctx, workspace), input);
         const { before, by } = override;
-        ctx.output.success({ watermark: override } satisfies CommandResult<"watermark override">, [`${name}: ${before.value ?? "(none)"} → ${flags.to} (override by ${by.kind}:${by.id}, recorded in the audit)`]);
+        ctx.output.success({ watermark: override } satisfies CommandResult<"watermark override">, [
+          `${name}: ${before.value ?? "(none)"} → ${flags.to} (override by ${by.kind}:${by.id}, recorded in the audit)`,
+        ]);
       });
     });
 }

@@ -55,8 +55,16 @@ export function appendConformance(setup: LedgerSetup): void {
 
   it("refuses values that have no canonical JSON", async () => {
     const { ledger } = await setup();
-    const event = { type: "check.evaluated", project: "p", actor: SERVICE_ACTOR, data: { attempt_id: "a", name: "n", result: "PASS", evidence: { ratio: Number.NaN } } } as NewEvent;
-    await expect(ledger.append([event])).rejects.toMatchObject({ code: "ERR_CANONICAL_JSON", message: expect.stringContaining(fragment("ERR_CANONICAL_JSON")) });
+    const event = {
+      type: "check.evaluated",
+      project: "p",
+      actor: SERVICE_ACTOR,
+      data: { attempt_id: "a", name: "n", result: "PASS", evidence: { ratio: Number.NaN } },
+    } as NewEvent;
+    await expect(ledger.append([event])).rejects.toMatchObject({
+      code: "ERR_CANONICAL_JSON",
+      message: expect.stringContaining(fragment("ERR_CANONICAL_JSON")),
+    });
     expect((await ledger.head()).seq).toBe(0);
   });
 }

@@ -11,7 +11,12 @@ export function concurrencyConformance(setup: LedgerSetup): void {
       Array.from({ length: n }, (_, i) => ({ type: "run.started", project: "p", actor: SERVICE_ACTOR, data: { run_id: `${prefix}-${i}` } }));
     const invalidLast = [...runs("bad"), { type: "run.started", project: "p", actor: SERVICE_ACTOR, data: { run_id: 7 } }] as unknown as NewEvent[];
     const loneSurrogateLast = [...runs("lone"), { type: "run.started", project: "p", actor: SERVICE_ACTOR, data: { run_id: "x\ud800" } }] as NewEvent[];
-    const [before, invalid, lone, after] = await Promise.allSettled([ledger.append(runs("a")), ledger.append(invalidLast), ledger.append(loneSurrogateLast), ledger.append(runs("b"))]);
+    const [before, invalid, lone, after] = await Promise.allSettled([
+      ledger.append(runs("a")),
+      ledger.append(invalidLast),
+      ledger.append(loneSurrogateLast),
+      ledger.append(runs("b")),
+    ]);
     expect(invalid).toMatchObject({ status: "rejected", reason: { code: "ERR_EVENT_INVALID", issues: [{ path: [300, "data", "run_id"] }] } });
     expect(lone).toMatchObject({ status: "rejected", reason: { code: "ERR_CANONICAL_JSON" } });
     expect(before.status === "fulfilled" && before.value.map((e) => e.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
@@ -26,7 +31,10 @@ export function concurrencyConformance(setup: LedgerSetup): void {
     const { ledger } = await setup();
     const calls = Array.from({ length: 50 }, (_, i) => ledger.append(sampleRunEvents(`run-${i}`, `p${i % 3}`)));
     const results = await Promise.all(calls);
-    const seqs = results.flat().map((e) => e.seq).sort((a, b) => a - b);
+    const seqs = results
+      .flat()
+      .map((e) => e.seq)
+      .sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
     for (const batch of results) expect(batch.at(-1)!.seq - batch[0]!.seq).toBe(batch.length - 1);
     expect(await ledger.verify()).toMatchObject({ ok: true, checked: seqs.length });

@@ -20,7 +20,11 @@ export function projectionConformance(setup: LedgerSetup): void {
     expect(run.tasks["total"]).toMatchObject({ outcome: "SUCCESS", reason: "reused" });
     expect(run.tasks["report"]).toMatchObject({ outcome: "SKIPPED", reason: "upstream-not-passed" });
     expect(rebuilt.attempts["r2-a1"]).toMatchObject({ status: "failed", error_code: "ERR_TIMEOUT", retryable: true, job_id: "r2-numbers" });
-    expect(rebuilt.attempts["r2-a2"]).toMatchObject({ status: "succeeded", checks: [{ name: "nonEmpty", result: "PASS" }], correlation_ids: { run_id: "r2", task: "numbers", project: "default" } });
+    expect(rebuilt.attempts["r2-a2"]).toMatchObject({
+      status: "succeeded",
+      checks: [{ name: "nonEmpty", result: "PASS" }],
+      correlation_ids: { run_id: "r2", task: "numbers", project: "default" },
+    });
     expect(Object.keys(rebuilt.artifacts)).toHaveLength(1);
     expect(rebuilt.adminEvents).toHaveLength(3);
     expect(rebuilt.adminEvents[0]).toMatchObject({ action_type: "pause", actor: HUMAN_ACTOR, reason: "maintenance window", after: { paused: true } });

@@ -10,17 +10,67 @@ export function sampleRunEvents(runId: string, project = "default"): NewEvent[] 
   const at = (k: string) => `${runId}-${k}`;
   const e = (event: Omit<NewEvent, "project" | "actor">, actor: Actor = SERVICE_ACTOR) => ({ ...event, project, actor }) as NewEvent;
   return [
-    e({ type: "run.requested", data: { run_id: runId, pipeline: "hello", as_of: "2026-01-02T00:00:00.000Z", work_mode: "PIPELINE", run_mode: "mock", enforcement: "shadow", params: { market: "us" }, tasks: ["numbers", "total", "report"] } }, HUMAN_ACTOR),
+    e(
+      {
+        type: "run.requested",
+        data: {
+          run_id: runId,
+          pipeline: "hello",
+          as_of: "2026-01-02T00:00:00.000Z",
+          work_mode: "PIPELINE",
+          run_mode: "mock",
+          enforcement: "shadow",
+          params: { market: "us" },
+          tasks: ["numbers", "total", "report"],
+        },
+      },
+      HUMAN_ACTOR,
+    ),
     e({ type: "run.started", data: { run_id: runId } }),
-    e({ type: "attempt.started", data: { run_id: runId, task: "numbers", job_id: at("numbers"), attempt_id: at("a1"), attempt_number: 1, operator_ref: "numbers@1" } }),
+    e({
+      type: "attempt.started",
+      data: { run_id: runId, task: "numbers", job_id: at("numbers"), attempt_id: at("a1"), attempt_number: 1, operator_ref: "numbers@1" },
+    }),
     e({ type: "attempt.failed", data: { attempt_id: at("a1"), error_code: "ERR_TIMEOUT", reason: "timed out after 30s", retryable: true } }),
-    e({ type: "attempt.started", data: { run_id: runId, task: "numbers", job_id: at("numbers"), attempt_id: at("a2"), attempt_number: 2, operator_ref: "numbers@1" } }),
+    e({
+      type: "attempt.started",
+      data: { run_id: runId, task: "numbers", job_id: at("numbers"), attempt_id: at("a2"), attempt_number: 2, operator_ref: "numbers@1" },
+    }),
     e({ type: "artifact.stored", data: { digest: digest(1), size_bytes: 292, name: "outputs/numbers.txt", attempt_id: at("a2") } }),
     e({ type: "check.evaluated", data: { attempt_id: at("a2"), name: "nonEmpty", result: "PASS", evidence: { bytes: 292 } } }),
-    e({ type: "attempt.succeeded", data: { attempt_id: at("a2"), receipt_digest: digest(2), result: "PASS", outputs: [{ path: "outputs/numbers.txt", digest: digest(1), size_bytes: 292 }] } }),
-    e({ type: "attempt.reused", data: { run_id: runId, task: "total", job_id: at("total"), attempt_id: at("a3"), source_attempt_id: "earlier", receipt_digest: digest(3), result: "PASS", outputs: [] } }),
+    e({
+      type: "attempt.succeeded",
+      data: { attempt_id: at("a2"), receipt_digest: digest(2), result: "PASS", outputs: [{ path: "outputs/numbers.txt", digest: digest(1), size_bytes: 292 }] },
+    }),
+    e({
+      type: "attempt.reused",
+      data: {
+        run_id: runId,
+        task: "total",
+        job_id: at("total"),
+        attempt_id: at("a3"),
+        source_attempt_id: "earlier",
+        receipt_digest: digest(3),
+        result: "PASS",
+        outputs: [],
+      },
+    }),
     e({ type: "task.skipped", data: { run_id: runId, task: "report", reason: "upstream-not-passed" } }),
     e({ type: "run.finished", data: { run_id: runId, status: "degraded", result: "FAIL", next: "fix the report input" } }),
-    e({ type: "admin.recorded", data: { admin_event_id: at("adm"), action_type: "pause", reason: "maintenance window", targets: [{ kind: "pipeline", id: "hello" }], before: { paused: false }, after: { paused: true }, result: "applied" } }, HUMAN_ACTOR),
+    e(
+      {
+        type: "admin.recorded",
+        data: {
+          admin_event_id: at("adm"),
+          action_type: "pause",
+          reason: "maintenance window",
+          targets: [{ kind: "pipeline", id: "hello" }],
+          before: { paused: false },
+          after: { paused: true },
+          result: "applied",
+        },
+      },
+      HUMAN_ACTOR,
+    ),
   ];
 }

@@ -122,7 +122,10 @@ export class PostgresLedgerStore implements LedgerStore {
         return sealed;
       } catch (error) {
         // A connection whose ROLLBACK fails is in an unknown state, so it is destroyed, not pooled.
-        const rolledBack = await client.query("ROLLBACK").then(() => true, () => false);
+        const rolledBack = await client.query("ROLLBACK").then(
+          () => true,
+          () => false,
+        );
         client.release(rolledBack ? undefined : true);
         throw error;
       }

@@ -25,7 +25,14 @@ export function applyAdminEffects(state: ProjectionState, d: AdminData, at: stri
     case "watermark_override": {
       const name = target("watermark");
       if (name === undefined || action.after === undefined) return;
-      moveWatermark(state.watermarks, { name, value: action.after.value, at_utc: at, by: `${actor.kind}:${actor.id}`, moved_by: { kind: "override", admin_event_id: d.admin_event_id, justification: d.reason }, definition: action.after.definition ?? null });
+      moveWatermark(state.watermarks, {
+        name,
+        value: action.after.value,
+        at_utc: at,
+        by: `${actor.kind}:${actor.id}`,
+        moved_by: { kind: "override", admin_event_id: d.admin_event_id, justification: d.reason },
+        definition: action.after.definition ?? null,
+      });
       return;
     }
     case "pause":

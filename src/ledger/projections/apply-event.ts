@@ -23,7 +23,14 @@ const REDUCERS: EventReducers<EventType> = {
 };
 
 /** The families the map is made of; a test holds each event type to exactly one of them. */
-export const REDUCER_FAMILIES: readonly Readonly<Record<string, unknown>>[] = [RUN_REDUCERS, ATTEMPT_REDUCERS, ARTIFACT_REDUCERS, GATE_REDUCERS, GOVERNANCE_REDUCERS, RECORD_REDUCERS];
+export const REDUCER_FAMILIES: readonly Readonly<Record<string, unknown>>[] = [
+  RUN_REDUCERS,
+  ATTEMPT_REDUCERS,
+  ARTIFACT_REDUCERS,
+  GATE_REDUCERS,
+  GOVERNANCE_REDUCERS,
+  RECORD_REDUCERS,
+];
 
 /**
  * Folds one event into the state. Pure in its inputs: the same events in the same order always

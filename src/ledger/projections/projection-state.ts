@@ -219,5 +219,18 @@ export interface ProjectionState {
 }
 
 export function emptyProjectionState(): ProjectionState {
-  return { seq: 0, runs: {}, attempts: {}, artifacts: {}, adminEvents: [], stopRules: [], debugPackets: {}, cache: {}, gates: {}, watermarks: {}, violations: [], suggestions: {} };
+  return {
+    seq: 0,
+    runs: {},
+    attempts: {},
+    artifacts: {},
+    adminEvents: [],
+    stopRules: [],
+    debugPackets: {},
+    cache: {},
+    gates: {},
+    watermarks: {},
+    violations: [],
+    suggestions: {},
+  };
 }

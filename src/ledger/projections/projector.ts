@@ -35,7 +35,11 @@ export class Projector {
  * Applies to `state` only the events of `types` appended after `state.seq`: a cheap catch-up for a
  * reader that needs a few fields of the present (watermarks, admin events) on top of older state.
  */
-export function catchUpTypes(ledger: Ledger, state: ProjectionState, query: { readonly project?: string | undefined; readonly types: readonly EventType[] }): Promise<ProjectionState> {
+export function catchUpTypes(
+  ledger: Ledger,
+  state: ProjectionState,
+  query: { readonly project?: string | undefined; readonly types: readonly EventType[] },
+): Promise<ProjectionState> {
   return applyRead(ledger, state, { ...(query.project === undefined ? {} : { project: query.project }), types: query.types });
 }
 
@@ -51,7 +55,11 @@ async function applyRead(ledger: Ledger, state: ProjectionState, query: Pick<Rea
     if (isRunledgerError(error) && error.code !== "ERR_INTERNAL") throw error;
     const report = await ledger.verify();
     if (report.broken) {
-      throw new RunledgerError("ERR_LEDGER_TAMPERED", { detail: `event ${report.broken.seq} (${report.broken.reason}); the ledger cannot be read past it`, context: { seq: report.broken.seq, reason: report.broken.reason }, cause: error });
+      throw new RunledgerError("ERR_LEDGER_TAMPERED", {
+        detail: `event ${report.broken.seq} (${report.broken.reason}); the ledger cannot be read past it`,
+        context: { seq: report.broken.seq, reason: report.broken.reason },
+        cause: error,
+      });
     }
     throw error;
   }

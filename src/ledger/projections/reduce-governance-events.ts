@@ -26,7 +26,16 @@ export const GOVERNANCE_REDUCERS: EventReducers<GovernanceEventType> = {
   },
   "violation.recorded": (state, event) => {
     const d = event.data;
-    state.violations.push({ seq: event.seq, run_id: d.run_id, task: d.task, attempt_id: d.attempt_id, operator_ref: state.attempts[d.attempt_id]?.operator_ref ?? "(unknown)", kind: d.kind, detail: d.detail, at_utc: event.at });
+    state.violations.push({
+      seq: event.seq,
+      run_id: d.run_id,
+      task: d.task,
+      attempt_id: d.attempt_id,
+      operator_ref: state.attempts[d.attempt_id]?.operator_ref ?? "(unknown)",
+      kind: d.kind,
+      detail: d.detail,
+      at_utc: event.at,
+    });
     state.runs[d.run_id]?.violations.push({ kind: d.kind, task: d.task, attempt_id: d.attempt_id, detail: d.detail, recorded_at_utc: event.at });
   },
   "monitor.suggested": (state, event) => {

@@ -28,11 +28,25 @@ export interface WatermarkView {
 }
 
 /** Moves (or creates) a watermark; the caller has already decided the move is allowed. */
-export function moveWatermark(marks: Record<string, WatermarkView>, move: { name: string; value: string; at_utc: string; by: string; moved_by: WatermarkMove; definition: DefinitionVersion | null }): void {
+export function moveWatermark(
+  marks: Record<string, WatermarkView>,
+  move: { name: string; value: string; at_utc: string; by: string; moved_by: WatermarkMove; definition: DefinitionVersion | null },
+): void {
   const current = marks[move.name];
   const entry = { value: move.value, at_utc: move.at_utc, moved_by: move.moved_by, definition: move.definition };
   if (!current) {
-    marks[move.name] = { name: move.name, value: move.value, previous: null, definition: move.definition, valid: true, invalidated: null, updated_at_utc: move.at_utc, updated_by: move.by, moved_by: move.moved_by, history: [entry] };
+    marks[move.name] = {
+      name: move.name,
+      value: move.value,
+      previous: null,
+      definition: move.definition,
+      valid: true,
+      invalidated: null,
+      updated_at_utc: move.at_utc,
+      updated_by: move.by,
+      moved_by: move.moved_by,
+      history: [entry],
+    };
     return;
   }
   current.previous = current.value;

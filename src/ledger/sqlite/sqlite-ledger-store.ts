@@ -132,7 +132,11 @@ export class SqliteLedgerStore implements LedgerStore {
         params.push(...query.types);
       }
       params.push(query.limit);
-      const rows = this.db.prepare<(string | number)[], Omit<StoredRow, "prev">>(`SELECT seq, type, project, body, hash FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`).all(...params);
+      const rows = this.db
+        .prepare<(string | number)[], Omit<StoredRow, "prev">>(
+          `SELECT seq, type, project, body, hash FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`,
+        )
+        .all(...params);
       return withPrev(rows, (seq) => this.hashAt.get(seq)?.hash ?? GENESIS_HASH);
     });
   }
@@ -153,7 +157,7 @@ export class SqliteLedgerStore implements LedgerStore {
     const findings: ChunkFinding[] = [];
     try {
       const statements = chunkStatements(db);
-      for (let finding; (finding = verifyNextChunk(statements, job)); ) {
+      for (let finding; (finding = verifyNextChunk(statements, job));) {
         findings.push(finding);
         // Let the event loop turn between chunks.
         await new Promise((resolve) => setImmediate(resolve));

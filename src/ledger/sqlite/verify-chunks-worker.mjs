@@ -14,6 +14,6 @@ const statements = chunkStatements(db);
 const job = { to, chunkRows, counter: new Int32Array(counter) };
 /** @type {import("./verify-chunks.d.mts").ChunkFinding[]} */
 const findings = [];
-for (let finding; (finding = verifyNextChunk(statements, job)); ) findings.push(finding);
+for (let finding; (finding = verifyNextChunk(statements, job));) findings.push(finding);
 db.close();
 port.postMessage(findings);

@@ -18,7 +18,10 @@ const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPor
  * An error as plain data: one thrown here would reach the other thread without its message.
  * @param {unknown} error
  */
-const describe = (error) => ({ message: error instanceof Error ? error.message : String(error), code: /** @type {{ code?: unknown } | null | undefined} */ (error)?.code });
+const describe = (error) => ({
+  message: error instanceof Error ? error.message : String(error),
+  code: /** @type {{ code?: unknown } | null | undefined} */ (error)?.code,
+});
 
 function open() {
   /** @type {import("./writer-thread.js").WriterThreadOptions} */
