@@ -54,6 +54,48 @@ async function watermarksNow(deps: EngineDeps, project: string, past: Projection
   return catchUpTypes(deps.ledger, state, { project, types: ["watermark.advanced", "watermark.invalidated", "admin.recorded"] });
 }
 
+/** What the watermarks say of a gate's proposed move: the checks it adds, the definition change that invalidates the mark, and why it fails, if it does. */
+interface MoveJudgement {
+  readonly checks: { readonly name: string; readonly result: Verdict }[];
+  readonly invalidation?: string;
+  readonly failure?: string;
+}
+
+/** Judges a proposed move against the watermarks as they are now: forward only, every required mark valid and at least the new value. */
+function judgeMove(watermarks: ProjectionState["watermarks"], spec: GateSpec, advance: GateAdvance | undefined): MoveJudgement {
+  const checks: MoveJudgement["checks"][number][] = [];
+  const mark = advance ? watermarks[advance.watermark] : undefined;
+  const from = mark?.valid ? mark.definition : undefined;
+  const to = advance?.definition;
+  const invalidation =
+    from && to && from.name === to.name && from.version !== to.version ? `${to.name} changed from ${from.version} to ${to.version}` : undefined;
+  const judged = (failure?: string): MoveJudgement => ({ checks, ...(invalidation && { invalidation }), ...(failure !== undefined && { failure }) });
+  if (advance) {
+    const forward = movesForward(mark, advance);
+    checks.push({ name: `forward:${advance.watermark}`, result: forward ? "PASS" : "FAIL" });
+    if (!forward) return judged(`${advance.watermark} is at ${mark?.value ?? "?"}; ${advance.value} is not later`);
+  }
+  for (const name of spec.requires) {
+    const required = watermarks[name];
+    const ok = required !== undefined && required.valid && (advance === undefined || compareValues(required.value, advance.value) >= 0);
+    checks.push({ name: `requires:${name}`, result: ok ? "PASS" : "FAIL" });
+    if (!ok) {
+      const at = required ? `${required.valid ? "" : "(invalid) "}at ${required.value}` : "(none yet)";
+      return judged(`requires ${name} ${at}${advance ? ` to be at least ${advance.value}` : ""}`);
+    }
+  }
+  return judged();
+}
+
+/** The event that moves the watermark a passed gate advances, if it advances one. */
+function advancedEvents(deps: EngineDeps, run: RunContext, gate: string, advance: GateAdvance | undefined): NewEvent[] {
+  if (!advance) return [];
+  const definition = advance.definition ? { definition: advance.definition } : {};
+  return [
+    runEvent(deps, run, { type: "watermark.advanced", data: { ...definition, gate, run_id: run.id, value: advance.value, watermark: advance.watermark } }),
+  ];
+}
+
 /**
  * Decides a gate after its attempt ran its checks over the chosen outputs. Failed checks fail the
  * gate. Otherwise the gate resolves the value it advances to, invalidates its watermark if the
@@ -89,43 +131,21 @@ export async function evaluateGate(
   } catch (error) {
     return fail(toRunledgerError(error).message);
   }
-  const mark = advance ? now.watermarks[advance.watermark] : undefined;
-  if (advance?.definition && mark?.valid && mark.definition?.name === advance.definition.name && mark.definition.version !== advance.definition.version) {
-    const reason = `${advance.definition.name} changed from ${mark.definition.version} to ${advance.definition.version}`;
-    events.push(runEvent(deps, run, { type: "watermark.invalidated", data: { by_version: advance.definition.version, reason, watermark: advance.watermark } }));
+  const judged = judgeMove(now.watermarks, spec, advance);
+  checks.push(...judged.checks);
+  if (advance?.definition && judged.invalidation !== undefined) {
+    events.push(
+      runEvent(deps, run, {
+        type: "watermark.invalidated",
+        data: { by_version: advance.definition.version, reason: judged.invalidation, watermark: advance.watermark },
+      }),
+    );
   }
-  if (advance) {
-    const forward = movesForward(mark, advance);
-    checks.push({ name: `forward:${advance.watermark}`, result: forward ? "PASS" : "FAIL" });
-    if (!forward) return fail(`${advance.watermark} is at ${mark?.value ?? "?"}; ${advance.value} is not later`);
-  }
-  for (const name of spec.requires) {
-    const required = now.watermarks[name];
-    const ok = required !== undefined && required.valid && (advance === undefined || compareValues(required.value, advance.value) >= 0);
-    checks.push({ name: `requires:${name}`, result: ok ? "PASS" : "FAIL" });
-    if (!ok)
-      return fail(
-        `requires ${name} ${required ? `${required.valid ? "" : "(invalid) "}at ${required.value}` : "(none yet)"}${advance ? ` to be at least ${advance.value}` : ""}`,
-      );
-  }
+  if (judged.failure !== undefined) return fail(judged.failure);
   if (spec.approval === "always" || (spec.approval === "on-warn" && outcome.result === "WARN")) {
     await deps.ledger.append([...events, record("awaiting_approval", outcome.result, advance)]);
     return "awaiting";
   }
-  const moved = advance
-    ? [
-        runEvent(deps, run, {
-          type: "watermark.advanced",
-          data: {
-            ...(advance.definition ? { definition: advance.definition } : {}),
-            gate: task,
-            run_id: run.id,
-            value: advance.value,
-            watermark: advance.watermark,
-          },
-        }),
-      ]
-    : [];
-  await deps.ledger.append([...events, record("passed", outcome.result, advance), ...moved]);
+  await deps.ledger.append([...events, record("passed", outcome.result, advance), ...advancedEvents(deps, run, task, advance)]);
   return outcome;
 }
