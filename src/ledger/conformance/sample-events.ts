@@ -5,10 +5,17 @@ export const SERVICE_ACTOR: Actor = { kind: "service", id: "runledger-engine" };
 export const HUMAN_ACTOR: Actor = { kind: "human", id: "ada", profile: "approver" };
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, "0")}` as const;
 
+type Emit = (event: Omit<NewEvent, "project" | "actor">, actor?: Actor) => NewEvent;
+
 /** A scripted run: requested, started, a retried task, a reused task, a skipped task, checks, artifacts, an admin action. */
 export function sampleRunEvents(runId: string, project = "default"): NewEvent[] {
   const at = (k: string) => `${runId}-${k}`;
-  const e = (event: Omit<NewEvent, "project" | "actor">, actor: Actor = SERVICE_ACTOR) => ({ ...event, project, actor }) as NewEvent;
+  const e: Emit = (event, actor = SERVICE_ACTOR) => ({ ...event, project, actor }) as NewEvent;
+  return [...openingEvents(runId, e), ...taskEvents(runId, at, e), ...closingEvents(runId, at, e)];
+}
+
+/** The run requested by a person and started by the engine. */
+function openingEvents(runId: string, e: Emit): NewEvent[] {
   return [
     e(
       {
@@ -27,6 +34,12 @@ export function sampleRunEvents(runId: string, project = "default"): NewEvent[] 
       HUMAN_ACTOR,
     ),
     e({ type: "run.started", data: { run_id: runId } }),
+  ];
+}
+
+/** A task failed then retried to a pass, with its artifact and check; a task reused from an earlier run. */
+function taskEvents(runId: string, at: (k: string) => string, e: Emit): NewEvent[] {
+  return [
     e({
       type: "attempt.started",
       data: { run_id: runId, task: "numbers", job_id: at("numbers"), attempt_id: at("a1"), attempt_number: 1, operator_ref: "numbers@1" },
@@ -55,6 +68,12 @@ export function sampleRunEvents(runId: string, project = "default"): NewEvent[] 
         outputs: [],
       },
     }),
+  ];
+}
+
+/** A skipped task, the run's end with its next pointer, and an admin action. */
+function closingEvents(runId: string, at: (k: string) => string, e: Emit): NewEvent[] {
+  return [
     e({ type: "task.skipped", data: { run_id: runId, task: "report", reason: "upstream-not-passed" } }),
     e({ type: "run.finished", data: { run_id: runId, status: "degraded", result: "FAIL", next: "fix the report input" } }),
     e(
