@@ -28,11 +28,9 @@ export const CHECK_BODIES = {
   rowCount: z
     .strictObject({ path, min: count, max: count })
     .refine((body) => body.min === undefined || body.max === undefined || body.min <= body.max, { error: (issue) => minAboveMax(issue.input) }),
-  rows: z
-    .strictObject({ path, expr: nonBlank("must be a non-empty expression") })
-    .refine((body) => rowFormatOf(body.path) !== undefined, {
-      error: (issue) => `path must name a .csv or .jsonl file, got ${JSON.stringify((issue.input as { path: string }).path)}`,
-    }),
+  rows: z.strictObject({ path, expr: nonBlank("must be a non-empty expression") }).refine((body) => rowFormatOf(body.path) !== undefined, {
+    error: (issue) => `path must name a .csv or .jsonl file, got ${JSON.stringify((issue.input as { path: string }).path)}`,
+  }),
   command: z.strictObject({
     run: z.union(
       [

@@ -1,24 +1,13 @@
 import { canonicalJson } from "../core/canonical-json.js";
-import { RunledgerError, toRunledgerError, type ErrorCode } from "../core/errors.js";
+import { RunledgerError, toRunledgerError } from "../core/errors.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
 import { effectHandlerParts, type EffectExecute } from "../pipelines/effect-handler.js";
 import { runEvent, type EngineDeps, type RunContext } from "./attempt-context.js";
 import { BUILTIN_EFFECTS } from "./builtin-effects.js";
+import { EffectCallLog, type CallPorts, type EffectCallRecord } from "./effect-call-log.js";
 import type { SocketClient } from "./effects-socket.js";
 import { haltForEngineError } from "./engine-fault.js";
 import { createRedactor, type Redactor } from "../secrets/redact.js";
-
-/** One effect call as the receipt lists it. */
-export interface EffectCallRecord {
-  readonly call_number: number;
-  readonly effect: string;
-  readonly outcome: "recorded" | "executed" | "refused" | "failed";
-  readonly payload_digest: string;
-  readonly result_digest?: string;
-  readonly error_code?: ErrorCode;
-}
-
-type Outcome = EffectCallRecord["outcome"];
 
 /**
  * An attempt's effects client (seed 001 §2.4). Every call is recorded as `effect.called` with its
@@ -85,111 +74,60 @@ export class EffectBroker implements SocketClient {
     if (typeof name !== "string" || name === "") throw new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: "an effect call needs the effect's name" });
     const json = asJson(payload === undefined ? null : payload, `payload of effect ${name}`);
     const callNumber = ++this.#numbered;
-    const stored = await this.#store(json);
-    const events: NewEvent[] = [
-      this.#event({
-        type: "artifact.stored",
-        data: {
-          attempt_id: this.attempt.id,
-          digest: stored.digest,
-          media_type: "application/json",
-          name: `effects/${callNumber}.${name}.payload.json`,
-          size_bytes: stored.size_bytes,
-        },
-      }),
-    ];
-    const record = async (outcome: Outcome, extra: { result?: string; error?: RunledgerError } = {}) => {
-      let resultDigest: string | undefined;
-      if (extra.result !== undefined) {
-        const result = await this.#store(extra.result);
-        resultDigest = result.digest;
-        events.push(
-          this.#event({
-            type: "artifact.stored",
-            data: {
-              attempt_id: this.attempt.id,
-              digest: result.digest,
-              media_type: "application/json",
-              name: `effects/${callNumber}.${name}.result.json`,
-              size_bytes: result.size_bytes,
-            },
-          }),
-        );
-      }
-      const entry: EffectCallRecord = {
-        call_number: callNumber,
-        effect: name,
-        outcome,
-        payload_digest: stored.digest,
-        ...(resultDigest && { result_digest: resultDigest }),
-        ...(extra.error && { error_code: extra.error.code }),
-      };
-      events.push(
-        this.#event({
-          type: "effect.called",
-          data: {
-            attempt_id: this.attempt.id,
-            call_number: callNumber,
-            effect: name,
-            enforcement: this.run.enforcement,
-            ...(extra.error && { error_code: extra.error.code }),
-            outcome,
-            payload_digest: stored.digest,
-            ...(resultDigest && { result_digest: resultDigest }),
-            run_id: this.run.id,
-            run_mode: this.run.runMode,
-            task: this.attempt.task,
-          },
-        }),
-      );
-      this.calls.push(entry);
-    };
-
-    if (!this.attempt.declared.includes(name)) {
-      const detail = `task ${this.attempt.task} called effect ${name}, which its operator does not declare (declared: ${this.attempt.declared.join(", ") || "none"})`;
-      const error = new RunledgerError("ERR_EFFECT_UNDECLARED", { detail });
-      this.fatal ??= error;
-      this.violation ??= detail;
-      await record("refused", { error });
-      events.push(
-        this.#event({
-          type: "violation.recorded",
-          data: { attempt_id: this.attempt.id, detail, kind: "undeclared_effect", run_id: this.run.id, task: this.attempt.task },
-        }),
-      );
-      await this.#append(events);
-      throw error;
+    const log = new EffectCallLog(this.#ports, callNumber, name, await this.#store(json));
+    if (!this.attempt.declared.includes(name)) return this.#refuseUndeclared(log);
+    try {
+      return await this.#perform(log, JSON.parse(json));
+    } finally {
+      await this.#append(log.events);
     }
+  }
+
+  /** A call to an effect the operator does not declare: refused, recorded as a violation, and fatal to the attempt. */
+  async #refuseUndeclared(log: EffectCallLog): Promise<never> {
+    const detail = `task ${this.attempt.task} called effect ${log.name}, which its operator does not declare (declared: ${this.attempt.declared.join(", ") || "none"})`;
+    const error = new RunledgerError("ERR_EFFECT_UNDECLARED", { detail });
+    this.fatal ??= error;
+    this.violation ??= detail;
+    this.calls.push(await log.outcome("refused", { error }));
+    log.violation(detail);
+    await this.#append(log.events);
+    throw error;
+  }
+
+  /** Sends a declared call to the sink (shadow or mock) or to its handler (enforced and real), and records what came of it. */
+  async #perform(log: EffectCallLog, parsed: unknown): Promise<unknown> {
+    const name = log.name;
     const handler = effectHandlerParts(this.run.effects[name]);
     const sink = this.run.enforcement === "shadow" || this.run.runMode === "mock";
     const execute = handler.execute ?? BUILTIN_EFFECTS[name];
-    const parsed: unknown = JSON.parse(json);
-    try {
-      if (!sink && execute === undefined) {
-        const error = new RunledgerError("ERR_EFFECT_UNHANDLED", {
-          detail: `effect ${name} has no handler in an enforced run; register one with definePipeline({ effects: { "${name}": … } }) (built in: ${Object.keys(BUILTIN_EFFECTS).join(", ")})`,
-        });
-        this.fatal ??= error;
-        await record("refused", { error });
-        throw error;
-      }
-      let result: string;
-      try {
-        const context = { effect: name, runId: this.run.id, task: this.attempt.task, attemptId: this.attempt.id, signal: this.#controller.signal };
-        const returned = sink
-          ? shadowResult(handler.shadow === undefined ? undefined : await handler.shadow(parsed))
-          : await (execute as EffectExecute)(parsed, context);
-        result = asJson(returned === undefined ? null : returned, `${sink ? "shadow result" : "result"} of effect ${name}`);
-      } catch (error) {
-        const wrapped = error instanceof RunledgerError ? error : toRunledgerError(error, "ERR_EFFECT_FAILED");
-        await record("failed", { error: wrapped });
-        throw wrapped;
-      }
-      await record(sink ? "recorded" : "executed", { result });
-      return JSON.parse(result) as unknown;
-    } finally {
-      await this.#append(events);
+    if (!sink && execute === undefined) {
+      const error = new RunledgerError("ERR_EFFECT_UNHANDLED", {
+        detail: `effect ${name} has no handler in an enforced run; register one with definePipeline({ effects: { "${name}": … } }) (built in: ${Object.keys(BUILTIN_EFFECTS).join(", ")})`,
+      });
+      this.fatal ??= error;
+      this.calls.push(await log.outcome("refused", { error }));
+      throw error;
     }
+    let result: string;
+    try {
+      const context = { effect: name, runId: this.run.id, task: this.attempt.task, attemptId: this.attempt.id, signal: this.#controller.signal };
+      const returned = sink
+        ? shadowResult(handler.shadow === undefined ? undefined : await handler.shadow(parsed))
+        : await (execute as EffectExecute)(parsed, context);
+      result = asJson(returned === undefined ? null : returned, `${sink ? "shadow result" : "result"} of effect ${name}`);
+    } catch (error) {
+      const wrapped = error instanceof RunledgerError ? error : toRunledgerError(error, "ERR_EFFECT_FAILED");
+      this.calls.push(await log.outcome("failed", { error: wrapped }));
+      throw wrapped;
+    }
+    this.calls.push(await log.outcome(sink ? "recorded" : "executed", { result }));
+    return JSON.parse(result) as unknown;
+  }
+
+  /** What each call's log needs of this attempt. */
+  get #ports(): CallPorts {
+    return { attempt: this.attempt, run: this.run, store: (json) => this.#store(json), event: (e) => this.#event(e) };
   }
 
   /** Stores a payload or result, redacted. */
