@@ -2,20 +2,25 @@
 // Ending what a command started. Plain JavaScript (types in kill-tagged-processes.d.mts): the
 // launcher process loads it as it is, from src/ and dist/ alike.
 import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** Scans after a kill, pausing longer each time (1, 2, 4 … 64 ms: about a second in all). */
+const KILL_ROUNDS = 14;
 
 /**
  * Kills (SIGKILL) every process of this user whose environment carries `entry` (`NAME=value`),
  * found through /proc (Linux; elsewhere nothing is found). This reaches what a command started
  * and then moved out of its process group (`setsid`, a double fork into a new session), which a
  * group kill misses. Repeats until a scan finds none, so a child forked during a scan is caught
- * too. Resolves to how many processes were killed.
+ * too; between scans it pauses, since a killed process lingers until the kernel tears it down (on
+ * a busy machine, longer than a scan takes). Resolves to how many kills were sent.
  *
  * @param {string} entry
  * @returns {Promise<number>}
  */
 export async function killTaggedProcesses(entry) {
   let killed = 0;
-  for (let round = 0; round < 10; round++) {
+  for (let round = 0; round < KILL_ROUNDS; round++) {
     const found = findTagged(entry);
     if (found.length === 0) break;
     for (const pid of found) {
@@ -26,6 +31,7 @@ export async function killTaggedProcesses(entry) {
         // Gone already, or not ours to kill.
       }
     }
+    await sleep(Math.min(2 ** round, 64));
   }
   return killed;
 }
