@@ -11,8 +11,10 @@ export interface LaunchSpec {
   /** An environment entry (`NAME=value`) the command's processes carry: any still running after it exits are killed. */
   readonly tag?: string;
   /**
-   * Runs the command in a sandbox (see sandbox.ts) whose PID namespace ends with it, which makes the
-   * tag scan needless: nothing of the command outlives it, whatever it does with its environment.
+   * Runs the command in a sandbox (see sandbox.ts) whose PID namespace ends with it: nothing of the
+   * command outlives it, whatever it does with its environment. The tag scan still runs: bubblewrap
+   * reports the exit before the namespace's init has finished killing the rest, and the init
+   * carries the tag, so the scan waits for the namespace to be empty.
    */
   readonly sandbox?: SandboxSpec;
 }
@@ -64,8 +66,7 @@ class Launcher {
       this.#pending.set(id, { started: (pid) => resolve({ pid, exit }), ended });
       child.channel?.ref();
       const argv = spec.sandbox ? sandboxedArgv(spec.argv, spec.sandbox, spec.cwd) : spec.argv;
-      const tag = spec.sandbox ? undefined : spec.tag;
-      child.send({ id, argv, cwd: spec.cwd, env: spec.env, stdoutPath: spec.stdoutPath, stderrPath: spec.stderrPath, tag }, (error) => {
+      child.send({ id, argv, cwd: spec.cwd, env: spec.env, stdoutPath: spec.stdoutPath, stderrPath: spec.stderrPath, tag: spec.tag }, (error) => {
         if (error)
           this.#settle(id, { exitCode: null, signal: null, spawnError: `the command launcher did not take it: ${error.message}`, leftoversEnded: false });
       });
