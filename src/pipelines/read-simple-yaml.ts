@@ -18,7 +18,8 @@ function hasUnsupportedChars(source: string): boolean {
   }
   return false;
 }
-const PLAIN_KEY = /^[A-Za-z0-9_$./][\w$./-]*$/;
+/** A plain key as pipelines write them; spaces inside are fine in a block mapping. */
+const PLAIN_KEY = /^[A-Za-z0-9_$./](?:[\w$./ -]*[\w$./-])?$/;
 const MAX_DEPTH = 64;
 
 /**
@@ -88,13 +89,12 @@ class BlockReader {
       if (rest === "") {
         this.#at++;
         value = this.nested(indent, false, depth);
-      } else if (isSequenceItem(rest)) {
-        return UNSUPPORTED;
-      } else if (splitKey(rest) !== undefined) {
-        // `- key: value` opens a mapping whose keys line up with this first one.
+      } else if (isSequenceItem(rest) || splitKey(rest) !== undefined) {
+        // `- key: value` (or `- - item`) opens a collection whose entries line up with this first one.
         line.indent += line.text.length - rest.length;
         line.text = rest;
-        value = depth < MAX_DEPTH ? this.mapping(line.indent, depth + 1) : UNSUPPORTED;
+        if (depth >= MAX_DEPTH) return UNSUPPORTED;
+        value = isSequenceItem(rest) ? this.sequence(line.indent, depth + 1) : this.mapping(line.indent, depth + 1);
       } else {
         this.#at++;
         value = this.inline(rest, indent);
