@@ -1,7 +1,11 @@
 import type { Writable } from "node:stream";
 import { ERROR_CANON, type RunledgerError } from "../core/errors.js";
+import { moreProblems } from "../core/validation-error.js";
 import { createRedactor, type Redactor } from "../secrets/redact.js";
 import { terminalText } from "./terminal-text.js";
+
+/** Issues a human failure lists; the rest are counted, and --json carries every one. */
+const LISTED_ISSUES = 50;
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -72,7 +76,9 @@ export class Output {
     }
     const lines = [`error: ${ERROR_CANON[error.code].fragment}`];
     if (error.detail) lines.push(`  why:  ${error.detail}`);
-    for (const issue of error.issues.slice(0, 50)) lines.push(`    - ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
+    for (const issue of error.issues.slice(0, LISTED_ISSUES)) lines.push(`    - ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
+    const unlisted = error.issues.length - LISTED_ISSUES;
+    if (unlisted > 0) lines.push(`    … and ${moreProblems(unlisted)} (run with --json for all of them)`);
     lines.push(`  fix:  ${error.hint}`, `  code: ${error.code}`);
     this.#human(this.io.stderr, lines);
   }

@@ -8,7 +8,9 @@ import { EnforcementSchema, RunModeSchema } from "../contracts/run-mode.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
 import { buildPipeline, DEFAULT_PIPELINE_MODE, SANDBOX_SETTINGS, type PipelineDefinition, type TaskSpec } from "./define-pipeline.js";
 import { isYamlMapping, readYamlFields, type YamlFields } from "./read-yaml-fields.js";
+import { readSimpleYaml } from "./read-simple-yaml.js";
 import { readYamlTask } from "./read-yaml-task.js";
+import { UNSUPPORTED } from "./simple-yaml-scalars.js";
 import { validatePipeline } from "./validate-pipeline.js";
 
 const yaml = lazyRequire<typeof Yaml>("yaml");
@@ -73,15 +75,40 @@ export function loadPipelineYaml(text: string, file: string, options: LoadPipeli
   return pipeline;
 }
 
-/** A parsed YAML document, its plain value, and where an offset in it is in the file. */
+/** A YAML document's plain value, and where in the file a path into it is: computed only when there is a problem to place. */
 interface ParsedYaml {
-  readonly doc: Yaml.Document;
   readonly value: unknown;
+  readonly positions: () => YamlPositions;
+}
+
+/** A parsed YAML document and where an offset in it is in the file. */
+interface YamlPositions {
+  readonly doc: Yaml.Document;
   readonly where: (offset: number) => string;
 }
 
-/** Parses the text; a syntax error or a value YAML cannot build is ERR_YAML, and nothing else is checked. */
+/**
+ * Parses the text. Plain block YAML is read by the fast reader, and the full parser runs again
+ * for positions only when there is a problem to report; anything else is parsed by `yaml`, whose
+ * syntax errors (or a value it cannot build) are ERR_YAML, and then nothing else is checked.
+ */
 function parseYaml(text: string, file: string): ParsedYaml {
+  const simple = readSimpleYaml(text);
+  if (simple !== UNSUPPORTED) {
+    let positions: YamlPositions | undefined;
+    return { value: simple.value, positions: () => (positions ??= parseDocument(text, file)) };
+  }
+  const positions = parseDocument(text, file);
+  try {
+    const value: unknown = positions.doc.toJS({ maxAliasCount: 1000 });
+    return { value, positions: () => positions };
+  } catch (error) {
+    throw failure(file, [{ code: "ERR_YAML", path: [], message: `${error instanceof Error ? error.message : String(error)} (at ${positions.where(0)})` }]);
+  }
+}
+
+/** The document model with positions; a syntax error is ERR_YAML. */
+function parseDocument(text: string, file: string): YamlPositions {
   const lineCounter = new (yaml().LineCounter)();
   const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const where = (offset: number): string => {
@@ -92,11 +119,7 @@ function parseYaml(text: string, file: string): ParsedYaml {
     const issues = doc.errors.map((error): Issue => ({ code: "ERR_YAML", path: [], message: `${error.message} (at ${where(error.pos[0])})` }));
     throw failure(file, issues);
   }
-  try {
-    return { doc, value: doc.toJS({ maxAliasCount: 1000 }), where };
-  } catch (error) {
-    throw failure(file, [{ code: "ERR_YAML", path: [], message: `${error instanceof Error ? error.message : String(error)} (at ${where(0)})` }]);
-  }
+  return { doc, where };
 }
 
 /** The pipeline's own keys, with the shape issues of the file as a whole. */
@@ -131,10 +154,11 @@ function readTasks(
 
 /** The failure listing every issue in file order, so the report reads top to bottom like the YAML. */
 function located(file: string, parsed: ParsedYaml, issues: readonly Issue[]): RunledgerError {
-  const placed = issues.map((issue) => ({ issue, offset: offsetOf(parsed.doc, issue.path) })).sort((a, b) => a.offset - b.offset);
+  const { doc, where } = parsed.positions();
+  const placed = issues.map((issue) => ({ issue, offset: offsetOf(doc, issue.path) })).sort((a, b) => a.offset - b.offset);
   return failure(
     file,
-    placed.map(({ issue, offset }) => ({ ...issue, message: `${issue.message} (at ${parsed.where(offset)})` })),
+    placed.map(({ issue, offset }) => ({ ...issue, message: `${issue.message} (at ${where(offset)})` })),
   );
 }
 

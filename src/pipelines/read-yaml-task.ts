@@ -15,6 +15,12 @@ export const DEFAULT_TASK_TIMEOUT_MS = 600_000;
 
 const strings = z.array(z.string().min(1));
 
+/**
+ * The input schema of every inline operator: one shared schema, because zod compiles each new
+ * schema on its first parse, and a fresh one per task cost more than the rest of loading it.
+ */
+const NO_INPUT = z.strictObject({});
+
 /** Keys every task may have. */
 const TASK_KEYS = {
   needs: strings,
@@ -153,6 +159,7 @@ function gateTask({ name, base, raw, fields, common, pipeline, issues }: TaskRea
     id: `${pipeline.name}.${name}`,
     version: "0",
     kind: "function",
+    input: NO_INPUT,
     modes: modesOf(pipeline, fields),
     run: gateBody(gate),
     gate,
@@ -181,6 +188,7 @@ function manualTask({ name, base, raw, fields, common, pipeline, issues }: TaskR
     id: `${pipeline.name}.${name}`,
     version: "0",
     kind: "manual",
+    input: NO_INPUT,
     modes: modesOf(pipeline, fields),
     // Missing steps are reported at tasks.<task>.manual.steps by the operator's invariants.
     steps: fields.manual?.steps ?? [],
@@ -213,6 +221,7 @@ function commandTask({ name, base, raw, fields, common, pipeline, issues }: Task
     id: `${pipeline.name}.${name}`,
     version: "0",
     kind: "command",
+    input: NO_INPUT,
     modes: modesOf(pipeline, fields),
     // An unreadable run: leaves the argv empty; that is reported at tasks.<task>.run already.
     command: fields.run ?? [],
