@@ -7,8 +7,7 @@ import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { RunledgerError } from "../src/core/errors.js";
 import { loadPipelineYaml } from "../src/pipelines/load-yaml.js";
-import { readSimpleYaml } from "../src/pipelines/read-simple-yaml.js";
-import { UNSUPPORTED } from "../src/pipelines/simple-yaml-scalars.js";
+import { readYamlFast, UNSUPPORTED } from "../src/pipelines/read-yaml-fast.js";
 import { filesUnder } from "./support/files.js";
 import { runledger } from "./support/cli.js";
 
@@ -25,7 +24,7 @@ function chain(n: number, checks: boolean): string {
 
 /** Whether the fast reader gives what `yaml` gives, or leaves the text to it. */
 function agrees(text: string): boolean {
-  const fast = readSimpleYaml(text);
+  const fast = readYamlFast(text);
   if (fast === UNSUPPORTED) return true;
   let full: unknown;
   try {
@@ -42,7 +41,7 @@ describe("the fast YAML reader", () => {
     expect(files.length).toBeGreaterThan(3);
     for (const file of files) {
       const text = readFileSync(file, "utf8");
-      const fast = readSimpleYaml(text);
+      const fast = readYamlFast(text);
       expect(fast, file).not.toBe(UNSUPPORTED);
       expect(fast === UNSUPPORTED ? undefined : fast.value, file).toStrictEqual(parse(text));
     }
@@ -69,7 +68,7 @@ describe("the fast YAML reader", () => {
     fc.assert(
       fc.property(doc, options, (d, o) => {
         const text = stringify(d, { ...(o.flowLevel !== undefined && { flowLevel: o.flowLevel }), indent: o.indent, indentSeq: o.indentSeq });
-        if (readSimpleYaml(text) !== UNSUPPORTED) fast++;
+        if (readYamlFast(text) !== UNSUPPORTED) fast++;
         return agrees(text);
       }),
       { numRuns: 400, seed: 1015 },

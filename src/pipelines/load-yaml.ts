@@ -8,9 +8,8 @@ import { EnforcementSchema, RunModeSchema } from "../contracts/run-mode.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
 import { buildPipeline, DEFAULT_PIPELINE_MODE, SANDBOX_SETTINGS, type PipelineDefinition, type TaskSpec } from "./define-pipeline.js";
 import { isYamlMapping, readYamlFields, type YamlFields } from "./read-yaml-fields.js";
-import { readSimpleYaml } from "./read-simple-yaml.js";
+import { readYamlFast, UNSUPPORTED } from "./read-yaml-fast.js";
 import { readYamlTask } from "./read-yaml-task.js";
-import { UNSUPPORTED } from "./simple-yaml-scalars.js";
 import { validatePipeline } from "./validate-pipeline.js";
 
 const yaml = lazyRequire<typeof Yaml>("yaml");
@@ -88,12 +87,12 @@ interface YamlPositions {
 }
 
 /**
- * Parses the text. Plain block YAML is read by the fast reader, and the full parser runs again
- * for positions only when there is a problem to report; anything else is parsed by `yaml`, whose
- * syntax errors (or a value it cannot build) are ERR_YAML, and then nothing else is checked.
+ * Parses the text. js-yaml reads it (read-yaml-fast.ts), and `yaml`, the full parser, runs again
+ * for positions only when there is a problem to report; what js-yaml leaves to it is parsed by
+ * `yaml`, whose syntax errors (or a value it cannot build) are ERR_YAML, and then nothing else is checked.
  */
 function parseYaml(text: string, file: string): ParsedYaml {
-  const simple = readSimpleYaml(text);
+  const simple = readYamlFast(text);
   if (simple !== UNSUPPORTED) {
     let positions: YamlPositions | undefined;
     return { value: simple.value, positions: () => (positions ??= parseDocument(text, file)) };
