@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import jsyaml from "js-yaml";
 import * as YAML from "yaml";
 import { loadPipelineYaml } from "../src/pipelines/load-yaml.js";
 import { pipelineDigest, planPipeline } from "../src/pipelines/plan.js";
@@ -111,6 +112,7 @@ async function measureSize(dir: string, n: number): Promise<void> {
   const rows = [
     await sample("peer: JSON.parse of the same structure", () => JSON.parse(json)),
     await sample("yaml: parse() to plain values", () => YAML.parse(text)),
+    await sample("js-yaml: load() (what the loader reads with)", () => jsyaml.load(text)),
     await sample("yaml: parseDocument + LineCounter + toJS", () => YAML.parseDocument(text, { lineCounter: new YAML.LineCounter(), uniqueKeys: true }).toJS()),
     await sample("loadPipelineYaml (parse + validate)", () => loadPipelineYaml(text, file)),
     await sample("loadPipelineYaml, one unknown needs (error path)", () => expectThrow(() => loadPipelineYaml(badText, badFile))),
