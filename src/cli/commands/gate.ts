@@ -2,8 +2,6 @@ import type { Command } from "commander";
 import type { CommandContext } from "../command-context.js";
 import { deferredAction } from "../deferred-action.js";
 
-const load = () => import("../actions/gate.js");
-
 /** `runledger gate status|approve|reject`: gates over chosen outputs; approval is a recorded decision with actor and reason. */
 export function registerGate(program: Command, context: () => CommandContext): void {
   const gate = program.command("gate").description("gates: checks over chosen outputs, optional human approval, watermark advance");
@@ -12,7 +10,7 @@ export function registerGate(program: Command, context: () => CommandContext): v
     .description("the gate decisions, newest first: checks, status, who decided and why")
     .argument("[gate]", "only this gate")
     .option("--run <id>", "only this run's gates")
-    .action(deferredAction(context, async () => (await load()).gateStatus));
+    .action(deferredAction(context, async () => (await import("../actions/gate-status.js")).gateStatus));
   const decide = (verb: "approve" | "reject") =>
     gate
       .command(verb)
@@ -26,7 +24,7 @@ export function registerGate(program: Command, context: () => CommandContext): v
       .option("--reason <text>", "why (required, audited)")
       .action(
         deferredAction(context, async () => {
-          const { decideGateCommand } = await load();
+          const { decideGateCommand } = await import("../actions/gate.js");
           return (ctx, name: string, flags: { run?: string; reason?: string }) => decideGateCommand(ctx, verb === "approve", name, flags);
         }),
       );
