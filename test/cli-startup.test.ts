@@ -35,13 +35,16 @@ describe("CLI start-up", () => {
     },
   );
 
-  it.each(["runs", "audit", "gate status"])("%s reads the ledger without loading the engine, the use cases or the YAML parser", (command) => {
-    const modules = modulesLoadedBy(["-w", root, ...command.split(" ")], { cwd: dir, dir });
-    expect(under(modules, "/dist/ledger/sqlite/").length).toBeGreaterThan(0);
-    expect(under(modules, "/dist/engine/")).toEqual([]);
-    expect(under(modules, "/dist/usecases/index.js")).toEqual([]);
-    expect(under(modules, "/node_modules/yaml/")).toEqual([]);
-  });
+  it.each(["runs", "audit", "gate status", "watermark list", "operator list", "access list", "secret list"])(
+    "%s reads the ledger without loading the engine, the use cases or the YAML parser",
+    (command) => {
+      const modules = modulesLoadedBy(["-w", root, ...command.split(" ")], { cwd: dir, dir });
+      expect(under(modules, "/dist/ledger/sqlite/").length).toBeGreaterThan(0);
+      expect(under(modules, "/dist/engine/")).toEqual([]);
+      expect(under(modules, "/dist/usecases/index.js")).toEqual([]);
+      expect(under(modules, "/node_modules/yaml/")).toEqual([]);
+    },
+  );
 
   it("the help text names every role, as governance/roles.ts has them", () => {
     expect(ROLES_IN_HELP).toBe(ROLES.join(", "));

@@ -2,7 +2,6 @@ import type { Actor } from "../../contracts/common.js";
 import { RunledgerError } from "../../core/errors.js";
 import { ROLES, type Role } from "../../governance/roles.js";
 import { grantAccess, revokeAccess } from "../../usecases/index.js";
-import { accessView, readAccess } from "../../views/access.js";
 import { parseActorSpec } from "../actor.js";
 import type { CommandContext } from "../command-context.js";
 import { accessDeps } from "../workspace-deps.js";
@@ -39,16 +38,5 @@ export async function revokeRole(ctx: CommandContext, spec: string, flags: RoleF
   await ctx.withWorkspace(async (workspace) => {
     const revoked = await revokeAccess(accessDeps(ctx, workspace), { actor, role, reason: flags.reason });
     ctx.output.success({ revoked } satisfies CommandResult<"access revoke">, `revoked ${role} from ${actor.kind}:${actor.id}`);
-  });
-}
-
-/** `runledger access list`: the grants in force. */
-export async function listGrants(ctx: CommandContext): Promise<void> {
-  await ctx.withWorkspace(async (workspace) => {
-    const view = accessView(await readAccess(workspace.ledger));
-    const text = view.enabled
-      ? view.grants.map((g) => `${g.actor.kind}:${g.actor.id}  ${g.role}  ${g.granted_at_utc}`)
-      : "access control is off (no grants yet)";
-    ctx.output.success({ access: view } satisfies CommandResult<"access list">, text);
   });
 }

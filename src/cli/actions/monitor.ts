@@ -2,7 +2,7 @@ import { BUILT_IN_MONITORS } from "../../governance/monitors.js";
 import { configuredMonitors, runMonitors } from "../../usecases/index.js";
 import type { CommandContext } from "../command-context.js";
 import { recordDeps } from "../workspace-deps.js";
-import { syncRules } from "./watermark.js";
+import { syncRules } from "./sync-rules.js";
 import type { CommandResult } from "../../views/command-result.js";
 
 /** `runledger monitor run`: every monitor; each new suggestion is recorded once. */

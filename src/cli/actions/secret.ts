@@ -1,6 +1,4 @@
-import { workspaceSecretStore } from "../../secrets/secret-store.js";
 import { removeSecret, rotateSecret, secretChangeInput, setSecret } from "../../usecases/index.js";
-import { secretsView } from "../../views/secrets.js";
 import type { CommandContext } from "../command-context.js";
 import { readSecretValue } from "../read-secret-value.js";
 import { secretDeps } from "../workspace-deps.js";
@@ -28,14 +26,5 @@ export async function deleteSecret(ctx: CommandContext, name: string, flags: Rea
   await ctx.withWorkspace(async (workspace) => {
     const changed = await removeSecret(secretDeps(ctx, workspace), input);
     ctx.output.success({ secret: secretChangeView(changed) } satisfies CommandResult<"secret remove">, `removed secret ${changed.name}`);
-  });
-}
-
-/** `runledger secret list`: the stored secrets' names, versions, when and by whom; never values. */
-export async function listSecrets(ctx: CommandContext): Promise<void> {
-  await ctx.withWorkspace(async (workspace) => {
-    const secrets = await secretsView(workspaceSecretStore(workspace.root));
-    const text = secrets.map((s) => `${s.name}  v${s.version}  ${s.set_at_utc}  ${s.set_by.kind}:${s.set_by.id}`).join("\n");
-    ctx.output.success({ secrets } satisfies CommandResult<"secret list">, secrets.length > 0 ? text : "no secrets");
   });
 }

@@ -27,5 +27,5 @@ export function registerAccess(program: Command, context: () => CommandContext):
   access
     .command("list")
     .description("the grants in force (token hashes abbreviated)")
-    .action(deferredAction(context, async () => (await import("../actions/access.js")).listGrants));
+    .action(deferredAction(context, async () => (await import("../actions/access-read.js")).listGrants));
 }

@@ -3,8 +3,6 @@ import type { LifecycleAction } from "../../governance/operator-lifecycle.js";
 import type { CommandContext } from "../command-context.js";
 import { deferredAction } from "../deferred-action.js";
 
-const load = () => import("../actions/operator.js");
-
 /** `runledger operator list|show|register|activate|deprecate|remove`: the governed operator registry (seed 001 §8). */
 export function registerOperator(program: Command, context: () => CommandContext): void {
   const operator = program
@@ -13,12 +11,12 @@ export function registerOperator(program: Command, context: () => CommandContext
   operator
     .command("list")
     .description("every operator the ledger knows, with its status, use and violations")
-    .action(deferredAction(context, async () => (await load()).listOperators));
+    .action(deferredAction(context, async () => (await import("../actions/operator-read.js")).listOperators));
   operator
     .command("show")
     .description("one operator: status, lifecycle history, violations")
     .argument("<ref>", "id@version")
-    .action(deferredAction(context, async () => (await load()).showOperator));
+    .action(deferredAction(context, async () => (await import("../actions/operator-read.js")).showOperator));
   const step = (name: string, action: LifecycleAction, description: string) =>
     operator
       .command(name)
@@ -27,7 +25,7 @@ export function registerOperator(program: Command, context: () => CommandContext
       .option("--reason <text>", "why (required, audited: the decision record of the transition)")
       .action(
         deferredAction(context, async () => {
-          const { stepOperator } = await load();
+          const { stepOperator } = await import("../actions/operator.js");
           return (ctx, ref: string, flags: { reason?: string }) => stepOperator(ctx, action, ref, flags);
         }),
       );

@@ -30,5 +30,5 @@ export function registerSecret(program: Command, context: () => CommandContext):
   secret
     .command("list")
     .description("the stored secrets: name, version, when and by whom set; never values")
-    .action(deferredAction(context, async () => (await load()).listSecrets));
+    .action(deferredAction(context, async () => (await import("../actions/secret-read.js")).listSecrets));
 }
