@@ -26,15 +26,16 @@ interface Sample {
   readonly rssKiB: number;
 }
 
-/** Every module a command loads, counted by a loader hook that notes each URL it loads. */
+/** Every module a command loads, noted by a loader hook: registerHooks (in-thread) where Node has it, else Node 20's register. */
 function hookFiles(dir: string): string {
+  const note = 'import { appendFileSync } from "node:fs";\nconst note = (url) => appendFileSync(process.env.BENCH_MODULE_LOG, url + "\\n");\n';
   const hooks = join(dir, "count-hooks.mjs");
-  writeFileSync(
-    hooks,
-    `import { appendFileSync } from "node:fs";\nexport async function load(url, context, next) {\n  appendFileSync(process.env.BENCH_MODULE_LOG, url + "\\n");\n  return next(url, context);\n}\n`,
-  );
+  writeFileSync(hooks, `${note}export async function load(url, context, next) {\n  note(url);\n  return next(url, context);\n}\n`);
   const register = join(dir, "count-register.mjs");
-  writeFileSync(register, `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  writeFileSync(
+    register,
+    `import module from "node:module";\n${note}if (module.registerHooks) module.registerHooks({ load: (url, context, next) => (note(url), next(url, context)) });\nelse module.register(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
   return register;
 }
 
