@@ -6,7 +6,7 @@ import { engineUseCaseDeps } from "../workspace-deps.js";
 import { nextFlag, reportRun } from "./run.js";
 import { VERDICTS } from "../../contracts/verdict.js";
 
-export interface CompleteFlags {
+interface CompleteFlags {
   readonly evidence?: string[];
   readonly result?: string;
   readonly note?: string;

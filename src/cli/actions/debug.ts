@@ -15,7 +15,7 @@ import { findRun } from "../../views/find-run.js";
 import { debugPacketText } from "../debug-packet-text.js";
 import type { CommandResult } from "../../views/command-result.js";
 
-export type CloseFlags = { decision?: string; next?: string; guard?: string; minutes?: string };
+type CloseFlags = { decision?: string; next?: string; guard?: string; minutes?: string };
 
 /** `runledger debug new <run>`: opens a DebugPacket on a failed run. */
 export async function newPacket(ctx: CommandContext, runId: string, flags: { symptom?: string }): Promise<void> {

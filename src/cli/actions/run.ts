@@ -14,7 +14,7 @@ import { engineUseCaseDeps } from "../workspace-deps.js";
 import type { CommandResult } from "../../views/command-result.js";
 import type { Enforcement, RunMode } from "../../contracts/run-mode.js";
 
-export interface RunFlags {
+interface RunFlags {
   readonly concurrency?: string;
   readonly asOf?: string;
   readonly project?: string;

@@ -3,7 +3,7 @@ import type { CommandContext } from "../command-context.js";
 import { recordDeps } from "../workspace-deps.js";
 import type { CommandResult } from "../../views/command-result.js";
 
-export type OverrideFlags = { to: string; justification?: string; confirm?: boolean; definition?: string };
+type OverrideFlags = { to: string; justification?: string; confirm?: boolean; definition?: string };
 
 /** `runledger watermark override <name> --to V --justification "…" --confirm`: an audited emergency move. */
 export async function overrideWatermarkCommand(ctx: CommandContext, name: string, flags: OverrideFlags): Promise<void> {
