@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openFsArtifactStore } from "../src/artifacts/fs/fs-artifact-store.js";
-import { verifyWorkspace } from "../src/cli/commands/verify.js";
+import { verifyWorkspace } from "../src/cli/actions/verify.js";
 import { isRunledgerError } from "../src/core/errors.js";
 import type { EngineDeps } from "../src/engine/attempt-context.js";
 import { runPipeline } from "../src/engine/run-pipeline.js";

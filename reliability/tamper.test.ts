@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyWorkspace } from "../src/cli/commands/verify.js";
+import { verifyWorkspace } from "../src/cli/actions/verify.js";
 import { isRunledgerError } from "../src/core/errors.js";
 import { GENESIS_HASH, hashEvent } from "../src/ledger/hash-chain.js";
 import { Ledger } from "../src/ledger/ledger.js";

@@ -1,8 +1,6 @@
 import type { Actor } from "../contracts/common.js";
 import type { Action } from "../usecases/actions.js";
-import { authorizeRequest } from "../usecases/authorize-request.js";
-import { readAccess } from "../views/access.js";
-import { findWorkspaceRoot, openWorkspace, type Workspace } from "../workspace/workspace.js";
+import type { Workspace } from "../workspace/workspace.js";
 import { resolveActor } from "./actor.js";
 import type { CliIo, Output } from "./output.js";
 
@@ -38,6 +36,8 @@ export class CommandContext {
 
   /** Opens the workspace named by --workspace, or the nearest one at or above the working directory. */
   async openWorkspace(): Promise<Workspace> {
+    // Loaded here, not at start: `effect` and the usage errors never open a workspace.
+    const { findWorkspaceRoot, openWorkspace } = await import("../workspace/workspace.js");
     const workspace = await openWorkspace(findWorkspaceRoot(this.options.workspace ?? this.io.cwd), { env: this.io.env });
     // From here on, everything the command prints passes the workspace's secret mask.
     this.output.redactor = workspace.mask;
@@ -62,6 +62,7 @@ export class CommandContext {
   private async authorize(workspace: Workspace): Promise<void> {
     const action = this.command?.action;
     if (action === null) return;
+    const [{ authorizeRequest }, { readAccess }] = await Promise.all([import("../usecases/authorize-request.js"), import("../views/access.js")]);
     const claimed = this.options.actor === undefined ? undefined : resolveActor(this.options.actor, this.io.env);
     const deps = {
       ledger: workspace.ledger,

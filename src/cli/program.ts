@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { randomIds } from "../core/ids.js";
 import { RunledgerError, toRunledgerError } from "../core/errors.js";
-import { CommandContext, type GlobalOptions } from "./command-context.js";
+import type { CommandContext, GlobalOptions } from "./command-context.js";
 import { registerInit } from "./commands/init.js";
 import { registerArtifacts, registerReceipt } from "./commands/artifacts.js";
 import { registerAccess } from "./commands/access.js";
@@ -13,7 +13,6 @@ import { registerOperator } from "./commands/operator.js";
 import { registerWatermark } from "./commands/watermark.js";
 import { registerGate } from "./commands/gate.js";
 import { registerDebug } from "./commands/debug.js";
-import { COMMAND_ACTIONS } from "./command-roles.js";
 import { registerEffect } from "./commands/effect.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerComplete } from "./commands/complete.js";
@@ -23,10 +22,7 @@ import { registerResume, registerRun } from "./commands/run.js";
 import { registerRuns, registerShow } from "./commands/runs.js";
 import { registerVerify } from "./commands/verify.js";
 import { registerSecret } from "./commands/secret.js";
-import { Output, type CliIo } from "./output.js";
-import { resolveActor } from "./actor.js";
-import { resolveToken } from "./token.js";
-import type { Action } from "../usecases/actions.js";
+import type { CliIo, Output } from "./output.js";
 
 /** Exit codes: 0 success, 1 a failure at run time, 2 invalid usage or input. */
 export const EXIT = { ok: 0, failure: 1, input: 2 } as const;
@@ -39,9 +35,42 @@ export function packageVersion(): string {
 /** Runs the CLI on `argv` (without node and script) and resolves to the exit code; never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const json = argv.includes("--json");
-  const output = new Output(io, json, randomIds.next());
-  const program = new Command("runledger");
-  program
+  const executionId = randomIds.next();
+  // Where words go and what a command knows load only once they are needed: `--version`,
+  // `--help` and most usage errors finish without them (docs/architecture.md, "Performance notes").
+  let output: Output | undefined;
+  const outputFor = async () => (output ??= new (await import("./output.js")).Output(io, json, executionId));
+  let current: CommandContext | undefined;
+  const context = () => {
+    if (current === undefined) throw new Error("a command's context is made before its action runs");
+    return current;
+  };
+  const program = newProgram(io, json);
+  registerCommands(program, context);
+  program.hook("preAction", async (_program, action) => {
+    const { startCommand } = await import("./start-command.js");
+    current = startCommand(await outputFor(), program.opts<GlobalOptions>(), commandPath(action));
+  });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return current?.exitCode ?? EXIT.ok;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      if (thrown.exitCode === 0) return EXIT.ok;
+      const detail = thrown.code === "commander.help" ? "a command is required" : thrown.message.replace(/^error: /, "");
+      (await outputFor()).failure(new RunledgerError("ERR_USAGE", { detail }));
+      return EXIT.input;
+    }
+    const error = toRunledgerError(thrown);
+    (await outputFor()).failure(error);
+    return error.kind === "input" ? EXIT.input : EXIT.failure;
+  }
+}
+
+/** The program with its global options, its version and help text going to `io`, and errors thrown rather than exiting. */
+function newProgram(io: CliIo, json: boolean): Command {
+  return new Command("runledger")
     .description("runledger: a local-first, evidence-first run engine with a hash-chained ledger")
     .version(packageVersion(), "-V, --version")
     .option("--json", "print only the final JSON envelope on stdout; logs go to stderr as JSON")
@@ -59,33 +88,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       writeErr: (text) => (json ? undefined : io.stderr.write(text)),
       outputError: () => undefined,
     });
-  let current: CommandContext | undefined;
-  const context = () => (current ??= new CommandContext(io, output, program.opts<GlobalOptions>()));
-  registerCommands(program, context);
-  program.hook("preAction", (_program, action) => {
-    const path = commandPath(action);
-    const ctx = context();
-    ctx.command = { path, action: Object.hasOwn(COMMAND_ACTIONS, path) ? (COMMAND_ACTIONS[path] as Action | null) : undefined };
-    // Who acts and with which token is settled before any work: a bad actor or a missing token
-    // file is refused at once, whether or not the command turns out to need them.
-    resolveActor(ctx.options.actor, io.env);
-    ctx.token = resolveToken(ctx.options, io, output);
-  });
-
-  try {
-    await program.parseAsync([...argv], { from: "user" });
-    return current?.exitCode ?? EXIT.ok;
-  } catch (thrown) {
-    if (thrown instanceof CommanderError) {
-      if (thrown.exitCode === 0) return EXIT.ok;
-      const detail = thrown.code === "commander.help" ? "a command is required" : thrown.message.replace(/^error: /, "");
-      output.failure(new RunledgerError("ERR_USAGE", { detail }));
-      return EXIT.input;
-    }
-    const error = toRunledgerError(thrown);
-    output.failure(error);
-    return error.kind === "input" ? EXIT.input : EXIT.failure;
-  }
 }
 
 /** Every command of the CLI, registered on `program`. */

@@ -1,7 +1,7 @@
 import type { ArtifactStore } from "../artifacts/artifact-store.js";
 import { ReceiptSchema, type Receipt } from "../contracts/receipt.js";
 import { RunledgerError } from "../core/errors.js";
-import { attemptEnvelope } from "../engine/index.js";
+import { attemptEnvelope } from "../engine/attempt-envelope.js";
 import type { ProjectionState } from "../ledger/projections/projection-state.js";
 import type { CommandResult } from "./command-result.js";
 

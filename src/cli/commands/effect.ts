@@ -1,47 +1,13 @@
 import type { Command } from "commander";
-import { RunledgerError } from "../../core/errors.js";
-import { callEffectSocket } from "../../engine/effects-call.js";
-import { EFFECTS_SOCKET_ENV, EFFECTS_TOKEN_ENV } from "../../engine/effects-socket.js";
 import type { CommandContext } from "../command-context.js";
-import type { CommandResult } from "../../views/command-result.js";
+import { deferredAction } from "../deferred-action.js";
 
-/**
- * `runledger effect <name>`: a command operator's effects client. It talks only to the socket its
- * attempt was given (RUNLEDGER_EFFECTS_SOCKET), with the attempt's token (RUNLEDGER_EFFECTS_TOKEN),
- * never to a workspace, and prints the result JSON.
- */
+/** `runledger effect <name>`: a command operator's effects client (actions/effect.ts); it needs no workspace. */
 export function registerEffect(program: Command, context: () => CommandContext): void {
   program
     .command("effect")
     .description("inside a command operator: call a declared effect through the engine and print its result JSON")
     .argument("<name>", "the effect, one the operator declares under effects: (e.g. http.post)")
     .option("--payload <json>", "the payload as JSON (default: standard input, when it is not a terminal; else null)")
-    .action(async (name: string, flags: { payload?: string }) => {
-      const ctx = context();
-      const socket = ctx.io.env[EFFECTS_SOCKET_ENV];
-      if (socket === undefined || socket === "") {
-        throw new RunledgerError("ERR_USAGE", {
-          detail: `${EFFECTS_SOCKET_ENV} is not set: runledger effect works inside a command operator's attempt, which the engine gives that socket`,
-        });
-      }
-      const text = flags.payload ?? (await readStdin(ctx));
-      let payload: unknown = null;
-      if (text.trim() !== "") {
-        try {
-          payload = JSON.parse(text);
-        } catch (error) {
-          throw new RunledgerError("ERR_EFFECT_PAYLOAD", { detail: `the payload is not JSON: ${error instanceof Error ? error.message : String(error)}` });
-        }
-      }
-      const result = await callEffectSocket(socket, ctx.io.env[EFFECTS_TOKEN_ENV] ?? "", name, payload);
-      ctx.output.success({ effect: name, result } satisfies CommandResult<"effect">, JSON.stringify(result));
-    });
-}
-
-async function readStdin(ctx: CommandContext): Promise<string> {
-  const stdin = ctx.io.stdin;
-  if (stdin === undefined || stdin.isTTY === true) return "";
-  let text = "";
-  for await (const chunk of stdin) text += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-  return text;
+    .action(deferredAction(context, async () => (await import("../actions/effect.js")).callEffect));
 }

@@ -1,11 +1,6 @@
 import type { Command } from "commander";
-import { Projector } from "../../ledger/projections/projector.js";
-import { decideGate } from "../../usecases/index.js";
-import { gatesView } from "../../views/gates.js";
 import type { CommandContext } from "../command-context.js";
-import { engineUseCaseDeps } from "../workspace-deps.js";
-import { reportRun } from "./run.js";
-import type { CommandResult } from "../../views/command-result.js";
+import { deferredAction } from "../deferred-action.js";
 
 /** `runledger gate status|approve|reject`: gates over chosen outputs; approval is a recorded decision with actor and reason. */
 export function registerGate(program: Command, context: () => CommandContext): void {
@@ -15,19 +10,7 @@ export function registerGate(program: Command, context: () => CommandContext): v
     .description("the gate decisions, newest first: checks, status, who decided and why")
     .argument("[gate]", "only this gate")
     .option("--run <id>", "only this run's gates")
-    .action(async (name: string | undefined, flags: { run?: string }) => {
-      const ctx = context();
-      await ctx.withWorkspace(async (workspace) => {
-        const gates = gatesView(await new Projector(workspace.ledger).catchUp(), { gate: name, run: flags.run });
-        const lines = gates.map((g) => {
-          const checks = g.checks.map((c) => `${c.name}=${c.result}`).join(" ");
-          const who = g.decided_by ? `  by ${g.decided_by.kind}:${g.decided_by.id}: ${g.reason ?? ""}` : "";
-          const advance = g.advances ? `  → ${g.advances.watermark} ${g.advances.value}` : "";
-          return `${g.gate.padEnd(16)} ${g.status.padEnd(17)} run ${g.run_id}${advance}  [${checks}]${who}`;
-        });
-        ctx.output.success({ gates } satisfies CommandResult<"gate status">, lines.length > 0 ? lines : "no gate decisions yet");
-      });
-    });
+    .action(deferredAction(context, async () => (await import("../actions/gate-status.js")).gateStatus));
   const decide = (verb: "approve" | "reject") =>
     gate
       .command(verb)
@@ -39,13 +22,12 @@ export function registerGate(program: Command, context: () => CommandContext): v
       .argument("<gate>")
       .option("--run <id>", "the run (default: the only run awaiting this gate)")
       .option("--reason <text>", "why (required, audited)")
-      .action(async (name: string, flags: { run?: string; reason?: string }) => {
-        const ctx = context();
-        await ctx.withWorkspace(async (workspace) => {
-          const run = await decideGate(engineUseCaseDeps(ctx, workspace), { gate: name, run: flags.run, approve: verb === "approve", reason: flags.reason });
-          await reportRun(ctx, workspace, run.project, run.id);
-        });
-      });
+      .action(
+        deferredAction(context, async () => {
+          const { decideGateCommand } = await import("../actions/gate.js");
+          return (ctx, name: string, flags: { run?: string; reason?: string }) => decideGateCommand(ctx, verb === "approve", name, flags);
+        }),
+      );
   decide("approve");
   decide("reject");
 }

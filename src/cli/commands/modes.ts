@@ -1,51 +1,16 @@
 import type { Command } from "commander";
-import { classifyTitle } from "../../modes/classify-title.js";
-import { modeRegistryWith, type ModeRegistry } from "../../modes/mode-registry.js";
 import type { CommandContext } from "../command-context.js";
-import type { CommandResult } from "../../views/command-result.js";
-import { classificationView, modesView } from "../../views/modes.js";
-
-/** The workspace's modes, or seed 000's defaults outside a workspace. */
-async function registry(ctx: CommandContext): Promise<ModeRegistry> {
-  try {
-    return await ctx.withWorkspace(async (workspace) => workspace.modes);
-  } catch (error) {
-    if ((error as { code?: string }).code === "ERR_WORKSPACE_NOT_FOUND") return modeRegistryWith();
-    throw error;
-  }
-}
+import { deferredAction } from "../deferred-action.js";
 
 export function registerClassifyAndModes(program: Command, context: () => CommandContext): void {
   program
     .command("modes")
     .description("list the work modes: intent, typical outputs, primary risk, keywords, evidence and stop rules")
-    .action(async () => {
-      const ctx = context();
-      const modes = modesView(await registry(ctx));
-      const text = modes.map((m) =>
-        [
-          `${m.name}: ${m.intent}`,
-          `  outputs: ${m.typicalOutputs}`,
-          `  risk:    ${m.primaryRisk}`,
-          `  keywords: ${m.keywords.join(", ") || "-"}`,
-          `  evidence: ${m.evidence.map((e) => `${e.id}${e.required ? "" : " (optional)"}`).join(", ")}`,
-          ...m.stopRules.map((r) => `  stop rule ${r.id}: ${r.detail}`),
-        ].join("\n"),
-      );
-      ctx.output.success({ modes } satisfies CommandResult<"modes">, text.join("\n\n"));
-    });
+    .action(deferredAction(context, async () => (await import("../actions/modes.js")).listModes));
 
   program
     .command("classify")
     .description("show which work mode a title selects by the keyword table, and why")
     .argument("<title>", "a run or session title")
-    .action(async (title: string) => {
-      const ctx = context();
-      const decision = classifyTitle(title, await registry(ctx));
-      const why = Object.entries(decision.matches).map(([mode, words]) => `${mode}: ${words.join(", ")}`);
-      ctx.output.success(
-        { classification: classificationView(decision) } satisfies CommandResult<"classify">,
-        `${decision.mode}${decision.tie ? " (tie, broken by table order)" : ""}\n  matched ${why.join("; ")}`,
-      );
-    });
+    .action(deferredAction(context, async () => (await import("../actions/modes.js")).classifyCommand));
 }
