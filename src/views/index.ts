@@ -13,7 +13,7 @@ export { operatorTransition, operatorView, operatorViews } from "./operators.js"
 export { loadReceipt, receiptView } from "./receipt.js";
 export { runJson } from "./run.js";
 export { runSummary } from "./run-summary.js";
-export { runsView, type RunsFilter } from "./runs.js";
+export { runsView, type RunsPage, type RunsQuery, DEFAULT_RUNS_LIMIT } from "./runs.js";
 export { secretChangeView, type ChangedSecret } from "./secret-change.js";
 export { secretsView } from "./secrets.js";
 export { watermarkView, watermarksView } from "./watermarks.js";
