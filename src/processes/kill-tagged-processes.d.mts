@@ -9,3 +9,6 @@ export function carriesEntry(pid: number, entry: string): boolean;
 
 /** Kills (SIGKILL) the process group led by `pid`; false when there is none left to kill. See kill-tagged-processes.mjs. */
 export function killProcessGroup(pid: number): boolean;
+
+/** Waits until `pid` has exited (gone, or a zombie), for about a second at most; resolves to whether it has. See kill-tagged-processes.mjs. */
+export function waitForExit(pid: number): Promise<boolean>;

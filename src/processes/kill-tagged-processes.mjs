@@ -37,6 +37,22 @@ export async function killTaggedProcesses(entry) {
 }
 
 /**
+ * Waits until the process `pid` has exited (gone, or a zombie), pausing longer each time, for about
+ * a second at most; resolves to whether it has.
+ *
+ * @param {number} pid
+ * @returns {Promise<boolean>}
+ */
+export async function waitForExit(pid) {
+  for (let round = 0; round < KILL_ROUNDS; round++) {
+    const stat = readProc(`/proc/${pid}/stat`);
+    if (stat === "" || /\) [ZX] /.test(stat)) return true;
+    await sleep(Math.min(2 ** round, 64));
+  }
+  return false;
+}
+
+/**
  * Kills (SIGKILL) the process group led by `pid`; false when there is none left to kill.
  *
  * @param {number} pid

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { sandboxedArgv, type SandboxSpec } from "./sandbox.js";
+import { SANDBOX_INFO_FD, sandboxedArgv, type SandboxSpec } from "./sandbox.js";
 
 /** What a command is started with: stdin closed, stdout and stderr to these files, in a new process group. */
 export interface LaunchSpec {
@@ -11,10 +11,10 @@ export interface LaunchSpec {
   /** An environment entry (`NAME=value`) the command's processes carry: any still running after it exits are killed. */
   readonly tag?: string;
   /**
-   * Runs the command in a sandbox (see sandbox.ts) whose PID namespace ends with it: nothing of the
-   * command outlives it, whatever it does with its environment. The tag scan still runs: bubblewrap
-   * reports the exit before the namespace's init has finished killing the rest, and the init
-   * carries the tag, so the scan waits for the namespace to be empty.
+   * Runs the command in a sandbox (see sandbox.ts) whose PID namespace ends with it, which makes the
+   * tag scan needless: nothing of the command outlives it, whatever it does with its environment.
+   * bubblewrap may report the exit before the namespace's init has finished killing the rest, so
+   * the launcher waits for that init (its pid comes on SANDBOX_INFO_FD).
    */
   readonly sandbox?: SandboxSpec;
 }
@@ -66,7 +66,8 @@ class Launcher {
       this.#pending.set(id, { started: (pid) => resolve({ pid, exit }), ended });
       child.channel?.ref();
       const argv = spec.sandbox ? sandboxedArgv(spec.argv, spec.sandbox, spec.cwd) : spec.argv;
-      child.send({ id, argv, cwd: spec.cwd, env: spec.env, stdoutPath: spec.stdoutPath, stderrPath: spec.stderrPath, tag: spec.tag }, (error) => {
+      const ending = spec.sandbox ? { infoFd: SANDBOX_INFO_FD } : spec.tag === undefined ? {} : { tag: spec.tag };
+      child.send({ id, argv, cwd: spec.cwd, env: spec.env, stdoutPath: spec.stdoutPath, stderrPath: spec.stderrPath, ...ending }, (error) => {
         if (error)
           this.#settle(id, { exitCode: null, signal: null, spawnError: `the command launcher did not take it: ${error.message}`, leftoversEnded: false });
       });

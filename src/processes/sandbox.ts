@@ -29,6 +29,13 @@ export function bwrapBinary(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
+ * The descriptor on which bubblewrap writes, as JSON, the pid of the sandbox's init: the launcher
+ * waits for that process, whose exit ends every other in the namespace (bubblewrap itself may
+ * report the command's exit before).
+ */
+export const SANDBOX_INFO_FD = 3;
+
+/**
  * `argv` wrapped in bubblewrap. Its own PID namespace: when the command exits, bubblewrap (the
  * namespace's init) exits and the kernel kills every process left in it, whatever it did with its
  * session or environment. No capabilities, even for root, so mounts cannot be undone from inside.
@@ -43,7 +50,7 @@ export function sandboxedArgv(argv: readonly string[], spec: SandboxSpec, cwd: s
   }
   for (const path of spec.writable) out.push("--bind", path, path);
   for (const path of spec.revealed) out.push("--ro-bind-try", path, path);
-  out.push("--chdir", cwd, "--", ...argv);
+  out.push("--info-fd", String(SANDBOX_INFO_FD), "--chdir", cwd, "--", ...argv);
   return out;
 }
 
