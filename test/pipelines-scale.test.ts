@@ -89,6 +89,12 @@ describe("the fast YAML reader", () => {
       "a: {b: 1, c: [d, 'e''s', \"f\\tg\"]}\n",
       "a:\n  - k: v\n    j: w\n  -   l: 1\n      m: 2\n",
       "a: &x 1\nb: *x\n",
+      // Continued flow collections and quoted scalars, and empty keys: js-yaml is lenient where yaml is not.
+      'tasks:\n  use:\n    run: ["sh", "-c", "cat\n   inputs/a.txt"]\n',
+      "tasks:\n  make:\n    checks: [{ nonEmpty:\n   outputs/a.txt }]\n",
+      "a: [{: b }]\n",
+      "a:: b\n",
+      "a: 'it''s\n  continued'\n",
       "a: 'x' # c\nb: x#y # c\n",
       "a:\n    b: 1\n  c: 2\n",
       "a: 1\n---\nb: 2\n",

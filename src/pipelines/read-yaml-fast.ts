@@ -45,6 +45,7 @@ function schema(): JsYaml.Schema {
  * that uses aliases (whose expansion yaml bounds).
  */
 export function readYamlFast(source: string): { readonly value: Record<string, unknown> } | Unsupported {
+  if (hasContinuedLines(source)) return UNSUPPORTED;
   let value: unknown;
   try {
     value = jsYaml().load(source, { schema: schema() });
@@ -54,6 +55,50 @@ export function readYamlFast(source: string): { readonly value: Record<string, u
   if (typeof value !== "object" || value === null || Array.isArray(value) || sharesNodes(value)) return UNSUPPORTED;
   return { value: value as Record<string, unknown> };
 }
+
+/** A line that opens a block scalar (`key: |`, `- >-`): the lines indented under it are its text. */
+const BLOCK_SCALAR = /(?:^|[\s:-])[|>][-+0-9]*\s*(?:#.*)?$/;
+
+/**
+ * Whether a line outside block scalars leaves a flow collection or a quoted scalar open, or holds
+ * an empty key (`{: x}`, `a:: b`): there the two libraries' rules differ (js-yaml is lenient with
+ * the indentation of continued lines), so `yaml` reads the file. Unbalanced brackets inside a
+ * plain scalar count too, which only sends a few more files to `yaml`.
+ */
+function hasContinuedLines(source: string): boolean {
+  let blockIndent: number | undefined;
+  for (const line of source.split("\n")) {
+    const indent = line.length - line.trimStart().length;
+    if (blockIndent !== undefined && (line.trim() === "" || indent > blockIndent)) continue;
+    blockIndent = undefined;
+    if (continuesOnNextLine(line)) return true;
+    if (BLOCK_SCALAR.test(line)) blockIndent = indent;
+  }
+  return false;
+}
+
+/** Whether this line leaves a flow collection or quoted scalar open, or holds an empty key. */
+function continuesOnNextLine(line: string): boolean {
+  let depth = 0;
+  let quote: "'" | '"' | undefined;
+  let previous = "";
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote === '"' && c === "\\") i++;
+    else if (quote !== undefined) {
+      if (c === quote) quote = undefined;
+    } else if ((c === "'" || c === '"') && SCALAR_START.includes(previous)) quote = c;
+    else if (c === "#" && (i === 0 || line[i - 1] === " ")) break;
+    else if (c === "[" || c === "{") depth++;
+    else if (c === "]" || c === "}") depth--;
+    else if (c === ":" && (line[i + 1] === ":" || /[{[,]\s*$/.test(line.slice(0, i)))) return true;
+    if (c !== " " && quote === undefined) previous = c;
+  }
+  return depth !== 0 || quote !== undefined;
+}
+
+/** What may precede a quote that starts a quoted scalar (line start, a key's colon, an item's dash, a flow indicator). */
+const SCALAR_START = ["", ":", "-", "[", "{", ",", "?"];
 
 /** Whether a mapping or sequence appears twice in the value: the mark of an alias. */
 function sharesNodes(root: object): boolean {
