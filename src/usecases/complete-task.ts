@@ -1,7 +1,7 @@
 import { completeTask as complete } from "../engine/index.js";
 import type { RunView } from "../ledger/projections/projection-state.js";
 import { findRun } from "../views/find-run.js";
-import type { EngineUseCaseDeps } from "./engine-deps.js";
+import { continueOptions, type EngineUseCaseDeps } from "./engine-deps.js";
 import { pruneToRetention } from "./prune-to-retention.js";
 import { pipelineOfRun } from "./run-pipeline-of.js";
 import type { Verdict } from "../contracts/verdict.js";
@@ -23,12 +23,7 @@ export async function completeTask(deps: EngineUseCaseDeps, input: CompleteTaskI
   const pipeline = await pipelineOfRun(run, "complete it from code with completeTask()");
   onStart?.(run);
   const completion = { task: input.task, files: input.files, result: input.result, ...(input.note ? { note: input.note } : {}) };
-  await complete(pipeline, deps.engine, run.id, completion, {
-    project: run.project,
-    modes: deps.modes,
-    ...(input.next === undefined ? {} : { next: input.next }),
-    ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
-  });
+  await complete(pipeline, deps.engine, run.id, completion, continueOptions(deps, run, input));
   await pruneToRetention(deps);
   return run;
 }

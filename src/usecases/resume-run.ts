@@ -1,7 +1,7 @@
 import { resumeRun as resume } from "../engine/index.js";
 import type { RunView } from "../ledger/projections/projection-state.js";
 import { findRun } from "../views/find-run.js";
-import type { EngineUseCaseDeps } from "./engine-deps.js";
+import { continueOptions, type EngineUseCaseDeps } from "./engine-deps.js";
 import { pruneToRetention } from "./prune-to-retention.js";
 import { pipelineOfRun } from "./run-pipeline-of.js";
 
@@ -14,12 +14,7 @@ export async function resumeRun(
   const run = findRun(await deps.readState(), input.run);
   const pipeline = await pipelineOfRun(run, "resume it from code with resumeRun()");
   onStart?.(run);
-  await resume(pipeline, deps.engine, run.id, {
-    project: run.project,
-    modes: deps.modes,
-    ...(input.next === undefined ? {} : { next: input.next }),
-    ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
-  });
+  await resume(pipeline, deps.engine, run.id, continueOptions(deps, run, input));
   await pruneToRetention(deps);
   return run;
 }
