@@ -31,9 +31,30 @@ export async function killTaggedProcesses(entry) {
         // Gone already, or not ours to kill.
       }
     }
-    await sleep(Math.min(2 ** round, 64));
+    await pause(round);
   }
   return killed;
+}
+
+/**
+ * The pause before scan `round + 1`: 1, 2, 4 … 64 ms.
+ *
+ * @param {number} round
+ */
+function pause(round) {
+  return sleep(Math.min(2 ** round, 64));
+}
+
+/**
+ * Whether `pid` is gone or a zombie: a zombie is dead already; it waits for its parent to reap it
+ * and cannot be killed again.
+ *
+ * @param {number} pid
+ * @returns {boolean}
+ */
+function hasExited(pid) {
+  const stat = readProc(`/proc/${pid}/stat`);
+  return stat === "" || /\) [ZX] /.test(stat);
 }
 
 /**
@@ -45,9 +66,8 @@ export async function killTaggedProcesses(entry) {
  */
 export async function waitForExit(pid) {
   for (let round = 0; round < KILL_ROUNDS; round++) {
-    const stat = readProc(`/proc/${pid}/stat`);
-    if (stat === "" || /\) [ZX] /.test(stat)) return true;
-    await sleep(Math.min(2 ** round, 64));
+    if (hasExited(pid)) return true;
+    await pause(round);
   }
   return false;
 }
@@ -86,10 +106,7 @@ function findTagged(entry) {
   for (const name of names) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     if (!carriesEntry(Number(name), entry)) continue;
-    // A zombie is dead already; it waits for its parent to reap it and cannot be killed again.
-    const stat = readProc(`/proc/${name}/stat`);
-    if (stat === "" || /\) [ZX] /.test(stat)) continue;
-    found.push(Number(name));
+    if (!hasExited(Number(name))) found.push(Number(name));
   }
   return found;
 }

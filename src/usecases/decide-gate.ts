@@ -1,7 +1,7 @@
 import { decideGate as decide } from "../engine/index.js";
 import type { RunView } from "../ledger/projections/projection-state.js";
 import { findGate } from "../views/find-gate.js";
-import type { EngineUseCaseDeps } from "./engine-deps.js";
+import { continueOptions, type EngineUseCaseDeps } from "./engine-deps.js";
 import { pruneToRetention } from "./prune-to-retention.js";
 import { pipelineOfRun } from "./run-pipeline-of.js";
 
@@ -19,7 +19,7 @@ export async function decideGate(deps: EngineUseCaseDeps, input: DecideGateInput
   const found = findGate(state, input.gate, input.run);
   const run = state.runs[found.run_id] as RunView;
   const pipeline = await pipelineOfRun(run, "decide its gate from code with decideGate()");
-  await decide(pipeline, deps.engine, run.id, { gate: input.gate, approve: input.approve, reason: input.reason }, { project: run.project, modes: deps.modes });
+  await decide(pipeline, deps.engine, run.id, { gate: input.gate, approve: input.approve, reason: input.reason }, continueOptions(deps, run, {}));
   await pruneToRetention(deps);
   return run;
 }
