@@ -186,6 +186,11 @@ export const ERROR_CANON = {
     kind: "failure",
     hint: "Restore the ledger from a trusted copy; the named event is the first bad one.",
   },
+  ERR_READ_MODEL_DRIFT: {
+    fragment: "read models differ from the ledger",
+    kind: "failure",
+    hint: 'The events are intact; rebuild what derives from them: runledger admin rebuild-read-models --reason "…".',
+  },
   ERR_ARTIFACT_CORRUPT: {
     fragment: "artifact digest mismatch",
     kind: "failure",

@@ -23,3 +23,13 @@ export type LedgerEvent = {
 }[EventType];
 
 export type LedgerEventOf<T extends EventType> = Extract<LedgerEvent, { type: T }>;
+
+/**
+ * An event as the projections fold it: everything but its chain links. Read models are derived
+ * inside the commit that seals the events, before their hashes are known to the deriving thread.
+ */
+export type FoldedEvent = {
+  [T in EventType]: Omit<LedgerEventOf<T>, "prev" | "hash">;
+}[EventType];
+
+export type FoldedEventOf<T extends EventType> = Extract<FoldedEvent, { type: T }>;

@@ -1,5 +1,6 @@
 import type { Digest } from "../core/digest.js";
 import { GENESIS_HASH, type ChainBreak, type ChainHead, type PendingRow, type StoredRow } from "./hash-chain.js";
+import type { GroupDeriver, ReadModelStore } from "./read-models/read-model-store.js";
 
 /** Named differences between backends; callers branch on these, never on a backend's kind. */
 export interface LedgerCapabilities {
@@ -28,6 +29,11 @@ export interface LedgerStore {
   readonly capabilities: LedgerCapabilities;
   /** How the Ledger hands this store its rows; one per store. */
   writer(): LedgerWriter;
+  /**
+   * The read models kept beside the events, when this store keeps them: every commit then writes
+   * what derives from its rows in the same transaction (see LedgerWriter.commit).
+   */
+  readonly readModels?: ReadModelStore | undefined;
   /** The head as recorded by the last commit. */
   head(): Promise<ChainHead>;
   scan(query: ScanQuery): Promise<StoredRow[]>;
@@ -51,11 +57,13 @@ export interface SealedGroup {
  * caller's part and `last` closes it; drop() discards the open part. commit() atomically appends
  * every kept row sent since the last commit after the current head, or none: under the backend's
  * write lock it reads the head, seals the rows (`sealRows`), inserts them and moves the head.
+ * Given `derive` (a store with read models), it also writes the read models' changes that `derive`
+ * returns for the head it found and the documents stored before the rows, in the same transaction.
  */
 export interface LedgerWriter {
   send(rows: readonly PendingRow[], first: boolean, last: boolean): void;
   drop(): void;
-  commit(): Promise<SealedGroup>;
+  commit(derive?: GroupDeriver): Promise<SealedGroup>;
 }
 
 /**
@@ -66,7 +74,7 @@ export class BatchingWriter implements LedgerWriter {
   private rows: PendingRow[] = [];
   private mark = 0;
 
-  constructor(private readonly commitRows: (rows: readonly PendingRow[]) => Promise<SealedGroup>) {}
+  constructor(private readonly commitRows: (rows: readonly PendingRow[], derive: GroupDeriver | undefined) => Promise<SealedGroup>) {}
 
   send(rows: readonly PendingRow[], first: boolean): void {
     if (first) this.mark = this.rows.length;
@@ -77,11 +85,11 @@ export class BatchingWriter implements LedgerWriter {
     this.rows.length = this.mark;
   }
 
-  commit(): Promise<SealedGroup> {
+  commit(derive?: GroupDeriver): Promise<SealedGroup> {
     const rows = this.rows;
     this.rows = [];
     this.mark = 0;
-    return this.commitRows(rows);
+    return this.commitRows(rows, derive);
   }
 }
 

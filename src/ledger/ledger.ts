@@ -4,8 +4,11 @@ import { RunledgerError, toRunledgerError, type Issue } from "../core/errors.js"
 import { ActorSchema, ProjectSchema, type Actor } from "../contracts/common.js";
 import { EVENT_CATALOGUE, isEventType, STRINGIFY_IS_CANONICAL, type EventType } from "./events.js";
 import { ChainVerifier, type ChainBreak, type ChainHead, type PendingRow, type StoredRow } from "./hash-chain.js";
-import type { LedgerEvent, NewEvent } from "./ledger-event.js";
+import type { FoldedEvent, LedgerEvent, NewEvent } from "./ledger-event.js";
 import type { LedgerCapabilities, LedgerStore, LedgerWriter, SealedGroup } from "./ledger-store.js";
+import { deriveGroup } from "./read-models/derive-group.js";
+import type { GroupDeriver, ReadModelStore } from "./read-models/read-model-store.js";
+import { READ_MODEL_VERSION } from "./read-models/read-model-version.js";
 
 export interface LedgerOptions {
   /** Stamps each event's observation time; defaults to the system clock. */
@@ -83,6 +86,31 @@ export class Ledger {
 
   get capabilities(): LedgerCapabilities {
     return this.store.capabilities;
+  }
+
+  /** The read models the store keeps beside the events, if it keeps them. */
+  get readModels(): ReadModelStore | undefined {
+    return this.store.readModels;
+  }
+
+  /**
+   * Rebuilds the read models from the chain when they were derived by another version of the code,
+   * or do not reflect the head (a table lost, events appended without them). Resolves to whether it did.
+   */
+  async openReadModels(onProgress?: (seq: number, head: number) => void): Promise<boolean> {
+    const models = this.store.readModels;
+    if (!models) return false;
+    const [status, head] = await Promise.all([this.guard(() => models.status()), this.head()]);
+    if (status.version === READ_MODEL_VERSION && status.seq === head.seq) return false;
+    await this.rebuildReadModels(onProgress);
+    return true;
+  }
+
+  /** Clears the read models and derives them again from every event, in one transaction. */
+  async rebuildReadModels(onProgress?: (seq: number, head: number) => void): Promise<void> {
+    const models = this.store.readModels;
+    if (!models) throw new RunledgerError("ERR_CONFIG", { detail: `the ${this.store.capabilities.backend} ledger keeps no read models` });
+    await this.guard(() => models.rebuild((rows, source) => deriveGroup(rows.map(toEvent), source), READ_MODEL_VERSION, onProgress));
   }
 
   /** Validates every event (all problems at once, ERR_EVENT_INVALID), then appends them atomically. */
@@ -239,7 +267,7 @@ export class Ledger {
     this.queue = [];
     try {
       // commit() is called now, in this turn: rows sent from here on belong to the next group.
-      const group = await this.guard(() => this.writer.commit());
+      const group = await this.guard(() => this.writer.commit(this.store.readModels ? deriverOf(batch) : undefined));
       const rows = batch.reduce((n, waiter) => n + waiter.items.length, 0);
       if (group.hashes.length !== rows) {
         throw new RunledgerError("ERR_STORAGE", { detail: `the store committed ${group.hashes.length} rows of ${rows}` });
@@ -286,6 +314,25 @@ function canonicalBody(type: EventType, opening: string, actor: Actor, at: strin
 
 function pathOf(path: readonly PropertyKey[]): (string | number)[] {
   return path.map((key) => (typeof key === "number" ? key : String(key)));
+}
+
+/**
+ * Derives the read models' writes of a group's events, numbered from the head the store found. The
+ * payload is the one stored: where canonical JSON reorders its keys, read back from the body, so
+ * that the models (and their JSON) are the same as a rebuild from the chain makes them.
+ */
+function deriverOf(batch: readonly Waiter[]): GroupDeriver {
+  return (base, source) => {
+    const events: FoldedEvent[] = [];
+    for (const waiter of batch) {
+      for (const item of waiter.items) {
+        const { type, project, body } = item.row;
+        const data = STRINGIFY_IS_CANONICAL.has(type as EventType) ? item.data : (JSON.parse(body) as { data: unknown }).data;
+        events.push({ seq: base + events.length + 1, type, project, actor: item.actor, at: item.at, data } as FoldedEvent);
+      }
+    }
+    return deriveGroup(events, source);
+  };
 }
 
 /** The event at `position` in a committed group. */

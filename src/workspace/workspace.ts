@@ -35,6 +35,8 @@ export interface Workspace {
 export interface OpenOptions {
   readonly clock?: Clock;
   readonly env?: NodeJS.ProcessEnv;
+  /** Told how far a rebuild of the read models on open has come (event seq, head seq). */
+  readonly onReadModelRebuild?: (seq: number, head: number) => void;
 }
 
 /** The nearest directory at or above `start` that holds runledger.json. */
@@ -61,6 +63,11 @@ export async function openWorkspace(root: string, options: OpenOptions = {}): Pr
   const mask = new SecretMask();
   mask.learn(await workspaceSecretStore(root).values());
   const ledger = new Ledger(store, { clock: options.clock ?? systemClock, redactor: mask });
+  await ledger.openReadModels(options.onReadModelRebuild).catch(async (error: unknown) => {
+    await ledger.close();
+    await artifacts.close();
+    throw error;
+  });
   return {
     root,
     config,
@@ -79,7 +86,7 @@ async function openLedgerStore(root: string, config: WorkspaceConfig, env: NodeJ
   const ledger = config.ledger;
   switch (ledger.backend) {
     case "sqlite":
-      return new SqliteLedgerStore(resolve(root, ledger.path), { durability: ledger.durability });
+      return new SqliteLedgerStore(resolve(root, ledger.path), { durability: ledger.durability, readModels: true });
     case "postgres": {
       const connectionString = env[ledger.connectionStringEnv];
       if (!connectionString) {

@@ -1,7 +1,7 @@
-import type { LedgerEventOf } from "../ledger-event.js";
+import type { FoldedEventOf } from "../ledger-event.js";
 import type { ProjectionState } from "./projection-state.js";
 
-type DebugEvent = LedgerEventOf<"debug.opened" | "debug.hypothesized" | "debug.experimented" | "debug.closed">;
+type DebugEvent = FoldedEventOf<"debug.opened" | "debug.hypothesized" | "debug.experimented" | "debug.closed">;
 
 /** Folds one debug.* event into the DebugPacket it names; events on an unknown packet are ignored. */
 export function applyDebugEvent(state: ProjectionState, event: DebugEvent): void {

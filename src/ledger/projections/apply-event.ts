@@ -1,5 +1,5 @@
 import type { EventType } from "../events.js";
-import type { LedgerEvent } from "../ledger-event.js";
+import type { FoldedEvent } from "../ledger-event.js";
 import type { EventReducer, EventReducers } from "./event-reducer.js";
 import type { ProjectionState } from "./projection-state.js";
 import { ARTIFACT_REDUCERS } from "./reduce-artifact-events.js";
@@ -36,7 +36,7 @@ export const REDUCER_FAMILIES: readonly Readonly<Record<string, unknown>>[] = [
  * Folds one event into the state. Pure in its inputs: the same events in the same order always
  * give the same state, which is what makes a rebuild from scratch equal to incremental updates.
  */
-export function applyEvent(state: ProjectionState, event: LedgerEvent): void {
+export function applyEvent(state: ProjectionState, event: FoldedEvent): void {
   state.seq = event.seq;
   // Each reducer takes its own event type; the map's type ties the key to it, which a call through
   // the union of reducers cannot express.

@@ -1,4 +1,4 @@
-import type { LedgerEventOf } from "../ledger-event.js";
+import type { FoldedEventOf } from "../ledger-event.js";
 import type { EventReducers } from "./event-reducer.js";
 import type { AttemptView, ProjectionState, RunView, TaskView } from "./projection-state.js";
 
@@ -71,7 +71,7 @@ export const ATTEMPT_REDUCERS: EventReducers<AttemptEventType> = {
   },
 };
 
-function openAttempt(state: ProjectionState, event: LedgerEventOf<"attempt.started" | "attempt.reused">): void {
+function openAttempt(state: ProjectionState, event: FoldedEventOf<"attempt.started" | "attempt.reused">): void {
   const d = event.data;
   const reused = event.type === "attempt.reused";
   state.attempts[d.attempt_id] = {

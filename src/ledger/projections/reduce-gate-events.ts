@@ -1,4 +1,4 @@
-import type { LedgerEventOf } from "../ledger-event.js";
+import type { FoldedEventOf } from "../ledger-event.js";
 import type { EventReducers } from "./event-reducer.js";
 import type { ProjectionState } from "./projection-state.js";
 import { moveWatermark } from "./watermark-state.js";
@@ -25,7 +25,7 @@ export const GATE_REDUCERS: EventReducers<"gate.evaluated" | "watermark.advanced
   },
 };
 
-function evaluateGate(state: ProjectionState, event: LedgerEventOf<"gate.evaluated">): void {
+function evaluateGate(state: ProjectionState, event: FoldedEventOf<"gate.evaluated">): void {
   const d = event.data;
   state.gates[`${d.run_id}/${d.gate}`] = {
     gate: d.gate,

@@ -1,5 +1,5 @@
 import { isCounted } from "../../modes/assess-evidence.js";
-import type { LedgerEventOf } from "../ledger-event.js";
+import type { FoldedEventOf } from "../ledger-event.js";
 import type { EventReducers } from "./event-reducer.js";
 import type { ProjectionState } from "./projection-state.js";
 
@@ -45,7 +45,7 @@ export const RUN_REDUCERS: EventReducers<RunEventType> = {
   },
 };
 
-function requestRun(state: ProjectionState, event: LedgerEventOf<"run.requested">): void {
+function requestRun(state: ProjectionState, event: FoldedEventOf<"run.requested">): void {
   const d = event.data;
   state.runs[d.run_id] = {
     id: d.run_id,

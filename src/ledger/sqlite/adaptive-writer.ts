@@ -1,5 +1,6 @@
 import type { PendingRow } from "../hash-chain.js";
 import type { LedgerWriter, SealedGroup } from "../ledger-store.js";
+import type { GroupDeriver } from "../read-models/read-model-store.js";
 import { sqliteError } from "./writer-thread.js";
 
 /**
@@ -18,7 +19,7 @@ export class AdaptiveWriter implements LedgerWriter {
   /** `commitNow` commits the rows on this thread or throws at once, SQLITE_BUSY if the lock is taken. */
   constructor(
     private readonly thread: LedgerWriter,
-    private readonly commitNow: (rows: readonly PendingRow[]) => SealedGroup,
+    private readonly commitNow: (rows: readonly PendingRow[], derive: GroupDeriver | undefined) => SealedGroup,
   ) {}
 
   send(rows: readonly PendingRow[], first: boolean, last: boolean): void {
@@ -35,19 +36,19 @@ export class AdaptiveWriter implements LedgerWriter {
     if (this.threaded) this.thread.drop();
   }
 
-  commit(): Promise<SealedGroup> {
+  commit(derive?: GroupDeriver): Promise<SealedGroup> {
     if (this.threaded) {
       this.threaded = false;
-      return this.thread.commit();
+      return this.thread.commit(derive);
     }
     const rows = this.rows;
     this.rows = [];
     try {
-      return Promise.resolve(this.commitNow(rows));
+      return Promise.resolve(this.commitNow(rows, derive));
     } catch (error) {
       if ((error as { code?: unknown }).code !== "SQLITE_BUSY") return Promise.reject(sqliteError(error));
       this.thread.send(rows, true, true);
-      return this.thread.commit();
+      return this.thread.commit(derive);
     }
   }
 }

@@ -13,6 +13,11 @@ export class SqliteAppender {
   /** `fields` holds each row's project, type and body in turn. */
   add(fields: readonly string[], first: boolean, last: boolean): void;
   drop(): void;
-  commit(): SqliteGroup;
+  /** Whether the open group failed: commit() throws why. */
+  readonly failed: boolean;
+  /** The seq of the head the open group follows, or of the current head when none is open. */
+  base(): number;
+  /** `beforeCommit` writes what derives from the rows in the same transaction, given the seq they follow. */
+  commit(beforeCommit?: (base: number) => void): SqliteGroup;
   abort(): void;
 }

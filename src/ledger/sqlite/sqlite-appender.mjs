@@ -107,11 +107,23 @@ export class SqliteAppender {
     }
   }
 
+  /** Whether the open group failed: commit() throws why. */
+  get failed() {
+    return this.#failure !== undefined;
+  }
+
+  /** The seq of the head the open group follows, or of the current head when none is open. */
+  base() {
+    return this.#start ? this.#start.seq : /** @type {Head} */ (this.#st.readHead.get()).seq;
+  }
+
   /**
    * Commits the group: returns the head before it and its rows' hashes, or throws what failed it.
+   * `beforeCommit` writes what derives from the rows (the read models) in the same transaction.
+   * @param {((base: number) => void) | undefined} [beforeCommit]
    * @returns {import("./sqlite-appender.d.mts").SqliteGroup}
    */
-  commit() {
+  commit(beforeCommit) {
     const failure = this.#failure;
     this.#failure = undefined;
     if (failure) throw failure;
@@ -122,6 +134,7 @@ export class SqliteAppender {
       return { seq: head.seq, prev: head.hash, hashes: [] };
     }
     try {
+      beforeCommit?.(this.#start.seq);
       this.#st.writeHead.run(this.#seq, this.#prev);
       this.#st.commit.run();
     } catch (error) {

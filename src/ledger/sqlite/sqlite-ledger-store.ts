@@ -8,7 +8,10 @@ import { GENESIS_HASH, type ChainBreak, type ChainHead, type PendingRow, type St
 import { BatchingWriter, type LedgerCapabilities, type LedgerStore, type LedgerWriter, type ScanQuery } from "../ledger-store.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import { AdaptiveWriter } from "./adaptive-writer.js";
+import type { GroupDeriver } from "../read-models/read-model-store.js";
+import { ensureReadModelTables } from "./read-model-sql.mjs";
 import { SqliteAppender, type SqliteGroup } from "./sqlite-appender.mjs";
+import { SqliteReadModels } from "./sqlite-read-models.js";
 import { chunkStatements, verifyNextChunk, type ChunkFinding, type ChunkJob } from "./verify-chunks.mjs";
 import { rowFields, sqliteError, WriterThread } from "./writer-thread.js";
 
@@ -27,6 +30,11 @@ export interface SqliteLedgerOptions {
    * so for `:memory:`).
    */
   readonly writer?: "adaptive" | "thread" | "inline";
+  /**
+   * Keep the read models (src/ledger/read-models/) in this file: every commit also writes what
+   * derives from its events. A workspace's ledger keeps them; a bare store does not unless asked.
+   */
+  readonly readModels?: boolean;
 }
 
 interface HeadRow {
@@ -49,6 +57,7 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly path: string;
   private readonly parallelVerifyFrom: number;
   private readonly busyTimeoutMs: number;
+  readonly readModels: SqliteReadModels | undefined;
 
   constructor(path: string, options: SqliteLedgerOptions = {}) {
     this.path = path;
@@ -76,13 +85,23 @@ export class SqliteLedgerStore implements LedgerStore {
     this.readHead = this.db.prepare("SELECT seq, hash FROM ledger_head WHERE id = 1");
     this.hashAt = this.db.prepare("SELECT hash FROM events WHERE seq = ?");
     const appender = new SqliteAppender(this.db);
+    const models = (this.readModels = options.readModels ? this.openReadModels() : undefined);
     const mode = path === ":memory:" ? "inline" : (options.writer ?? "adaptive");
-    const thread = (this.thread = mode === "inline" ? undefined : new WriterThread({ path, durability, busyTimeoutMs }));
+    const threadOptions = { path, durability, busyTimeoutMs, readModels: models !== undefined };
+    const thread = (this.thread = mode === "inline" ? undefined : new WriterThread(threadOptions, models && ((d, at) => models.deriveForThread(d, at))));
+    const commit = (rows: readonly PendingRow[], derive: GroupDeriver | undefined) =>
+      commitRows(appender, rows, models && derive && ((base) => models.applyDerived(derive, base)));
     this.rowWriter = !thread
-      ? new BatchingWriter((rows) => this.whenUnlocked(() => commitRows(appender, rows)))
+      ? new BatchingWriter((rows, derive) => this.whenUnlocked(() => commit(rows, derive)))
       : mode === "thread"
         ? thread
-        : new AdaptiveWriter(thread, (rows) => this.withoutWaiting(() => commitRows(appender, rows)));
+        : new AdaptiveWriter(thread, (rows, derive) => this.withoutWaiting(() => commit(rows, derive)));
+  }
+
+  /** The read models' tables, created where missing (whatever was left of them is then rebuilt on open). */
+  private openReadModels(): SqliteReadModels {
+    whileBusy(this.busyTimeoutMs, () => ensureReadModelTables(this.db));
+    return new SqliteReadModels(this.db);
   }
 
   /**
@@ -191,10 +210,10 @@ function verifyInWorker(path: string, job: ChunkJob): Promise<ChunkFinding[]> {
   });
 }
 
-/** Seals, inserts and commits rows on the store's own connection, in one go. */
-function commitRows(appender: SqliteAppender, rows: readonly PendingRow[]): SqliteGroup {
+/** Seals, inserts and commits rows on the store's own connection, in one go, with what derives from them. */
+function commitRows(appender: SqliteAppender, rows: readonly PendingRow[], beforeCommit: ((base: number) => void) | undefined): SqliteGroup {
   appender.add(rowFields(rows), true, true);
-  return appender.commit();
+  return appender.commit(beforeCommit);
 }
 
 /**

@@ -2,14 +2,27 @@ import { Worker } from "node:worker_threads";
 import { RunledgerError } from "../../core/errors.js";
 import type { PendingRow } from "../hash-chain.js";
 import type { LedgerWriter, SealedGroup } from "../ledger-store.js";
+import type { GroupDeriver } from "../read-models/read-model-store.js";
+import type { FlatWrites } from "./read-model-sql.d.mts";
 
 export interface WriterThreadOptions {
   readonly path: string;
   readonly durability: "full" | "normal";
   readonly busyTimeoutMs: number;
+  /** Whether commits carry read models' writes (the thread applies them before COMMIT). */
+  readonly readModels: boolean;
 }
 
+/**
+ * Derives a group's read-model writes on the Ledger's thread, from the models as last committed:
+ * `expect` is the head they reflect, which the thread checks under the write lock. `at`, when
+ * given, is the head the thread found instead: the models must reflect it by now.
+ */
+export type DeriveForThread = (derive: GroupDeriver, at?: number) => { expect: number; writes: FlatWrites };
+
 interface Reply {
+  /** The group's rows follow another head than the writes were derived for: derive again for this one. */
+  readonly stale?: number;
   readonly seq: number;
   readonly prev: SealedGroup["prev"];
   readonly hashes: string;
@@ -31,10 +44,13 @@ interface ThreadError {
 export class WriterThread implements LedgerWriter {
   private worker: Worker | undefined;
   private exited: Promise<unknown> = Promise.resolve();
-  private readonly pending: { resolve(group: SealedGroup): void; reject(error: unknown): void }[] = [];
+  private readonly pending: { resolve(group: SealedGroup): void; reject(error: unknown): void; derive: GroupDeriver | undefined; failure?: unknown }[] = [];
   private failure: RunledgerError | undefined;
 
-  constructor(private readonly options: WriterThreadOptions) {}
+  constructor(
+    private readonly options: WriterThreadOptions,
+    private readonly deriveHere?: DeriveForThread,
+  ) {}
 
   send(rows: readonly PendingRow[], first: boolean, last: boolean): void {
     // One string carries the chunk, copied in one piece: projects and types hold no newline, and canonical JSON never a raw one.
@@ -45,13 +61,23 @@ export class WriterThread implements LedgerWriter {
     this.post({ op: "drop" });
   }
 
-  commit(): Promise<SealedGroup> {
+  /**
+   * With `derive`, the writes are derived here while the thread seals, for the head the models
+   * reflect now; if another process appended first, the thread asks again (see the worker).
+   */
+  commit(derive?: GroupDeriver): Promise<SealedGroup> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.pending.push({ resolve, reject });
+      const waiter: (typeof this.pending)[number] = { resolve, reject, derive };
+      this.pending.push(waiter);
       this.thread().ref();
-      this.post({ op: "commit" });
+      this.postCommit(waiter);
     });
+  }
+
+  private derived(derive: GroupDeriver | undefined, at?: number): { expect?: number; writes?: FlatWrites } {
+    if (!derive || !this.deriveHere) return {};
+    return this.deriveHere(derive, at);
   }
 
   /** Rolls back rows not committed and ends the thread. */
@@ -75,15 +101,33 @@ export class WriterThread implements LedgerWriter {
     this.exited = new Promise((resolve) => worker.once("exit", resolve));
     worker.on("message", (reply: Reply) => {
       if (reply.fatal) return this.fail(threadError(reply.fatal));
+      if (reply.stale !== undefined) return this.deriveAgain(reply.stale);
       const waiter = this.pending.shift();
       if (this.pending.length === 0) worker.unref();
-      if (reply.error) waiter?.reject(sqliteError(threadError(reply.error)));
+      if (waiter?.failure !== undefined) waiter.reject(waiter.failure);
+      else if (reply.error) waiter?.reject(sqliteError(threadError(reply.error)));
       else waiter?.resolve({ seq: reply.seq, prev: reply.prev, hashes: reply.hashes === "" ? [] : (reply.hashes.split("\n") as SealedGroup["hashes"]) });
     });
     worker.on("error", (error) => this.fail(error));
     worker.on("exit", (code) => this.fail(new Error(`the ledger's writer thread exited with code ${code}`)));
     this.worker = worker;
     return worker;
+  }
+
+  /** Sends the commit with its writes; if they cannot be derived, the thread gives the group up and the commit fails with why. */
+  private postCommit(waiter: (typeof this.pending)[number], at?: number): void {
+    try {
+      this.post({ op: "commit", ...this.derived(waiter.derive, at) });
+    } catch (error) {
+      waiter.failure = error;
+      this.post({ op: "abort" });
+    }
+  }
+
+  /** The thread holds the group open for a head the writes were not derived for: derive for that one. */
+  private deriveAgain(at: number): void {
+    const waiter = this.pending[0];
+    if (waiter) this.postCommit(waiter, at);
   }
 
   private fail(cause: unknown): void {

@@ -4,6 +4,7 @@
 // once with `fatal` when it cannot open the ledger. Plain JavaScript, so it loads the same from src/ and dist/.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { ReadModelSql } from "./read-model-sql.mjs";
 import { SqliteAppender } from "./sqlite-appender.mjs";
 
 // Started as a worker thread (writer-thread.ts), so there is a parent port.
@@ -11,7 +12,9 @@ const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPor
 
 /**
  * What the Ledger's thread sends: a chunk of rows (project, type and body of each, joined by newlines), or an order.
- * @typedef {{ op: "rows", rows: string, first: boolean, last: boolean } | { op: "drop" } | { op: "commit" } | { op: "close" }} Message
+ * A commit may carry the read models' writes, derived by the Ledger's thread for the head `expect`.
+ * @typedef {import("./read-model-sql.d.mts").FlatWrites} FlatWrites
+ * @typedef {{ op: "rows", rows: string, first: boolean, last: boolean } | { op: "drop" } | { op: "commit", expect?: number, writes?: FlatWrites } | { op: "abort" } | { op: "close" }} Message
  */
 
 /**
@@ -25,12 +28,12 @@ const describe = (error) => ({
 
 function open() {
   /** @type {import("./writer-thread.js").WriterThreadOptions} */
-  const { path, durability, busyTimeoutMs } = workerData;
+  const { path, durability, busyTimeoutMs, readModels } = workerData;
   const db = new Database(path, { timeout: busyTimeoutMs, fileMustExist: true });
   db.pragma(`synchronous = ${durability === "full" ? "FULL" : "NORMAL"}`);
   // Checkpoints run after a commit's reply is sent (below), not inside the commit that crosses SQLite's threshold.
   db.pragma("wal_autocheckpoint = 0");
-  return { db, appender: new SqliteAppender(db) };
+  return { db, appender: new SqliteAppender(db), models: readModels ? new ReadModelSql(db) : undefined };
 }
 
 /** Body bytes written since the last checkpoint: about what the write-ahead log grew by. */
@@ -59,7 +62,7 @@ function checkpoint(db) {
 }
 
 port.on("message", (/** @type {Message} */ message) => {
-  const { db, appender } = ledger;
+  const { db, appender, models } = ledger;
   switch (message.op) {
     case "rows":
       written += message.rows.length;
@@ -70,12 +73,23 @@ port.on("message", (/** @type {Message} */ message) => {
       break;
     case "commit":
       try {
-        const group = appender.commit();
+        const { writes, expect } = message;
+        // Derived for another head (another process appended first): the group stays open, under
+        // the write lock, while the Ledger's thread derives again for the head it follows.
+        if (writes && !appender.failed && appender.base() !== expect) {
+          port.postMessage({ stale: appender.base() });
+          break;
+        }
+        const group = appender.commit(writes && models ? () => models.apply(writes) : undefined);
         port.postMessage({ seq: group.seq, prev: group.prev, hashes: group.hashes.join("\n") });
       } catch (error) {
         port.postMessage({ error: describe(error) });
       }
       if (written >= CHECKPOINT_BYTES) checkpoint(db);
+      break;
+    case "abort":
+      appender.abort();
+      port.postMessage({ error: { message: "the group was given up" } });
       break;
     case "close":
       appender.abort();

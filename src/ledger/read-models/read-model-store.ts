@@ -1,0 +1,81 @@
+import type { StoredRow } from "../hash-chain.js";
+import type { Derivation } from "./derive-group.js";
+import type { DocCollection, DocSource, ItemCollection } from "./read-model-writes.js";
+
+/** Derives one committing group's writes, given the seq its events follow and the documents before it. */
+export type GroupDeriver = (base: number, source: DocSource) => Derivation;
+
+/** Derives the writes of stored rows (a page of the chain during a rebuild). */
+export type RowsDeriver = (rows: readonly StoredRow[], source: DocSource) => Derivation;
+
+/** The code version the stored models were derived by and the last event they reflect; version null when never built. */
+export interface ReadModelStatus {
+  readonly version: string | null;
+  readonly seq: number;
+}
+
+/** Runs as the listing finds them: newest request first. */
+export interface RunListQuery {
+  readonly project?: string | undefined;
+  readonly pipeline?: string | undefined;
+  readonly statuses?: readonly string[] | undefined;
+  readonly workMode?: string | undefined;
+  /** ISO times: requested at or after `since`, before `until`. */
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  /** Only runs requested before this seq (the request seq of the last run of the previous page). */
+  readonly beforeSeq?: number | undefined;
+  readonly limit: number;
+}
+
+export interface RunListRow {
+  readonly run_id: string;
+  readonly request_seq: number;
+}
+
+export interface ItemQuery {
+  readonly runId?: string | undefined;
+  readonly kinds?: readonly string[] | undefined;
+  readonly afterSeq?: number | undefined;
+}
+
+/** One stored row of any table, as verify compares it with a fresh derivation. */
+export interface ReadModelRow {
+  readonly table: "docs" | "runs" | "items" | "refs";
+  /** The row's identity in its table. */
+  readonly key: string;
+  /** Its content, without the seq of the commit that last wrote it (which depends on how events were grouped). */
+  readonly value: string;
+}
+
+/** The indexed reads of the read models; every backend answers them with one query each. */
+export interface ReadModelQueries {
+  /** Documents' JSON by key; keys not found are absent. */
+  docs(collection: DocCollection, keys: readonly string[]): Promise<Map<string, string>>;
+  /** Every document of a run in one collection (tasks, attempts, gates, debug), in key order. */
+  docsOfRun(collection: DocCollection, runId: string): Promise<string[]>;
+  /** Every document of a collection, in key order: for the small ones (watermarks, suggestions, gates, debug). */
+  allDocs(collection: DocCollection): Promise<string[]>;
+  runs(query: RunListQuery): Promise<RunListRow[]>;
+  /** Run ids starting with `prefix`, at most `limit`. */
+  runIdsByPrefix(prefix: string, limit: number): Promise<string[]>;
+  /** Entries of a list in ledger order. */
+  items(collection: ItemCollection, query?: ItemQuery): Promise<string[]>;
+  /** The names and attempts that stored an artifact, in order of first sighting. */
+  artifactRefs(digest: string): Promise<{ names: string[]; attempts: string[] }>;
+  /** Digests stored by `attempt` under `name`. */
+  artifactsOf(attempt: string, name: string): Promise<string[]>;
+}
+
+/** The read models a ledger store keeps beside its events, in its own database. */
+export interface ReadModelStore {
+  readonly query: ReadModelQueries;
+  status(): Promise<ReadModelStatus>;
+  /**
+   * Clears the models and derives them again from the whole chain, in one transaction under the
+   * write lock: a rebuild killed half-way leaves the old models (or none), and the next open runs it again.
+   */
+  rebuild(derive: RowsDeriver, version: string, onProgress?: (seq: number, head: number) => void): Promise<void>;
+  /** Every stored row, ordered by table and key. */
+  rows(): AsyncIterable<ReadModelRow>;
+}

@@ -1,0 +1,159 @@
+import type {
+  AdminEventView,
+  ArtifactView,
+  AttemptView,
+  DebugPacketView,
+  GateView,
+  ProjectionState,
+  RunView,
+  StopRuleView,
+  SuggestionView,
+  TaskView,
+  ViolationView,
+} from "../projections/projection-state.js";
+import { emptyProjectionState } from "../projections/projection-state.js";
+import type { WatermarkView } from "../projections/watermark-state.js";
+import type { ItemQuery, ReadModelQueries, RunListQuery } from "./read-model-store.js";
+
+/** What a reader needs of the state; stateFor() loads just that. */
+export interface StateScope {
+  /** Runs by id, each with its tasks, attempts, gates and debug packets. */
+  readonly runs?: readonly string[];
+  /** Attempts by id (and the attempts they reused). */
+  readonly attempts?: readonly string[];
+  readonly adminEvents?: boolean;
+  readonly watermarks?: boolean;
+  readonly gates?: boolean;
+  readonly debugPackets?: boolean;
+  readonly suggestions?: boolean;
+  readonly stopRules?: boolean;
+  readonly violations?: boolean;
+}
+
+/**
+ * The views of the read models, as the projection shapes them: every method is one or a few indexed
+ * queries, costing what it returns. stateFor() assembles a ProjectionState holding only a scope,
+ * for views written against the whole state.
+ */
+export class ReadModels {
+  constructor(private readonly query: ReadModelQueries) {}
+
+  async run(id: string): Promise<RunView | undefined> {
+    const [doc] = (await this.query.docs("runs", [id])).values();
+    if (doc === undefined) return undefined;
+    const { task_names: names, ...run } = JSON.parse(doc) as Omit<RunView, "tasks"> & { task_names: string[] };
+    const stored = new Map((await this.query.docsOfRun("tasks", id)).map((json) => parse<TaskView>(json)).map((task) => [task.name, task]));
+    const tasks: Record<string, TaskView> = {};
+    for (const name of names) {
+      const task = stored.get(name);
+      if (task) tasks[name] = task;
+    }
+    for (const [name, task] of stored) tasks[name] ??= task;
+    return { ...run, tasks };
+  }
+
+  /** The page of runs a listing shows, newest first, each with its tasks. */
+  async runs(query: RunListQuery): Promise<RunView[]> {
+    const rows = await this.query.runs(query);
+    const runs = await Promise.all(rows.map((row) => this.run(row.run_id)));
+    return runs.filter((run): run is RunView => run !== undefined);
+  }
+
+  /** The id of the run `ref` names: the id itself or a unique prefix; undefined when none or several match. */
+  async resolveRunId(ref: string): Promise<string | undefined> {
+    const ids = await this.query.runIdsByPrefix(ref, 2);
+    return ids.includes(ref) ? ref : ids.length === 1 ? ids[0] : undefined;
+  }
+
+  async attemptsOfRun(runId: string): Promise<AttemptView[]> {
+    return (await this.query.docsOfRun("attempts", runId)).map((json) => parse<AttemptView>(json));
+  }
+
+  async attempts(ids: readonly string[]): Promise<AttemptView[]> {
+    return [...(await this.query.docs("attempts", ids)).values()].map((json) => parse<AttemptView>(json));
+  }
+
+  /** The attempt that first passed with a cache key: what an idempotent re-run reuses. */
+  async cached(keys: readonly string[]): Promise<Map<string, string>> {
+    const found = await this.query.docs("cache", keys);
+    return new Map([...found].map(([key, json]) => [key, parse<string>(json)]));
+  }
+
+  async gatesOfRun(runId: string): Promise<GateView[]> {
+    return (await this.query.docsOfRun("gates", runId)).map((json) => parse<GateView>(json));
+  }
+
+  async gates(): Promise<GateView[]> {
+    return (await this.query.allDocs("gates")).map((json) => parse<GateView>(json));
+  }
+
+  async watermarks(): Promise<WatermarkView[]> {
+    return (await this.query.allDocs("watermarks")).map((json) => parse<WatermarkView>(json));
+  }
+
+  async debugPackets(runId?: string): Promise<DebugPacketView[]> {
+    const docs = runId === undefined ? await this.query.allDocs("debug") : await this.query.docsOfRun("debug", runId);
+    return docs.map((json) => parse<DebugPacketView>(json)).sort((a, b) => a.opened_at_utc.localeCompare(b.opened_at_utc));
+  }
+
+  async suggestions(): Promise<SuggestionView[]> {
+    return (await this.query.allDocs("suggestions")).map((json) => parse<SuggestionView>(json)).sort((a, b) => a.at_utc.localeCompare(b.at_utc));
+  }
+
+  async adminEvents(query?: ItemQuery): Promise<AdminEventView[]> {
+    return (await this.query.items("admin", query)).map((json) => parse<AdminEventView>(json));
+  }
+
+  async stopRules(query?: ItemQuery): Promise<StopRuleView[]> {
+    return (await this.query.items("stop_rules", query)).map((json) => parse<StopRuleView>(json));
+  }
+
+  async violations(query?: ItemQuery): Promise<ViolationView[]> {
+    return (await this.query.items("violations", query)).map((json) => parse<ViolationView>(json));
+  }
+
+  async artifact(digest: string): Promise<ArtifactView | undefined> {
+    const [doc] = (await this.query.docs("artifacts", [digest])).values();
+    if (doc === undefined) return undefined;
+    return { ...parse<Omit<ArtifactView, "names" | "attempts">>(doc), ...(await this.query.artifactRefs(digest)) };
+  }
+
+  /** A ProjectionState holding only `scope`: what a view written against the whole state reads. */
+  async stateFor(scope: StateScope): Promise<ProjectionState> {
+    const state = emptyProjectionState();
+    for (const id of scope.runs ?? []) await this.addRun(state, id);
+    for (const attempt of await this.attempts(scope.attempts ?? [])) await this.addAttempt(state, attempt);
+    if (scope.adminEvents) state.adminEvents.push(...(await this.adminEvents()));
+    if (scope.watermarks) for (const mark of await this.watermarks()) state.watermarks[mark.name] = mark;
+    if (scope.gates) for (const gate of await this.gates()) state.gates[`${gate.run_id}/${gate.gate}`] = gate;
+    if (scope.debugPackets) for (const packet of await this.debugPackets()) state.debugPackets[packet.id] = packet;
+    if (scope.suggestions) for (const s of await this.suggestions()) state.suggestions[s.key] = s;
+    if (scope.stopRules) state.stopRules.push(...(await this.stopRules()));
+    if (scope.violations) state.violations.push(...(await this.violations()));
+    return state;
+  }
+
+  private async addRun(state: ProjectionState, id: string): Promise<void> {
+    const run = await this.run(id);
+    if (!run || state.runs[id]) return;
+    state.runs[id] = run;
+    for (const attempt of await this.attemptsOfRun(id)) await this.addAttempt(state, attempt);
+    for (const gate of await this.gatesOfRun(id)) state.gates[`${gate.run_id}/${gate.gate}`] = gate;
+    for (const packet of await this.debugPackets(id)) state.debugPackets[packet.id] = packet;
+  }
+
+  /** An attempt, the one it reused, and the artifacts it stored under their names. */
+  private async addAttempt(state: ProjectionState, attempt: AttemptView): Promise<void> {
+    if (state.attempts[attempt.attempt_id]) return;
+    state.attempts[attempt.attempt_id] = attempt;
+    if (attempt.source_attempt_id !== null) for (const source of await this.attempts([attempt.source_attempt_id])) await this.addAttempt(state, source);
+    for (const digest of await this.query.artifactsOf(attempt.attempt_id, "outputs.json")) {
+      const artifact = await this.artifact(digest);
+      if (artifact) state.artifacts[digest] = artifact;
+    }
+  }
+}
+
+function parse<T>(json: string): T {
+  return JSON.parse(json) as T;
+}

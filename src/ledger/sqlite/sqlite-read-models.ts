@@ -1,0 +1,189 @@
+import type Database from "better-sqlite3";
+import { RunledgerError } from "../../core/errors.js";
+import type { StoredRow } from "../hash-chain.js";
+import type { Derivation } from "../read-models/derive-group.js";
+import type {
+  GroupDeriver,
+  ItemQuery,
+  ReadModelQueries,
+  ReadModelRow,
+  ReadModelStatus,
+  ReadModelStore,
+  RowsDeriver,
+  RunListQuery,
+  RunListRow,
+} from "../read-models/read-model-store.js";
+import type { DocCollection, DocSource, ItemCollection, ReadModelWrites } from "../read-models/read-model-writes.js";
+import { ReadModelSql, type FlatWrites } from "./read-model-sql.mjs";
+
+/** Events read and derived at a time during a rebuild. */
+const REBUILD_PAGE = 5_000;
+
+/**
+ * A SQLite ledger's read models, in its own file: written by the store's commits (applyDerived on
+ * this thread, or the writer thread with what deriveForThread gives it) and read by indexed queries.
+ */
+export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
+  readonly query: ReadModelQueries = this;
+  private readonly sql: ReadModelSql;
+  private readonly source: DocSource;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = new ReadModelSql(db);
+    this.source = { get: (collection, key) => this.sql.get(collection, key) };
+  }
+
+  /** Inside the commit's transaction, with the write lock held: `base` is the head the rows follow. */
+  applyDerived(derive: GroupDeriver, base: number): void {
+    this.sql.apply(this.derive(derive, base));
+  }
+
+  /** On this thread, in a read transaction, for a commit the writer thread makes (see WriterThread). */
+  deriveForThread(derive: GroupDeriver, at?: number): { expect: number; writes: FlatWrites } {
+    return this.db.transaction(() => {
+      const { seq } = this.sql.meta();
+      if (at !== undefined && seq !== at) throw behind(seq, at);
+      return { expect: seq, writes: writesOf(derive(seq, this.source)) };
+    })();
+  }
+
+  status(): Promise<ReadModelStatus> {
+    return Promise.resolve(this.sql.meta());
+  }
+
+  async rebuild(derive: RowsDeriver, version: string, onProgress?: (seq: number, head: number) => void): Promise<void> {
+    const rows = this.db.prepare<[number, number], StoredRow>(
+      "SELECT seq, type, project, body, hash, '' AS prev FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+    );
+    this.db
+      .transaction(() => {
+        const head = (this.db.prepare("SELECT seq FROM ledger_head WHERE id = 1").pluck(true).get() as number) ?? 0;
+        this.sql.clear();
+        for (let after = 0; after < head;) {
+          const page = rows.all(after, Math.min(REBUILD_PAGE, head - after));
+          if (page.length === 0) break;
+          const writes = writesOf(derive(page, this.source));
+          this.sql.apply(writes);
+          after = writes.seq;
+          onProgress?.(after, head);
+        }
+        this.sql.setVersion(version);
+        this.sql.apply({ seq: head, docs: [], runs: [], items: [], refs: [] });
+      })
+      .immediate();
+  }
+
+  async *rows(): AsyncIterable<ReadModelRow> {
+    const queries: [ReadModelRow["table"], string][] = [
+      ["docs", "SELECT collection || ' ' || key AS key, coalesce(run_id, '') || ' ' || doc AS value FROM rm_docs ORDER BY collection, key"],
+      ["runs", "SELECT run_id AS key, json_array(request_seq, project, pipeline, status, work_mode, requested_at_utc) AS value FROM rm_runs ORDER BY run_id"],
+      [
+        "items",
+        "SELECT collection || ' ' || seq || ' ' || position AS key, json_array(run_id, kind, doc) AS value FROM rm_items ORDER BY collection, seq, position",
+      ],
+      ["refs", "SELECT digest || ' ' || kind || ' ' || value AS key, CAST(seq AS TEXT) AS value FROM rm_refs ORDER BY digest, kind, value"],
+    ];
+    for (const [table, sql] of queries) {
+      for (const row of this.db.prepare<[], { key: string; value: string }>(sql).iterate()) yield { table, key: row.key, value: row.value };
+    }
+  }
+
+  async docs(collection: DocCollection, keys: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let at = 0; at < keys.length; at += 500) {
+      const part = keys.slice(at, at + 500);
+      const sql = `SELECT key, doc FROM rm_docs WHERE collection = ? AND key IN (${part.map(() => "?").join(", ")})`;
+      for (const row of this.db.prepare<string[], { key: string; doc: string }>(sql).all(collection, ...part)) found.set(row.key, row.doc);
+    }
+    return found;
+  }
+
+  async docsOfRun(collection: DocCollection, runId: string): Promise<string[]> {
+    return this.db
+      .prepare<[string, string], string>("SELECT doc FROM rm_docs WHERE run_id = ? AND collection = ? ORDER BY key")
+      .pluck(true)
+      .all(runId, collection);
+  }
+
+  async allDocs(collection: DocCollection): Promise<string[]> {
+    return this.db.prepare<[string], string>("SELECT doc FROM rm_docs WHERE collection = ? ORDER BY key").pluck(true).all(collection);
+  }
+
+  async runs(query: RunListQuery): Promise<RunListRow[]> {
+    const { where, params } = runFilter(query);
+    const sql = `SELECT run_id, request_seq FROM rm_runs ${where} ORDER BY request_seq DESC LIMIT ?`;
+    return this.db.prepare<(string | number)[], RunListRow>(sql).all(...params, query.limit);
+  }
+
+  async runIdsByPrefix(prefix: string, limit: number): Promise<string[]> {
+    const sql = "SELECT run_id FROM rm_runs WHERE run_id >= ? AND run_id < ? ORDER BY run_id LIMIT ?";
+    return this.db.prepare<[string, string, number], string>(sql).pluck(true).all(prefix, `${prefix}\uffff`, limit);
+  }
+
+  async items(collection: ItemCollection, query: ItemQuery = {}): Promise<string[]> {
+    const where = ["collection = ?"];
+    const params: (string | number)[] = [collection];
+    const add = (clause: string, ...values: (string | number)[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (query.runId !== undefined) add("run_id = ?", query.runId);
+    if (query.afterSeq !== undefined) add("seq > ?", query.afterSeq);
+    if (query.kinds !== undefined) add(`kind IN (${query.kinds.map(() => "?").join(", ")})`, ...query.kinds);
+    const sql = `SELECT doc FROM rm_items WHERE ${where.join(" AND ")} ORDER BY seq, position`;
+    return this.db
+      .prepare<(string | number)[], string>(sql)
+      .pluck(true)
+      .all(...params);
+  }
+
+  async artifactRefs(digest: string): Promise<{ names: string[]; attempts: string[] }> {
+    const rows = this.db.prepare<[string], { kind: string; value: string }>("SELECT kind, value FROM rm_refs WHERE digest = ? ORDER BY seq").all(digest);
+    return { names: rows.filter((r) => r.kind === "name").map((r) => r.value), attempts: rows.filter((r) => r.kind === "attempt").map((r) => r.value) };
+  }
+
+  async artifactsOf(attempt: string, name: string): Promise<string[]> {
+    const sql =
+      "SELECT a.digest FROM rm_refs a JOIN rm_refs n ON n.digest = a.digest AND n.kind = 'name' AND n.value = ? WHERE a.kind = 'attempt' AND a.value = ? ORDER BY a.seq";
+    return this.db.prepare<[string, string], string>(sql).pluck(true).all(name, attempt);
+  }
+
+  private derive(derive: GroupDeriver, base: number): ReadModelWrites {
+    const { seq } = this.sql.meta();
+    if (seq !== base) throw behind(seq, base);
+    return writesOf(derive(base, this.source));
+  }
+}
+
+/** The listing's filters as a WHERE clause; each uses the request-seq index or a scan of it. */
+function runFilter(query: RunListQuery): { where: string; params: (string | number)[] } {
+  const clauses: string[] = [];
+  const params: (string | number)[] = [];
+  const add = (clause: string, ...values: (string | number)[]) => {
+    clauses.push(clause);
+    params.push(...values);
+  };
+  if (query.project !== undefined) add("project = ?", query.project);
+  if (query.pipeline !== undefined) add("pipeline = ?", query.pipeline);
+  if (query.statuses !== undefined && query.statuses.length > 0) add(`status IN (${query.statuses.map(() => "?").join(", ")})`, ...query.statuses);
+  if (query.workMode !== undefined) add("work_mode = ?", query.workMode);
+  if (query.since !== undefined) add("requested_at_utc >= ?", query.since);
+  if (query.until !== undefined) add("requested_at_utc < ?", query.until);
+  if (query.beforeSeq !== undefined) add("request_seq < ?", query.beforeSeq);
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", params };
+}
+
+function writesOf(derivation: Derivation): ReadModelWrites {
+  if ("missing" in derivation) {
+    // A SQLite source reads every document it is asked for; it never leaves one missing.
+    throw new RunledgerError("ERR_INTERNAL", { detail: "read models: a SQLite derivation asked for documents it could read" });
+  }
+  return derivation;
+}
+
+function behind(models: number, head: number): RunledgerError {
+  return new RunledgerError("ERR_READ_MODEL_DRIFT", {
+    detail: `the read models reflect event ${models} but the chain's head is event ${head}: events were appended without them`,
+    context: { models_seq: models, head_seq: head },
+  });
+}
