@@ -1,51 +1,187 @@
-import { DOC_FIELDS, ITEM_FIELDS, REF_FIELDS, RUN_FIELDS, type DocSource, type ReadModelWrites } from "./read-model-writes.js";
-import type { ReadModelRow } from "./read-model-store.js";
+import {
+  DOC_FIELDS,
+  ITEM_FIELDS,
+  REF_FIELDS,
+  RUN_FIELDS,
+  type DocCollection,
+  type DocSource,
+  type ItemCollection,
+  type ReadModelWrites,
+} from "./read-model-writes.js";
+import type { ItemQuery, ReadModelQueries, ReadModelRow, RunListQuery, RunListRow } from "./read-model-store.js";
+
+interface DocRow {
+  readonly collection: string;
+  readonly key: string;
+  readonly runId: string | null;
+  readonly doc: string;
+}
+
+interface RunRow {
+  readonly runId: string;
+  readonly requestSeq: number;
+  readonly project: string;
+  readonly pipeline: string;
+  status: string;
+  readonly workMode: string;
+  readonly requestedAt: string;
+}
+
+interface ItemRow {
+  readonly collection: string;
+  readonly seq: number;
+  readonly position: number;
+  readonly runId: string | null;
+  readonly kind: string | null;
+  readonly doc: string;
+}
 
 /**
- * Read models held in memory, as a backend stores them: what verify derives afresh from the chain
- * to compare with the stored rows. Rows are keyed and valued as ReadModelStore.rows() yields them.
+ * Read models held in memory, with the meaning a backend gives its tables: what verify derives afresh
+ * from the chain to compare with the stored rows, and what a ledger without stored models (a bare
+ * store) is read through. Queries scan: this is for verification and small ledgers, not for scale.
  */
-export class MemoryReadModels {
-  readonly tables = { docs: new Map<string, string>(), runs: new Map<string, string>(), items: new Map<string, string>(), refs: new Map<string, string>() };
-  private readonly documents = new Map<string, string>();
-  readonly source: DocSource = { get: (collection, key) => this.documents.get(`${collection} ${key}`) ?? null };
+export class MemoryReadModels implements ReadModelQueries {
+  private readonly docRows = new Map<string, DocRow>();
+  private readonly runRows = new Map<string, RunRow>();
+  private readonly itemRows: ItemRow[] = [];
+  private readonly refRows = new Map<string, { digest: string; kind: string; value: string; seq: number }>();
+  readonly source: DocSource = { get: (collection, key) => this.docRows.get(`${collection} ${key}`)?.doc ?? null };
 
   apply(writes: ReadModelWrites): void {
     const { docs, runs, items, refs } = writes;
     for (let i = 0; i < docs.length; i += DOC_FIELDS) {
-      const id = `${String(docs[i])} ${String(docs[i + 1])}`;
-      this.documents.set(id, String(docs[i + 4]));
-      this.tables.docs.set(id, `${docs[i + 2] ?? ""} ${String(docs[i + 4])}`);
+      const [collection, key, runId, , doc] = docs.slice(i, i + DOC_FIELDS) as [string, string, string | null, number, string];
+      this.docRows.set(`${collection} ${key}`, { collection, key, runId, doc });
     }
     for (let i = 0; i < runs.length; i += RUN_FIELDS) {
-      const id = String(runs[i]);
-      const known = this.tables.runs.get(id);
-      const row = known ? (JSON.parse(known) as unknown[]) : runs.slice(i + 1, i + RUN_FIELDS);
-      row[3] = runs[i + 4];
-      this.tables.runs.set(id, JSON.stringify(row));
+      const [runId, requestSeq, project, pipeline, status, workMode, requestedAt] = runs.slice(i, i + RUN_FIELDS) as [
+        string,
+        number,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      const known = this.runRows.get(runId);
+      if (known) known.status = status;
+      else this.runRows.set(runId, { runId, requestSeq, project, pipeline, status, workMode, requestedAt });
     }
     for (let i = 0; i < items.length; i += ITEM_FIELDS) {
-      this.tables.items.set(`${String(items[i])} ${String(items[i + 1])} ${String(items[i + 2])}`, JSON.stringify([items[i + 3], items[i + 4], items[i + 5]]));
+      const [collection, seq, position, runId, kind, doc] = items.slice(i, i + ITEM_FIELDS) as [string, number, number, string | null, string | null, string];
+      this.itemRows.push({ collection, seq, position, runId, kind, doc });
     }
     for (let i = 0; i < refs.length; i += REF_FIELDS) {
-      const id = `${String(refs[i])} ${String(refs[i + 1])} ${String(refs[i + 2])}`;
-      if (!this.tables.refs.has(id)) this.tables.refs.set(id, String(refs[i + 3]));
+      const [digest, kind, value, seq] = refs.slice(i, i + REF_FIELDS) as [string, string, string, number];
+      const id = `${digest} ${kind} ${value}`;
+      if (!this.refRows.has(id)) this.refRows.set(id, { digest, kind, value, seq });
     }
+  }
+
+  /** Every row, keyed and valued as ReadModelStore.rows() yields them. */
+  tables(): Record<ReadModelRow["table"], Map<string, string>> {
+    return {
+      docs: new Map([...this.docRows.values()].map((r) => [`${r.collection} ${r.key}`, `${r.runId ?? ""} ${r.doc}`])),
+      runs: new Map(
+        [...this.runRows.values()].map((r) => [r.runId, JSON.stringify([r.requestSeq, r.project, r.pipeline, r.status, r.workMode, r.requestedAt])]),
+      ),
+      items: new Map(this.itemRows.map((r) => [`${r.collection} ${r.seq} ${r.position}`, JSON.stringify([r.runId, r.kind, r.doc])])),
+      refs: new Map([...this.refRows.entries()].map(([id, r]) => [id, String(r.seq)])),
+    };
   }
 
   /** The first row where `stored` differs from these: missing, extra or changed; undefined when they are equal. */
   async firstDifference(stored: AsyncIterable<ReadModelRow>): Promise<ReadModelDifference | undefined> {
+    const tables = this.tables();
     const seen = { docs: new Set<string>(), runs: new Set<string>(), items: new Set<string>(), refs: new Set<string>() };
     for await (const row of stored) {
-      const expected = this.tables[row.table].get(row.key);
+      const expected = tables[row.table].get(row.key);
       seen[row.table].add(row.key);
       if (expected !== row.value) return { table: row.table, key: row.key, expected: expected ?? null, actual: row.value };
     }
     for (const table of ["docs", "runs", "items", "refs"] as const) {
-      for (const [key, value] of this.tables[table]) if (!seen[table].has(key)) return { table, key, expected: value, actual: null };
+      for (const [key, value] of tables[table]) if (!seen[table].has(key)) return { table, key, expected: value, actual: null };
     }
     return undefined;
   }
+
+  async docs(collection: DocCollection, keys: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const key of keys) {
+      const row = this.docRows.get(`${collection} ${key}`);
+      if (row) found.set(key, row.doc);
+    }
+    return found;
+  }
+
+  async docsOfRun(collection: DocCollection, runId: string): Promise<string[]> {
+    return this.sortedDocs((r) => r.collection === collection && r.runId === runId);
+  }
+
+  async allDocs(collection: DocCollection): Promise<string[]> {
+    return this.sortedDocs((r) => r.collection === collection);
+  }
+
+  async runs(query: RunListQuery): Promise<RunListRow[]> {
+    const match = (r: RunRow) =>
+      (query.project === undefined || r.project === query.project) &&
+      (query.pipeline === undefined || r.pipeline === query.pipeline) &&
+      (query.statuses === undefined || query.statuses.length === 0 || query.statuses.includes(r.status)) &&
+      (query.workMode === undefined || r.workMode === query.workMode) &&
+      (query.since === undefined || r.requestedAt >= query.since) &&
+      (query.until === undefined || r.requestedAt < query.until) &&
+      (query.beforeSeq === undefined || r.requestSeq < query.beforeSeq);
+    return [...this.runRows.values()]
+      .filter(match)
+      .sort((a, b) => b.requestSeq - a.requestSeq)
+      .slice(0, query.limit)
+      .map((r) => ({ run_id: r.runId, request_seq: r.requestSeq }));
+  }
+
+  async runIdsByPrefix(prefix: string, limit: number): Promise<string[]> {
+    return [...this.runRows.keys()]
+      .filter((id) => id.startsWith(prefix))
+      .sort(byCodePoint)
+      .slice(0, limit);
+  }
+
+  async items(collection: ItemCollection, query: ItemQuery = {}): Promise<string[]> {
+    return this.itemRows
+      .filter(
+        (r) =>
+          r.collection === collection &&
+          (query.runId === undefined || r.runId === query.runId) &&
+          (query.afterSeq === undefined || r.seq > query.afterSeq) &&
+          (query.kinds === undefined || (r.kind !== null && query.kinds.includes(r.kind))),
+      )
+      .map((r) => r.doc);
+  }
+
+  async artifactRefs(digest: string): Promise<{ names: string[]; attempts: string[] }> {
+    const refs = [...this.refRows.values()].filter((r) => r.digest === digest).sort((a, b) => a.seq - b.seq);
+    return { names: refs.filter((r) => r.kind === "name").map((r) => r.value), attempts: refs.filter((r) => r.kind === "attempt").map((r) => r.value) };
+  }
+
+  async artifactsOf(attempt: string, name: string): Promise<string[]> {
+    const named = new Set([...this.refRows.values()].filter((r) => r.kind === "name" && r.value === name).map((r) => r.digest));
+    return [...this.refRows.values()]
+      .filter((r) => r.kind === "attempt" && r.value === attempt && named.has(r.digest))
+      .sort((a, b) => a.seq - b.seq)
+      .map((r) => r.digest);
+  }
+
+  private sortedDocs(match: (row: DocRow) => boolean): string[] {
+    return [...this.docRows.values()]
+      .filter(match)
+      .sort((a, b) => byCodePoint(a.key, b.key))
+      .map((r) => r.doc);
+  }
+}
+
+/** Orders strings as SQLite's BINARY collation does UTF-8 bytes: by code point. */
+function byCodePoint(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /** A stored row that differs from a fresh derivation: null where a row is missing on that side. */
