@@ -22,7 +22,7 @@ interface RunRow {
   readonly requestSeq: number;
   readonly project: string;
   readonly pipeline: string;
-  status: string;
+  readonly status: string;
   readonly workMode: string;
   readonly requestedAt: string;
 }
@@ -65,8 +65,7 @@ export class MemoryReadModels implements ReadModelQueries {
         string,
       ];
       const known = this.runRows.get(runId);
-      if (known) known.status = status;
-      else this.runRows.set(runId, { runId, requestSeq, project, pipeline, status, workMode, requestedAt });
+      this.runRows.set(runId, { runId, requestSeq: known?.requestSeq ?? requestSeq, project, pipeline, status, workMode, requestedAt });
     }
     for (let i = 0; i < items.length; i += ITEM_FIELDS) {
       const [collection, seq, position, runId, kind, doc] = items.slice(i, i + ITEM_FIELDS) as [string, number, number, string | null, string | null, string];

@@ -117,7 +117,9 @@ export class PartialState {
     const hydrated = this.hydrate(collection, key, value, true);
     if (known) known.value = hydrated;
     else this.tracked.set(id, { collection, key, before: undefined, value: hydrated, requestSeq: 0 });
-    if (collection === "runs" && (known?.before ?? null) === null) (this.tracked.get(id) as Tracked).requestSeq = this.state.seq;
+    // A run's place in the listing is its first request's, as the run table keeps it (a re-requested id keeps its row).
+    const entry = this.tracked.get(id) as Tracked;
+    if (collection === "runs" && (entry.before ?? null) === null && entry.requestSeq === 0) entry.requestSeq = this.state.seq;
   }
 
   /** A run's tasks are documents of their own, loaded one by one: a run may have thousands. */

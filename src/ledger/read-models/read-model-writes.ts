@@ -24,7 +24,7 @@ export interface DocSource {
  * One group's writes, flattened into arrays of primitives so that they cross to a writer thread
  * cheaply: `docs` holds collection, key, run id, seq and JSON of each upserted document in turn;
  * `runs` run id, request seq, project, pipeline, status, work mode and request time of each run
- * (only status changes after the first write); `items` collection, seq, position, run id, kind and
+ * (all but the request seq follow the run's document); `items` collection, seq, position, run id, kind and
  * JSON of each new entry; `refs` digest, kind (`name` or `attempt`), value and seq of each artifact
  * reference (the first kept).
  */

@@ -55,7 +55,8 @@ const TABLE_SQL = {
   runs: [
     "INSERT INTO rm_runs (run_id, request_seq, project, pipeline, status, work_mode, requested_at_utc)",
     7,
-    "ON CONFLICT (run_id) DO UPDATE SET status = excluded.status",
+    // The request seq is the first request's (a run's place in the listing); the rest follow the run's document.
+    "ON CONFLICT (run_id) DO UPDATE SET project = excluded.project, pipeline = excluded.pipeline, status = excluded.status, work_mode = excluded.work_mode, requested_at_utc = excluded.requested_at_utc",
   ],
   items: ["INSERT INTO rm_items (collection, seq, position, run_id, kind, doc)", 6, ""],
   refs: ["INSERT INTO rm_refs (digest, kind, value, seq)", 4, "ON CONFLICT (digest, kind, value) DO NOTHING"],

@@ -148,8 +148,9 @@ export function rowFields(rows: readonly PendingRow[]): string[] {
   return fields;
 }
 
-/** A SQLite failure as ERR_STORAGE, keeping SQLite's code (SQLITE_BUSY, SQLITE_FULL, …). */
+/** A SQLite failure as ERR_STORAGE, keeping SQLite's code (SQLITE_BUSY, SQLITE_FULL, …); a RunledgerError (read models' drift) as it is. */
 export function sqliteError(cause: unknown): RunledgerError {
+  if (cause instanceof RunledgerError) return cause;
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new RunledgerError("ERR_STORAGE", { detail: `sqlite: ${detail}`, cause, context: { code: (cause as { code?: unknown }).code } });
 }

@@ -1,0 +1,98 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Clock } from "../src/core/clock.js";
+import { Ledger } from "../src/ledger/ledger.js";
+import { deriveInMemory } from "../src/ledger/read-models/derive-in-memory.js";
+import { READ_MODEL_VERSION } from "../src/ledger/read-models/read-model-version.js";
+import { readModelsOf } from "../src/ledger/read-models/read-models-of.js";
+import { verifyReadModels } from "../src/ledger/read-models/verify-read-models.js";
+import { SqliteLedgerStore, type SqliteLedgerOptions } from "../src/ledger/sqlite/sqlite-ledger-store.js";
+import { governedHistory } from "./support/governed-history.js";
+import { expectSameAsProjector } from "./support/same-as-projector.js";
+
+const dir = mkdtempSync(join(tmpdir(), "runledger-read-models-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+/** A clock that ticks a millisecond a reading from a fixed instant: the same history makes the same models. */
+function fixedClock(): Clock {
+  let ms = Date.parse("2026-01-01T00:00:00.000Z");
+  return { now: () => new Date(ms++) };
+}
+
+async function ledgerWith(options: SqliteLedgerOptions): Promise<Ledger> {
+  const ledger = new Ledger(new SqliteLedgerStore(join(dir, `l${++n}.db`), options), { clock: fixedClock() });
+  await ledger.openReadModels();
+  for (const call of governedHistory()) await ledger.append(call);
+  return ledger;
+}
+
+describe("read models stored beside the events", () => {
+  for (const writer of ["adaptive", "thread", "inline"] as const) {
+    it(`equal the projection's replay, view by view, when the ${writer} writer commits them`, async () => {
+      const ledger = await ledgerWith({ readModels: true, writer });
+      await expectSameAsProjector(await readModelsOf(ledger), ledger);
+      expect(await verifyReadModels(ledger)).toMatchObject({ ok: true });
+      expect(await ledger.readModels?.status()).toEqual({ version: READ_MODEL_VERSION, seq: (await ledger.head()).seq });
+      await ledger.close();
+    });
+  }
+
+  it("answer the same for a ledger that stores none: readModelsOf derives them in memory", async () => {
+    const ledger = await ledgerWith({});
+    expect(ledger.readModels).toBeUndefined();
+    await expectSameAsProjector(await readModelsOf(ledger), ledger);
+    expect(await verifyReadModels(ledger)).toBeUndefined();
+    await ledger.close();
+  });
+
+  it("are built on open from events appended without them, and then carry their version", async () => {
+    const path = join(dir, `l${++n}.db`);
+    const bare = new Ledger(new SqliteLedgerStore(path), { clock: fixedClock() });
+    for (const call of governedHistory(20)) await bare.append(call);
+    await bare.close();
+    const ledger = new Ledger(new SqliteLedgerStore(path, { readModels: true }));
+    expect(await ledger.openReadModels()).toBe(true);
+    expect(await ledger.readModels?.status()).toEqual({ version: READ_MODEL_VERSION, seq: (await ledger.head()).seq });
+    expect(await ledger.openReadModels()).toBe(false);
+    await expectSameAsProjector(await readModelsOf(ledger), ledger);
+    expect(await verifyReadModels(ledger)).toMatchObject({ ok: true });
+    await ledger.close();
+  });
+
+  it("refuse to go on from models behind the chain: the append fails whole, nothing is half-written", async () => {
+    const path = join(dir, `l${++n}.db`);
+    const ledger = new Ledger(new SqliteLedgerStore(path, { readModels: true, writer: "inline" }), { clock: fixedClock() });
+    await ledger.openReadModels();
+    const [first, second] = governedHistory(5);
+    await ledger.append(first ?? []);
+    const bare = new Ledger(new SqliteLedgerStore(path));
+    await bare.append(second ?? []);
+    await bare.close();
+    const head = await ledger.head();
+    await expect(ledger.append(first ?? [])).rejects.toMatchObject({ code: "ERR_READ_MODEL_DRIFT" });
+    expect(await ledger.head()).toEqual(head);
+    expect(await ledger.openReadModels()).toBe(true);
+    await ledger.append(first ?? []);
+    expect(await verifyReadModels(ledger)).toMatchObject({ ok: true });
+    await ledger.close();
+  });
+});
+
+describe("the read models' version", () => {
+  it("changes whenever what the derivation makes of a fixed history changes", async () => {
+    const ledger = await ledgerWith({});
+    const tables = (await deriveInMemory(ledger)).models.tables();
+    const digest = createHash("sha256");
+    for (const [table, rows] of Object.entries(tables)) for (const [key, value] of [...rows].sort()) digest.update(`${table}\n${key}\n${value}\n`);
+    // When this fails, the derivation changed: raise READ_MODEL_VERSION (stored models are then rebuilt on open) and record the new pair here.
+    expect({ version: READ_MODEL_VERSION, digest: digest.digest("hex") }).toEqual({
+      version: "1",
+      digest: "cf02a7ed488df749c6bbbc9668a7e0decbd1cfe142b39a5d09720c48c7cfd267",
+    });
+    await ledger.close();
+  });
+});
