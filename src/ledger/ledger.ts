@@ -94,14 +94,19 @@ export class Ledger {
   }
 
   /**
-   * Rebuilds the read models from the chain when they were derived by another version of the code,
-   * or do not reflect the head (a table lost, events appended without them). Resolves to whether it did.
+   * Rebuilds the read models from the chain when they were derived by another version of the code
+   * or a table was lost; derives the events they do not reflect yet (appended by a writer that keeps
+   * none). Resolves to whether it changed them.
    */
   async openReadModels(onProgress?: (seq: number, head: number) => void): Promise<boolean> {
     const models = this.store.readModels;
     if (!models) return false;
     const [status, head] = await Promise.all([this.guard(() => models.status()), this.head()]);
     if (status.version === READ_MODEL_VERSION && status.seq === head.seq) return false;
+    if (status.version === READ_MODEL_VERSION && status.seq < head.seq) {
+      await this.guard(() => models.catchUp((rows, source) => deriveGroup(rows.map(toEvent), source)));
+      return true;
+    }
     await this.rebuildReadModels(onProgress);
     return true;
   }
@@ -322,13 +327,13 @@ function pathOf(path: readonly PropertyKey[]): (string | number)[] {
  * that the models (and their JSON) are the same as a rebuild from the chain makes them.
  */
 function deriverOf(batch: readonly Waiter[]): GroupDeriver {
-  return (base, source) => {
-    const events: FoldedEvent[] = [];
+  return (base, source, behind) => {
+    const events: FoldedEvent[] = behind.map(toEvent);
     for (const waiter of batch) {
       for (const item of waiter.items) {
         const { type, project, body } = item.row;
         const data = STRINGIFY_IS_CANONICAL.has(type as EventType) ? item.data : (JSON.parse(body) as { data: unknown }).data;
-        events.push({ seq: base + events.length + 1, type, project, actor: item.actor, at: item.at, data } as FoldedEvent);
+        events.push({ seq: base + events.length - behind.length + 1, type, project, actor: item.actor, at: item.at, data } as FoldedEvent);
       }
     }
     return deriveGroup(events, source);

@@ -2,8 +2,12 @@ import type { StoredRow } from "../hash-chain.js";
 import type { Derivation } from "./derive-group.js";
 import type { DocCollection, DocSource, ItemCollection } from "./read-model-writes.js";
 
-/** Derives one committing group's writes, given the seq its events follow and the documents before it. */
-export type GroupDeriver = (base: number, source: DocSource) => Derivation;
+/**
+ * Derives one committing group's writes, given the seq its events follow and the documents before
+ * it. `behind` holds the stored events the models do not reflect yet (appended by a writer that
+ * keeps no models), read under the same write lock: they are derived first, so models never skip one.
+ */
+export type GroupDeriver = (base: number, source: DocSource, behind: readonly StoredRow[]) => Derivation;
 
 /** Derives the writes of stored rows (a page of the chain during a rebuild). */
 export type RowsDeriver = (rows: readonly StoredRow[], source: DocSource) => Derivation;
@@ -76,6 +80,8 @@ export interface ReadModelStore {
    * write lock: a rebuild killed half-way leaves the old models (or none), and the next open runs it again.
    */
   rebuild(derive: RowsDeriver, version: string, onProgress?: (seq: number, head: number) => void): Promise<void>;
+  /** Derives the events the models do not reflect yet, under the write lock; resolves to how many. */
+  catchUp(derive: RowsDeriver): Promise<number>;
   /** Every stored row, ordered by table and key. */
   rows(): AsyncIterable<ReadModelRow>;
 }

@@ -28,23 +28,52 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
   private readonly sql: ReadModelSql;
   private readonly source: DocSource;
 
+  private readonly headSeq: Database.Statement<[], number>;
+  private readonly rowsBetween: Database.Statement<[number, number], StoredRow>;
+
   constructor(private readonly db: Database.Database) {
     this.sql = new ReadModelSql(db);
+    this.headSeq = db.prepare<[], number>("SELECT seq FROM ledger_head WHERE id = 1").pluck(true);
+    this.rowsBetween = db.prepare<[number, number], StoredRow>(
+      "SELECT seq, type, project, body, hash, '' AS prev FROM events WHERE seq > ? AND seq <= ? ORDER BY seq",
+    );
     this.source = { get: (collection, key) => this.sql.get(collection, key) };
   }
 
   /** Inside the commit's transaction, with the write lock held: `base` is the head the rows follow. */
   applyDerived(derive: GroupDeriver, base: number): void {
-    this.sql.apply(this.derive(derive, base));
+    this.sql.apply(writesOf(derive(base, this.source, this.behind(base))));
   }
 
-  /** On this thread, in a read transaction, for a commit the writer thread makes (see WriterThread). */
+  /**
+   * On this thread, in a read transaction, for a commit the writer thread makes (see WriterThread):
+   * derived for the head as last committed, which the thread checks under the write lock. `at` is
+   * the head the thread found instead; it holds the lock, so this snapshot sees that head.
+   */
   deriveForThread(derive: GroupDeriver, at?: number): { expect: number; writes: FlatWrites } {
     return this.db.transaction(() => {
-      const { seq } = this.sql.meta();
-      if (at !== undefined && seq !== at) throw behind(seq, at);
-      return { expect: seq, writes: writesOf(derive(seq, this.source)) };
+      const head = this.headSeq.get() as number;
+      if (at !== undefined && head !== at) throw new RunledgerError("ERR_INTERNAL", { detail: `read models: the head is ${head}, the writer found ${at}` });
+      return { expect: head, writes: writesOf(derive(head, this.source, this.behind(head))) };
     })();
+  }
+
+  async catchUp(derive: RowsDeriver): Promise<number> {
+    return this.db
+      .transaction(() => {
+        const head = this.headSeq.get() as number;
+        const behind = this.behind(head);
+        if (behind.length > 0) this.sql.apply(writesOf(derive(behind, this.source)));
+        return behind.length;
+      })
+      .immediate();
+  }
+
+  /** The stored events after the models' seq up to `head`: appended by a writer that keeps no models. */
+  private behind(head: number): StoredRow[] {
+    const { seq } = this.sql.meta();
+    if (seq > head) throw ahead(seq, head);
+    return seq === head ? [] : this.rowsBetween.all(seq, head);
   }
 
   status(): Promise<ReadModelStatus> {
@@ -147,12 +176,6 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
       "SELECT a.digest FROM rm_refs a JOIN rm_refs n ON n.digest = a.digest AND n.kind = 'name' AND n.value = ? WHERE a.kind = 'attempt' AND a.value = ? ORDER BY a.seq";
     return this.db.prepare<[string, string], string>(sql).pluck(true).all(name, attempt);
   }
-
-  private derive(derive: GroupDeriver, base: number): ReadModelWrites {
-    const { seq } = this.sql.meta();
-    if (seq !== base) throw behind(seq, base);
-    return writesOf(derive(base, this.source));
-  }
 }
 
 /** The listing's filters as a WHERE clause; each uses the request-seq index or a scan of it. */
@@ -181,9 +204,9 @@ function writesOf(derivation: Derivation): ReadModelWrites {
   return derivation;
 }
 
-function behind(models: number, head: number): RunledgerError {
+function ahead(models: number, head: number): RunledgerError {
   return new RunledgerError("ERR_READ_MODEL_DRIFT", {
-    detail: `the read models reflect event ${models} but the chain's head is event ${head}: events were appended without them`,
+    detail: `the read models reflect event ${models} but the chain's head is event ${head}: they were not derived from this chain`,
     context: { models_seq: models, head_seq: head },
   });
 }
