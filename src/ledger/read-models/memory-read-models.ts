@@ -51,31 +51,43 @@ export class MemoryReadModels implements ReadModelQueries {
   apply(writes: ReadModelWrites): void {
     const { docs, runs, items, refs } = writes;
     for (let i = 0; i < docs.length; i += DOC_FIELDS) {
-      const [collection, key, runId, , doc] = docs.slice(i, i + DOC_FIELDS) as [string, string, string | null, number, string];
-      this.docRows.set(`${collection} ${key}`, { collection, key, runId, doc });
+      const collection = docs[i] as string;
+      const key = docs[i + 1] as string;
+      this.docRows.set(`${collection} ${key}`, { collection, key, runId: docs[i + 2] as string | null, doc: docs[i + 4] as string });
     }
     for (let i = 0; i < runs.length; i += RUN_FIELDS) {
-      const [runId, requestSeq, project, pipeline, status, workMode, requestedAt] = runs.slice(i, i + RUN_FIELDS) as [
-        string,
-        number,
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      const known = this.runRows.get(runId);
-      this.runRows.set(runId, { runId, requestSeq: known?.requestSeq ?? requestSeq, project, pipeline, status, workMode, requestedAt });
+      const runId = runs[i] as string;
+      const requestSeq = this.runRows.get(runId)?.requestSeq ?? (runs[i + 1] as number);
+      const [project, pipeline, status, workMode, requestedAt] = [runs[i + 2], runs[i + 3], runs[i + 4], runs[i + 5], runs[i + 6]] as string[];
+      this.runRows.set(runId, { runId, requestSeq, project, pipeline, status, workMode, requestedAt } as RunRow);
     }
     for (let i = 0; i < items.length; i += ITEM_FIELDS) {
-      const [collection, seq, position, runId, kind, doc] = items.slice(i, i + ITEM_FIELDS) as [string, number, number, string | null, string | null, string];
-      this.itemRows.push({ collection, seq, position, runId, kind, doc });
+      const [collection, seq, position, runId, kind, doc] = [items[i], items[i + 1], items[i + 2], items[i + 3], items[i + 4], items[i + 5]];
+      this.itemRows.push({ collection, seq, position, runId, kind, doc } as ItemRow);
     }
     for (let i = 0; i < refs.length; i += REF_FIELDS) {
-      const [digest, kind, value, seq] = refs.slice(i, i + REF_FIELDS) as [string, string, string, number];
-      const id = `${digest} ${kind} ${value}`;
-      if (!this.refRows.has(id)) this.refRows.set(id, { digest, kind, value, seq });
+      const id = `${refs[i] as string} ${refs[i + 1] as string} ${refs[i + 2] as string}`;
+      if (!this.refRows.has(id))
+        this.refRows.set(id, { digest: refs[i] as string, kind: refs[i + 1] as string, value: refs[i + 2] as string, seq: refs[i + 3] as number });
     }
+  }
+
+  /**
+   * Every row as one group of writes reflecting `seq`, each table's rows in key order: a store
+   * filled from empty in key order appends to its B-trees instead of splitting them.
+   */
+  allWrites(seq: number): ReadModelWrites {
+    const writes: ReadModelWrites = { seq, docs: [], runs: [], items: [], refs: [] };
+    const docs = [...this.docRows.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const [, r] of docs) writes.docs.push(r.collection, r.key, r.runId, seq, r.doc);
+    for (const r of [...this.runRows.values()].sort((a, b) => (a.runId < b.runId ? -1 : 1))) {
+      writes.runs.push(r.runId, r.requestSeq, r.project, r.pipeline, r.status, r.workMode, r.requestedAt);
+    }
+    for (const r of [...this.itemRows].sort((a, b) => (a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : 0))) {
+      writes.items.push(r.collection, r.seq, r.position, r.runId, r.kind, r.doc);
+    }
+    for (const [, r] of [...this.refRows.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) writes.refs.push(r.digest, r.kind, r.value, r.seq);
+    return writes;
   }
 
   /** Every row, keyed and valued as ReadModelStore.rows() yields them. */

@@ -20,4 +20,5 @@ export declare class ReadModelSql {
   meta(): { version: string | null; seq: number };
   setVersion(version: string): void;
   clear(): void;
+  indexAgain(): void;
 }

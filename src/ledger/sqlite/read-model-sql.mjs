@@ -147,9 +147,19 @@ export class ReadModelSql {
     this.#setMeta.run("version", version);
   }
 
-  /** Empties every table; the caller holds the write lock and re-derives. */
+  /**
+   * Empties every table and drops their secondary indexes; the caller holds the write lock,
+   * re-derives, and calls indexAgain(): an index built once over all rows costs less than upkeep row by row.
+   */
   clear() {
     for (const name of READ_MODEL_TABLE_NAMES) this.#db.prepare(`DELETE FROM ${name}`).run();
+    const indexes = this.#db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'rm\\_%' ESCAPE '\\'").pluck(true).all();
+    for (const name of indexes) this.#db.exec(`DROP INDEX ${String(name)}`);
+  }
+
+  /** Creates the secondary indexes clear() dropped. */
+  indexAgain() {
+    for (const name of READ_MODEL_TABLE_NAMES) this.#db.exec(READ_MODEL_TABLES[name]);
   }
 
   /**

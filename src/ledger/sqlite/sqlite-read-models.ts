@@ -13,11 +13,12 @@ import type {
   RunListQuery,
   RunListRow,
 } from "../read-models/read-model-store.js";
+import { MemoryReadModels } from "../read-models/memory-read-models.js";
 import type { DocCollection, DocSource, ItemCollection, ReadModelWrites } from "../read-models/read-model-writes.js";
 import { ReadModelSql, type FlatWrites } from "./read-model-sql.mjs";
 
 /** Events read and derived at a time during a rebuild. */
-const REBUILD_PAGE = 5_000;
+const REBUILD_PAGE = 20_000;
 
 /**
  * A SQLite ledger's read models, in its own file: written by the store's commits (applyDerived on
@@ -80,24 +81,29 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
     return Promise.resolve(this.sql.meta());
   }
 
+  /**
+   * Derives every event in memory (documents found in a map, not by a query), then writes each
+   * table from empty in key order and indexes it once: all in one transaction under the write lock.
+   */
   async rebuild(derive: RowsDeriver, version: string, onProgress?: (seq: number, head: number) => void): Promise<void> {
     const rows = this.db.prepare<[number, number], StoredRow>(
       "SELECT seq, type, project, body, hash, '' AS prev FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
     );
     this.db
       .transaction(() => {
-        const head = (this.db.prepare("SELECT seq FROM ledger_head WHERE id = 1").pluck(true).get() as number) ?? 0;
-        this.sql.clear();
+        const head = this.headSeq.get() as number;
+        const models = new MemoryReadModels();
         for (let after = 0; after < head;) {
           const page = rows.all(after, Math.min(REBUILD_PAGE, head - after));
           if (page.length === 0) break;
-          const writes = writesOf(derive(page, this.source));
-          this.sql.apply(writes);
-          after = writes.seq;
+          models.apply(writesOf(derive(page, models.source)));
+          after = (page.at(-1) as StoredRow).seq;
           onProgress?.(after, head);
         }
+        this.sql.clear();
+        this.sql.apply(models.allWrites(head));
+        this.sql.indexAgain();
         this.sql.setVersion(version);
-        this.sql.apply({ seq: head, docs: [], runs: [], items: [], refs: [] });
       })
       .immediate();
   }
