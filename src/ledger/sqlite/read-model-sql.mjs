@@ -8,6 +8,8 @@
 /** @typedef {import("better-sqlite3").Statement} Statement */
 
 /**
+ * A run's tasks and gates are found by their keys' prefix (the run id), its attempts and debug
+ * packets by the partial index on run_id: the index is not kept up for thousands of task rows a run.
  * Created when missing on open, not by a numbered migration: a table dropped by hand comes back
  * (empty, and so rebuilt) instead of failing every read.
  */
@@ -16,7 +18,7 @@ export const READ_MODEL_TABLES = {
   rm_docs: `CREATE TABLE IF NOT EXISTS rm_docs (
       collection TEXT NOT NULL, key TEXT NOT NULL, run_id TEXT, seq INTEGER NOT NULL, doc TEXT NOT NULL,
       PRIMARY KEY (collection, key)) STRICT, WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS rm_docs_by_run ON rm_docs (run_id, collection) WHERE run_id IS NOT NULL`,
+    CREATE INDEX IF NOT EXISTS rm_docs_by_run ON rm_docs (run_id, collection) WHERE collection IN ('attempts', 'debug')`,
   rm_runs: `CREATE TABLE IF NOT EXISTS rm_runs (
       run_id TEXT PRIMARY KEY, request_seq INTEGER NOT NULL, project TEXT NOT NULL, pipeline TEXT NOT NULL,
       status TEXT NOT NULL, work_mode TEXT NOT NULL, requested_at_utc TEXT NOT NULL) STRICT;
@@ -65,20 +67,23 @@ const TABLE_SQL = {
 /** The tables' names, in the order a rebuild clears them. */
 export const READ_MODEL_TABLE_NAMES = /** @type {(keyof typeof READ_MODEL_TABLES)[]} */ (Object.keys(READ_MODEL_TABLES));
 
+/** The secondary indexes the tables' statements create; queries name some of them (INDEXED BY). */
+const INDEX_NAMES = ["rm_docs_by_run", "rm_runs_by_seq", "rm_runs_by_pipeline", "rm_items_by_run", "rm_refs_by_value"];
+
 /**
- * Creates the tables that are missing; returns whether any was (its rows, and so the models, are gone).
+ * Creates the tables and indexes that are missing; returns whether a table was (its rows, and so
+ * the models, are gone: rm_meta is cleared to force a rebuild). A missing index loses nothing.
  * @param {Database} db
  */
 export function ensureReadModelTables(db) {
-  const existing = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'").pluck(true).all());
-  const missing = READ_MODEL_TABLE_NAMES.filter((name) => !existing.has(name));
-  if (missing.length === 0) return false;
+  const existing = new Set(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'rm\\_%' ESCAPE '\\'").pluck(true).all());
+  const missingTable = READ_MODEL_TABLE_NAMES.some((name) => !existing.has(name));
+  if (!missingTable && INDEX_NAMES.every((name) => existing.has(name))) return false;
   db.transaction(() => {
     for (const name of READ_MODEL_TABLE_NAMES) db.exec(READ_MODEL_TABLES[name]);
-    // Whatever is left of the models does not match: a missing table forces a rebuild.
-    db.prepare("DELETE FROM rm_meta").run();
+    if (missingTable) db.prepare("DELETE FROM rm_meta").run();
   }).immediate();
-  return true;
+  return missingTable;
 }
 
 /** Reads and writes the read models on one connection, inside the caller's transaction. */

@@ -116,7 +116,10 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
         "items",
         "SELECT collection || ' ' || seq || ' ' || position AS key, json_array(run_id, kind, doc) AS value FROM rm_items ORDER BY collection, seq, position",
       ],
-      ["refs", "SELECT digest || ' ' || kind || ' ' || value AS key, CAST(seq AS TEXT) AS value FROM rm_refs ORDER BY digest, kind, value"],
+      [
+        "refs",
+        "SELECT digest || ' ' || kind || ' ' || value AS key, CAST(seq AS TEXT) AS value FROM rm_refs ORDER BY rm_refs.digest, rm_refs.kind, rm_refs.value",
+      ],
     ];
     for (const [table, sql] of queries) {
       for (const row of this.db.prepare<[], { key: string; value: string }>(sql).iterate()) yield { table, key: row.key, value: row.value };
@@ -134,10 +137,14 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
   }
 
   async docsOfRun(collection: DocCollection, runId: string): Promise<string[]> {
-    return this.db
-      .prepare<[string, string], string>("SELECT doc FROM rm_docs WHERE run_id = ? AND collection = ? ORDER BY key")
-      .pluck(true)
-      .all(runId, collection);
+    const prefix = runKeyPrefix(collection, runId);
+    if (prefix !== undefined) {
+      const sql = "SELECT doc FROM rm_docs WHERE collection = ? AND key >= ? AND key < ? ORDER BY key";
+      return this.db.prepare<[string, string, string], string>(sql).pluck(true).all(collection, prefix, `${prefix}\uffff`);
+    }
+    // INDEXED BY: without statistics the planner would rather scan the collection's primary key.
+    const sql = "SELECT doc FROM rm_docs INDEXED BY rm_docs_by_run WHERE run_id = ? AND collection = ? AND collection IN ('attempts', 'debug') ORDER BY key";
+    return this.db.prepare<[string, string], string>(sql).pluck(true).all(runId, collection);
   }
 
   async allDocs(collection: DocCollection): Promise<string[]> {
@@ -162,10 +169,11 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
       where.push(clause);
       params.push(...values);
     };
-    if (query.runId !== undefined) add("run_id = ?", query.runId);
+    if (query.runId !== undefined) add("run_id = ? AND run_id IS NOT NULL", query.runId);
     if (query.afterSeq !== undefined) add("seq > ?", query.afterSeq);
     if (query.kinds !== undefined) add(`kind IN (${query.kinds.map(() => "?").join(", ")})`, ...query.kinds);
-    const sql = `SELECT doc FROM rm_items WHERE ${where.join(" AND ")} ORDER BY seq, position`;
+    const index = query.runId === undefined ? "" : "INDEXED BY rm_items_by_run";
+    const sql = `SELECT doc FROM rm_items ${index} WHERE ${where.join(" AND ")} ORDER BY seq, position`;
     return this.db
       .prepare<(string | number)[], string>(sql)
       .pluck(true)
@@ -179,9 +187,16 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
 
   async artifactsOf(attempt: string, name: string): Promise<string[]> {
     const sql =
-      "SELECT a.digest FROM rm_refs a JOIN rm_refs n ON n.digest = a.digest AND n.kind = 'name' AND n.value = ? WHERE a.kind = 'attempt' AND a.value = ? ORDER BY a.seq";
+      "SELECT a.digest FROM rm_refs a INDEXED BY rm_refs_by_value CROSS JOIN rm_refs n ON n.digest = a.digest AND n.kind = 'name' AND n.value = ? WHERE a.kind = 'attempt' AND a.value = ? ORDER BY a.seq";
     return this.db.prepare<[string, string], string>(sql).pluck(true).all(name, attempt);
   }
+}
+
+/** What the keys of a run's documents start with, where the key holds the run id (tasks, gates). */
+function runKeyPrefix(collection: DocCollection, runId: string): string | undefined {
+  if (collection === "tasks") return JSON.stringify([runId, ""]).slice(0, -'"]'.length);
+  if (collection === "gates") return `${runId}/`;
+  return undefined;
 }
 
 /** The listing's filters as a WHERE clause; each uses the request-seq index or a scan of it. */
