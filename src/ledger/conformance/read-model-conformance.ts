@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NewEvent } from "../ledger-event.js";
 import type { LedgerStore } from "../ledger-store.js";
@@ -23,6 +24,8 @@ export interface ReadModelFixture {
 
 /** Run ids whose byte order differs from a locale's: upper case before lower, non-ASCII last. */
 const RUN_IDS = ["r1", "R2", "r-ä3", "Z4"];
+
+const ROWS_DIGEST = "3974d997fe1a0019e8b74460b67744b8c57baa41850fa6d8dc1e606467dd731a";
 
 /**
  * The suite every LedgerStore that keeps read models passes: what a commit writes equals the
@@ -74,6 +77,14 @@ function derivationConformance(setup: Setup): void {
     expect(await allRows(models.rows())).toEqual(before);
     expect(await models.status()).toEqual({ version: READ_MODEL_VERSION, seq: (await ledger.head()).seq });
     expect(await ledger.openReadModels()).toBe(false);
+  });
+
+  it("lists the same rows as every other backend", async () => {
+    const { ledger } = await setup();
+    await ledger.append(RUN_IDS.flatMap((id) => readModelRunEvents(id)));
+    const rows = inKeyOrder(await allRows(ledger.readModels!.rows()));
+    // Golden value: the rows of this history as the SQLite store lists them, put in key order.
+    expect(createHash("sha256").update(JSON.stringify(rows)).digest("hex")).toBe(ROWS_DIGEST);
   });
 
   it("stays equal to the Projector with two ledgers on one storage appending at once", async () => {
@@ -133,6 +144,13 @@ function failureConformance(setup: Setup): void {
 
 function started(runId: string): NewEvent {
   return { type: "run.started", project: "p", actor: SERVICE_ACTOR, data: { run_id: runId } };
+}
+
+const TABLE_ORDER: readonly ReadModelRow["table"][] = ["docs", "runs", "items", "refs"];
+
+/** Rows by table, then by the bytes of their key: the order of a listing sorted by key on every backend. */
+export function inKeyOrder(rows: readonly ReadModelRow[]): ReadModelRow[] {
+  return [...rows].sort((a, b) => TABLE_ORDER.indexOf(a.table) - TABLE_ORDER.indexOf(b.table) || Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
 }
 
 async function allRows(rows: AsyncIterable<ReadModelRow>): Promise<ReadModelRow[]> {
