@@ -77,24 +77,24 @@ export class ReadModelSql {
     this.clear = TABLE_NAMES.map((name) => `DELETE FROM ${s}.${name}`).join("; ");
     this.setMeta = `INSERT INTO ${s}.rm_meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value`;
     this.docs = `SELECT collection, key, doc FROM ${s}.rm_docs WHERE`;
-    // One round trip for a group's writes of every table, and the seq they reflect.
+    // One round trip for a group's writes of every table, and the seq they reflect; documents come as JSON (docsJson).
     this.apply = `WITH docs AS (
         INSERT INTO ${s}.rm_docs (collection, key, run_id, seq, doc)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
+        SELECT * FROM json_to_recordset($1::json) AS d(c text, k text, r text, s bigint, j text)
         ON CONFLICT (collection, key) DO UPDATE SET run_id = excluded.run_id, seq = excluded.seq, doc = excluded.doc
       ), runs AS (
         INSERT INTO ${s}.rm_runs (run_id, request_seq, project, pipeline, status, work_mode, requested_at_utc)
-        SELECT * FROM unnest($6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+        SELECT * FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
         ON CONFLICT (run_id) DO UPDATE SET status = excluded.status
       ), items AS (
         INSERT INTO ${s}.rm_items (collection, seq, position, run_id, kind, doc)
-        SELECT * FROM unnest($13::text[], $14::bigint[], $15::int[], $16::text[], $17::text[], $18::text[])
+        SELECT * FROM unnest($9::text[], $10::bigint[], $11::int[], $12::text[], $13::text[], $14::text[])
       ), refs AS (
         INSERT INTO ${s}.rm_refs (digest, kind, value, seq)
-        SELECT * FROM unnest($19::text[], $20::text[], $21::text[], $22::bigint[])
+        SELECT * FROM unnest($15::text[], $16::text[], $17::text[], $18::bigint[])
         ON CONFLICT (digest, kind, value) DO NOTHING
       )
-      INSERT INTO ${s}.rm_meta (name, value) VALUES ('seq', $23) ON CONFLICT (name) DO UPDATE SET value = excluded.value`;
+      INSERT INTO ${s}.rm_meta (name, value) VALUES ('seq', $19) ON CONFLICT (name) DO UPDATE SET value = excluded.value`;
   }
 
   async readMeta(client: pg.ClientBase): Promise<{ version: string | null; seq: number }> {
@@ -113,8 +113,9 @@ export class ReadModelSql {
     ];
     const statements = Math.max(1, ...tables.map(([flat, width]) => Math.ceil(flat.length / width / CHUNK_ROWS)));
     for (let part = 0; part < statements; part++) {
-      const params = tables.flatMap(([flat, width]) => columnsOf(flat.slice(part * CHUNK_ROWS * width, (part + 1) * CHUNK_ROWS * width), width));
-      await client.query(this.apply, [...params, String(writes.seq)]);
+      const [docs, ...others] = tables.map(([flat, width]) => [flat.slice(part * CHUNK_ROWS * width, (part + 1) * CHUNK_ROWS * width), width] as const);
+      const params = others.flatMap(([flat, width]) => columnsOf(flat, width));
+      await client.query(this.apply, [docsJson(docs?.[0] ?? []), ...params, String(writes.seq)]);
     }
   }
 
@@ -148,4 +149,14 @@ function columnsOf(flat: readonly unknown[], width: number): unknown[][] {
   const columns = Array.from({ length: width }, (): unknown[] => []);
   for (let i = 0; i < flat.length; i++) (columns[i % width] as unknown[]).push(flat[i]);
   return columns;
+}
+
+/**
+ * Documents as one JSON array of rows: their JSON is full of quotes, which JSON.stringify escapes
+ * natively where a text[] literal escapes them in JavaScript (about a third of a commit's write time).
+ */
+function docsJson(flat: readonly unknown[]): string {
+  const rows: object[] = [];
+  for (let i = 0; i < flat.length; i += DOC_FIELDS) rows.push({ c: flat[i], k: flat[i + 1], r: flat[i + 2], s: flat[i + 3], j: flat[i + 4] });
+  return JSON.stringify(rows);
 }
