@@ -5,10 +5,12 @@ export type { StoredRow } from "./ledger/hash-chain.js";
 export {
   HUMAN_ACTOR,
   SERVICE_ACTOR,
+  readModelConformance,
   runLedgerConformance,
   sampleRunEvents,
   type LedgerConformanceFactory,
   type LedgerFixture,
+  type ReadModelFixture,
 } from "./ledger/conformance/index.js";
 export {
   expectRunledgerError,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "../src/core/canonical-json.js";
 import { SERVICE_ACTOR } from "../src/ledger/conformance/sample-events.js";
 import { runLedgerConformance } from "../src/ledger/conformance/ledger-conformance.js";
+import { readModelConformance } from "../src/ledger/conformance/read-model-conformance.js";
 import type { PendingRow, StoredRow } from "../src/ledger/hash-chain.js";
 import { Ledger } from "../src/ledger/ledger.js";
 import type { NewEvent } from "../src/ledger/ledger-event.js";
@@ -84,6 +85,25 @@ runLedgerConformance("postgres", {
       },
     };
   },
+});
+
+readModelConformance("postgres", async () => {
+  const schema = freshSchema();
+  const stores: PostgresLedgerStore[] = [];
+  const make = async () => {
+    const store = await PostgresLedgerStore.open({ connectionString: connectionString(), schema, poolSize: 4, readModels: true });
+    stores.push(store);
+    return store;
+  };
+  return {
+    store: await make(),
+    reopen: make,
+    tamper: (sql) => withClient(async (client) => client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}; ${sql}`)).then(() => undefined),
+    destroy: async () => {
+      for (const store of stores) await store.close();
+      await withClient((client) => client.query(`DROP SCHEMA ${pg.escapeIdentifier(schema)} CASCADE`));
+    },
+  };
 });
 
 describe("postgres ledger store", () => {

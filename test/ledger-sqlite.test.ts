@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Ledger } from "../src/ledger/ledger.js";
 import type { StoredRow } from "../src/ledger/hash-chain.js";
 import { runLedgerConformance, type LedgerConformanceFactory } from "../src/ledger/conformance/ledger-conformance.js";
+import { readModelConformance, type ReadModelFixture } from "../src/ledger/conformance/read-model-conformance.js";
 import { SqliteLedgerStore, type SqliteLedgerOptions } from "../src/ledger/sqlite/sqlite-ledger-store.js";
 import { SERVICE_ACTOR } from "../src/ledger/conformance/sample-events.js";
 
@@ -50,6 +51,38 @@ const sqliteHarness = (options: SqliteLedgerOptions): LedgerConformanceFactory =
 runLedgerConformance("sqlite", sqliteHarness({}));
 runLedgerConformance("sqlite, every group in the writer thread", sqliteHarness({ writer: "thread" }));
 runLedgerConformance("sqlite, every group inline", sqliteHarness({ writer: "inline" }));
+
+/** The read-model suite over a fresh SQLite file, with the store's options and read models. */
+const sqliteReadModels = (options: SqliteLedgerOptions) => async (): Promise<ReadModelFixture> => {
+  const dir = mkdtempSync(join(tmpdir(), "runledger-sqlite-rm-"));
+  const path = join(dir, "ledger.db");
+  const stores: SqliteLedgerStore[] = [];
+  const make = async () => {
+    const store = new SqliteLedgerStore(path, { ...options, readModels: true });
+    stores.push(store);
+    return store;
+  };
+  return {
+    store: await make(),
+    reopen: make,
+    tamper: async (sql) => {
+      const db = new Database(path);
+      try {
+        db.exec(sql);
+      } finally {
+        db.close();
+      }
+    },
+    destroy: async () => {
+      for (const store of stores) await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+readModelConformance("sqlite", sqliteReadModels({}));
+readModelConformance("sqlite, every group in the writer thread", sqliteReadModels({ writer: "thread" }));
+readModelConformance("sqlite, every group inline", sqliteReadModels({ writer: "inline" }));
 
 describe("sqlite: the writer thread and the adaptive writer", () => {
   const dir = mkdtempSync(join(tmpdir(), "runledger-writer-"));

@@ -93,7 +93,7 @@ async function openLedgerStore(root: string, config: WorkspaceConfig, env: NodeJ
         throw new RunledgerError("ERR_CONFIG", { detail: `ledger.connectionStringEnv: environment variable ${ledger.connectionStringEnv} is not set` });
       }
       const { PostgresLedgerStore } = await loadPostgresBackend();
-      return PostgresLedgerStore.open({ connectionString, schema: ledger.schema, durability: ledger.durability });
+      return PostgresLedgerStore.open({ connectionString, schema: ledger.schema, durability: ledger.durability, readModels: true });
     }
   }
 }

@@ -1,2 +1,3 @@
 export { runLedgerConformance, type LedgerConformanceFactory, type LedgerFixture } from "./ledger-conformance.js";
 export { HUMAN_ACTOR, SERVICE_ACTOR, sampleRunEvents } from "./sample-events.js";
+export { readModelConformance, type ReadModelFixture } from "./read-model-conformance.js";

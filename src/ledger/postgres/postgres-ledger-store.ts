@@ -3,7 +3,11 @@ import type { Digest } from "../../core/digest.js";
 import { RunledgerError } from "../../core/errors.js";
 import { sealRows, type ChainHead, type PendingRow, type StoredRow } from "../hash-chain.js";
 import { BatchingWriter, sealedGroup, type LedgerCapabilities, type LedgerStore, type LedgerWriter, type ScanQuery } from "../ledger-store.js";
+import type { GroupDeriver } from "../read-models/read-model-store.js";
 import { applyPostgresMigrations } from "./migrations.js";
+import { PostgresReadModels } from "./postgres-read-models.js";
+import { inTransaction } from "./postgres-transaction.js";
+import { ensureReadModelTables } from "./read-model-tables.js";
 
 export interface PostgresLedgerOptions {
   /** A `postgres://user:password@host:port/database` URL; it may hold a password, so it never appears in errors. */
@@ -14,6 +18,8 @@ export interface PostgresLedgerOptions {
   readonly durability?: "full" | "normal";
   /** Connections the store's pool may hold; defaults to 10. */
   readonly poolSize?: number;
+  /** Keep the read models (src/ledger/read-models/) in the schema, written by every commit; tables created where missing. */
+  readonly readModels?: boolean;
 }
 
 interface HeadRow {
@@ -40,6 +46,7 @@ const types: pg.CustomTypesConfig = {
  */
 export class PostgresLedgerStore implements LedgerStore {
   readonly capabilities: LedgerCapabilities;
+  readonly readModels: PostgresReadModels | undefined;
   private readonly begin: string;
   private readonly sql: { readonly head: string; readonly lockHead: string; readonly insert: string; readonly moveHead: string; readonly events: string };
   private closing: Promise<void> | undefined;
@@ -49,7 +56,9 @@ export class PostgresLedgerStore implements LedgerStore {
     schema: string,
     durability: "full" | "normal",
     private readonly secrets: readonly string[],
+    readModels: boolean,
   ) {
+    this.readModels = readModels ? new PostgresReadModels(pool, schema, (operation) => this.attempt(operation)) : undefined;
     this.capabilities = { backend: "postgres", multiProcess: true, multiMachine: true, durability };
     // SET LOCAL rides in BEGIN's round trip and only touches appends, so it also holds behind transaction poolers.
     this.begin = durability === "normal" ? "BEGIN; SET LOCAL synchronous_commit = off" : "BEGIN";
@@ -80,6 +89,7 @@ export class PostgresLedgerStore implements LedgerStore {
       const client = await pool.connect();
       try {
         await applyPostgresMigrations(client, schema);
+        if (options.readModels) await ensureReadModelTables(client, schema);
         client.release();
       } catch (error) {
         client.release(error instanceof Error ? error : true);
@@ -89,22 +99,24 @@ export class PostgresLedgerStore implements LedgerStore {
       await pool.end().catch(() => undefined);
       throw storageError(error, secrets);
     }
-    return new PostgresLedgerStore(pool, schema, options.durability ?? "full", secrets);
+    return new PostgresLedgerStore(pool, schema, options.durability ?? "full", secrets, options.readModels ?? false);
   }
 
   writer(): LedgerWriter {
-    return new BatchingWriter(async (pending) => sealedGroup(await this.append(pending)));
+    return new BatchingWriter(async (pending, derive) => sealedGroup(await this.append(pending, derive)));
   }
 
-  /** Atomically appends the rows after the current head, under the head's row lock; one transaction. */
-  append(pending: readonly PendingRow[]): Promise<StoredRow[]> {
+  /**
+   * Atomically appends the rows after the current head, under the head's row lock; one transaction.
+   * Given `derive` (a store with read models), writes what derives from the rows in it too.
+   */
+  append(pending: readonly PendingRow[], derive?: GroupDeriver): Promise<StoredRow[]> {
     if (pending.length === 0) return Promise.resolve([]);
-    return this.attempt(async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query(this.begin);
-        const head = await client.query<HeadRow>(this.sql.lockHead);
-        const sealed = sealRows(head.rows[0] as HeadRow, pending);
+    return this.attempt(() =>
+      inTransaction(this.pool, this.begin, async (client) => {
+        const head = (await client.query<HeadRow>(this.sql.lockHead)).rows[0] as HeadRow;
+        const sealed = sealRows(head, pending);
+        if (derive && this.readModels) await this.readModels.applyDerived(client, derive, head.seq);
         for (const chunk of chunks(sealed)) {
           await client.query(this.sql.insert, [
             chunk.map((r) => r.seq),
@@ -117,19 +129,9 @@ export class PostgresLedgerStore implements LedgerStore {
         }
         const last = sealed.at(-1) as StoredRow;
         await client.query(this.sql.moveHead, [last.seq, last.hash]);
-        await client.query("COMMIT");
-        client.release();
         return sealed;
-      } catch (error) {
-        // A connection whose ROLLBACK fails is in an unknown state, so it is destroyed, not pooled.
-        const rolledBack = await client.query("ROLLBACK").then(
-          () => true,
-          () => false,
-        );
-        client.release(rolledBack ? undefined : true);
-        throw error;
-      }
-    });
+      }),
+    );
   }
 
   head(): Promise<ChainHead> {
@@ -201,6 +203,8 @@ function secretsOf(connectionString: string): string[] {
 }
 
 function storageError(error: unknown, secrets: readonly string[]): RunledgerError {
+  // Already named (the read models behind the head, say): a database error is what gets redacted and wrapped.
+  if (error instanceof RunledgerError) return error;
   const redact = (text: string) => secrets.reduce((out, secret) => out.split(secret).join("***"), text);
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
