@@ -90,8 +90,8 @@ runLedgerConformance("postgres", {
 readModelConformance("postgres", async () => {
   const schema = freshSchema();
   const stores: PostgresLedgerStore[] = [];
-  const make = async () => {
-    const store = await PostgresLedgerStore.open({ connectionString: connectionString(), schema, poolSize: 4, readModels: true });
+  const make = async (bare = false) => {
+    const store = await PostgresLedgerStore.open({ connectionString: connectionString(), schema, poolSize: 4, readModels: !bare });
     stores.push(store);
     return store;
   };

@@ -57,8 +57,8 @@ const sqliteReadModels = (options: SqliteLedgerOptions) => async (): Promise<Rea
   const dir = mkdtempSync(join(tmpdir(), "runledger-sqlite-rm-"));
   const path = join(dir, "ledger.db");
   const stores: SqliteLedgerStore[] = [];
-  const make = async () => {
-    const store = new SqliteLedgerStore(path, { ...options, readModels: true });
+  const make = async (bare = false) => {
+    const store = new SqliteLedgerStore(path, { ...options, readModels: !bare });
     stores.push(store);
     return store;
   };

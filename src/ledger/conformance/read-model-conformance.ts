@@ -15,8 +15,8 @@ import { SERVICE_ACTOR } from "./sample-events.js";
 /** One isolated, empty ledger storage whose stores keep read models. */
 export interface ReadModelFixture {
   readonly store: LedgerStore;
-  /** Opens another store, with read models, on the same storage. */
-  reopen(): Promise<LedgerStore>;
+  /** Opens another store on the same storage: with read models, unless `bare` (a writer that keeps none). */
+  reopen(bare?: boolean): Promise<LedgerStore>;
   /** Runs SQL on the storage without the port (to play the attacker); tables are named unqualified, as `rm_docs`. */
   tamper(sql: string): Promise<void>;
   destroy(): Promise<void>;
@@ -98,8 +98,23 @@ function derivationConformance(setup: Setup): void {
   });
 }
 
-/** Tampering found, a lost table brought back, a failed commit leaving nothing. */
+/** Tampering found, a lost table brought back, a failed commit leaving nothing, a writer without models caught up. */
 function failureConformance(setup: Setup): void {
+  it("derives what a writer that keeps no models appended: in the next commit, and on open", async () => {
+    const { fixture, ledger } = await setup();
+    await ledger.append(readModelRunEvents("r1"));
+    const bare = new Ledger(await fixture.reopen(true), { clock: CONFORMANCE_CLOCK });
+    await bare.append(readModelRunEvents("r2"));
+    await ledger.append(readModelRunEvents("r3"));
+    expect((await ledger.readModels?.status())?.seq).toBe((await ledger.head()).seq);
+    await bare.append(readModelRunEvents("Z4"));
+    const reopened = new Ledger(await fixture.reopen(), { clock: CONFORMANCE_CLOCK });
+    expect(await reopened.openReadModels()).toBe(true);
+    expect((await reopened.readModels?.status())?.seq).toBe((await reopened.head()).seq);
+    expect(await verifyReadModels(reopened)).toMatchObject({ ok: true });
+    expect((await new ReadModels(reopened.readModels!.query).runs({ limit: 10 })).map((r) => r.id)).toEqual(["Z4", "r3", "r2", "r1"]);
+  });
+
   it("names a row edited by hand", async () => {
     const { fixture, ledger } = await setup();
     await ledger.append(readModelRunEvents("r1"));

@@ -35,11 +35,33 @@ export class PostgresReadModels implements ReadModelStore {
     this.query = new PostgresReadModelQueries(this.s, (sql, params) => this.attempt(async () => (await this.pool.query(sql, params)).rows));
   }
 
-  /** Inside the commit's transaction, with the head locked: `base` is the head the rows follow. */
+  /**
+   * Inside the commit's transaction, with the head locked: `base` is the head the rows follow. The
+   * events the models do not reflect yet (appended by a writer that keeps none) are derived first.
+   */
   async applyDerived(client: pg.ClientBase, derive: GroupDeriver, base: number): Promise<void> {
+    const behind = await this.behind(client, base);
+    await this.sql.write(client, await this.derive(client, (source) => derive(base, source, behind)));
+  }
+
+  catchUp(derive: RowsDeriver): Promise<number> {
+    return this.attempt(() =>
+      inTransaction(this.pool, "BEGIN", async (client) => {
+        const head = (await client.query<{ seq: number }>(`SELECT seq FROM ${this.s}.ledger_head WHERE id = 1 FOR UPDATE`)).rows[0]?.seq ?? 0;
+        const behind = await this.behind(client, head);
+        if (behind.length > 0) await this.sql.write(client, await this.derive(client, (source) => derive(behind, source)));
+        return behind.length;
+      }),
+    );
+  }
+
+  /** The stored events after the models' seq up to `head`, under the head's lock. */
+  private async behind(client: pg.ClientBase, head: number): Promise<StoredRow[]> {
     const { seq } = await this.sql.readMeta(client);
-    if (seq !== base) throw behind(seq, base);
-    await this.sql.write(client, await this.derive(client, (source) => derive(base, source)));
+    if (seq > head) throw ahead(seq, head);
+    if (seq === head) return [];
+    const sql = `SELECT seq, type, project, body, prev, hash FROM ${this.s}.events WHERE seq > $1 AND seq <= $2 ORDER BY seq`;
+    return (await client.query<StoredRow>(sql, [seq, head])).rows;
   }
 
   status(): Promise<ReadModelStatus> {
@@ -172,9 +194,9 @@ function documentsOf(writes: ReadModelWrites): Map<string, string | null> {
   return known;
 }
 
-function behind(models: number, head: number): RunledgerError {
+function ahead(models: number, head: number): RunledgerError {
   return new RunledgerError("ERR_READ_MODEL_DRIFT", {
-    detail: `the read models reflect event ${models} but the chain's head is event ${head}: events were appended without them`,
+    detail: `the read models reflect event ${models} but the chain's head is event ${head}: they were not derived from this chain`,
     context: { models_seq: models, head_seq: head },
   });
 }

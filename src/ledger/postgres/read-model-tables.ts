@@ -85,7 +85,8 @@ export class ReadModelSql {
       ), runs AS (
         INSERT INTO ${s}.rm_runs (run_id, request_seq, project, pipeline, status, work_mode, requested_at_utc)
         SELECT * FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-        ON CONFLICT (run_id) DO UPDATE SET status = excluded.status
+        ON CONFLICT (run_id) DO UPDATE SET project = excluded.project, pipeline = excluded.pipeline, status = excluded.status,
+          work_mode = excluded.work_mode, requested_at_utc = excluded.requested_at_utc
       ), items AS (
         INSERT INTO ${s}.rm_items (collection, seq, position, run_id, kind, doc)
         SELECT * FROM unnest($9::text[], $10::bigint[], $11::int[], $12::text[], $13::text[], $14::text[])
