@@ -23,7 +23,6 @@ export async function verifyCommand(ctx: CommandContext): Promise<void> {
   await ctx.withWorkspace(async (workspace) => {
     ctx.output.log("verify.start", { root: workspace.root });
     const chain = await verifyChain(workspace);
-    ctx.output.log("verify.chain", chain);
     ctx.output.say(
       `ledger intact: ${chain.events} events, head ${chain.head}\nartifacts intact: ${chain.artifacts} blobs verified, ${chain.referenced} referenced by the ledger`,
     );
