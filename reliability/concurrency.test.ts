@@ -10,6 +10,7 @@ import { readyAppenders } from "../test/support/appenders.js";
 import { exited, HeadWatcher, initWorkspace, projectedState, runledger, sleep, startEngine, writePipeline } from "./support/engine.js";
 import { reportFigures } from "./support/figures.js";
 import { lanePipeline } from "./support/pipelines.js";
+import { storedReadModels } from "./support/read-models.js";
 import { Prng } from "./support/prng.js";
 import { SCALE, SEED } from "./support/scale.js";
 
@@ -93,6 +94,10 @@ describe("concurrency", () => {
         figures.tasks_checked++;
         figures.executions += ran;
       }
+      // Two engines' commits, a kill and a refusal: the read models are current without a rebuild.
+      const models = await storedReadModels(root);
+      expect(models.seq).toBe(models.head);
+      expect(models.report).toMatchObject({ ok: true, events: models.head });
       const verify = runledger(["verify"], { cwd: root });
       expect(verify.code, verify.stderr).toBe(0);
       figures.trials++;

@@ -16,6 +16,7 @@ import {
 } from "./support/engine.js";
 import { reportFigures } from "./support/figures.js";
 import { lanePipeline } from "./support/pipelines.js";
+import { storedReadModels } from "./support/read-models.js";
 import { Prng } from "./support/prng.js";
 import { SCALE, SEED } from "./support/scale.js";
 
@@ -123,6 +124,10 @@ describe("crash: kill -9 of the engine at random points", () => {
         compared++;
       }
     }
+    // Written in each commit's transaction, the read models survive every kill current, with no rebuild.
+    const models = await storedReadModels(root);
+    expect(models.seq).toBe(models.head);
+    expect(models.report).toMatchObject({ ok: true, events: models.head });
     const verify = runledger(["verify"], { cwd: root });
     expect(verify.code, verify.stderr).toBe(0);
     expect(processesWithEnv("RUNLEDGER_RUN_ID", runId)).toEqual([]);

@@ -118,10 +118,16 @@ export {
 export {
   AdminControlOutputSchema,
   AdminControlSchema,
+  ReadModelRebuildOutputSchema,
+  ReadModelRebuildSchema,
+  ReadModelStatusSchema,
   RetentionOutputSchema,
   RetentionSchema,
   type AdminControl,
   type AdminControlOutput,
+  type ReadModelRebuild,
+  type ReadModelRebuildOutput,
+  type ReadModelStatus,
   type Retention,
   type RetentionOutput,
 } from "./contracts/admin-control.js";
@@ -180,7 +186,7 @@ export {
   type SecretListOutput,
 } from "./contracts/secret-info.js";
 export { MonitorOutputSchema, SuggestionSchema, type MonitorOutput, type Suggestion } from "./contracts/suggestion.js";
-export { VerifyOutputSchema, VerifyReportSchema, type VerifyOutput } from "./contracts/verify-report.js";
+export { ReadModelCheckSchema, VerifyOutputSchema, VerifyReportSchema, type VerifyOutput } from "./contracts/verify-report.js";
 export {
   DefinitionVersionSchema,
   SyncWarningSchema,

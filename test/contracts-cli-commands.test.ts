@@ -130,6 +130,7 @@ function administration(replayed: RunJson): void {
   json(["admin", "resume", "--reason", "deployed"]);
   json(["admin", "retention", "--keep-work-runs", "2", "--reason", "disk budget"]);
   json(["admin", "replay", replayed.id, "--reason", "check determinism"]);
+  json(["admin", "rebuild-read-models", "--reason", "check the rebuild"]);
   for (const step of ["register", "activate", "deprecate", "remove"])
     json(["operator", step, "contracts.check@1", "--reason", `${step} for the contract test`]);
   json(["operator", "list"]);

@@ -2,6 +2,7 @@ import type { Actor } from "../contracts/common.js";
 import type { Action } from "../usecases/actions.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { resolveActor } from "./actor.js";
+import { readModelProgress } from "./read-model-progress.js";
 import type { CliIo, Output } from "./output.js";
 
 /** The global options every command may read. */
@@ -38,7 +39,8 @@ export class CommandContext {
   async openWorkspace(): Promise<Workspace> {
     // Loaded here, not at start: `effect` and the usage errors never open a workspace.
     const { findWorkspaceRoot, openWorkspace } = await import("../workspace/workspace.js");
-    const workspace = await openWorkspace(findWorkspaceRoot(this.options.workspace ?? this.io.cwd), { env: this.io.env });
+    const root = findWorkspaceRoot(this.options.workspace ?? this.io.cwd);
+    const workspace = await openWorkspace(root, { env: this.io.env, onReadModelRebuild: readModelProgress(this.io, this.output.json) });
     // From here on, everything the command prints passes the workspace's secret mask.
     this.output.redactor = workspace.mask;
     return workspace;

@@ -37,6 +37,7 @@ export const COMMAND_ACTIONS: Readonly<Record<string, Action | null>> = {
   "admin drain": "admin.drain",
   "admin replay": "admin.replay",
   "admin retention": "admin.retention",
+  "admin rebuild-read-models": "admin.rebuild_read_models",
   "operator list": "operators.read",
   "operator show": "operators.read",
   "operator register": "operator.register",

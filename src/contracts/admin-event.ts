@@ -25,6 +25,7 @@ export const ADMIN_ACTION_TYPES = [
   "stream_create",
   "stream_update",
   "config_update",
+  "read_models_rebuild",
 ] as const;
 
 /** The kind of an admin action. */
@@ -66,6 +67,8 @@ export const ADMIN_ROLES = ROLE_NAMES;
 /** One role given to one actor with the hash of its token (access_grant's `after`; access_revoke's `before` has no hash). */
 const GrantRecordSchema = z.object({ actor: ActorSchema, role: z.enum(ADMIN_ROLES), token_hash: z.string().min(1) }).readonly();
 const RevokeRecordSchema = z.object({ actor: ActorSchema, role: z.enum(ADMIN_ROLES) }).readonly();
+/** Which code version derived the read models and the last event they reflect (version null: never built). */
+const ReadModelStatusRecordSchema = z.object({ version: z.string().nullable(), seq: z.number().int().min(0) }).readonly();
 /** Nothing recorded: the action has no state of its own. */
 const NoState = z.never();
 
@@ -95,6 +98,7 @@ const AccessDeniedAction = action("access_denied", NoState, NoState);
 const StreamCreateAction = action("stream_create", z.unknown(), z.unknown());
 const StreamUpdateAction = action("stream_update", z.unknown(), z.unknown());
 const ConfigUpdateAction = action("config_update", z.unknown(), z.unknown());
+const ReadModelsRebuildAction = action("read_models_rebuild", ReadModelStatusRecordSchema, ReadModelStatusRecordSchema);
 
 /** One admin action with its typed `before` and `after`, discriminated by `action_type`. */
 export const AdminActionSchema = z.discriminatedUnion("action_type", [
@@ -119,6 +123,7 @@ export const AdminActionSchema = z.discriminatedUnion("action_type", [
   StreamCreateAction,
   StreamUpdateAction,
   ConfigUpdateAction,
+  ReadModelsRebuildAction,
 ]);
 export type AdminActionRecord = z.infer<typeof AdminActionSchema>;
 

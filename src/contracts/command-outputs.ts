@@ -37,6 +37,7 @@ export const COMMAND_OUTPUTS = Object.freeze({
   "admin drain": "AdminControlOutput",
   "admin replay": "RunOutput",
   "admin retention": "RetentionOutput",
+  "admin rebuild-read-models": "ReadModelRebuildOutput",
   "operator list": "OperatorListOutput",
   "operator show": "OperatorShowOutput",
   "operator register": "OperatorTransitionOutput",

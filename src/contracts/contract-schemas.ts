@@ -2,7 +2,15 @@ import type { z } from "zod";
 import { AdminActionTypeSchema, AdminEventSchema } from "./admin-event.js";
 import { ArtifactRefSchema } from "./artifact-ref.js";
 import { AccessGrantEntrySchema, AccessGrantOutputSchema, AccessGrantSchema, AccessListOutputSchema, AccessListSchema, AccessRevocationSchema, AccessRevokeOutputSchema, RoleSchema } from "./access-grant.js";
-import { AdminControlOutputSchema, AdminControlSchema, RetentionOutputSchema, RetentionSchema } from "./admin-control.js";
+import {
+  AdminControlOutputSchema,
+  AdminControlSchema,
+  ReadModelRebuildOutputSchema,
+  ReadModelRebuildSchema,
+  ReadModelStatusSchema,
+  RetentionOutputSchema,
+  RetentionSchema,
+} from "./admin-control.js";
 import { ArtifactCopySchema, ArtifactGetOutputSchema } from "./artifact-copy.js";
 import { AuditEntrySchema, AuditOutputSchema } from "./audit-entry.js";
 import { LogLineSchema } from "./command-output.js";
@@ -22,7 +30,7 @@ import { ReceiptOutputSchema } from "./receipt-output.js";
 import { RunOutputSchema, RunsOutputSchema } from "./run-output.js";
 import { SecretChangeOutputSchema, SecretChangeSchema, SecretInfoSchema, SecretListOutputSchema } from "./secret-info.js";
 import { MonitorOutputSchema, SuggestionSchema } from "./suggestion.js";
-import { VerifyOutputSchema, VerifyReportSchema } from "./verify-report.js";
+import { ReadModelCheckSchema, VerifyOutputSchema, VerifyReportSchema } from "./verify-report.js";
 import {
   DefinitionVersionSchema,
   SyncWarningSchema,
@@ -124,6 +132,10 @@ export const CONTRACT_SCHEMAS = Object.freeze({
   OutputPath: OutputPathSchema,
   Pipeline: PipelineSchema,
   Project: ProjectSchema,
+  ReadModelCheck: ReadModelCheckSchema,
+  ReadModelRebuild: ReadModelRebuildSchema,
+  ReadModelRebuildOutput: ReadModelRebuildOutputSchema,
+  ReadModelStatus: ReadModelStatusSchema,
   Receipt: ReceiptSchema,
   ReceiptChange: ReceiptChangeSchema,
   ReceiptOutput: ReceiptOutputSchema,

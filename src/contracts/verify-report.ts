@@ -2,9 +2,19 @@ import { z } from "zod";
 import { DigestSchema } from "./common.js";
 import { commandOutput } from "./command-output.js";
 
+/** The stored read models as verify found them: equal to a fresh derivation of `events` events, in `rows` rows. */
+export const ReadModelCheckSchema = z
+  .object({
+    version: z.string().min(1),
+    events: z.number().int().min(0),
+    rows: z.number().int().min(0),
+  })
+  .strict();
+
 /**
  * What `verify` checked when it found nothing wrong: the events of the chain, its head's hash, the
- * blobs re-hashed, and how many distinct blobs the ledger names.
+ * blobs re-hashed, how many distinct blobs the ledger names, and the read models (absent where the
+ * ledger keeps none).
  */
 export const VerifyReportSchema = z
   .object({
@@ -12,6 +22,7 @@ export const VerifyReportSchema = z
     head: DigestSchema,
     artifacts: z.number().int().min(0),
     referenced: z.number().int().min(0),
+    read_models: ReadModelCheckSchema.optional(),
   })
   .strict();
 

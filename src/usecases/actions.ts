@@ -28,6 +28,7 @@ export const ACTION_ROLES = {
   "admin.drain": "admin",
   "admin.replay": "admin",
   "admin.retention": "admin",
+  "admin.rebuild_read_models": "admin",
   "operators.read": "viewer",
   "operator.register": "admin",
   "operator.activate": "admin",

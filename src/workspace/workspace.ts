@@ -35,8 +35,8 @@ export interface Workspace {
 export interface OpenOptions {
   readonly clock?: Clock;
   readonly env?: NodeJS.ProcessEnv;
-  /** Told how far a rebuild of the read models on open has come (event seq, head seq). */
-  readonly onReadModelRebuild?: (seq: number, head: number) => void;
+  /** Told how far a rebuild of the read models on open has come (event seq, head seq): a front door's progress line. */
+  readonly onReadModelRebuild?: ((seq: number, head: number) => void) | undefined;
 }
 
 /** The nearest directory at or above `start` that holds runledger.json. */

@@ -6,9 +6,9 @@ import { deferredAction } from "../deferred-action.js";
 
 const load = () => import("../actions/admin.js");
 
-/** `runledger admin pause|resume|drain|replay|retention`: audited operator actions over a project, a pipeline or a run. */
+/** `runledger admin pause|resume|drain|replay|retention|rebuild-read-models`: audited operator actions over a project, a pipeline, a run or the workspace. */
 export function registerAdmin(program: Command, context: () => CommandContext): void {
-  const admin = program.command("admin").description("audited operator actions: pause, resume, drain, replay, retention");
+  const admin = program.command("admin").description("audited operator actions: pause, resume, drain, replay, retention, rebuild-read-models");
   const scoped = (name: ControlAction, description: string) =>
     admin
       .command(name)
@@ -38,4 +38,9 @@ export function registerAdmin(program: Command, context: () => CommandContext): 
     .argument("<run>", "a run id, or a unique prefix of one")
     .option("--reason <text>", "why (required, audited)")
     .action(deferredAction(context, async () => (await load()).replayCommand));
+  admin
+    .command("rebuild-read-models")
+    .description("derive the read models (what runs, show and the engine read) again from every event, in one transaction; the events are never changed")
+    .option("--reason <text>", "why (required, audited)")
+    .action(deferredAction(context, async () => (await import("../actions/rebuild-read-models.js")).rebuildReadModelsCommand));
 }

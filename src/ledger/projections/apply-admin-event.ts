@@ -53,6 +53,7 @@ export function applyAdminEffects(state: ProjectionState, d: AdminData, at: stri
     case "stream_create":
     case "stream_update":
     case "config_update":
+    case "read_models_rebuild":
       return;
     default:
       return assertNever(action);
