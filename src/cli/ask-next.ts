@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline/promises";
-import { Projector } from "../ledger/projections/projector.js";
+import { readModelsOf } from "../ledger/read-models/read-models-of.js";
 import { recordNext } from "../usecases/index.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { CommandContext } from "./command-context.js";
@@ -13,7 +13,7 @@ import { recordDeps } from "./workspace-deps.js";
 export async function askNext(ctx: CommandContext, workspace: Workspace, runId: string): Promise<void> {
   const stdin = ctx.io.stdin;
   if (ctx.output.json || !stdin?.isTTY || !(ctx.io.stdout as { isTTY?: boolean }).isTTY) return;
-  const run = (await new Projector(workspace.ledger).catchUp()).runs[runId];
+  const run = await (await readModelsOf(workspace.ledger)).run(runId);
   if (!run || run.next !== null || run.finished_at_utc === null) return;
   const rl = createInterface({ input: stdin, output: ctx.io.stdout, terminal: false });
   try {

@@ -1,13 +1,12 @@
 import type { AccessList } from "../contracts/access-grant.js";
 import { accessFrom, type AccessState } from "../governance/access.js";
 import type { Ledger } from "../ledger/ledger.js";
-import { emptyProjectionState } from "../ledger/projections/projection-state.js";
-import { catchUpTypes } from "../ledger/projections/projector.js";
+import { readModelsOf } from "../ledger/read-models/read-models-of.js";
 
 /** The access control in force: on once an admin granted the first role. */
 export async function readAccess(ledger: Ledger): Promise<AccessState> {
-  // Access is all in the admin events: read those, not the whole ledger, before every request.
-  return accessFrom((await catchUpTypes(ledger, emptyProjectionState(), { types: ["admin.recorded"] })).adminEvents);
+  // Access is all in the grants and revocations: read those, not the whole ledger, before every request.
+  return accessFrom(await (await readModelsOf(ledger)).adminEvents({ kinds: ["access_grant", "access_revoke"] }));
 }
 
 /** The grants in force as `access list` shows them: token hashes abbreviated. */

@@ -1,12 +1,15 @@
 import type { AuditEntry } from "../contracts/audit-entry.js";
-import type { AdminEventView, ProjectionState } from "../ledger/projections/projection-state.js";
+import type { AdminEventView } from "../ledger/projections/projection-state.js";
 
 /** The fields every audit entry carries whatever its action, as the projection holds them (read-only). */
 type RecordedAuditFields = { readonly [K in keyof Omit<AuditEntry, "action_type" | "before" | "after">]: Readonly<AuditEntry[K]> };
 
-/** The admin events, oldest first, optionally only one action type and one actor (`kind:id`). */
-export function auditView(state: ProjectionState, filter: { readonly action?: string | undefined; readonly actor?: string | undefined }): AuditEntry[] {
-  return state.adminEvents
+/** The admin events given (oldest first), optionally only one action type and one actor (`kind:id`). */
+export function auditView(
+  adminEvents: readonly AdminEventView[],
+  filter: { readonly action?: string | undefined; readonly actor?: string | undefined },
+): AuditEntry[] {
+  return adminEvents
     .filter((e) => filter.action === undefined || e.action_type === filter.action)
     .filter((e) => filter.actor === undefined || `${e.actor.kind}:${e.actor.id}` === filter.actor)
     .map(auditEntry);

@@ -2,7 +2,8 @@ import type { ArtifactStore } from "../artifacts/artifact-store.js";
 import type { Explanation } from "../contracts/explanation.js";
 import { RunledgerError } from "../core/errors.js";
 import { diffReceipts } from "../engine/explain-attempt.js";
-import type { AttemptView, ProjectionState, RunView } from "../ledger/projections/projection-state.js";
+import type { AttemptView, RunView } from "../ledger/projections/projection-state.js";
+import type { ReadModels } from "../ledger/read-models/read-models.js";
 import { loadReceipt } from "./receipt.js";
 
 /**
@@ -11,9 +12,9 @@ import { loadReceipt } from "./receipt.js";
  * fields that changed since the latest passed attempt of the same pipeline task in another run.
  * ERR_USAGE for a task without an attempt.
  */
-export async function explanationView(state: ProjectionState, artifacts: Pick<ArtifactStore, "get">, run: RunView, taskName: string): Promise<Explanation> {
+export async function explanationView(models: ReadModels, artifacts: Pick<ArtifactStore, "get">, run: RunView, taskName: string): Promise<Explanation> {
   const task = run.tasks[taskName];
-  const attempt = state.attempts[task?.attempts.at(-1) ?? ""];
+  const [attempt] = await models.attempts(task?.attempts.slice(-1) ?? []);
   if (!task || !attempt)
     throw new RunledgerError("ERR_USAGE", {
       detail: `task ${taskName} of run ${run.id} has no attempt${task ? ` (${task.outcome}: ${task.reason ?? "not started"})` : ""}`,
@@ -29,7 +30,7 @@ export async function explanationView(state: ProjectionState, artifacts: Pick<Ar
     error_code: e.error_code,
   }));
   if (attempt.status === "reused") {
-    const source = state.attempts[attempt.source_attempt_id ?? ""];
+    const [source] = await models.attempts(attempt.source_attempt_id === null ? [] : [attempt.source_attempt_id]);
     return {
       task: taskName,
       decision: "reused",
@@ -40,7 +41,7 @@ export async function explanationView(state: ProjectionState, artifacts: Pick<Ar
       effects,
     };
   }
-  const previous = previousPassed(state, run.pipeline, taskName, attempt);
+  const previous = previousPassed(await models.attemptsOfPipelineTask(run.pipeline, taskName), attempt);
   if (!previous?.receipt_digest || !attempt.receipt_digest)
     return { task: taskName, decision: "ran", attempt: attempt.attempt_id, previous_attempt: null, changes: [], effects };
   const changes = diffReceipts(await loadReceipt(artifacts, previous.receipt_digest), await loadReceipt(artifacts, attempt.receipt_digest));
@@ -55,12 +56,10 @@ export async function explanationView(state: ProjectionState, artifacts: Pick<Ar
   };
 }
 
-/** The latest passed, non-reused attempt of the same pipeline task before `attempt`, in another run. */
-function previousPassed(state: ProjectionState, pipeline: string, task: string, attempt: AttemptView): AttemptView | undefined {
-  return Object.values(state.attempts)
-    .filter(
-      (a) => a.correlation_ids.task === task && a.status === "succeeded" && a.attempt_id !== attempt.attempt_id && a.created_at_utc <= attempt.created_at_utc,
-    )
-    .filter((a) => state.runs[a.correlation_ids.run_id]?.pipeline === pipeline && a.correlation_ids.run_id !== attempt.correlation_ids.run_id)
+/** Of the attempts of the same pipeline task (in the order they were made), the latest passed, non-reused one before `attempt`, in another run. */
+function previousPassed(attemptsOfTask: readonly AttemptView[], attempt: AttemptView): AttemptView | undefined {
+  return attemptsOfTask
+    .filter((a) => a.status === "succeeded" && a.attempt_id !== attempt.attempt_id && a.created_at_utc <= attempt.created_at_utc)
+    .filter((a) => a.correlation_ids.run_id !== attempt.correlation_ids.run_id)
     .at(-1);
 }

@@ -2,7 +2,7 @@ import type { RunSummary } from "../contracts/run.js";
 import type { RunView } from "../ledger/projections/projection-state.js";
 
 /** A run as `runs` lists it. */
-export function runSummary(run: RunView) {
+export function runSummary(run: Omit<RunView, "tasks">) {
   return {
     id: run.id,
     pipeline: run.pipeline,

@@ -1,6 +1,8 @@
 import { basename, join } from "node:path";
 import type { Run } from "../contracts/run.js";
 import type { AttemptView, ProjectionState, RunView } from "../ledger/projections/projection-state.js";
+import type { ReadModels } from "../ledger/read-models/read-models.js";
+import { findRun, findRunId } from "./find-run.js";
 import { runSummary } from "./run-summary.js";
 
 /**
@@ -62,6 +64,13 @@ export function runJson(state: ProjectionState, run: RunView, workRoot?: string)
       };
     }),
   } satisfies Run;
+}
+
+/** The run `idOrPrefix` names, as runJson shows it, reading that run alone (its attempts and gates) from the read models. */
+export async function runJsonOf(models: ReadModels, idOrPrefix: string, workRoot?: string): Promise<ReturnType<typeof runJson>> {
+  const id = await findRunId(models, idOrPrefix);
+  const state = await models.stateFor({ runs: [id] });
+  return runJson(state, findRun(state, id), workRoot);
 }
 
 function waitingJson(run: RunView, task: string, attempt: AttemptView | undefined, workRoot: string | undefined) {

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { RunledgerError } from "../../core/errors.js";
-import { Projector } from "../../ledger/projections/projector.js";
+import { readModelsOf } from "../../ledger/read-models/read-models-of.js";
 import type { CommandContext } from "../command-context.js";
 import { receiptView } from "../../views/receipt.js";
 import type { CommandResult } from "../../views/command-result.js";
@@ -22,7 +22,8 @@ export async function getArtifact(ctx: CommandContext, digest: string, flags: { 
 /** `runledger receipt <attempt>`: an attempt's receipt. */
 export async function showReceipt(ctx: CommandContext, attemptId: string): Promise<void> {
   await ctx.withWorkspace(async (workspace) => {
-    const state = await new Projector(workspace.ledger).catchUp();
+    // The attempt, the one it reused and the outputs.json it stored: what its receipt and envelope need.
+    const state = await (await readModelsOf(workspace.ledger)).stateFor({ attempts: [attemptId] });
     const view = await receiptView(state, workspace.artifacts, attemptId);
     ctx.output.success(view, JSON.stringify(view.receipt, null, 2));
   });

@@ -1,4 +1,4 @@
-import { Projector } from "../../ledger/projections/projector.js";
+import { readModelsOf } from "../../ledger/read-models/read-models-of.js";
 import { gatesView } from "../../views/gates.js";
 import type { CommandContext } from "../command-context.js";
 import type { CommandResult } from "../../views/command-result.js";
@@ -6,7 +6,7 @@ import type { CommandResult } from "../../views/command-result.js";
 /** `runledger gate status [gate]`: the gate decisions, newest first. */
 export async function gateStatus(ctx: CommandContext, name: string | undefined, flags: { run?: string }): Promise<void> {
   await ctx.withWorkspace(async (workspace) => {
-    const gates = gatesView(await new Projector(workspace.ledger).catchUp(), { gate: name, run: flags.run });
+    const gates = await gatesView(await readModelsOf(workspace.ledger), { gate: name, run: flags.run });
     const lines = gates.map((g) => {
       const checks = g.checks.map((c) => `${c.name}=${c.result}`).join(" ");
       const who = g.decided_by ? `  by ${g.decided_by.kind}:${g.decided_by.id}: ${g.reason ?? ""}` : "";

@@ -1,7 +1,6 @@
-import { Projector } from "../../ledger/projections/projector.js";
+import { readModelsOf } from "../../ledger/read-models/read-models-of.js";
 import { nextPointer, recordNext } from "../../usecases/index.js";
-import { findRun } from "../../views/find-run.js";
-import { runJson } from "../../views/run.js";
+import { runJsonOf } from "../../views/run.js";
 import type { CommandContext } from "../command-context.js";
 import { runText } from "../run-text.js";
 import { recordDeps } from "../workspace-deps.js";
@@ -12,8 +11,7 @@ export async function leaveNext(ctx: CommandContext, id: string, line: string): 
   const next = nextPointer(line);
   await ctx.withWorkspace(async (workspace) => {
     const runId = await recordNext(recordDeps(ctx, workspace), { run: id, next });
-    const state = await new Projector(workspace.ledger).catchUp();
-    const view = runJson(state, findRun(state, runId));
+    const view = await runJsonOf(await readModelsOf(workspace.ledger), runId);
     ctx.output.success({ run: view } satisfies CommandResult<"next">, runText(view));
   });
 }

@@ -1,12 +1,13 @@
-import { Projector } from "../../ledger/projections/projector.js";
-import { operatorView, operatorViews } from "../../views/operators.js";
+import { readModelsOf } from "../../ledger/read-models/read-models-of.js";
+import { operatorView, operatorViews, type OperatorFacts } from "../../views/operators.js";
+import type { Workspace } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
 import type { CommandResult } from "../../views/command-result.js";
 
 /** `runledger operator list`: every operator the ledger knows. */
 export async function listOperators(ctx: CommandContext): Promise<void> {
   await ctx.withWorkspace(async (workspace) => {
-    const views = operatorViews(await new Projector(workspace.ledger).catchUp());
+    const views = operatorViews(await operatorFacts(workspace));
     const text = views.map(
       (v) => `${v.status.padEnd(11)} ${v.ref}  attempts=${v.attempts}${v.violations.length > 0 ? `  violations=${v.violations.length}` : ""}`,
     );
@@ -17,7 +18,7 @@ export async function listOperators(ctx: CommandContext): Promise<void> {
 /** `runledger operator show <ref>`: one operator, its lifecycle history and violations. */
 export async function showOperator(ctx: CommandContext, ref: string): Promise<void> {
   await ctx.withWorkspace(async (workspace) => {
-    const view = operatorView(await new Projector(workspace.ledger).catchUp(), ref);
+    const view = operatorView(await operatorFacts(workspace), ref);
     const lines = [
       `${view.ref}  ${view.status}  attempts=${view.attempts}`,
       ...view.history.map((h) => `  ${h.at_utc}  ${h.status}  by ${h.by}: ${h.reason}`),
@@ -25,4 +26,11 @@ export async function showOperator(ctx: CommandContext, ref: string): Promise<vo
     ];
     ctx.output.success({ operator: view } satisfies CommandResult<"operator show">, lines);
   });
+}
+
+/** The admin events, violations and attempts; the attempts are all read, for how often each operator ran. */
+async function operatorFacts(workspace: Workspace): Promise<OperatorFacts> {
+  const models = await readModelsOf(workspace.ledger);
+  const [adminEvents, violations, attempts] = await Promise.all([models.adminEvents(), models.violations(), models.allAttempts()]);
+  return { adminEvents, violations, attempts };
 }

@@ -1,8 +1,7 @@
-import { Projector } from "../../ledger/projections/projector.js";
+import { readModelsOf } from "../../ledger/read-models/read-models-of.js";
 import { workRootOf } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
-import { findRun } from "../../views/find-run.js";
-import { runJson } from "../../views/run.js";
+import { runJsonOf } from "../../views/run.js";
 import { runsView, type RunsQuery } from "../../views/runs.js";
 import { RUN_STATUSES } from "../../contracts/run.js";
 import { RunledgerError } from "../../core/errors.js";
@@ -46,8 +45,7 @@ function runsQuery(flags: RunsFlags): RunsQuery {
 export async function listRuns(ctx: CommandContext, flags: RunsFlags): Promise<void> {
   const query = runsQuery(flags);
   await ctx.withWorkspace(async (workspace) => {
-    const state = await new Projector(workspace.ledger).catchUp();
-    const page = runsView(state, query);
+    const page = await runsView(await readModelsOf(workspace.ledger), query);
     const text = page.runs.map(
       (r) =>
         `${r.id}  ${r.project}  ${r.pipeline}  ${r.work_mode}  ${r.status}  ${r.result ?? "-"}  ${r.counted ? "counted" : "not-counted"}  ${r.requested_at_utc}`,
@@ -61,8 +59,7 @@ export async function listRuns(ctx: CommandContext, flags: RunsFlags): Promise<v
 /** `runledger show <run>`: one run, its tasks, outcomes, checks and attempts. */
 export async function showRun(ctx: CommandContext, id: string): Promise<void> {
   await ctx.withWorkspace(async (workspace) => {
-    const state = await new Projector(workspace.ledger).catchUp();
-    const view = runJson(state, findRun(state, id), workRootOf(workspace));
+    const view = await runJsonOf(await readModelsOf(workspace.ledger), id, workRootOf(workspace));
     ctx.output.success({ run: view } satisfies CommandResult<"show">, runText(view));
   });
 }

@@ -157,6 +157,10 @@ export class MemoryReadModels implements ReadModelQueries {
       .slice(0, limit);
   }
 
+  async requestSeq(runId: string): Promise<number | undefined> {
+    return this.runRows.get(runId)?.requestSeq;
+  }
+
   async items(collection: ItemCollection, query: ItemQuery = {}): Promise<string[]> {
     return this.itemRows
       .filter(

@@ -63,6 +63,8 @@ export interface ReadModelQueries {
   runs(query: RunListQuery): Promise<RunListRow[]>;
   /** Run ids starting with `prefix`, at most `limit`. */
   runIdsByPrefix(prefix: string, limit: number): Promise<string[]>;
+  /** The seq of a run's request (where a listing before it starts); undefined for an unknown run. */
+  requestSeq(runId: string): Promise<number | undefined>;
   /** Entries of a list in ledger order. */
   items(collection: ItemCollection, query?: ItemQuery): Promise<string[]>;
   /** The names and attempts that stored an artifact, in order of first sighting. */

@@ -59,6 +59,31 @@ export class ReadModels {
     return runs.filter((run): run is RunView => run !== undefined);
   }
 
+  /** A page of the listing, newest first: each run without its tasks, with the seq of its request. */
+  async listedRuns(query: RunListQuery): Promise<ListedRun[]> {
+    const rows = await this.query.runs(query);
+    const docs = await this.query.docs(
+      "runs",
+      rows.map((row) => row.run_id),
+    );
+    return rows.flatMap((row) => {
+      const doc = docs.get(row.run_id);
+      if (doc === undefined) return [];
+      const { task_names: _names, ...run } = parse<Omit<RunView, "tasks"> & { task_names: string[] }>(doc);
+      return [{ run, request_seq: row.request_seq }];
+    });
+  }
+
+  /** Run ids starting with `prefix`, in id order (so an exact id comes first), at most `limit`. */
+  runIdsByPrefix(prefix: string, limit: number): Promise<string[]> {
+    return this.query.runIdsByPrefix(prefix, limit);
+  }
+
+  /** The seq of a run's request: a listing of the runs before it starts there. */
+  requestSeq(runId: string): Promise<number | undefined> {
+    return this.query.requestSeq(runId);
+  }
+
   /** The id of the run `ref` names: the id itself or a unique prefix; undefined when none or several match. */
   async resolveRunId(ref: string): Promise<string | undefined> {
     const ids = await this.query.runIdsByPrefix(ref, 2);
@@ -77,6 +102,27 @@ export class ReadModels {
   async cached(keys: readonly string[]): Promise<Map<string, string>> {
     const found = await this.query.docs("cache", keys);
     return new Map([...found].map(([key, json]) => [key, parse<string>(json)]));
+  }
+
+  /**
+   * The attempts of `task` in every run of `pipeline`, in the order they were made (by creation time,
+   * then request, then attempt number): what explain compares an attempt with.
+   */
+  async attemptsOfPipelineTask(pipeline: string, task: string): Promise<AttemptView[]> {
+    const rows = await this.query.runs({ pipeline, limit: Number.MAX_SAFE_INTEGER });
+    const requestSeq = new Map(rows.map((row) => [row.run_id, row.request_seq]));
+    const tasks = await this.query.docs(
+      "tasks",
+      rows.map((row) => JSON.stringify([row.run_id, task])),
+    );
+    const attempts = await this.attempts([...tasks.values()].flatMap((json) => parse<TaskView>(json).attempts));
+    const seqOf = (a: AttemptView) => requestSeq.get(a.correlation_ids.run_id) ?? 0;
+    return attempts.sort((a, b) => a.created_at_utc.localeCompare(b.created_at_utc) || seqOf(a) - seqOf(b) || a.attempt_number - b.attempt_number);
+  }
+
+  /** Every attempt: for a view that counts over all of them (how often each operator ran). */
+  async allAttempts(): Promise<AttemptView[]> {
+    return (await this.query.allDocs("attempts")).map((json) => parse<AttemptView>(json));
   }
 
   async gatesOfRun(runId: string): Promise<GateView[]> {
@@ -138,7 +184,9 @@ export class ReadModels {
     if (!run || state.runs[id]) return;
     state.runs[id] = run;
     for (const attempt of await this.attemptsOfRun(id)) await this.addAttempt(state, attempt);
-    for (const gate of await this.gatesOfRun(id)) state.gates[`${gate.run_id}/${gate.gate}`] = gate;
+    // In the order they were evaluated, as the projection inserts them (the documents come in key order).
+    const gates = (await this.gatesOfRun(id)).sort((a, b) => a.evaluated_at_utc.localeCompare(b.evaluated_at_utc));
+    for (const gate of gates) state.gates[`${gate.run_id}/${gate.gate}`] = gate;
     for (const packet of await this.debugPackets(id)) state.debugPackets[packet.id] = packet;
   }
 
@@ -152,6 +200,12 @@ export class ReadModels {
       if (artifact) state.artifacts[digest] = artifact;
     }
   }
+}
+
+/** A run as a listing shows it: without its tasks, with the seq of its request to page on. */
+export interface ListedRun {
+  readonly run: Omit<RunView, "tasks">;
+  readonly request_seq: number;
 }
 
 function parse<T>(json: string): T {

@@ -162,6 +162,10 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
     return this.db.prepare<[string, string, number], string>(sql).pluck(true).all(prefix, `${prefix}\uffff`, limit);
   }
 
+  async requestSeq(runId: string): Promise<number | undefined> {
+    return this.db.prepare<[string], number>("SELECT request_seq FROM rm_runs WHERE run_id = ?").pluck(true).get(runId);
+  }
+
   async items(collection: ItemCollection, query: ItemQuery = {}): Promise<string[]> {
     const where = ["collection = ?"];
     const params: (string | number)[] = [collection];
