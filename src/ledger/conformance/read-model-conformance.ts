@@ -113,6 +113,10 @@ function failureConformance(setup: Setup): void {
     expect((await reopened.readModels?.status())?.seq).toBe((await reopened.head()).seq);
     expect(await verifyReadModels(reopened)).toMatchObject({ ok: true });
     expect((await new ReadModels(reopened.readModels!.query).runs({ limit: 10 })).map((r) => r.id)).toEqual(["Z4", "r3", "r2", "r1"]);
+    const query = reopened.readModels!.query;
+    const seqs = await Promise.all(["r1", "r2", "r3", "Z4", "missing"].map((id) => query.requestSeq(id)));
+    expect(seqs.slice(0, 4).every((seq, i) => seq !== undefined && (i === 0 || seq > (seqs[i - 1] as number)))).toBe(true);
+    expect(seqs[4]).toBeUndefined();
   });
 
   it("names a row edited by hand", async () => {

@@ -45,6 +45,10 @@ export class PostgresReadModelQueries implements ReadModelQueries {
     return (await this.rows<{ run_id: string }>(sql, [prefix, `${prefix}\uffff`, limit])).map((row) => row.run_id);
   }
 
+  async requestSeq(runId: string): Promise<number | undefined> {
+    return (await this.rows<{ request_seq: number }>(`SELECT request_seq FROM ${this.t.runs} WHERE run_id = $1`, [runId]))[0]?.request_seq;
+  }
+
   async items(collection: ItemCollection, query: ItemQuery = {}): Promise<string[]> {
     const { clauses, params, add } = filter();
     add("collection = $?", collection);
