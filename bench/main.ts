@@ -1,4 +1,5 @@
 import { engineBench } from "./engine-bench.js";
+import { historyBench } from "./history-bench.js";
 import { ledgerBench } from "./ledger-bench.js";
 import { pipelinesBench } from "./pipelines-bench.js";
 import { sandboxBench } from "./sandbox-bench.js";
@@ -10,6 +11,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   sandbox: sandboxBench,
   pipelines: pipelinesBench,
   startup: startupBench,
+  history: historyBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));
