@@ -1,7 +1,7 @@
 import { RunledgerError } from "../core/errors.js";
 import { controlFor, controlsFrom } from "../governance/controls.js";
 import { admitOperator, lifecyclesFrom } from "../governance/operator-lifecycle.js";
-import type { AdminEventView, ProjectionState } from "../ledger/projections/projection-state.js";
+import type { AdminEventView, ProjectionState, ViolationView } from "../ledger/projections/projection-state.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { readModelsOf } from "../ledger/read-models/read-models-of.js";
 import type { ReadModels } from "../ledger/read-models/read-models.js";
@@ -20,7 +20,15 @@ export interface AdmissionFacts extends Pick<ProjectionState, "adminEvents" | "v
 /** Reads what admission weighs from the read models: two indexed lists, whatever the ledger's length. */
 export async function readAdmission(models: ReadModels, project: string): Promise<AdmissionFacts> {
   const adminEvents = (await models.adminEvents({ kinds: [...CONTROL_ACTIONS, ...LIFECYCLE_ACTIONS] })).filter((e) => e.project === project);
-  return { adminEvents, violations: await models.violations(), seq: lastSeq(adminEvents, 0) };
+  return { adminEvents, violations: await violationsIn(models, project), seq: lastSeq(adminEvents, 0) };
+}
+
+/** The violations committed in the project's runs (a ledger may hold several projects; violations are few). */
+async function violationsIn(models: ReadModels, project: string): Promise<ViolationView[]> {
+  const violations = await models.violations();
+  const inProject = new Map<string, boolean>();
+  for (const runId of new Set(violations.map((v) => v.run_id))) inProject.set(runId, (await models.run(runId))?.project === project);
+  return violations.filter((v) => inProject.get(v.run_id));
 }
 
 /**
