@@ -8,6 +8,7 @@ import { ROLES } from "../src/governance/roles.js";
 import { applyEvent } from "../src/ledger/projections/apply-event.js";
 import { emptyProjectionState } from "../src/ledger/projections/projection-state.js";
 import { Projector } from "../src/ledger/projections/projector.js";
+import { readModelsOf } from "../src/ledger/read-models/read-models-of.js";
 import { loadPipelineSource } from "../src/pipelines/load-pipeline-source.js";
 import {
   ACTION_ROLES,
@@ -34,7 +35,9 @@ beforeEach(async () => {
   return () => ws.close();
 });
 
-const deps = () => ({ ledger: ws.ledger, actor: ADMIN, project: ws.config.project, readState: () => new Projector(ws.ledger).catchUp() });
+const deps = () => ({ ledger: ws.ledger, actor: ADMIN, project: ws.config.project, readModels: () => readModelsOf(ws.ledger) });
+// What the ledger says, by the reference projection: what the use cases read through the read models is checked against it.
+const replayed = () => new Projector(ws.ledger).catchUp();
 const control = (action: ControlAction, pipeline?: string) => changeControl(deps(), { action, pipeline, reason: `${action} for the test` });
 
 /** The code and detail a call was refused with. */
@@ -52,7 +55,7 @@ describe("changeControl: pause, drain and resume transitions", () => {
     expect(await control("pause")).toEqual({ scope: "project:default", state: "paused" });
     expect(await control("drain")).toEqual({ scope: "project:default", state: "draining" });
     expect(await control("resume")).toEqual({ scope: "project:default", state: "open" });
-    const events = (await deps().readState()).adminEvents;
+    const events = (await replayed()).adminEvents;
     expect(events.map((e) => [e.action_type, e.before, e.after])).toEqual([
       ["pause", { state: "open" }, { state: "paused" }],
       ["drain", { state: "paused" }, { state: "draining" }],
@@ -64,12 +67,12 @@ describe("changeControl: pause, drain and resume transitions", () => {
     expect(await refusal(control("resume", "hello"))).toEqual({ code: "ERR_USAGE", detail: "pipeline:hello is neither paused nor draining" });
     await control("drain", "hello");
     expect(await refusal(control("drain", "hello"))).toEqual({ code: "ERR_USAGE", detail: "pipeline:hello is already draining" });
-    expect((await deps().readState()).adminEvents).toHaveLength(1);
+    expect((await replayed()).adminEvents).toHaveLength(1);
   });
 
   it("refuses a blank reason with ERR_REASON_REQUIRED before recording", async () => {
     expect((await refusal(changeControl(deps(), { action: "pause", reason: "  " }))).code).toBe("ERR_REASON_REQUIRED");
-    expect((await deps().readState()).adminEvents).toEqual([]);
+    expect((await replayed()).adminEvents).toEqual([]);
   });
 });
 
@@ -85,7 +88,7 @@ describe("changeRetention", () => {
     const retention = { ...deps(), workspaceName: ws.config.name, workRoot: workRootOf(ws) };
     expect(await changeRetention(retention, { keepWorkRuns: "2", reason: "disk" })).toEqual({ retention: { keep_work_runs: 2 }, pruned: [] });
     expect(await changeRetention(retention, { keepWorkRuns: "all", reason: "keep all again" })).toEqual({ retention: { keep_work_runs: null }, pruned: [] });
-    const events = (await deps().readState()).adminEvents;
+    const events = (await replayed()).adminEvents;
     expect(events.map((e) => [e.before, e.after])).toEqual([
       [{ keep_work_runs: null }, { keep_work_runs: 2 }],
       [{ keep_work_runs: 2 }, { keep_work_runs: null }],
@@ -96,7 +99,7 @@ describe("changeRetention", () => {
   it("a run started through the use case prunes to the retention in force once the engine returns", async () => {
     await changeRetention({ ...deps(), workspaceName: ws.config.name, workRoot: workRootOf(ws) }, { keepWorkRuns: "1", reason: "disk" });
     const pipeline = await loadPipelineSource(resolve(import.meta.dirname, "fixtures/governance/fails.yaml"));
-    const engine = { engine: engineDeps(ws, ADMIN), modes: ws.modes, readState: deps().readState };
+    const engine = { engine: engineDeps(ws, ADMIN), modes: ws.modes, readModels: deps().readModels };
     const first = await startRun(engine, pipeline, { project: ws.config.project, noCache: true });
     expect(readdirSync(workRootOf(ws))).toContain(first);
     const second = await startRun(engine, pipeline, { project: ws.config.project, noCache: true });

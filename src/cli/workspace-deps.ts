@@ -1,15 +1,15 @@
 import { systemClock } from "../core/clock.js";
 import type { TaskProgress } from "../engine/index.js";
-import { Projector } from "../ledger/projections/projector.js";
+import { readModelsOf } from "../ledger/read-models/read-models-of.js";
 import { workspaceSecretStore } from "../secrets/secret-store.js";
 import type { EngineUseCaseDeps, ReadDeps, RecordDeps, SecretDeps } from "../usecases/index.js";
 import { readAccess } from "../views/access.js";
 import { engineDeps, workRootOf, type Workspace } from "../workspace/workspace.js";
 import type { CommandContext } from "./command-context.js";
 
-/** The workspace as use cases see it: its ledger, project, present state and the acting actor. */
+/** The workspace as use cases see it: its ledger, project, read models and the acting actor. */
 export function recordDeps(ctx: CommandContext, workspace: Workspace): RecordDeps & ReadDeps {
-  return { ledger: workspace.ledger, actor: ctx.actor(), project: workspace.config.project, readState: () => new Projector(workspace.ledger).catchUp() };
+  return { ledger: workspace.ledger, actor: ctx.actor(), project: workspace.config.project, readModels: () => readModelsOf(workspace.ledger) };
 }
 
 /** recordDeps with the access control in force. */
@@ -27,9 +27,9 @@ export function retentionDeps(ctx: CommandContext, workspace: Workspace) {
   return { ...recordDeps(ctx, workspace), workspaceName: workspace.config.name, workRoot: workRootOf(workspace) };
 }
 
-/** The engine's ports for a command: the workspace's, with live progress and warnings on stderr; and the present state and modes. */
+/** The engine's ports for a command: the workspace's, with live progress and warnings on stderr; and the read models and modes. */
 export function engineUseCaseDeps(ctx: CommandContext, workspace: Workspace): EngineUseCaseDeps {
-  return { engine: cliEngineDeps(ctx, workspace), modes: workspace.modes, readState: () => new Projector(workspace.ledger).catchUp() };
+  return { engine: cliEngineDeps(ctx, workspace), modes: workspace.modes, readModels: () => readModelsOf(workspace.ledger) };
 }
 
 function cliEngineDeps(ctx: CommandContext, workspace: Workspace) {

@@ -49,10 +49,10 @@ function refusal(past: ProjectionState, runId: string, name: string): RunledgerE
 
 /** Appends the decision (and an approval's watermark move), and applies it to the state the run goes on from. */
 async function recordDecision(opened: OpenRun, decision: GateDecision): Promise<void> {
-  const { deps, runId, view, past } = opened;
+  const { deps, runId, view, past, models } = opened;
   const gate = past.gates[`${runId}/${decision.gate}`] as GateView;
   const advance = decision.approve ? gate.advances : null;
-  const mark = advance ? past.watermarks[advance.watermark] : undefined;
+  const mark = advance ? (await models.watermarks()).find((m) => m.name === advance.watermark) : undefined;
   if (
     advance &&
     !movesForward(mark, { watermark: advance.watermark, value: advance.value, ...(advance.definition ? { definition: advance.definition } : {}) })

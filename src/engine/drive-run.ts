@@ -54,7 +54,7 @@ class RunDriver {
     this.#session = session;
     this.#start = start;
     this.#slots = new Slots(session.options.concurrency ?? availableParallelism());
-    this.#watch = new PauseWatch(session.deps.ledger, session.run.project, session.def.name, session.past);
+    this.#watch = new PauseWatch(session.deps.ledger, session.run.project, session.def.name, session.admission);
   }
 
   async drive(): Promise<string> {

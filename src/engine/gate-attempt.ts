@@ -3,8 +3,8 @@ import { gateOutputPath, substitute, type GateSpec } from "../operators/gate-spe
 import { compareValues } from "../governance/watermarks.js";
 import type { DefinitionVersion, WatermarkView } from "../ledger/projections/watermark-state.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
-import { emptyProjectionState, type ProjectionState } from "../ledger/projections/projection-state.js";
-import { catchUpTypes } from "../ledger/projections/projector.js";
+import type { ProjectionState } from "../ledger/projections/projection-state.js";
+import { readModelsOf } from "../ledger/read-models/read-models-of.js";
 import { runEvent, type AttemptOutcome, type EngineDeps, type RunContext } from "./attempt-context.js";
 import type { Verdict } from "../contracts/verdict.js";
 
@@ -46,12 +46,10 @@ async function resolveAdvance(
   return { watermark: spec.watermark, value, definition: { name: d.name, version } };
 }
 
-/** The watermarks as they are now: those of `past`, moved by what was appended since (gates, invalidations, overrides). */
-async function watermarksNow(deps: EngineDeps, project: string, past: ProjectionState): Promise<Pick<ProjectionState, "watermarks">> {
-  const state = emptyProjectionState();
-  state.seq = past.seq;
-  Object.assign(state.watermarks, structuredClone(past.watermarks));
-  return catchUpTypes(deps.ledger, state, { project, types: ["watermark.advanced", "watermark.invalidated", "admin.recorded"] });
+/** The watermarks as they are now (moved by gates, invalidations and overrides until this moment), read from the read models. */
+async function watermarksNow(deps: EngineDeps): Promise<ProjectionState["watermarks"]> {
+  const marks = await (await readModelsOf(deps.ledger)).watermarks();
+  return Object.fromEntries(marks.map((mark) => [mark.name, mark]));
 }
 
 /** What the watermarks say of a gate's proposed move: the checks it adds, the definition change that invalidates the mark, and why it fails, if it does. */
@@ -110,9 +108,8 @@ export async function evaluateGate(
   spec: GateSpec,
   outcome: AttemptOutcome,
   env: Readonly<Record<string, string>>,
-  past: ProjectionState,
 ): Promise<AttemptOutcome | "awaiting"> {
-  const now = await watermarksNow(deps, run.project, past);
+  const now = await watermarksNow(deps);
   const checks = [...outcome.checks];
   const events: NewEvent[] = [];
   const record = (status: "passed" | "failed" | "awaiting_approval", result: Verdict, advance?: GateAdvance) =>
@@ -131,7 +128,7 @@ export async function evaluateGate(
   } catch (error) {
     return fail(toRunledgerError(error).message);
   }
-  const judged = judgeMove(now.watermarks, spec, advance);
+  const judged = judgeMove(now, spec, advance);
   checks.push(...judged.checks);
   if (advance?.definition && judged.invalidation !== undefined) {
     events.push(

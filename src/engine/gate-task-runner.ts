@@ -9,7 +9,7 @@ export const gateTaskRunner: TaskRunner = {
     const { deps, run, past } = session;
     if (past.gates[`${run.id}/${task.task.name}`]?.status === "awaiting_approval") return { waiting: true };
     const attempt = await runAttempt(deps, run, attemptPlan(task, prior.numbered + 1));
-    const decided = await evaluateGate(deps, run, task.task.name, task.operator.gate as GateSpec, attempt, task.env, past);
+    const decided = await evaluateGate(deps, run, task.task.name, task.operator.gate as GateSpec, attempt, task.env);
     return decided === "awaiting" ? { waiting: true } : ranHere(session, decided);
   },
 };

@@ -1,14 +1,16 @@
 import { RunledgerError } from "../core/errors.js";
 import type { NewEvent } from "../ledger/ledger-event.js";
-import { Projector } from "../ledger/projections/projector.js";
 import type { ProjectionState, RunView } from "../ledger/projections/projection-state.js";
+import { readModelsOf } from "../ledger/read-models/read-models-of.js";
+import type { ReadModels } from "../ledger/read-models/read-models.js";
 import { ModeRegistry } from "../modes/mode-registry.js";
 import type { PipelineDefinition } from "../pipelines/define-pipeline.js";
 import { pipelineDigest, planPipeline } from "../pipelines/plan.js";
 import { assertValidPipeline } from "../pipelines/validate-pipeline.js";
 import { killTaggedProcesses } from "../processes/kill-tagged-processes.mjs";
-import { admitRun } from "./admission.js";
+import { admitRun, readAdmission } from "./admission.js";
 import { runEvent, type EngineDeps, type RunContext } from "./attempt-context.js";
+import { CacheIndex } from "./cache-index.js";
 import { checkSecretsAndConfigs } from "./check-secrets-and-configs.js";
 import { continueRun } from "./drive-run.js";
 import type { ManualCompletion } from "./manual-attempt.js";
@@ -28,13 +30,15 @@ export interface OpenRunRequest {
   readonly options: ResumeOptions;
 }
 
-/** A run claimed and read, that may go on: its definition (in the run's mode), its view, and the state read. */
+/** A run claimed and read, that may go on: its definition (in the run's mode), its view, its state, and the read models it was read from. */
 export interface OpenRun {
   readonly def: PipelineDefinition;
   readonly deps: EngineDeps;
   readonly runId: string;
   readonly view: RunView;
+  /** The run's own state: its tasks, attempts (with those they reused), gates, and the runs those attempts came from. */
   readonly past: ProjectionState;
+  readonly models: ReadModels;
 }
 
 /** The refusal of a verb on a finished run. */
@@ -56,7 +60,8 @@ export async function withOpenRun(
   // Claim first, then read: what another engine did before the claim is in the state read below.
   const release = await deps.claimRun?.(runId);
   try {
-    const past = await new Projector(deps.ledger, { project: options.project }).catchUp();
+    const models = await readModelsOf(deps.ledger);
+    const past = await readRunState(models, runId, options.project);
     const view = past.runs[runId];
     if (!view) throw new RunledgerError("ERR_RUN_NOT_FOUND", { detail: `${runId} in project ${options.project}` });
     if (view.finished_at_utc !== null) throw finished(view, past);
@@ -73,7 +78,7 @@ export async function withOpenRun(
     });
     // Before a completion or a gate decision is recorded: a run that cannot go on records neither.
     runSandbox(def, deps);
-    return await work({ def, deps, runId, view, past });
+    return await work({ def, deps, runId, view, past, models });
   } finally {
     await release?.();
   }
@@ -85,7 +90,7 @@ export async function withOpenRun(
  * started again, and the run is driven on with the run's own settings.
  */
 export async function resumeClaimed(opened: OpenRun, options: ResumeOptions & { readonly completion?: ManualCompletion }): Promise<string> {
-  const { def, deps, runId, view, past } = opened;
+  const { def, deps, runId, view, past, models } = opened;
   const run = runContext(def, {
     id: runId,
     project: view.project,
@@ -95,13 +100,31 @@ export async function resumeClaimed(opened: OpenRun, options: ResumeOptions & { 
     enforcement: view.enforcement,
     sandbox: runSandbox(def, deps),
   });
-  for (const warning of admitRun(past, run.project, def.name, operatorRefs(def, options.registry), "resume")) deps.onWarning?.(warning);
+  const admission = await readAdmission(models, run.project);
+  for (const warning of admitRun(admission, run.project, def.name, operatorRefs(def, options.registry), "resume")) deps.onWarning?.(warning);
   const resumed = resumeState(past, runId, def, options.registry);
   const reopening = await abandonInFlight(deps, run, resumed);
   if (resumed.wasPaused) reopening.push(runEvent(deps, run, { type: "run.started", data: { run_id: runId } }));
   if (reopening.length > 0) await deps.ledger.append(reopening);
-  const session = runSession(deps, run, def, past, { ...options, params: view.params });
+  const session = runSession(deps, run, def, { past, cache: new CacheIndex(models, run, past), admission }, { ...options, params: view.params });
   return continueRun(session, { order: planPipeline(def).order, states: resumed.states, prior: resumed.prior });
+}
+
+/**
+ * The run's own state, as a resume reads it: the run (of `project`) with its attempts, gates and debug
+ * packets, and the runs its reused attempts came from (whose `as_of` their outputs carry). Empty when
+ * the run is not in the project.
+ */
+async function readRunState(models: ReadModels, runId: string, project: string): Promise<ProjectionState> {
+  const state = await models.stateFor({ runs: [runId] });
+  if (state.runs[runId]?.project !== project) return models.stateFor({});
+  for (const attempt of Object.values(state.attempts)) {
+    const source = attempt.correlation_ids.run_id;
+    if (state.runs[source] !== undefined) continue;
+    const run = await models.run(source);
+    if (run) state.runs[source] = run;
+  }
+  return state;
 }
 
 /** Stops what the attempts left in flight still run, and returns their attempt.abandoned events. */

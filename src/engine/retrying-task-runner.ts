@@ -1,7 +1,6 @@
 import { randomIds } from "../core/ids.js";
 import type { AttemptView } from "../ledger/projections/projection-state.js";
 import { runEvent, type AttemptOutcome, type EngineDeps } from "./attempt-context.js";
-import { madeAsOf } from "./resume-state.js";
 import { runAttempt } from "./run-attempt.js";
 import type { RunSession } from "./run-session.js";
 import { attemptPlan, ranHere, type PreparedTask, type SettledTask, type TaskRunner } from "./task-runner.js";
@@ -15,7 +14,7 @@ import type { Verdict } from "../contracts/verdict.js";
  */
 export const retryingTaskRunner: TaskRunner = {
   async run(session, task, prior, releaseSlot) {
-    const cached = cachedAttempt(session, task);
+    const cached = await cachedAttempt(session, task);
     if (cached?.result && (await allStored(session.deps, cached.outputs))) return reuse(session, task, cached, releaseSlot);
     const { deps, run } = session;
     const budget = Math.max(1, 1 + (task.task.retries ?? task.operator.retries) - prior.failed);
@@ -32,15 +31,15 @@ export const retryingTaskRunner: TaskRunner = {
 };
 
 /** A passed attempt with the task's cache key, when the run may reuse one. */
-function cachedAttempt(session: RunSession, task: PreparedTask): AttemptView | undefined {
-  const { past, options, def } = session;
+async function cachedAttempt(session: RunSession, task: PreparedTask): Promise<AttemptView | undefined> {
+  const { cache, options, def } = session;
   // A pipeline may ask for fresh state every cycle (seed 001 §3.5), as a run may with --no-cache.
-  return options.noCache || !def.cache ? undefined : past.attempts[past.cache[task.cacheKey] ?? ""];
+  return options.noCache || !def.cache ? undefined : cache.attempt(task.cacheKey);
 }
 
 /** Records the reuse of a cached attempt; a reuse runs no attempt, so the slot goes back first. */
 async function reuse(session: RunSession, task: PreparedTask, cached: AttemptView, releaseSlot: () => void): Promise<SettledTask> {
-  const { deps, run, past } = session;
+  const { deps, run, cache } = session;
   const result = cached.result as Exclude<Verdict, "FAIL">;
   releaseSlot();
   await deps.ledger.append([
@@ -58,7 +57,16 @@ async function reuse(session: RunSession, task: PreparedTask, cached: AttemptVie
       },
     }),
   ]);
-  return { result, outputs: cached.outputs, next: null, reason: null, errorCode: null, violation: null, asOf: madeAsOf(past, cached, run.asOf), reused: true };
+  return {
+    result,
+    outputs: cached.outputs,
+    next: null,
+    reason: null,
+    errorCode: null,
+    violation: null,
+    asOf: await cache.madeAsOf(cached, run.asOf),
+    reused: true,
+  };
 }
 
 async function allStored(deps: EngineDeps, outputs: readonly { digest: string }[]): Promise<boolean> {

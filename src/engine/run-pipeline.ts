@@ -1,13 +1,15 @@
 import { systemClock } from "../core/clock.js";
 import { randomIds } from "../core/ids.js";
-import { Projector } from "../ledger/projections/projector.js";
+import { emptyProjectionState } from "../ledger/projections/projection-state.js";
+import { readModelsOf } from "../ledger/read-models/read-models-of.js";
 import { ModeRegistry } from "../modes/mode-registry.js";
 import { selectMode } from "../modes/select-mode.js";
 import type { PipelineDefinition, PipelineTask } from "../pipelines/define-pipeline.js";
 import { pipelineDigest, planPipeline } from "../pipelines/plan.js";
 import { assertValidPipeline } from "../pipelines/validate-pipeline.js";
-import { admitRun } from "./admission.js";
+import { admitRun, readAdmission } from "./admission.js";
 import { runEvent, type EngineDeps } from "./attempt-context.js";
+import { CacheIndex } from "./cache-index.js";
 import { checkRunModes } from "./check-run-modes.js";
 import { checkSecretsAndConfigs } from "./check-secrets-and-configs.js";
 import { continueRun } from "./drive-run.js";
@@ -46,8 +48,11 @@ export async function runPipeline(spec: PipelineDefinition, deps: EngineDeps, op
     enforcement: options.enforcement ?? def.enforcement ?? "enforced",
     sandbox,
   });
-  const past = await new Projector(deps.ledger, { project: run.project }).catchUp();
-  for (const warning of admitRun(past, run.project, def.name, operatorRefs(def, options.registry), "start")) deps.onWarning?.(warning);
+  // What ran before is read by index (controls now, cached attempts as tasks are prepared): a start costs the same on a young and an old ledger.
+  const models = await readModelsOf(deps.ledger);
+  const admission = await readAdmission(models, run.project);
+  for (const warning of admitRun(admission, run.project, def.name, operatorRefs(def, options.registry), "start")) deps.onWarning?.(warning);
+  const past = emptyProjectionState();
   const isFile = run.pipelineDir !== undefined;
   const release = await deps.claimRun?.(runId);
   try {
@@ -70,7 +75,8 @@ export async function runPipeline(spec: PipelineDefinition, deps: EngineDeps, op
       }),
       runEvent(deps, run, { type: "run.started", data: { run_id: runId } }),
     ]);
-    return await continueRun(runSession(deps, run, def, past, options), { order: plan.order, states: new Map(), prior: new Map() });
+    const reads = { past, cache: new CacheIndex(models, run, past), admission };
+    return await continueRun(runSession(deps, run, def, reads, options), { order: plan.order, states: new Map(), prior: new Map() });
   } finally {
     await release?.();
   }

@@ -1,5 +1,7 @@
 import { dirname } from "node:path";
 import type { ProjectionState } from "../ledger/projections/projection-state.js";
+import type { AdmissionFacts } from "./admission.js";
+import type { CacheIndex } from "./cache-index.js";
 import type { OperatorRegistry } from "../operators/operator-registry.js";
 import type { PipelineDefinition } from "../pipelines/define-pipeline.js";
 import { BackgroundWork, type EngineDeps, type RunContext, type TaskProgress } from "./attempt-context.js";
@@ -15,15 +17,22 @@ export interface RunSession {
   readonly def: PipelineDefinition;
   readonly registry: OperatorRegistry | undefined;
   readonly options: EngineOptions;
-  /** The projection as read when this engine took the run up (cache, gates, waiting attempts). */
+  /** The run's own state as read when this engine took it up (its tasks, attempts, gates); empty for a new run. */
   readonly past: ProjectionState;
+  /** The passed attempts the run may reuse, by cache key. */
+  readonly cache: CacheIndex;
+  /** The controls read at admission: where the run's PauseWatch starts. */
+  readonly admission: AdmissionFacts;
   /** Told when a task starts and when it settles (deps.onProgress, or nothing). */
   readonly progress: (progress: TaskProgress) => void;
 }
 
+/** What a verb read before driving the run: the run's own state, the cache index and the controls. */
+export type SessionReads = Pick<RunSession, "past" | "cache" | "admission">;
+
 /** The parts of a RunSession its verb decides; the rest follows from them. */
-export function runSession(deps: EngineDeps, run: RunContext, def: PipelineDefinition, past: ProjectionState, options: EngineOptions): RunSession {
-  return { deps, run, def, registry: options.registry, options, past, progress: deps.onProgress ?? ignoreProgress };
+export function runSession(deps: EngineDeps, run: RunContext, def: PipelineDefinition, reads: SessionReads, options: EngineOptions): RunSession {
+  return { deps, run, def, registry: options.registry, options, ...reads, progress: deps.onProgress ?? ignoreProgress };
 }
 
 function ignoreProgress(): void {}

@@ -24,7 +24,8 @@ const STATE_AFTER: Record<ControlAction, ControlState> = { pause: "paused", drai
 export async function changeControl(deps: RecordDeps & ReadDeps, input: ChangeControlInput): Promise<{ scope: string; state: ControlState }> {
   const target = input.pipeline === undefined ? { kind: "project", id: deps.project } : { kind: "pipeline", id: input.pipeline };
   const scope = scopeOf(target);
-  const before = controlsFrom((await deps.readState()).adminEvents).find((c) => c.scope === scope);
+  const controls = await (await deps.readModels()).adminEvents({ kinds: ["pause", "drain", "resume"] });
+  const before = controlsFrom(controls).find((c) => c.scope === scope);
   const state = STATE_AFTER[input.action];
   if (input.action === "resume" && !before) throw new RunledgerError("ERR_USAGE", { detail: `${scope} is neither paused nor draining` });
   if (input.action !== "resume" && before?.state === state) throw new RunledgerError("ERR_USAGE", { detail: `${scope} is already ${before.state}` });

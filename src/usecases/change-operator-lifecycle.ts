@@ -11,8 +11,9 @@ export async function changeOperatorLifecycle(
   input: { readonly ref: string; readonly action: LifecycleAction; readonly reason: string | undefined },
 ): Promise<{ ref: string; from: OperatorStatus | undefined; to: OperatorStatus }> {
   const { ref, action } = input;
-  const state = await deps.readState();
-  const from = lifecyclesFrom(state.adminEvents, state.violations).get(ref)?.status;
+  const models = await deps.readModels();
+  const history = await models.adminEvents({ kinds: ["operator_register", "operator_activate", "operator_deprecate", "operator_remove"] });
+  const from = lifecyclesFrom(history, await models.violations()).get(ref)?.status;
   const to = assertTransition(ref, from, action);
   await deps.ledger.append([
     adminEvent(deps.project, deps.actor, {

@@ -1,7 +1,8 @@
 import { RunledgerError } from "../core/errors.js";
 import { adminEvent } from "../governance/admin-event.js";
-import { pruneWorkDirs, retentionFrom, type Retention } from "../governance/retention.js";
+import type { Retention } from "../governance/retention.js";
 import type { ReadDeps, RecordDeps } from "./deps.js";
+import { pruneRuns, retentionOf } from "./prune-to-retention.js";
 
 export interface ChangeRetentionDeps extends RecordDeps, ReadDeps {
   /** The workspace's name: the target of the admin event. */
@@ -24,8 +25,8 @@ export async function changeRetention(
   input: { readonly keepWorkRuns: string; readonly reason: string | undefined },
 ): Promise<{ retention: Retention; pruned: string[] }> {
   const keep = parseKeepWorkRuns(input.keepWorkRuns);
-  const state = await deps.readState();
-  const before = retentionFrom(state.adminEvents);
+  const models = await deps.readModels();
+  const before = await retentionOf(models);
   const after = { keep_work_runs: keep };
   await deps.ledger.append([
     adminEvent(deps.project, deps.actor, {
@@ -37,6 +38,6 @@ export async function changeRetention(
       result: "applied",
     }),
   ]);
-  const pruned = await pruneWorkDirs(deps.workRoot, state, after);
+  const pruned = await pruneRuns(models, deps.workRoot, after);
   return { retention: after, pruned };
 }

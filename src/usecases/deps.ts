@@ -1,6 +1,6 @@
 import type { Actor } from "../contracts/common.js";
 import type { Ledger } from "../ledger/ledger.js";
-import type { ProjectionState } from "../ledger/projections/projection-state.js";
+import type { ReadModels } from "../ledger/read-models/read-models.js";
 
 /** Who acts, in which project, and where what they do is recorded: all a use case that appends needs. */
 export interface RecordDeps {
@@ -11,9 +11,10 @@ export interface RecordDeps {
 }
 
 /**
- * The present state, read fresh. A use case reads through this rather than replaying the ledger
- * itself, so a stored read model can stand in for the replay without changing the use case.
+ * The present state's read models, read fresh (readModelsOf): a use case reads only what it needs
+ * through their indexed queries (a run, the admin events of some kinds, a watermark), never the
+ * whole ledger.
  */
 export interface ReadDeps {
-  readState(): Promise<ProjectionState>;
+  readModels(): Promise<ReadModels>;
 }

@@ -43,7 +43,7 @@ export function overrideWatermarkInput(request: OverrideWatermarkRequest): Overr
 /** Emergency advance or rollback of a watermark (seed 001 §4.4), recorded as a watermark_override admin event; bound to the current definition unless one is given. */
 export async function overrideWatermark(deps: RecordDeps & ReadDeps, input: OverrideWatermarkInput) {
   const { name } = input;
-  const current = (await deps.readState()).watermarks[name];
+  const current = (await (await deps.readModels()).watermarks()).find((mark) => mark.name === name);
   const definition = input.definition ?? current?.definition ?? undefined;
   const before = current ? { value: current.value, valid: current.valid, ...(current.definition ? { definition: current.definition } : {}) } : { value: null };
   const after = { value: input.to, ...(definition ? { definition } : {}) };

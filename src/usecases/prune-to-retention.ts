@@ -1,7 +1,13 @@
-import { pruneWorkDirs, retentionFrom } from "../governance/retention.js";
+import { readdir } from "node:fs/promises";
+import { pruneWorkDirs, retentionFrom, type Retention } from "../governance/retention.js";
+import { emptyProjectionState } from "../ledger/projections/projection-state.js";
+import type { ReadModels } from "../ledger/read-models/read-models.js";
 import type { ReadDeps } from "./deps.js";
 
-/** What pruning reads and where it removes: the present state, and where attempts' working directories are. */
+/** A run's statuses once it finished: what retention may prune. */
+const FINISHED = ["succeeded", "degraded", "failed", "halted"];
+
+/** What pruning reads and where it removes: the read models, and where attempts' working directories are. */
 export interface PruneDeps extends ReadDeps {
   readonly engine: { readonly workRoot: string };
 }
@@ -12,6 +18,26 @@ export interface PruneDeps extends ReadDeps {
  * that drives the engine ends with it. Returns the runs pruned.
  */
 export async function pruneToRetention(deps: PruneDeps): Promise<string[]> {
-  const state = await deps.readState();
-  return pruneWorkDirs(deps.engine.workRoot, state, retentionFrom(state.adminEvents));
+  const models = await deps.readModels();
+  return pruneRuns(models, deps.engine.workRoot, await retentionOf(models));
+}
+
+/** The retention in force: from the change_retention admin events alone. */
+export async function retentionOf(models: ReadModels): Promise<Retention> {
+  return retentionFrom(await models.adminEvents({ kinds: ["change_retention"] }));
+}
+
+/**
+ * Prunes to `retention` reading only the runs it decides on: the newest finished runs it keeps and
+ * those whose working directories are there; among them, the newest finished are the newest of all.
+ */
+export async function pruneRuns(models: ReadModels, workRoot: string, retention: Retention): Promise<string[]> {
+  if (retention.keep_work_runs === null) return [];
+  const state = emptyProjectionState();
+  for (const run of await models.runs({ statuses: FINISHED, limit: retention.keep_work_runs })) state.runs[run.id] = run;
+  for (const id of await readdir(workRoot).catch(() => [] as string[])) {
+    const run = state.runs[id] ?? (await models.run(id));
+    if (run) state.runs[id] = run;
+  }
+  return pruneWorkDirs(workRoot, state, retention);
 }

@@ -1,9 +1,9 @@
 import { runPipeline } from "../engine/index.js";
 import { adminEvent } from "../governance/admin-event.js";
 import type { ProjectionState, RunView } from "../ledger/projections/projection-state.js";
-import { findRun } from "../views/find-run.js";
 import type { EngineUseCaseDeps } from "./engine-deps.js";
 import { pruneToRetention } from "./prune-to-retention.js";
+import { readRun } from "./read-run.js";
 import { pipelineOfRun } from "./run-pipeline-of.js";
 
 export interface ReplayRunDeps extends EngineUseCaseDeps {
@@ -24,7 +24,7 @@ export interface Replay {
  * compares each passed task's outputs with the original's; then prunes to the retention in force.
  */
 export async function replayRun(deps: ReplayRunDeps, input: { readonly run: string; readonly reason: string | undefined }): Promise<Replay> {
-  const original = findRun(await deps.readState(), input.run);
+  const original = await readRun(await deps.readModels(), input.run);
   const pipeline = await pipelineOfRun(original, "replay it from code");
   const request = { as_of: original.as_of, params: original.params, pipeline: original.pipeline, run_mode: original.run_mode, work_mode: original.work_mode };
   await deps.engine.ledger.append([
@@ -47,7 +47,7 @@ export async function replayRun(deps: ReplayRunDeps, input: { readonly run: stri
     modes: deps.modes,
     next: `compare replay with ${original.id}`,
   });
-  const differing = differingOutputs(await deps.readState(), original.id, replayRunId);
+  const differing = differingOutputs(await (await deps.readModels()).stateFor({ runs: [original.id, replayRunId] }), original.id, replayRunId);
   await pruneToRetention(deps);
   return { original, replayRunId, differing };
 }

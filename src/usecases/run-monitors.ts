@@ -15,7 +15,11 @@ export interface RunMonitorsDeps extends Omit<RecordDeps, "actor">, ReadDeps {
  * after the others' suggestions are recorded.
  */
 export async function runMonitors(deps: RunMonitorsDeps): Promise<{ suggestions: KeyedSuggestion[]; recorded: number }> {
-  const state = await deps.readState();
+  // Monitors are written against the whole state: they see every run, as before read models.
+  const models = await deps.readModels();
+  const runs = (await models.runs({ limit: Number.MAX_SAFE_INTEGER })).map((run) => run.id);
+  const scope = { runs, adminEvents: true, watermarks: true, gates: true, debugPackets: true, suggestions: true, stopRules: true, violations: true };
+  const state = await models.stateFor(scope);
   const { suggestions, refused } = await observe(deps.monitors, state, deps.syncRules);
   const fresh = suggestions.filter((s, i) => state.suggestions[s.key] === undefined && suggestions.findIndex((o) => o.key === s.key) === i);
   if (fresh.length > 0) {
