@@ -8,6 +8,9 @@
 /** @typedef {import("better-sqlite3").Statement} Statement */
 
 /**
+ * Documents live in a rowid table, in the order they were first written, found through the unique
+ * index on (collection, key): random keys (digests, cache keys, ids) then dirty small index pages
+ * rather than the pages of the documents themselves, which a checkpoint writes back.
  * A run's tasks and gates are found by their keys' prefix (the run id), its attempts and debug
  * packets by the partial index on run_id: the index is not kept up for thousands of task rows a run.
  * Created when missing on open, not by a numbered migration: a table dropped by hand comes back
@@ -17,7 +20,7 @@ export const READ_MODEL_TABLES = {
   rm_meta: "CREATE TABLE IF NOT EXISTS rm_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT",
   rm_docs: `CREATE TABLE IF NOT EXISTS rm_docs (
       collection TEXT NOT NULL, key TEXT NOT NULL, run_id TEXT, seq INTEGER NOT NULL, doc TEXT NOT NULL,
-      PRIMARY KEY (collection, key)) STRICT, WITHOUT ROWID;
+      UNIQUE (collection, key)) STRICT;
     CREATE INDEX IF NOT EXISTS rm_docs_by_run ON rm_docs (run_id, collection) WHERE collection IN ('attempts', 'debug')`,
   rm_runs: `CREATE TABLE IF NOT EXISTS rm_runs (
       run_id TEXT PRIMARY KEY, request_seq INTEGER NOT NULL, project TEXT NOT NULL, pipeline TEXT NOT NULL,

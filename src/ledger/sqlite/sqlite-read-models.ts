@@ -142,7 +142,7 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
       const sql = "SELECT doc FROM rm_docs WHERE collection = ? AND key >= ? AND key < ? ORDER BY key";
       return this.db.prepare<[string, string, string], string>(sql).pluck(true).all(collection, prefix, `${prefix}\uffff`);
     }
-    // INDEXED BY: without statistics the planner would rather scan the collection's primary key.
+    // INDEXED BY: without statistics the planner would rather scan the whole collection by its key.
     const sql = "SELECT doc FROM rm_docs INDEXED BY rm_docs_by_run WHERE run_id = ? AND collection = ? AND collection IN ('attempts', 'debug') ORDER BY key";
     return this.db.prepare<[string, string], string>(sql).pluck(true).all(runId, collection);
   }
