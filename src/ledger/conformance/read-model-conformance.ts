@@ -25,7 +25,7 @@ export interface ReadModelFixture {
 /** Run ids whose byte order differs from a locale's: upper case before lower, non-ASCII last. */
 const RUN_IDS = ["r1", "R2", "r-ä3", "Z4"];
 
-const ROWS_DIGEST = "3974d997fe1a0019e8b74460b67744b8c57baa41850fa6d8dc1e606467dd731a";
+const ROWS_DIGEST = "dbe81d6951e4965a779b93d98826f4a52a8e7d0e11b8a7ccf63272eda0a3f407";
 
 /**
  * The suite every LedgerStore that keeps read models passes: what a commit writes equals the

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { ItemQuery, ReadModelQueries, RunListQuery, RunListRow } from "../read-models/read-model-store.js";
+import type { ArtifactRef, ItemQuery, ReadModelQueries, RunListQuery, RunListRow } from "../read-models/read-model-store.js";
 import type { DocCollection, ItemCollection } from "../read-models/read-model-writes.js";
 
 /** Runs a query on the pool and returns its rows, turning a failure into the store's error. */
@@ -59,15 +59,13 @@ export class PostgresReadModelQueries implements ReadModelQueries {
     return (await this.rows<{ doc: string }>(sql, params)).map((row) => row.doc);
   }
 
-  async artifactRefs(digest: string): Promise<{ names: string[]; attempts: string[] }> {
-    const rows = await this.rows<{ kind: string; value: string }>(`SELECT kind, value FROM ${this.t.refs} WHERE digest = $1 ORDER BY seq`, [digest]);
-    return { names: rows.filter((r) => r.kind === "name").map((r) => r.value), attempts: rows.filter((r) => r.kind === "attempt").map((r) => r.value) };
+  async artifactRefs(digest: string): Promise<ArtifactRef[]> {
+    return this.rows<ArtifactRef>(`SELECT attempt_id, name, size_bytes, seq FROM ${this.t.refs} WHERE digest = $1 ORDER BY seq`, [digest]);
   }
 
   async artifactsOf(attempt: string, name: string): Promise<string[]> {
-    const sql = `SELECT a.digest FROM ${this.t.refs} a JOIN ${this.t.refs} n ON n.digest = a.digest AND n.kind = 'name' AND n.value = $1
-      WHERE a.kind = 'attempt' AND a.value = $2 ORDER BY a.seq`;
-    return (await this.rows<{ digest: string }>(sql, [name, attempt])).map((row) => row.digest);
+    const sql = `SELECT digest FROM ${this.t.refs} WHERE attempt_id = $1 AND name = $2 ORDER BY seq`;
+    return (await this.rows<{ digest: string }>(sql, [attempt, name])).map((row) => row.digest);
   }
 }
 

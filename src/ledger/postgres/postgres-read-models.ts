@@ -180,10 +180,10 @@ const ROW_TABLES: readonly RowTable[] = [
   },
   {
     name: "refs",
-    columns: "digest, kind, value, seq",
-    order: ["digest", "kind", "value"],
-    key: (r) => `${String(r["digest"])} ${String(r["kind"])} ${String(r["value"])}`,
-    value: (r) => String(r["seq"]),
+    columns: "digest, attempt_id, name, size_bytes, seq",
+    order: ["digest", "attempt_id", "name"],
+    key: (r) => `${String(r["digest"])} ${String(r["attempt_id"])} ${String(r["name"])}`,
+    value: (r) => `${String(r["size_bytes"])} ${String(r["seq"])}`,
   },
 ];
 

@@ -22,9 +22,9 @@ const TABLES = {
       PRIMARY KEY (collection, seq, position));
     CREATE INDEX IF NOT EXISTS rm_items_by_run ON ${s}.rm_items (collection, run_id) WHERE run_id IS NOT NULL`,
   rm_refs: (s: string) => `CREATE TABLE IF NOT EXISTS ${s}.rm_refs (
-      digest text COLLATE "C" NOT NULL, kind text COLLATE "C" NOT NULL, value text COLLATE "C" NOT NULL, seq bigint NOT NULL,
-      PRIMARY KEY (digest, kind, value));
-    CREATE INDEX IF NOT EXISTS rm_refs_by_value ON ${s}.rm_refs (kind, value)`,
+      digest text COLLATE "C" NOT NULL, attempt_id text COLLATE "C" NOT NULL, name text COLLATE "C" NOT NULL, size_bytes bigint NOT NULL, seq bigint NOT NULL,
+      PRIMARY KEY (digest, attempt_id, name));
+    CREATE INDEX IF NOT EXISTS rm_refs_by_attempt ON ${s}.rm_refs (attempt_id, name)`,
 };
 
 const TABLE_NAMES = Object.keys(TABLES) as (keyof typeof TABLES)[];
@@ -91,11 +91,11 @@ export class ReadModelSql {
         INSERT INTO ${s}.rm_items (collection, seq, position, run_id, kind, doc)
         SELECT * FROM unnest($9::text[], $10::bigint[], $11::int[], $12::text[], $13::text[], $14::text[])
       ), refs AS (
-        INSERT INTO ${s}.rm_refs (digest, kind, value, seq)
-        SELECT * FROM unnest($15::text[], $16::text[], $17::text[], $18::bigint[])
-        ON CONFLICT (digest, kind, value) DO NOTHING
+        INSERT INTO ${s}.rm_refs (digest, attempt_id, name, size_bytes, seq)
+        SELECT * FROM unnest($15::text[], $16::text[], $17::text[], $18::bigint[], $19::bigint[])
+        ON CONFLICT (digest, attempt_id, name) DO NOTHING
       )
-      INSERT INTO ${s}.rm_meta (name, value) VALUES ('seq', $19) ON CONFLICT (name) DO UPDATE SET value = excluded.value`;
+      INSERT INTO ${s}.rm_meta (name, value) VALUES ('seq', $20) ON CONFLICT (name) DO UPDATE SET value = excluded.value`;
   }
 
   async readMeta(client: pg.ClientBase): Promise<{ version: string | null; seq: number }> {

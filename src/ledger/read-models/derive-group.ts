@@ -9,8 +9,8 @@ export type Derivation = ReadModelWrites | { readonly missing: readonly { collec
 /**
  * The read models' writes for `events` (consecutive, in ledger order) on top of the documents in
  * `source`: the projection's own reducers fold them into a PartialState, and what changed is written.
- * Artifacts are the exception: their names and attempts grow with every use of a digest, so they
- * are written as references instead of growing one document. When the source lacks documents
+ * Artifacts are the exception: their names and attempts grow with every use of a digest, so each
+ * use is a reference row instead of a change to one growing document. When the source lacks documents
  * (MISSING), returns them instead: fetch them and derive again.
  */
 export function deriveGroup(events: readonly FoldedEvent[], source: DocSource): Derivation {
@@ -20,7 +20,7 @@ export function deriveGroup(events: readonly FoldedEvent[], source: DocSource): 
   const partial = new PartialState(source, first.seq - 1);
   const state = partial.state;
   for (const event of events) {
-    if (event.type === "artifact.stored") storeArtifact(state, event, writes);
+    if (event.type === "artifact.stored") storeArtifact(event, writes);
     else applyEvent(state, event);
     state.seq = event.seq;
     collectItems(state, event, writes);
@@ -43,10 +43,12 @@ function collectItems(state: ProjectionState, event: FoldedEvent, writes: ReadMo
   state.violations.length = 0;
 }
 
-/** An artifact's first sighting makes its document; every name and attempt that stores it, a reference. */
-function storeArtifact(state: ProjectionState, event: FoldedEventOf<"artifact.stored">, writes: ReadModelWrites): void {
+/**
+ * One reference row per artifact stored under an attempt and a name (the first kept): the
+ * projection's artifact (size and first seq of its first sighting, names and attempts in order of
+ * first sighting) is read back from them (ReadModels.artifact).
+ */
+function storeArtifact(event: FoldedEventOf<"artifact.stored">, writes: ReadModelWrites): void {
   const d = event.data;
-  state.artifacts[d.digest] ??= { digest: d.digest, size_bytes: d.size_bytes, first_seq: event.seq, names: [], attempts: [] };
-  if (d.name !== undefined) writes.refs.push(d.digest, "name", d.name, event.seq);
-  if (d.attempt_id !== undefined) writes.refs.push(d.digest, "attempt", d.attempt_id, event.seq);
+  writes.refs.push(d.digest, d.attempt_id ?? "", d.name ?? "", d.size_bytes, event.seq);
 }

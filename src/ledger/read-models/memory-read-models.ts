@@ -8,7 +8,7 @@ import {
   type ItemCollection,
   type ReadModelWrites,
 } from "./read-model-writes.js";
-import type { ItemQuery, ReadModelQueries, ReadModelRow, RunListQuery, RunListRow } from "./read-model-store.js";
+import type { ArtifactRef, ItemQuery, ReadModelQueries, ReadModelRow, RunListQuery, RunListRow } from "./read-model-store.js";
 
 interface DocRow {
   readonly collection: string;
@@ -45,7 +45,7 @@ export class MemoryReadModels implements ReadModelQueries {
   private readonly docRows = new Map<string, DocRow>();
   private readonly runRows = new Map<string, RunRow>();
   private readonly itemRows: ItemRow[] = [];
-  private readonly refRows = new Map<string, { digest: string; kind: string; value: string; seq: number }>();
+  private readonly refRows = new Map<string, { digest: string; attempt: string; name: string; size: number; seq: number }>();
   readonly source: DocSource = { get: (collection, key) => this.docRows.get(`${collection} ${key}`)?.doc ?? null };
 
   apply(writes: ReadModelWrites): void {
@@ -66,9 +66,9 @@ export class MemoryReadModels implements ReadModelQueries {
       this.itemRows.push({ collection, seq, position, runId, kind, doc } as ItemRow);
     }
     for (let i = 0; i < refs.length; i += REF_FIELDS) {
-      const id = `${refs[i] as string} ${refs[i + 1] as string} ${refs[i + 2] as string}`;
-      if (!this.refRows.has(id))
-        this.refRows.set(id, { digest: refs[i] as string, kind: refs[i + 1] as string, value: refs[i + 2] as string, seq: refs[i + 3] as number });
+      const [digest, attempt, name, size, seq] = [refs[i], refs[i + 1], refs[i + 2], refs[i + 3], refs[i + 4]] as [string, string, string, number, number];
+      const id = `${digest} ${attempt} ${name}`;
+      if (!this.refRows.has(id)) this.refRows.set(id, { digest, attempt, name, size, seq });
     }
   }
 
@@ -86,7 +86,7 @@ export class MemoryReadModels implements ReadModelQueries {
     for (const r of [...this.itemRows].sort((a, b) => (a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : 0))) {
       writes.items.push(r.collection, r.seq, r.position, r.runId, r.kind, r.doc);
     }
-    for (const [, r] of [...this.refRows.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) writes.refs.push(r.digest, r.kind, r.value, r.seq);
+    for (const [, r] of [...this.refRows.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) writes.refs.push(r.digest, r.attempt, r.name, r.size, r.seq);
     return writes;
   }
 
@@ -98,7 +98,7 @@ export class MemoryReadModels implements ReadModelQueries {
         [...this.runRows.values()].map((r) => [r.runId, JSON.stringify([r.requestSeq, r.project, r.pipeline, r.status, r.workMode, r.requestedAt])]),
       ),
       items: new Map(this.itemRows.map((r) => [`${r.collection} ${r.seq} ${r.position}`, JSON.stringify([r.runId, r.kind, r.doc])])),
-      refs: new Map([...this.refRows.entries()].map(([id, r]) => [id, String(r.seq)])),
+      refs: new Map([...this.refRows.entries()].map(([id, r]) => [id, `${r.size} ${r.seq}`])),
     };
   }
 
@@ -173,15 +173,16 @@ export class MemoryReadModels implements ReadModelQueries {
       .map((r) => r.doc);
   }
 
-  async artifactRefs(digest: string): Promise<{ names: string[]; attempts: string[] }> {
-    const refs = [...this.refRows.values()].filter((r) => r.digest === digest).sort((a, b) => a.seq - b.seq);
-    return { names: refs.filter((r) => r.kind === "name").map((r) => r.value), attempts: refs.filter((r) => r.kind === "attempt").map((r) => r.value) };
+  async artifactRefs(digest: string): Promise<ArtifactRef[]> {
+    return [...this.refRows.values()]
+      .filter((r) => r.digest === digest)
+      .sort((a, b) => a.seq - b.seq)
+      .map((r) => ({ attempt_id: r.attempt, name: r.name, size_bytes: r.size, seq: r.seq }));
   }
 
   async artifactsOf(attempt: string, name: string): Promise<string[]> {
-    const named = new Set([...this.refRows.values()].filter((r) => r.kind === "name" && r.value === name).map((r) => r.digest));
     return [...this.refRows.values()]
-      .filter((r) => r.kind === "attempt" && r.value === attempt && named.has(r.digest))
+      .filter((r) => r.attempt === attempt && r.name === name)
       .sort((a, b) => a.seq - b.seq)
       .map((r) => r.digest);
   }

@@ -1,4 +1,4 @@
-import type { ArtifactView, ProjectionState, RunView, TaskView } from "../projections/projection-state.js";
+import type { ProjectionState, RunView, TaskView } from "../projections/projection-state.js";
 import { MISSING, runScopedKey, type DocCollection, type DocSource, type ReadModelWrites } from "./read-model-writes.js";
 
 interface Tracked {
@@ -33,7 +33,7 @@ export class PartialState {
       seq,
       runs: this.record<RunView>("runs", (key) => key),
       attempts: this.record("attempts", (key) => key),
-      artifacts: this.record<ArtifactView>("artifacts", (key) => key),
+      artifacts: unreadable("artifacts"),
       adminEvents: [],
       stopRules: [],
       debugPackets: this.record("debug", (key) => key),
@@ -59,15 +59,11 @@ export class PartialState {
     }
   }
 
-  /** A document's JSON: a run without its tasks (stored apart) but with their names in order, an artifact without its references (stored as rows). */
+  /** A document's JSON: a run without its tasks (stored apart) but with their names in order. */
   private stringify(collection: DocCollection, value: unknown): string {
     if (collection === "runs") {
       const { tasks: _tasks, ...run } = value as RunView;
       return JSON.stringify({ ...run, task_names: this.taskNames.get(value as object) ?? [] });
-    }
-    if (collection === "artifacts") {
-      const artifact = value as ArtifactView;
-      return JSON.stringify({ digest: artifact.digest, size_bytes: artifact.size_bytes, first_seq: artifact.first_seq });
     }
     return JSON.stringify(value);
   }
@@ -138,6 +134,15 @@ export class PartialState {
     run.tasks = tasks;
     return run;
   }
+}
+
+/** A part of the state no reducer reads during a derivation (artifacts are derived as references, derive-group.ts). */
+function unreadable<T>(name: string): Record<string, T> {
+  return new Proxy({} as Record<string, T>, {
+    get: () => {
+      throw new Error(`read models: a derivation does not read the state's ${name}`);
+    },
+  });
 }
 
 /** The run a document belongs to, where it belongs to one: what lists a run's tasks, attempts, gates and packets. */

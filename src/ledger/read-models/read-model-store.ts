@@ -43,6 +43,14 @@ export interface ItemQuery {
   readonly afterSeq?: number | undefined;
 }
 
+/** An artifact stored under an attempt and a name ("" where the event named none), as first seen. */
+export interface ArtifactRef {
+  readonly attempt_id: string;
+  readonly name: string;
+  readonly size_bytes: number;
+  readonly seq: number;
+}
+
 /** One stored row of any table, as verify compares it with a fresh derivation. */
 export interface ReadModelRow {
   readonly table: "docs" | "runs" | "items" | "refs";
@@ -67,8 +75,8 @@ export interface ReadModelQueries {
   requestSeq(runId: string): Promise<number | undefined>;
   /** Entries of a list in ledger order. */
   items(collection: ItemCollection, query?: ItemQuery): Promise<string[]>;
-  /** The names and attempts that stored an artifact, in order of first sighting. */
-  artifactRefs(digest: string): Promise<{ names: string[]; attempts: string[] }>;
+  /** The references of an artifact (each attempt and name that stored it, "" for none), first sighting first. */
+  artifactRefs(digest: string): Promise<ArtifactRef[]>;
   /** Digests stored by `attempt` under `name`. */
   artifactsOf(attempt: string, name: string): Promise<string[]>;
 }

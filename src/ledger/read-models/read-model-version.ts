@@ -4,4 +4,4 @@
  * rebuilds them on open. test/read-models.test.ts holds a digest of what the derivation
  * makes of a fixed history, and fails until this changes with it.
  */
-export const READ_MODEL_VERSION = "1";
+export const READ_MODEL_VERSION = "2";

@@ -4,8 +4,8 @@
  * a group of events into these writes; a backend applies them in the transaction that appends the events.
  */
 
-/** Keyed documents: one JSON document per run, task, attempt, gate, watermark, cache entry, suggestion, debug packet, artifact. */
-export const DOC_COLLECTIONS = ["runs", "tasks", "attempts", "gates", "watermarks", "cache", "suggestions", "debug", "artifacts"] as const;
+/** Keyed documents: one JSON document per run, task, attempt, gate, watermark, cache entry, suggestion, debug packet. */
+export const DOC_COLLECTIONS = ["runs", "tasks", "attempts", "gates", "watermarks", "cache", "suggestions", "debug"] as const;
 export type DocCollection = (typeof DOC_COLLECTIONS)[number];
 
 /** Append-only lists, ordered by the seq of the event that added each entry. */
@@ -25,8 +25,8 @@ export interface DocSource {
  * cheaply: `docs` holds collection, key, run id, seq and JSON of each upserted document in turn;
  * `runs` run id, request seq, project, pipeline, status, work mode and request time of each run
  * (all but the request seq follow the run's document); `items` collection, seq, position, run id, kind and
- * JSON of each new entry; `refs` digest, kind (`name` or `attempt`), value and seq of each artifact
- * reference (the first kept).
+ * JSON of each new entry; `refs` digest, attempt id and name (each "" when the event has none), size
+ * and seq of each artifact reference: one row per artifact stored under an attempt and name, the first kept.
  */
 export interface ReadModelWrites {
   /** The seq of the last event the writes reflect. */
@@ -40,7 +40,7 @@ export interface ReadModelWrites {
 export const DOC_FIELDS = 5;
 export const RUN_FIELDS = 7;
 export const ITEM_FIELDS = 6;
-export const REF_FIELDS = 4;
+export const REF_FIELDS = 5;
 
 /** A document key made of a run id and a name (a task's): JSON keeps it unambiguous. */
 export function runScopedKey(runId: string, name: string): string {

@@ -158,10 +158,19 @@ export class ReadModels {
     return (await this.query.items("violations", query)).map((json) => parse<ViolationView>(json));
   }
 
+  /** An artifact as the projection shows it: size and seq of its first sighting, its names and attempts in order of first sighting. */
   async artifact(digest: string): Promise<ArtifactView | undefined> {
-    const [doc] = (await this.query.docs("artifacts", [digest])).values();
-    if (doc === undefined) return undefined;
-    return { ...parse<Omit<ArtifactView, "names" | "attempts">>(doc), ...(await this.query.artifactRefs(digest)) };
+    const refs = await this.query.artifactRefs(digest);
+    const first = refs[0];
+    if (!first) return undefined;
+    const distinct = (values: string[]) => [...new Set(values.filter((v) => v !== ""))];
+    return {
+      digest,
+      size_bytes: first.size_bytes,
+      first_seq: first.seq,
+      names: distinct(refs.map((r) => r.name)),
+      attempts: distinct(refs.map((r) => r.attempt_id)),
+    };
   }
 
   /** A ProjectionState holding only `scope`: what a view written against the whole state reads. */

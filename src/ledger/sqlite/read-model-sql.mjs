@@ -32,9 +32,9 @@ export const READ_MODEL_TABLES = {
       PRIMARY KEY (collection, seq, position)) STRICT, WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS rm_items_by_run ON rm_items (collection, run_id) WHERE run_id IS NOT NULL`,
   rm_refs: `CREATE TABLE IF NOT EXISTS rm_refs (
-      digest TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, seq INTEGER NOT NULL,
-      PRIMARY KEY (digest, kind, value)) STRICT, WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS rm_refs_by_value ON rm_refs (kind, value)`,
+      digest TEXT NOT NULL, attempt_id TEXT NOT NULL, name TEXT NOT NULL, size_bytes INTEGER NOT NULL, seq INTEGER NOT NULL,
+      UNIQUE (digest, attempt_id, name)) STRICT;
+    CREATE INDEX IF NOT EXISTS rm_refs_by_attempt ON rm_refs (attempt_id, name)`,
 };
 
 /** Rows per multi-row INSERT: one statement per row costs more than the row itself. */
@@ -64,14 +64,14 @@ const TABLE_SQL = {
     "ON CONFLICT (run_id) DO UPDATE SET project = excluded.project, pipeline = excluded.pipeline, status = excluded.status, work_mode = excluded.work_mode, requested_at_utc = excluded.requested_at_utc",
   ],
   items: ["INSERT INTO rm_items (collection, seq, position, run_id, kind, doc)", 6, ""],
-  refs: ["INSERT INTO rm_refs (digest, kind, value, seq)", 4, "ON CONFLICT (digest, kind, value) DO NOTHING"],
+  refs: ["INSERT INTO rm_refs (digest, attempt_id, name, size_bytes, seq)", 5, "ON CONFLICT (digest, attempt_id, name) DO NOTHING"],
 };
 
 /** The tables' names, in the order a rebuild clears them. */
 export const READ_MODEL_TABLE_NAMES = /** @type {(keyof typeof READ_MODEL_TABLES)[]} */ (Object.keys(READ_MODEL_TABLES));
 
 /** The secondary indexes the tables' statements create; queries name some of them (INDEXED BY). */
-const INDEX_NAMES = ["rm_docs_by_run", "rm_runs_by_seq", "rm_runs_by_pipeline", "rm_items_by_run", "rm_refs_by_value"];
+const INDEX_NAMES = ["rm_docs_by_run", "rm_runs_by_seq", "rm_runs_by_pipeline", "rm_items_by_run", "rm_refs_by_attempt"];
 
 /**
  * Creates the tables and indexes that are missing; returns whether a table was (its rows, and so

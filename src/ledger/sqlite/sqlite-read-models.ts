@@ -3,6 +3,7 @@ import { RunledgerError } from "../../core/errors.js";
 import type { StoredRow } from "../hash-chain.js";
 import type { Derivation } from "../read-models/derive-group.js";
 import type {
+  ArtifactRef,
   GroupDeriver,
   ItemQuery,
   ReadModelQueries,
@@ -116,10 +117,7 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
         "items",
         "SELECT collection || ' ' || seq || ' ' || position AS key, json_array(run_id, kind, doc) AS value FROM rm_items ORDER BY collection, seq, position",
       ],
-      [
-        "refs",
-        "SELECT digest || ' ' || kind || ' ' || value AS key, CAST(seq AS TEXT) AS value FROM rm_refs ORDER BY rm_refs.digest, rm_refs.kind, rm_refs.value",
-      ],
+      ["refs", "SELECT digest || ' ' || attempt_id || ' ' || name AS key, size_bytes || ' ' || seq AS value FROM rm_refs ORDER BY digest, attempt_id, name"],
     ];
     for (const [table, sql] of queries) {
       for (const row of this.db.prepare<[], { key: string; value: string }>(sql).iterate()) yield { table, key: row.key, value: row.value };
@@ -184,15 +182,14 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
       .all(...params);
   }
 
-  async artifactRefs(digest: string): Promise<{ names: string[]; attempts: string[] }> {
-    const rows = this.db.prepare<[string], { kind: string; value: string }>("SELECT kind, value FROM rm_refs WHERE digest = ? ORDER BY seq").all(digest);
-    return { names: rows.filter((r) => r.kind === "name").map((r) => r.value), attempts: rows.filter((r) => r.kind === "attempt").map((r) => r.value) };
+  async artifactRefs(digest: string): Promise<ArtifactRef[]> {
+    const sql = "SELECT attempt_id, name, size_bytes, seq FROM rm_refs WHERE digest = ? ORDER BY seq";
+    return this.db.prepare<[string], ArtifactRef>(sql).all(digest);
   }
 
   async artifactsOf(attempt: string, name: string): Promise<string[]> {
-    const sql =
-      "SELECT a.digest FROM rm_refs a INDEXED BY rm_refs_by_value CROSS JOIN rm_refs n ON n.digest = a.digest AND n.kind = 'name' AND n.value = ? WHERE a.kind = 'attempt' AND a.value = ? ORDER BY a.seq";
-    return this.db.prepare<[string, string], string>(sql).pluck(true).all(name, attempt);
+    const sql = "SELECT digest FROM rm_refs INDEXED BY rm_refs_by_attempt WHERE attempt_id = ? AND name = ? ORDER BY seq";
+    return this.db.prepare<[string, string], string>(sql).pluck(true).all(attempt, name);
   }
 }
 
