@@ -44,7 +44,7 @@ export async function replayCommand(ctx: CommandContext, id: string, flags: { re
       { run: id, reason: flags.reason },
     );
     ctx.output.log("replay.compared", { original: original.id, replay: replayRunId, identical: differing.length === 0, differing });
-    await reportRun(ctx, workspace, original.project, replayRunId);
+    await reportRun(ctx, workspace, replayRunId);
     ctx.output.say([`replay of ${original.id}: outputs ${differing.length === 0 ? "identical" : `differ in ${differing.join(", ")}`}`], "stderr");
   });
 }

@@ -45,6 +45,6 @@ export async function completeCommand(ctx: CommandContext, id: string, task: str
       ...(concurrency === undefined ? {} : { concurrency }),
     };
     const run = await completeTask(engineUseCaseDeps(ctx, workspace), input, (view) => ctx.output.log("run.complete", { run_id: view.id, task }));
-    await reportRun(ctx, workspace, run.project, run.id);
+    await reportRun(ctx, workspace, run.id);
   });
 }

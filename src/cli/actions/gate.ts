@@ -7,6 +7,6 @@ import { reportRun } from "./run.js";
 export async function decideGateCommand(ctx: CommandContext, approve: boolean, name: string, flags: { run?: string; reason?: string }): Promise<void> {
   await ctx.withWorkspace(async (workspace) => {
     const run = await decideGate(engineUseCaseDeps(ctx, workspace), { gate: name, run: flags.run, approve, reason: flags.reason });
-    await reportRun(ctx, workspace, run.project, run.id);
+    await reportRun(ctx, workspace, run.id);
   });
 }

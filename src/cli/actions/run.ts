@@ -1,12 +1,11 @@
 import { resolve } from "node:path";
 import { RunledgerError } from "../../core/errors.js";
 import { parseIsoTime } from "../../core/iso-time.js";
-import { Projector } from "../../ledger/projections/projector.js";
+import { readModelsOf } from "../../ledger/read-models/read-models-of.js";
 import { loadPipelineSource } from "../../pipelines/load-pipeline-source.js";
 import { workRootOf, type Workspace } from "../../workspace/workspace.js";
 import { resumeRun, startRun } from "../../usecases/index.js";
-import { findRun } from "../../views/find-run.js";
-import { runJson } from "../../views/run.js";
+import { runJsonOf } from "../../views/run.js";
 import type { CommandContext } from "../command-context.js";
 import { askNext } from "../ask-next.js";
 import { runText } from "../run-text.js";
@@ -41,7 +40,7 @@ export async function runCommand(ctx: CommandContext, file: string, flags: RunFl
     };
     const ci = ctx.io.env["CI"] === "true";
     const runId = await startRun(engineUseCaseDeps(ctx, workspace), pipeline, { project, ...options, ...closing, ci });
-    await reportRun(ctx, workspace, project, runId);
+    await reportRun(ctx, workspace, runId);
   });
 }
 
@@ -54,7 +53,7 @@ export async function resumeCommand(ctx: CommandContext, id: string, flags: Pick
       { run: id, ...nextFlag(flags), ...(concurrency === undefined ? {} : { concurrency }) },
       (view) => ctx.output.log("run.resume", { run_id: view.id }),
     );
-    await reportRun(ctx, workspace, run.project, run.id);
+    await reportRun(ctx, workspace, run.id);
   });
 }
 
@@ -70,10 +69,9 @@ export function nextFlag(flags: { readonly next?: string }): { next?: string } {
  * Prints the run (asking a person at a terminal for the next pointer a finished run lacks; a
  * waiting run prints its manual tasks' steps); a FAIL result makes the exit code 1.
  */
-export async function reportRun(ctx: CommandContext, workspace: Workspace, project: string, runId: string): Promise<void> {
+export async function reportRun(ctx: CommandContext, workspace: Workspace, runId: string): Promise<void> {
   await askNext(ctx, workspace, runId);
-  const state = await new Projector(workspace.ledger, { project }).catchUp();
-  const view = runJson(state, findRun(state, runId), workRootOf(workspace));
+  const view = await runJsonOf(await readModelsOf(workspace.ledger), runId, workRootOf(workspace));
   ctx.output.log("run.settle", { run_id: runId, status: view.status, result: view.result });
   ctx.output.success({ run: view } satisfies CommandResult<"run">, runText(view));
   if (view.result === "FAIL") ctx.exitCode = 1;
