@@ -23,7 +23,7 @@ export async function getArtifact(ctx: CommandContext, digest: string, flags: { 
 export async function showReceipt(ctx: CommandContext, attemptId: string): Promise<void> {
   await ctx.withWorkspace(async (workspace) => {
     // The attempt, the one it reused and the outputs.json it stored: what its receipt and envelope need.
-    const state = await (await readModelsOf(workspace.ledger)).stateFor({ attempts: [attemptId] });
+    const state = await (await readModelsOf(workspace.ledger)).stateFor({ attempts: [attemptId], outputIndexes: true });
     const view = await receiptView(state, workspace.artifacts, attemptId);
     ctx.output.success(view, JSON.stringify(view.receipt, null, 2));
   });

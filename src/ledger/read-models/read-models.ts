@@ -21,6 +21,8 @@ export interface StateScope {
   readonly runs?: readonly string[];
   /** Attempts by id (and the attempts they reused). */
   readonly attempts?: readonly string[];
+  /** The `outputs.json` artifact of each attempt loaded (what an attempt's envelope names as its index). */
+  readonly outputIndexes?: boolean;
   readonly adminEvents?: boolean;
   readonly watermarks?: boolean;
   readonly gates?: boolean;
@@ -177,7 +179,8 @@ export class ReadModels {
   async stateFor(scope: StateScope): Promise<ProjectionState> {
     const state = emptyProjectionState();
     for (const id of scope.runs ?? []) await this.addRun(state, id);
-    for (const attempt of await this.attempts(scope.attempts ?? [])) await this.addAttempt(state, attempt);
+    await this.addAttempts(state, await this.attempts(scope.attempts ?? []));
+    if (scope.outputIndexes) await this.addOutputIndexes(state);
     if (scope.adminEvents) state.adminEvents.push(...(await this.adminEvents()));
     if (scope.watermarks) for (const mark of await this.watermarks()) state.watermarks[mark.name] = mark;
     if (scope.gates) for (const gate of await this.gates()) state.gates[`${gate.run_id}/${gate.gate}`] = gate;
@@ -192,21 +195,26 @@ export class ReadModels {
     const run = await this.run(id);
     if (!run || state.runs[id]) return;
     state.runs[id] = run;
-    for (const attempt of await this.attemptsOfRun(id)) await this.addAttempt(state, attempt);
+    await this.addAttempts(state, await this.attemptsOfRun(id));
     // In the order they were evaluated, as the projection inserts them (the documents come in key order).
     const gates = (await this.gatesOfRun(id)).sort((a, b) => a.evaluated_at_utc.localeCompare(b.evaluated_at_utc));
     for (const gate of gates) state.gates[`${gate.run_id}/${gate.gate}`] = gate;
     for (const packet of await this.debugPackets(id)) state.debugPackets[packet.id] = packet;
   }
 
-  /** An attempt, the one it reused, and the artifacts it stored under their names. */
-  private async addAttempt(state: ProjectionState, attempt: AttemptView): Promise<void> {
-    if (state.attempts[attempt.attempt_id]) return;
-    state.attempts[attempt.attempt_id] = attempt;
-    if (attempt.source_attempt_id !== null) for (const source of await this.attempts([attempt.source_attempt_id])) await this.addAttempt(state, source);
-    for (const digest of await this.query.artifactsOf(attempt.attempt_id, "outputs.json")) {
-      const artifact = await this.artifact(digest);
-      if (artifact) state.artifacts[digest] = artifact;
+  /** Attempts and, in one read, the attempts they reused that the state lacks. */
+  private async addAttempts(state: ProjectionState, attempts: readonly AttemptView[]): Promise<void> {
+    for (const attempt of attempts) state.attempts[attempt.attempt_id] ??= attempt;
+    const sources = [...new Set(attempts.map((a) => a.source_attempt_id).filter((id): id is string => id !== null && state.attempts[id] === undefined))];
+    if (sources.length > 0) await this.addAttempts(state, await this.attempts(sources));
+  }
+
+  private async addOutputIndexes(state: ProjectionState): Promise<void> {
+    for (const attempt of Object.keys(state.attempts)) {
+      for (const digest of await this.query.artifactsOf(attempt, "outputs.json")) {
+        const artifact = await this.artifact(digest);
+        if (artifact) state.artifacts[digest] = artifact;
+      }
     }
   }
 }

@@ -31,6 +31,7 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
   private readonly source: DocSource;
 
   private readonly headSeq: Database.Statement<[], number>;
+  private readonly statements = new Map<string, Database.Statement>();
   private readonly rowsBetween: Database.Statement<[number, number], StoredRow>;
 
   constructor(private readonly db: Database.Database) {
@@ -69,6 +70,13 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
         return behind.length;
       })
       .immediate();
+  }
+
+  /** A prepared statement, kept: a command makes the same few queries thousands of times (a cached re-run's lookups). */
+  private statement<P extends unknown[], R>(sql: string): Database.Statement<P, R> {
+    let prepared = this.statements.get(sql);
+    if (prepared === undefined) this.statements.set(sql, (prepared = this.db.prepare(sql)));
+    return prepared as Database.Statement<P, R>;
   }
 
   /** The stored events after the models' seq up to `head`: appended by a writer that keeps no models. */
@@ -129,7 +137,7 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
     for (let at = 0; at < keys.length; at += 500) {
       const part = keys.slice(at, at + 500);
       const sql = `SELECT key, doc FROM rm_docs WHERE collection = ? AND key IN (${part.map(() => "?").join(", ")})`;
-      for (const row of this.db.prepare<string[], { key: string; doc: string }>(sql).all(collection, ...part)) found.set(row.key, row.doc);
+      for (const row of this.statement<string[], { key: string; doc: string }>(sql).all(collection, ...part)) found.set(row.key, row.doc);
     }
     return found;
   }
@@ -138,30 +146,30 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
     const prefix = runKeyPrefix(collection, runId);
     if (prefix !== undefined) {
       const sql = "SELECT doc FROM rm_docs WHERE collection = ? AND key >= ? AND key < ? ORDER BY key";
-      return this.db.prepare<[string, string, string], string>(sql).pluck(true).all(collection, prefix, `${prefix}\uffff`);
+      return this.statement<[string, string, string], string>(sql).pluck(true).all(collection, prefix, `${prefix}\uffff`);
     }
     // INDEXED BY: without statistics the planner would rather scan the whole collection by its key.
     const sql = "SELECT doc FROM rm_docs INDEXED BY rm_docs_by_run WHERE run_id = ? AND collection = ? AND collection IN ('attempts', 'debug') ORDER BY key";
-    return this.db.prepare<[string, string], string>(sql).pluck(true).all(runId, collection);
+    return this.statement<[string, string], string>(sql).pluck(true).all(runId, collection);
   }
 
   async allDocs(collection: DocCollection): Promise<string[]> {
-    return this.db.prepare<[string], string>("SELECT doc FROM rm_docs WHERE collection = ? ORDER BY key").pluck(true).all(collection);
+    return this.statement<[string], string>("SELECT doc FROM rm_docs WHERE collection = ? ORDER BY key").pluck(true).all(collection);
   }
 
   async runs(query: RunListQuery): Promise<RunListRow[]> {
     const { where, params } = runFilter(query);
     const sql = `SELECT run_id, request_seq FROM rm_runs ${where} ORDER BY request_seq DESC LIMIT ?`;
-    return this.db.prepare<(string | number)[], RunListRow>(sql).all(...params, query.limit);
+    return this.statement<(string | number)[], RunListRow>(sql).all(...params, query.limit);
   }
 
   async runIdsByPrefix(prefix: string, limit: number): Promise<string[]> {
     const sql = "SELECT run_id FROM rm_runs WHERE run_id >= ? AND run_id < ? ORDER BY run_id LIMIT ?";
-    return this.db.prepare<[string, string, number], string>(sql).pluck(true).all(prefix, `${prefix}\uffff`, limit);
+    return this.statement<[string, string, number], string>(sql).pluck(true).all(prefix, `${prefix}\uffff`, limit);
   }
 
   async requestSeq(runId: string): Promise<number | undefined> {
-    return this.db.prepare<[string], number>("SELECT request_seq FROM rm_runs WHERE run_id = ?").pluck(true).get(runId);
+    return this.statement<[string], number>("SELECT request_seq FROM rm_runs WHERE run_id = ?").pluck(true).get(runId);
   }
 
   async items(collection: ItemCollection, query: ItemQuery = {}): Promise<string[]> {
@@ -176,20 +184,19 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
     if (query.kinds !== undefined) add(`kind IN (${query.kinds.map(() => "?").join(", ")})`, ...query.kinds);
     const index = query.runId === undefined ? "" : "INDEXED BY rm_items_by_run";
     const sql = `SELECT doc FROM rm_items ${index} WHERE ${where.join(" AND ")} ORDER BY seq, position`;
-    return this.db
-      .prepare<(string | number)[], string>(sql)
+    return this.statement<(string | number)[], string>(sql)
       .pluck(true)
       .all(...params);
   }
 
   async artifactRefs(digest: string): Promise<ArtifactRef[]> {
     const sql = "SELECT attempt_id, name, size_bytes, seq FROM rm_refs WHERE digest = ? ORDER BY seq";
-    return this.db.prepare<[string], ArtifactRef>(sql).all(digest);
+    return this.statement<[string], ArtifactRef>(sql).all(digest);
   }
 
   async artifactsOf(attempt: string, name: string): Promise<string[]> {
     const sql = "SELECT digest FROM rm_refs INDEXED BY rm_refs_by_attempt WHERE attempt_id = ? AND name = ? ORDER BY seq";
-    return this.db.prepare<[string, string], string>(sql).pluck(true).all(attempt, name);
+    return this.statement<[string, string], string>(sql).pluck(true).all(attempt, name);
   }
 }
 
