@@ -10,7 +10,8 @@ import { READ_MODEL_VERSION } from "../src/ledger/read-models/read-model-version
 import { readModelsOf } from "../src/ledger/read-models/read-models-of.js";
 import { verifyReadModels } from "../src/ledger/read-models/verify-read-models.js";
 import { SqliteLedgerStore, type SqliteLedgerOptions } from "../src/ledger/sqlite/sqlite-ledger-store.js";
-import { governedHistory } from "./support/governed-history.js";
+import { gatedRun, governedHistory } from "./support/governed-history.js";
+import { gatesView } from "../src/views/gates.js";
 import { expectSameAsProjector } from "./support/same-as-projector.js";
 
 const dir = mkdtempSync(join(tmpdir(), "runledger-read-models-"));
@@ -99,6 +100,23 @@ describe("read models stored beside the events", () => {
     await expectSameAsProjector(await readModelsOf(reopened), reopened);
     expect(await verifyReadModels(reopened)).toMatchObject({ ok: true });
     await reopened.close();
+  });
+});
+
+describe("gate status over the read models", () => {
+  it("lists the gates last evaluated or decided, newest first, and says when older ones were left out", async () => {
+    const ledger = new Ledger(new SqliteLedgerStore(join(dir, `l${++n}.db`), { readModels: true }), { clock: fixedClock() });
+    await ledger.openReadModels();
+    // Five gated runs, each evaluated then approved in its own call: g4 is the newest.
+    for (const k of [0, 1, 2, 3, 4]) await ledger.append(gatedRun(`g${k}`));
+    const models = await readModelsOf(ledger);
+    const page = await gatesView(models, { limit: 2 });
+    expect(page.gates.map((g) => g.run_id)).toEqual(["g4", "g3"]);
+    expect(page.more).toBe(true);
+    expect((await gatesView(models, { limit: 5 })).more).toBe(false);
+    expect((await gatesView(models, {})).gates.map((g) => g.run_id)).toEqual(["g4", "g3", "g2", "g1", "g0"]);
+    expect((await gatesView(models, { run: "g1" })).gates.map((g) => g.status)).toEqual(["approved"]);
+    await ledger.close();
   });
 });
 

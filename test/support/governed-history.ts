@@ -14,7 +14,7 @@ export function governedHistory(fanOut = 150): NewEvent[][] {
   return [sampleRunEvents("run-a"), gatedRun("run-b"), manualRun("run-c"), fanOutRun("run-d", fanOut), debugAndAdmin("run-c"), sampleRunEvents("run-e")];
 }
 
-function gatedRun(runId: string): NewEvent[] {
+export function gatedRun(runId: string): NewEvent[] {
   const gate = { gate: "ingestion-gate", run_id: runId, task: "gate" };
   return [
     e(

@@ -1,6 +1,7 @@
 import { readModelsOf } from "../../ledger/read-models/read-models-of.js";
 import { workRootOf } from "../../workspace/workspace.js";
 import type { CommandContext } from "../command-context.js";
+import { limitFlag } from "../limit-flag.js";
 import { runJsonOf } from "../../views/run.js";
 import { runsView, type RunsQuery } from "../../views/runs.js";
 import { RUN_STATUSES } from "../../contracts/run.js";
@@ -28,10 +29,7 @@ function runsQuery(flags: RunsFlags): RunsQuery {
   if (status !== undefined && !(RUN_STATUSES as readonly string[]).includes(status)) {
     throw new RunledgerError("ERR_USAGE", { detail: `--status ${status}: expected one of ${RUN_STATUSES.join(", ")}` });
   }
-  const limit = flags.limit === undefined ? undefined : Number(flags.limit);
-  if (limit !== undefined && (!/^\d+$/.test(flags.limit ?? "") || limit < 1)) {
-    throw new RunledgerError("ERR_USAGE", { detail: `--limit ${flags.limit}: expected a whole number of at least 1` });
-  }
+  const limit = limitFlag(flags.limit);
   return {
     ...flags,
     status: status as RunStatus | undefined,

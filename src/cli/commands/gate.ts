@@ -7,9 +7,10 @@ export function registerGate(program: Command, context: () => CommandContext): v
   const gate = program.command("gate").description("gates: checks over chosen outputs, optional human approval, watermark advance");
   gate
     .command("status")
-    .description("the gate decisions, newest first: checks, status, who decided and why")
+    .description("the gate decisions, newest first: checks, status, who decided and why; the 50 last evaluated or decided, unless --limit says")
     .argument("[gate]", "only this gate")
     .option("--run <id>", "only this run's gates")
+    .option("--limit <n>", "list at most n gate decisions (default 50)")
     .action(deferredAction(context, async () => (await import("../actions/gate-status.js")).gateStatus));
   const decide = (verb: "approve" | "reject") =>
     gate

@@ -45,6 +45,11 @@ export class PostgresReadModelQueries implements ReadModelQueries {
     return (await this.rows<{ run_id: string }>(sql, [prefix, `${prefix}\uffff`, limit])).map((row) => row.run_id);
   }
 
+  async recentGates(limit: number): Promise<string[]> {
+    const sql = `SELECT doc FROM ${this.t.docs} WHERE collection = 'gates' ORDER BY seq DESC LIMIT $1`;
+    return (await this.rows<{ doc: string }>(sql, [limit])).map((row) => row.doc);
+  }
+
   async requestSeq(runId: string): Promise<number | undefined> {
     return (await this.rows<{ request_seq: number }>(`SELECT request_seq FROM ${this.t.runs} WHERE run_id = $1`, [runId]))[0]?.request_seq;
   }

@@ -11,7 +11,8 @@ const TABLES = {
   rm_docs: (s: string) => `CREATE TABLE IF NOT EXISTS ${s}.rm_docs (
       collection text COLLATE "C" NOT NULL, key text COLLATE "C" NOT NULL, run_id text COLLATE "C", seq bigint NOT NULL, doc text NOT NULL,
       PRIMARY KEY (collection, key));
-    CREATE INDEX IF NOT EXISTS rm_docs_by_run ON ${s}.rm_docs (run_id, collection, key) WHERE run_id IS NOT NULL`,
+    CREATE INDEX IF NOT EXISTS rm_docs_by_run ON ${s}.rm_docs (run_id, collection, key) WHERE run_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS rm_docs_gates_by_seq ON ${s}.rm_docs (seq) WHERE collection = 'gates'`,
   rm_runs: (s: string) => `CREATE TABLE IF NOT EXISTS ${s}.rm_runs (
       run_id text COLLATE "C" PRIMARY KEY, request_seq bigint NOT NULL, project text COLLATE "C" NOT NULL, pipeline text COLLATE "C" NOT NULL,
       status text COLLATE "C" NOT NULL, work_mode text COLLATE "C" NOT NULL, requested_at_utc text COLLATE "C" NOT NULL);

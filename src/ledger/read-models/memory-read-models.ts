@@ -14,6 +14,7 @@ interface DocRow {
   readonly collection: string;
   readonly key: string;
   readonly runId: string | null;
+  readonly seq: number;
   readonly doc: string;
 }
 
@@ -53,7 +54,13 @@ export class MemoryReadModels implements ReadModelQueries {
     for (let i = 0; i < docs.length; i += DOC_FIELDS) {
       const collection = docs[i] as string;
       const key = docs[i + 1] as string;
-      this.docRows.set(`${collection} ${key}`, { collection, key, runId: docs[i + 2] as string | null, doc: docs[i + 4] as string });
+      this.docRows.set(`${collection} ${key}`, {
+        collection,
+        key,
+        runId: docs[i + 2] as string | null,
+        seq: docs[i + 3] as number,
+        doc: docs[i + 4] as string,
+      });
     }
     for (let i = 0; i < runs.length; i += RUN_FIELDS) {
       const runId = runs[i] as string;
@@ -79,7 +86,7 @@ export class MemoryReadModels implements ReadModelQueries {
   allWrites(seq: number): ReadModelWrites {
     const writes: ReadModelWrites = { seq, docs: [], runs: [], items: [], refs: [] };
     const docs = [...this.docRows.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-    for (const [, r] of docs) writes.docs.push(r.collection, r.key, r.runId, seq, r.doc);
+    for (const [, r] of docs) writes.docs.push(r.collection, r.key, r.runId, r.seq, r.doc);
     for (const r of [...this.runRows.values()].sort((a, b) => (a.runId < b.runId ? -1 : 1))) {
       writes.runs.push(r.runId, r.requestSeq, r.project, r.pipeline, r.status, r.workMode, r.requestedAt);
     }
@@ -128,6 +135,14 @@ export class MemoryReadModels implements ReadModelQueries {
 
   async docsOfRun(collection: DocCollection, runId: string): Promise<string[]> {
     return this.sortedDocs((r) => r.collection === collection && r.runId === runId);
+  }
+
+  async recentGates(limit: number): Promise<string[]> {
+    return [...this.docRows.values()]
+      .filter((r) => r.collection === "gates")
+      .sort((a, b) => b.seq - a.seq)
+      .slice(0, limit)
+      .map((r) => r.doc);
   }
 
   async allDocs(collection: DocCollection): Promise<string[]> {

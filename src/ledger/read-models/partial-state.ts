@@ -9,6 +9,8 @@ interface Tracked {
   value: unknown;
   /** The seq of the event that created a run here: its place in the run listing. */
   requestSeq: number;
+  /** The seq of the last event that read or set it: stored with it, what "most recently active" orders by. */
+  touched: number;
 }
 
 /**
@@ -51,7 +53,7 @@ export class PartialState {
       if (entry.value === undefined) continue;
       const json = this.stringify(entry.collection, entry.value);
       if (json === entry.before) continue;
-      writes.docs.push(entry.collection, entry.key, runIdOf(entry), writes.seq, json);
+      writes.docs.push(entry.collection, entry.key, runIdOf(entry), entry.touched, json);
       if (entry.collection === "runs") {
         const run = entry.value as RunView;
         writes.runs.push(run.id, entry.requestSeq, run.project, run.pipeline, run.status, run.work_mode, run.requested_at_utc);
@@ -95,15 +97,18 @@ export class PartialState {
   private load(collection: DocCollection, key: string): unknown {
     const id = `${collection}\u0001${key}`;
     const known = this.tracked.get(id);
-    if (known) return known.value;
+    if (known) {
+      known.touched = this.state.seq;
+      return known.value;
+    }
     const stored = this.source.get(collection, key);
     if (stored === MISSING) {
       this.missing.push({ collection, key });
-      this.tracked.set(id, { collection, key, before: null, value: undefined, requestSeq: 0 });
+      this.tracked.set(id, { collection, key, before: null, value: undefined, requestSeq: 0, touched: this.state.seq });
       return undefined;
     }
     const value = stored === null ? undefined : this.hydrate(collection, key, JSON.parse(stored) as unknown);
-    this.tracked.set(id, { collection, key, before: stored, value, requestSeq: 0 });
+    this.tracked.set(id, { collection, key, before: stored, value, requestSeq: 0, touched: this.state.seq });
     return value;
   }
 
@@ -111,8 +116,10 @@ export class PartialState {
     const id = `${collection}\u0001${key}`;
     const known = this.tracked.get(id);
     const hydrated = this.hydrate(collection, key, value, true);
-    if (known) known.value = hydrated;
-    else this.tracked.set(id, { collection, key, before: undefined, value: hydrated, requestSeq: 0 });
+    if (known) {
+      known.value = hydrated;
+      known.touched = this.state.seq;
+    } else this.tracked.set(id, { collection, key, before: undefined, value: hydrated, requestSeq: 0, touched: this.state.seq });
     // A run's place in the listing is its first request's, as the run table keeps it (a re-requested id keeps its row).
     const entry = this.tracked.get(id) as Tracked;
     if (collection === "runs" && (entry.before ?? null) === null && entry.requestSeq === 0) entry.requestSeq = this.state.seq;

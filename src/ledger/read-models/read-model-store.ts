@@ -66,6 +66,8 @@ export interface ReadModelQueries {
   docs(collection: DocCollection, keys: readonly string[]): Promise<Map<string, string>>;
   /** Every document of a run in one collection (tasks, attempts, gates, debug), in key order. */
   docsOfRun(collection: DocCollection, runId: string): Promise<string[]>;
+  /** The `limit` gates written last (evaluated or decided), the last first. */
+  recentGates(limit: number): Promise<string[]>;
   /** Every document of a collection, in key order: for the small ones (watermarks, suggestions, gates, debug). */
   allDocs(collection: DocCollection): Promise<string[]>;
   runs(query: RunListQuery): Promise<RunListRow[]>;

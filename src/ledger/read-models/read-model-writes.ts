@@ -22,7 +22,8 @@ export interface DocSource {
 
 /**
  * One group's writes, flattened into arrays of primitives so that they cross to a writer thread
- * cheaply: `docs` holds collection, key, run id, seq and JSON of each upserted document in turn;
+ * cheaply: `docs` holds collection, key, run id, seq (of the last event that read or set it) and JSON
+ * of each upserted document in turn;
  * `runs` run id, request seq, project, pipeline, status, work mode and request time of each run
  * (all but the request seq follow the run's document); `items` collection, seq, position, run id, kind and
  * JSON of each new entry; `refs` digest, attempt id and name (each "" when the event has none), size

@@ -131,6 +131,11 @@ export class ReadModels {
     return (await this.query.docsOfRun("gates", runId)).map((json) => parse<GateView>(json));
   }
 
+  /** The `limit` gates last evaluated or decided. */
+  async recentGates(limit: number): Promise<GateView[]> {
+    return (await this.query.recentGates(limit)).map((json) => parse<GateView>(json));
+  }
+
   async gates(): Promise<GateView[]> {
     return (await this.query.allDocs("gates")).map((json) => parse<GateView>(json));
   }

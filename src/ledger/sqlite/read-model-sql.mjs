@@ -21,7 +21,8 @@ export const READ_MODEL_TABLES = {
   rm_docs: `CREATE TABLE IF NOT EXISTS rm_docs (
       collection TEXT NOT NULL, key TEXT NOT NULL, run_id TEXT, seq INTEGER NOT NULL, doc TEXT NOT NULL,
       UNIQUE (collection, key)) STRICT;
-    CREATE INDEX IF NOT EXISTS rm_docs_by_run ON rm_docs (run_id, collection) WHERE collection IN ('attempts', 'debug')`,
+    CREATE INDEX IF NOT EXISTS rm_docs_by_run ON rm_docs (run_id, collection) WHERE collection IN ('attempts', 'debug');
+    CREATE INDEX IF NOT EXISTS rm_docs_gates_by_seq ON rm_docs (seq) WHERE collection = 'gates'`,
   rm_runs: `CREATE TABLE IF NOT EXISTS rm_runs (
       run_id TEXT PRIMARY KEY, request_seq INTEGER NOT NULL, project TEXT NOT NULL, pipeline TEXT NOT NULL,
       status TEXT NOT NULL, work_mode TEXT NOT NULL, requested_at_utc TEXT NOT NULL) STRICT;
@@ -71,7 +72,7 @@ const TABLE_SQL = {
 export const READ_MODEL_TABLE_NAMES = /** @type {(keyof typeof READ_MODEL_TABLES)[]} */ (Object.keys(READ_MODEL_TABLES));
 
 /** The secondary indexes the tables' statements create; queries name some of them (INDEXED BY). */
-const INDEX_NAMES = ["rm_docs_by_run", "rm_runs_by_seq", "rm_runs_by_pipeline", "rm_items_by_run", "rm_refs_by_attempt"];
+const INDEX_NAMES = ["rm_docs_by_run", "rm_docs_gates_by_seq", "rm_runs_by_seq", "rm_runs_by_pipeline", "rm_items_by_run", "rm_refs_by_attempt"];
 
 /**
  * Creates the tables and indexes that are missing; returns whether a table was (its rows, and so

@@ -153,6 +153,11 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
     return this.statement<[string, string], string>(sql).pluck(true).all(runId, collection);
   }
 
+  async recentGates(limit: number): Promise<string[]> {
+    const sql = "SELECT doc FROM rm_docs INDEXED BY rm_docs_gates_by_seq WHERE collection = 'gates' ORDER BY seq DESC LIMIT ?";
+    return this.statement<[number], string>(sql).pluck(true).all(limit);
+  }
+
   async allDocs(collection: DocCollection): Promise<string[]> {
     return this.statement<[string], string>("SELECT doc FROM rm_docs WHERE collection = ? ORDER BY key").pluck(true).all(collection);
   }
