@@ -16,7 +16,7 @@ interface Tracked {
 /**
  * A ProjectionState that holds only the documents a group of events touches: each record loads a
  * document from the source the first time a reducer reads it and remembers every document read or
- * set, so that writes() returns the ones that changed. The reducers run on it unchanged; a record
+ * set, so that collect() writes the ones that changed. The reducers run on it unchanged; a record
  * cannot be enumerated (no reducer does, and a derivation that did would not cost what it touches).
  */
 export class PartialState {
