@@ -100,6 +100,20 @@ function derivationConformance(setup: Setup): void {
 
 /** Tampering found, a lost table brought back, a failed commit leaving nothing, a writer without models caught up. */
 function failureConformance(setup: Setup): void {
+  it("makes anew, and rebuilds, the tables of models another version derived, whatever their shape", async () => {
+    const { fixture, ledger } = await setup();
+    await ledger.append(readModelRunEvents("r1"));
+    await fixture.tamper(
+      "DROP TABLE rm_refs; CREATE TABLE rm_refs (digest text, kind text, value text, seq bigint); UPDATE rm_meta SET value = '0' WHERE name = 'version'",
+    );
+    const reopened = new Ledger(await fixture.reopen(), { clock: CONFORMANCE_CLOCK });
+    expect(await reopened.openReadModels()).toBe(true);
+    expect(await reopened.readModels?.status()).toEqual({ version: READ_MODEL_VERSION, seq: (await reopened.head()).seq });
+    expect(await verifyReadModels(reopened)).toMatchObject({ ok: true });
+    const models = new ReadModels(reopened.readModels!.query);
+    expect((await models.run("r1"))?.tasks).toEqual((await new Projector(reopened).catchUp()).runs["r1"]?.tasks);
+  });
+
   it("derives what a writer that keeps no models appended: in the next commit, and on open", async () => {
     const { fixture, ledger } = await setup();
     await ledger.append(readModelRunEvents("r1"));

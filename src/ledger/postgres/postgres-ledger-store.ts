@@ -7,6 +7,7 @@ import type { GroupDeriver } from "../read-models/read-model-store.js";
 import { applyPostgresMigrations } from "./migrations.js";
 import { PostgresReadModels } from "./postgres-read-models.js";
 import { inTransaction } from "./postgres-transaction.js";
+import { READ_MODEL_VERSION } from "../read-models/read-model-version.js";
 import { ensureReadModelTables } from "./read-model-tables.js";
 
 export interface PostgresLedgerOptions {
@@ -89,7 +90,7 @@ export class PostgresLedgerStore implements LedgerStore {
       const client = await pool.connect();
       try {
         await applyPostgresMigrations(client, schema);
-        if (options.readModels) await ensureReadModelTables(client, schema);
+        if (options.readModels) await ensureReadModelTables(client, schema, READ_MODEL_VERSION);
         client.release();
       } catch (error) {
         client.release(error instanceof Error ? error : true);

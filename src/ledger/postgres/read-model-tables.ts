@@ -36,23 +36,32 @@ const CHUNK_ROWS = 5_000;
 /**
  * Creates the tables that are missing; returns whether any was. Created on open rather than by a
  * numbered migration, as SQLite does: a table dropped by hand comes back, and the cleared rm_meta
- * forces a rebuild. The client must be outside a transaction; it is left outside one.
+ * forces a rebuild. Tables whose models another version of the code derived may have another
+ * shape: they are dropped and made anew, empty, and rebuilt on open. The client must be outside a
+ * transaction; it is left outside one.
  */
-export async function ensureReadModelTables(client: pg.ClientBase, schema: string): Promise<boolean> {
-  const missing = async () => {
+export async function ensureReadModelTables(client: pg.ClientBase, schema: string, version: string): Promise<boolean> {
+  const s = pg.escapeIdentifier(schema);
+  const state = async () => {
     const found = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename = ANY($2::text[])", [
       schema,
       TABLE_NAMES,
     ]);
-    return found.rows.length < TABLE_NAMES.length;
+    const names = new Set(found.rows.map((r) => r.tablename));
+    const stored = names.has("rm_meta")
+      ? (await client.query<{ value: string }>(`SELECT value FROM ${s}.rm_meta WHERE name = 'version'`)).rows[0]?.value
+      : undefined;
+    return { missing: names.size < TABLE_NAMES.length, otherVersion: stored !== undefined && stored !== version };
   };
-  if (!(await missing())) return false;
-  const s = pg.escapeIdentifier(schema);
+  const before = await state();
+  if (!before.missing && !before.otherVersion) return false;
   await client.query("BEGIN");
   try {
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`runledger.read-models:${schema}`]);
-    // Another process may have created them while this one waited: clearing rm_meta again would undo its rebuild.
-    if (await missing()) {
+    // Another process may have made them while this one waited: clearing rm_meta again would undo its rebuild.
+    const now = await state();
+    if (now.otherVersion) for (const name of TABLE_NAMES) await client.query(`DROP TABLE IF EXISTS ${s}.${name}`);
+    if (now.missing || now.otherVersion) {
       for (const name of TABLE_NAMES) await client.query(TABLES[name](s));
       await client.query(`DELETE FROM ${s}.rm_meta`);
     }

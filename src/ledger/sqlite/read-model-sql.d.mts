@@ -11,7 +11,7 @@ export interface FlatWrites {
 
 export declare const READ_MODEL_TABLES: Readonly<Record<"rm_meta" | "rm_docs" | "rm_runs" | "rm_items" | "rm_refs", string>>;
 export declare const READ_MODEL_TABLE_NAMES: readonly ("rm_meta" | "rm_docs" | "rm_runs" | "rm_items" | "rm_refs")[];
-export declare function ensureReadModelTables(db: Database.Database): boolean;
+export declare function ensureReadModelTables(db: Database.Database, version: string): boolean;
 
 export declare class ReadModelSql {
   constructor(db: Database.Database);

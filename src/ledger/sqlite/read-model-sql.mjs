@@ -77,17 +77,23 @@ const INDEX_NAMES = ["rm_docs_by_run", "rm_docs_gates_by_seq", "rm_runs_by_seq",
 /**
  * Creates the tables and indexes that are missing; returns whether a table was (its rows, and so
  * the models, are gone: rm_meta is cleared to force a rebuild). A missing index loses nothing.
+ * Tables whose models another version of the code derived may have another shape: they are dropped
+ * and made anew, empty, and rebuilt on open like any models of another version.
  * @param {Database} db
+ * @param {string} version the version of the code that derives the models (READ_MODEL_VERSION)
  */
-export function ensureReadModelTables(db) {
+export function ensureReadModelTables(db, version) {
   const existing = new Set(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'rm\\_%' ESCAPE '\\'").pluck(true).all());
+  const stored = existing.has("rm_meta") ? db.prepare("SELECT value FROM rm_meta WHERE name = 'version'").pluck(true).get() : undefined;
+  const otherVersion = stored !== undefined && stored !== version;
   const missingTable = READ_MODEL_TABLE_NAMES.some((name) => !existing.has(name));
-  if (!missingTable && INDEX_NAMES.every((name) => existing.has(name))) return false;
+  if (!otherVersion && !missingTable && INDEX_NAMES.every((name) => existing.has(name))) return false;
   db.transaction(() => {
+    if (otherVersion) for (const name of READ_MODEL_TABLE_NAMES) db.exec(`DROP TABLE IF EXISTS ${name}`);
     for (const name of READ_MODEL_TABLE_NAMES) db.exec(READ_MODEL_TABLES[name]);
-    if (missingTable) db.prepare("DELETE FROM rm_meta").run();
+    if (missingTable || otherVersion) db.prepare("DELETE FROM rm_meta").run();
   }).immediate();
-  return missingTable;
+  return missingTable || otherVersion;
 }
 
 /** Reads and writes the read models on one connection, inside the caller's transaction. */

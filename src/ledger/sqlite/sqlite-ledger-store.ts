@@ -9,6 +9,7 @@ import { BatchingWriter, type LedgerCapabilities, type LedgerStore, type LedgerW
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import { AdaptiveWriter } from "./adaptive-writer.js";
 import type { GroupDeriver } from "../read-models/read-model-store.js";
+import { READ_MODEL_VERSION } from "../read-models/read-model-version.js";
 import { ensureReadModelTables } from "./read-model-sql.mjs";
 import { SqliteAppender, type SqliteGroup } from "./sqlite-appender.mjs";
 import { SqliteReadModels } from "./sqlite-read-models.js";
@@ -100,7 +101,7 @@ export class SqliteLedgerStore implements LedgerStore {
 
   /** The read models' tables, created where missing (whatever was left of them is then rebuilt on open). */
   private openReadModels(): SqliteReadModels {
-    whileBusy(this.busyTimeoutMs, () => ensureReadModelTables(this.db));
+    whileBusy(this.busyTimeoutMs, () => ensureReadModelTables(this.db, READ_MODEL_VERSION));
     return new SqliteReadModels(this.db);
   }
 
