@@ -2,7 +2,7 @@ import { completeTask as complete } from "../engine/index.js";
 import type { RunView } from "../ledger/projections/projection-state.js";
 import { continueOptions, type EngineUseCaseDeps } from "./engine-deps.js";
 import { pruneToRetention } from "./prune-to-retention.js";
-import { readRun } from "./read-run.js";
+import { findRunView } from "../views/find-run.js";
 import { pipelineOfRun } from "./run-pipeline-of.js";
 import type { Verdict } from "../contracts/verdict.js";
 
@@ -19,7 +19,7 @@ export interface CompleteTaskInput {
 
 /** Records the outcome of a waiting manual task with its evidence, continues the run, then prunes to the retention in force; resolves to the run. */
 export async function completeTask(deps: EngineUseCaseDeps, input: CompleteTaskInput, onStart?: (run: RunView) => void): Promise<RunView> {
-  const run = await readRun(await deps.readModels(), input.run);
+  const run = await findRunView(await deps.readModels(), input.run);
   const pipeline = await pipelineOfRun(run, "complete it from code with completeTask()");
   onStart?.(run);
   const completion = { task: input.task, files: input.files, result: input.result, ...(input.note ? { note: input.note } : {}) };

@@ -3,7 +3,7 @@ import type { RunView } from "../ledger/projections/projection-state.js";
 import { findGate } from "../views/find-gate.js";
 import { continueOptions, type EngineUseCaseDeps } from "./engine-deps.js";
 import { pruneToRetention } from "./prune-to-retention.js";
-import { readRun } from "./read-run.js";
+import { findRunView } from "../views/find-run.js";
 import { pipelineOfRun } from "./run-pipeline-of.js";
 
 /** A gate decision as requested: the gate, its run (default: the only one awaiting it), approve or reject, and why. */
@@ -18,7 +18,7 @@ export interface DecideGateInput {
 export async function decideGate(deps: EngineUseCaseDeps, input: DecideGateInput): Promise<RunView> {
   const models = await deps.readModels();
   // A named run's gates, else every gate (to find the only one awaiting): never the other runs.
-  const named = input.run === undefined ? undefined : await readRun(models, input.run);
+  const named = input.run === undefined ? undefined : await findRunView(models, input.run);
   const state = await models.stateFor(named ? { runs: [named.id] } : { gates: true });
   const found = findGate(state, input.gate, input.run);
   const run = named ?? ((await models.run(found.run_id)) as RunView);

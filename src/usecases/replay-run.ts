@@ -3,7 +3,7 @@ import { adminEvent } from "../governance/admin-event.js";
 import type { ProjectionState, RunView } from "../ledger/projections/projection-state.js";
 import type { EngineUseCaseDeps } from "./engine-deps.js";
 import { pruneToRetention } from "./prune-to-retention.js";
-import { readRun } from "./read-run.js";
+import { findRunView } from "../views/find-run.js";
 import { pipelineOfRun } from "./run-pipeline-of.js";
 
 export interface ReplayRunDeps extends EngineUseCaseDeps {
@@ -24,7 +24,7 @@ export interface Replay {
  * compares each passed task's outputs with the original's; then prunes to the retention in force.
  */
 export async function replayRun(deps: ReplayRunDeps, input: { readonly run: string; readonly reason: string | undefined }): Promise<Replay> {
-  const original = await readRun(await deps.readModels(), input.run);
+  const original = await findRunView(await deps.readModels(), input.run);
   const pipeline = await pipelineOfRun(original, "replay it from code");
   const request = { as_of: original.as_of, params: original.params, pipeline: original.pipeline, run_mode: original.run_mode, work_mode: original.work_mode };
   await deps.engine.ledger.append([
