@@ -7,7 +7,7 @@ import { ChainVerifier, type ChainBreak, type ChainHead, type PendingRow, type S
 import type { FoldedEvent, LedgerEvent, NewEvent } from "./ledger-event.js";
 import type { LedgerCapabilities, LedgerStore, LedgerWriter, SealedGroup } from "./ledger-store.js";
 import { deriveGroup } from "./read-models/derive-group.js";
-import type { GroupDeriver, ReadModelStore } from "./read-models/read-model-store.js";
+import type { GroupDeriver, ReadModelStore, RowsDeriver } from "./read-models/read-model-store.js";
 import { READ_MODEL_VERSION } from "./read-models/read-model-version.js";
 
 export interface LedgerOptions {
@@ -104,7 +104,7 @@ export class Ledger {
     const [status, head] = await Promise.all([this.guard(() => models.status()), this.head()]);
     if (status.version === READ_MODEL_VERSION && status.seq === head.seq) return false;
     if (status.version === READ_MODEL_VERSION && status.seq < head.seq) {
-      await this.guard(() => models.catchUp((rows, source) => deriveGroup(rows.map(toEvent), source)));
+      await this.guard(() => models.catchUp(deriveRows));
       return true;
     }
     await this.rebuildReadModels(onProgress);
@@ -115,7 +115,7 @@ export class Ledger {
   async rebuildReadModels(onProgress?: (seq: number, head: number) => void): Promise<void> {
     const models = this.store.readModels;
     if (!models) throw new RunledgerError("ERR_CONFIG", { detail: `the ${this.store.capabilities.backend} ledger keeps no read models` });
-    await this.guard(() => models.rebuild((rows, source) => deriveGroup(rows.map(toEvent), source), READ_MODEL_VERSION, onProgress));
+    await this.guard(() => models.rebuild(deriveRows, READ_MODEL_VERSION, onProgress));
   }
 
   /** Validates every event (all problems at once, ERR_EVENT_INVALID), then appends them atomically. */
@@ -320,6 +320,9 @@ function canonicalBody(type: EventType, opening: string, actor: Actor, at: strin
 function pathOf(path: readonly PropertyKey[]): (string | number)[] {
   return path.map((key) => (typeof key === "number" ? key : String(key)));
 }
+
+/** Derives the read models' writes of stored rows (a rebuild's page, events a writer without models appended). */
+const deriveRows: RowsDeriver = (rows, source) => deriveGroup(rows.map(toEvent), source);
 
 /**
  * Derives the read models' writes of a group's events, numbered from the head the store found. The

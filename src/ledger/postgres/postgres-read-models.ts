@@ -1,7 +1,7 @@
 import pg from "pg";
 import { RunledgerError } from "../../core/errors.js";
 import type { StoredRow } from "../hash-chain.js";
-import type { Derivation } from "../read-models/derive-group.js";
+import { modelsAhead, type Derivation } from "../read-models/derive-group.js";
 import type { GroupDeriver, ReadModelQueries, ReadModelRow, ReadModelStatus, ReadModelStore, RowsDeriver } from "../read-models/read-model-store.js";
 import { DOC_FIELDS, MISSING, type DocSource, type ReadModelWrites } from "../read-models/read-model-writes.js";
 import { PostgresReadModelQueries } from "./postgres-read-model-queries.js";
@@ -58,7 +58,7 @@ export class PostgresReadModels implements ReadModelStore {
   /** The stored events after the models' seq up to `head`, under the head's lock. */
   private async behind(client: pg.ClientBase, head: number): Promise<StoredRow[]> {
     const { seq } = await this.sql.readMeta(client);
-    if (seq > head) throw ahead(seq, head);
+    if (seq > head) throw modelsAhead(seq, head);
     if (seq === head) return [];
     const sql = `SELECT seq, type, project, body, prev, hash FROM ${this.s}.events WHERE seq > $1 AND seq <= $2 ORDER BY seq`;
     return (await client.query<StoredRow>(sql, [seq, head])).rows;
@@ -192,11 +192,4 @@ function documentsOf(writes: ReadModelWrites): Map<string, string | null> {
   const known = new Map<string, string | null>();
   for (let i = 0; i < writes.docs.length; i += DOC_FIELDS) known.set(docId(String(writes.docs[i]), String(writes.docs[i + 1])), String(writes.docs[i + 4]));
   return known;
-}
-
-function ahead(models: number, head: number): RunledgerError {
-  return new RunledgerError("ERR_READ_MODEL_DRIFT", {
-    detail: `the read models reflect event ${models} but the chain's head is event ${head}: they were not derived from this chain`,
-    context: { models_seq: models, head_seq: head },
-  });
 }

@@ -1,3 +1,4 @@
+import { RunledgerError } from "../../core/errors.js";
 import type { FoldedEvent, FoldedEventOf } from "../ledger-event.js";
 import { applyEvent } from "../projections/apply-event.js";
 import type { ProjectionState } from "../projections/projection-state.js";
@@ -28,6 +29,20 @@ export function deriveGroup(events: readonly FoldedEvent[], source: DocSource): 
   if (partial.missing.length > 0) return { missing: partial.missing };
   partial.collect(writes);
   return writes;
+}
+
+/** The writes of a derivation over a source that holds every document (SQLite's, one in memory): it cannot lack one. */
+export function completeWrites(derivation: Derivation): ReadModelWrites {
+  if ("missing" in derivation) throw new RunledgerError("ERR_INTERNAL", { detail: "read models: a derivation lacked documents its source holds" });
+  return derivation;
+}
+
+/** The models reflect more events than the chain holds: they were derived from another chain. */
+export function modelsAhead(models: number, head: number): RunledgerError {
+  return new RunledgerError("ERR_READ_MODEL_DRIFT", {
+    detail: `the read models reflect event ${models} but the chain's head is event ${head}: they were not derived from this chain`,
+    context: { models_seq: models, head_seq: head },
+  });
 }
 
 /** Moves the entries an event appended to the state's lists into `items`, tagged with the event's seq. */

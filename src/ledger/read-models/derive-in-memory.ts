@@ -1,7 +1,6 @@
-import { RunledgerError } from "../../core/errors.js";
 import type { FoldedEvent } from "../ledger-event.js";
 import type { Ledger } from "../ledger.js";
-import { deriveGroup } from "./derive-group.js";
+import { completeWrites, deriveGroup } from "./derive-group.js";
 import { MemoryReadModels } from "./memory-read-models.js";
 
 const PAGE = 5_000;
@@ -12,9 +11,7 @@ export async function deriveInMemory(ledger: Ledger, upTo = Number.POSITIVE_INFI
   let page: FoldedEvent[] = [];
   let events = 0;
   const flush = () => {
-    const writes = deriveGroup(page, models.source);
-    if ("missing" in writes) throw new RunledgerError("ERR_INTERNAL", { detail: "read models: an in-memory derivation left documents missing" });
-    models.apply(writes);
+    models.apply(completeWrites(deriveGroup(page, models.source)));
     events += page.length;
     page = [];
   };

@@ -14,6 +14,7 @@ import type {
 import { emptyProjectionState } from "../projections/projection-state.js";
 import type { WatermarkView } from "../projections/watermark-state.js";
 import type { ItemQuery, ReadModelQueries, RunListQuery } from "./read-model-store.js";
+import { runScopedKey } from "./read-model-writes.js";
 
 /** What a reader needs of the state; stateFor() loads just that. */
 export interface StateScope {
@@ -43,7 +44,7 @@ export class ReadModels {
   async run(id: string): Promise<RunView | undefined> {
     const [doc] = (await this.query.docs("runs", [id])).values();
     if (doc === undefined) return undefined;
-    const { task_names: names, ...run } = JSON.parse(doc) as Omit<RunView, "tasks"> & { task_names: string[] };
+    const { names, run } = parseRunDoc(doc);
     const stored = new Map((await this.query.docsOfRun("tasks", id)).map((json) => parse<TaskView>(json)).map((task) => [task.name, task]));
     const tasks: Record<string, TaskView> = {};
     for (const name of names) {
@@ -71,8 +72,7 @@ export class ReadModels {
     return rows.flatMap((row) => {
       const doc = docs.get(row.run_id);
       if (doc === undefined) return [];
-      const { task_names: _names, ...run } = parse<Omit<RunView, "tasks"> & { task_names: string[] }>(doc);
-      return [{ run, request_seq: row.request_seq }];
+      return [{ run: parseRunDoc(doc).run, request_seq: row.request_seq }];
     });
   }
 
@@ -115,7 +115,7 @@ export class ReadModels {
     const requestSeq = new Map(rows.map((row) => [row.run_id, row.request_seq]));
     const tasks = await this.query.docs(
       "tasks",
-      rows.map((row) => JSON.stringify([row.run_id, task])),
+      rows.map((row) => runScopedKey(row.run_id, task)),
     );
     const attempts = await this.attempts([...tasks.values()].flatMap((json) => parse<TaskView>(json).attempts));
     const seqOf = (a: AttemptView) => requestSeq.get(a.correlation_ids.run_id) ?? 0;
@@ -228,6 +228,12 @@ export class ReadModels {
 export interface ListedRun {
   readonly run: Omit<RunView, "tasks">;
   readonly request_seq: number;
+}
+
+/** A stored run document: the run without its tasks, and the names of its tasks in the projection's order. */
+function parseRunDoc(doc: string): { run: Omit<RunView, "tasks">; names: string[] } {
+  const { task_names: names, ...run } = parse<Omit<RunView, "tasks"> & { task_names: string[] }>(doc);
+  return { run, names };
 }
 
 function parse<T>(json: string): T {

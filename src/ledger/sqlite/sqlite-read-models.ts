@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { RunledgerError } from "../../core/errors.js";
 import type { StoredRow } from "../hash-chain.js";
-import type { Derivation } from "../read-models/derive-group.js";
+import { completeWrites, modelsAhead } from "../read-models/derive-group.js";
 import type {
   ArtifactRef,
   GroupDeriver,
@@ -15,7 +15,7 @@ import type {
   RunListRow,
 } from "../read-models/read-model-store.js";
 import { MemoryReadModels } from "../read-models/memory-read-models.js";
-import type { DocCollection, DocSource, ItemCollection, ReadModelWrites } from "../read-models/read-model-writes.js";
+import { runScopedKey, type DocCollection, type DocSource, type ItemCollection } from "../read-models/read-model-writes.js";
 import { ReadModelSql, type FlatWrites } from "./read-model-sql.mjs";
 
 /** Events read and derived at a time during a rebuild. */
@@ -45,7 +45,7 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
 
   /** Inside the commit's transaction, with the write lock held: `base` is the head the rows follow. */
   applyDerived(derive: GroupDeriver, base: number): void {
-    this.sql.apply(writesOf(derive(base, this.source, this.behind(base))));
+    this.sql.apply(completeWrites(derive(base, this.source, this.behind(base))));
   }
 
   /**
@@ -57,7 +57,7 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
     return this.db.transaction(() => {
       const head = this.headSeq.get() as number;
       if (at !== undefined && head !== at) throw new RunledgerError("ERR_INTERNAL", { detail: `read models: the head is ${head}, the writer found ${at}` });
-      return { expect: head, writes: writesOf(derive(head, this.source, this.behind(head))) };
+      return { expect: head, writes: completeWrites(derive(head, this.source, this.behind(head))) };
     })();
   }
 
@@ -66,7 +66,7 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
       .transaction(() => {
         const head = this.headSeq.get() as number;
         const behind = this.behind(head);
-        if (behind.length > 0) this.sql.apply(writesOf(derive(behind, this.source)));
+        if (behind.length > 0) this.sql.apply(completeWrites(derive(behind, this.source)));
         return behind.length;
       })
       .immediate();
@@ -82,7 +82,7 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
   /** The stored events after the models' seq up to `head`: appended by a writer that keeps no models. */
   private behind(head: number): StoredRow[] {
     const { seq } = this.sql.meta();
-    if (seq > head) throw ahead(seq, head);
+    if (seq > head) throw modelsAhead(seq, head);
     return seq === head ? [] : this.rowsBetween.all(seq, head);
   }
 
@@ -105,7 +105,7 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
         for (let after = 0; after < head;) {
           const page = rows.all(after, Math.min(REBUILD_PAGE, head - after));
           if (page.length === 0) break;
-          models.apply(writesOf(derive(page, models.source)));
+          models.apply(completeWrites(derive(page, models.source)));
           after = (page.at(-1) as StoredRow).seq;
           onProgress?.(after, head);
         }
@@ -207,7 +207,7 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
 
 /** What the keys of a run's documents start with, where the key holds the run id (tasks, gates). */
 function runKeyPrefix(collection: DocCollection, runId: string): string | undefined {
-  if (collection === "tasks") return JSON.stringify([runId, ""]).slice(0, -'"]'.length);
+  if (collection === "tasks") return runScopedKey(runId, "").slice(0, -'"]'.length);
   if (collection === "gates") return `${runId}/`;
   return undefined;
 }
@@ -228,19 +228,4 @@ function runFilter(query: RunListQuery): { where: string; params: (string | numb
   if (query.until !== undefined) add("requested_at_utc < ?", query.until);
   if (query.beforeSeq !== undefined) add("request_seq < ?", query.beforeSeq);
   return { where: clauses.length > 0 ? `WHERE ${clauses.join(" AND ")}` : "", params };
-}
-
-function writesOf(derivation: Derivation): ReadModelWrites {
-  if ("missing" in derivation) {
-    // A SQLite source reads every document it is asked for; it never leaves one missing.
-    throw new RunledgerError("ERR_INTERNAL", { detail: "read models: a SQLite derivation asked for documents it could read" });
-  }
-  return derivation;
-}
-
-function ahead(models: number, head: number): RunledgerError {
-  return new RunledgerError("ERR_READ_MODEL_DRIFT", {
-    detail: `the read models reflect event ${models} but the chain's head is event ${head}: they were not derived from this chain`,
-    context: { models_seq: models, head_seq: head },
-  });
 }
