@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import type { Clock } from "../src/core/clock.js";
 import { Ledger } from "../src/ledger/ledger.js";
 import { deriveInMemory } from "../src/ledger/read-models/derive-in-memory.js";
@@ -42,10 +42,16 @@ describe("read models stored beside the events", () => {
     });
   }
 
-  it("answer the same for a ledger that stores none: readModelsOf derives them in memory", async () => {
+  it("answer the same for a ledger that stores none: readModelsOf derives them in memory, then only what was appended since", async () => {
     const ledger = await ledgerWith({});
     expect(ledger.readModels).toBeUndefined();
     await expectSameAsProjector(await readModelsOf(ledger), ledger);
+    await ledger.append(gatedRun("later"));
+    const read = vi.spyOn(ledger, "read");
+    await expectSameAsProjector(await readModelsOf(ledger), ledger);
+    // The second derivation starts after the events the first one read.
+    expect(read.mock.calls[0]?.[0]?.afterSeq).toBeGreaterThan(0);
+    read.mockRestore();
     expect(await verifyReadModels(ledger)).toBeUndefined();
     await ledger.close();
   });

@@ -78,7 +78,7 @@ export class PauseWatch {
     const now = performance.now();
     if (now - this.#lastLook < this.everyMs) return undefined;
     this.#lastLook = now;
-    // Read afresh each look: a ledger without stored models derives them anew, so its pauses are seen too.
+    // The models as of now: a ledger without stored ones derives what was appended since the last look, so its pauses are seen too.
     const models = await readModelsOf(this.ledger);
     const recorded = (await models.adminEvents({ kinds: CONTROL_ACTIONS, afterSeq: this.#seq })).filter((e) => e.project === this.project);
     this.#controls.push(...recorded);
