@@ -12,6 +12,9 @@ import { CheckVerdictSchema, VerdictSchema } from "./verdict.js";
  */
 export const RUN_STATUSES = ["requested", "running", "waiting", "paused", "succeeded", "degraded", "failed", "halted"] as const;
 
+/** The statuses a run ends with (`run.finished`). */
+export const FINISHED_RUN_STATUSES = ["succeeded", "degraded", "failed", "halted"] as const;
+
 /** Task outcomes within a run; WAITING: a manual task waits for `runledger complete`. */
 export const TASK_OUTCOMES = ["SUCCESS", "SKIPPED", "FAILED", "PENDING", "RUNNING", "WAITING"] as const;
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ERROR_CODES } from "../core/errors.js";
 import { DigestSchema, TimestampSchema } from "../contracts/common.js";
 import { EnforcementSchema, RunModeSchema } from "../contracts/run-mode.js";
+import { FINISHED_RUN_STATUSES } from "../contracts/run.js";
 import { VerdictSchema } from "../contracts/verdict.js";
 
 const id = z.string().min(1).max(200);
@@ -51,7 +52,7 @@ export const EVENT_CATALOGUE = {
       next: z.string().nullable(),
       result: VerdictSchema,
       run_id: id,
-      status: z.enum(["succeeded", "degraded", "failed", "halted"]),
+      status: z.enum(FINISHED_RUN_STATUSES),
     })
     .strict(),
   /** The engine stopped with the run waiting for manual tasks to be completed (`runledger complete`); not finished. */

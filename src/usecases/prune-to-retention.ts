@@ -1,11 +1,9 @@
 import { readdir } from "node:fs/promises";
+import { FINISHED_RUN_STATUSES } from "../contracts/run.js";
 import { pruneWorkDirs, retentionFrom, type Retention } from "../governance/retention.js";
 import { emptyProjectionState } from "../ledger/projections/projection-state.js";
 import type { ReadModels } from "../ledger/read-models/read-models.js";
 import type { ReadDeps } from "./deps.js";
-
-/** A run's statuses once it finished: what retention may prune. */
-const FINISHED = ["succeeded", "degraded", "failed", "halted"];
 
 /** What pruning reads and where it removes: the read models, and where attempts' working directories are. */
 export interface PruneDeps extends ReadDeps {
@@ -34,7 +32,7 @@ export async function retentionOf(models: ReadModels): Promise<Retention> {
 export async function pruneRuns(models: ReadModels, workRoot: string, retention: Retention): Promise<string[]> {
   if (retention.keep_work_runs === null) return [];
   const state = emptyProjectionState();
-  for (const run of await models.runs({ statuses: FINISHED, limit: retention.keep_work_runs })) state.runs[run.id] = run;
+  for (const run of await models.runs({ statuses: FINISHED_RUN_STATUSES, limit: retention.keep_work_runs })) state.runs[run.id] = run;
   for (const id of await readdir(workRoot).catch(() => [] as string[])) {
     const run = state.runs[id] ?? (await models.run(id));
     if (run) state.runs[id] = run;
