@@ -178,12 +178,8 @@ export class SqliteReadModels implements ReadModelStore, ReadModelQueries {
   }
 
   async items(collection: ItemCollection, query: ItemQuery = {}): Promise<string[]> {
-    const where = ["collection = ?"];
-    const params: (string | number)[] = [collection];
-    const add = (clause: string, ...values: (string | number)[]) => {
-      where.push(clause);
-      params.push(...values);
-    };
+    const { clauses: where, params, add } = conditions();
+    add("collection = ?", collection);
     if (query.runId !== undefined) add("run_id = ? AND run_id IS NOT NULL", query.runId);
     if (query.afterSeq !== undefined) add("seq > ?", query.afterSeq);
     if (query.kinds !== undefined) add(`kind IN (${query.kinds.map(() => "?").join(", ")})`, ...query.kinds);
@@ -212,14 +208,23 @@ function runKeyPrefix(collection: DocCollection, runId: string): string | undefi
   return undefined;
 }
 
-/** The listing's filters as a WHERE clause; each uses the request-seq index or a scan of it. */
-function runFilter(query: RunListQuery): { where: string; params: (string | number)[] } {
+/** A WHERE clause built a condition at a time, with the values of its placeholders in order. */
+function conditions(): { clauses: string[]; params: (string | number)[]; add(clause: string, ...values: (string | number)[]): void } {
   const clauses: string[] = [];
   const params: (string | number)[] = [];
-  const add = (clause: string, ...values: (string | number)[]) => {
-    clauses.push(clause);
-    params.push(...values);
+  return {
+    clauses,
+    params,
+    add(clause, ...values) {
+      clauses.push(clause);
+      params.push(...values);
+    },
   };
+}
+
+/** The listing's filters as a WHERE clause; each uses the request-seq index or a scan of it. */
+function runFilter(query: RunListQuery): { where: string; params: (string | number)[] } {
+  const { clauses, params, add } = conditions();
   if (query.project !== undefined) add("project = ?", query.project);
   if (query.pipeline !== undefined) add("pipeline = ?", query.pipeline);
   if (query.statuses !== undefined && query.statuses.length > 0) add(`status IN (${query.statuses.map(() => "?").join(", ")})`, ...query.statuses);
