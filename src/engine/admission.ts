@@ -1,15 +1,10 @@
 import { RunledgerError } from "../core/errors.js";
-import { controlFor, controlsFrom } from "../governance/controls.js";
-import { admitOperator, lifecyclesFrom } from "../governance/operator-lifecycle.js";
+import { CONTROL_ACTIONS, controlFor, controlsFrom } from "../governance/controls.js";
+import { admitOperator, LIFECYCLE_ACTIONS, lifecyclesFrom } from "../governance/operator-lifecycle.js";
 import type { AdminEventView, ProjectionState, ViolationView } from "../ledger/projections/projection-state.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { readModelsOf } from "../ledger/read-models/read-models-of.js";
 import type { ReadModels } from "../ledger/read-models/read-models.js";
-
-/** The admin actions that put or lift a control (pause, drain, resume) on a scope. */
-const CONTROL_ACTIONS = ["pause", "drain", "resume"];
-/** The admin actions that move an operator along its lifecycle. */
-const LIFECYCLE_ACTIONS = ["operator_register", "operator_activate", "operator_deprecate", "operator_remove"];
 
 /** What admission weighs: the project's control and lifecycle admin events, every violation, and the seq the events were read up to. */
 export interface AdmissionFacts extends Pick<ProjectionState, "adminEvents" | "violations"> {

@@ -14,12 +14,15 @@ export function scopeOf(target: { kind: string; id: string }): string {
   return `${target.kind}:${target.id}`;
 }
 
+/** The admin actions that put or lift a control on a scope: the admin events controlsFrom folds. */
+export const CONTROL_ACTIONS: readonly string[] = ["pause", "drain", "resume"];
+
 /** Folds applied pause, drain and resume admin events, in ledger order, into the controls in force. */
 export function controlsFrom(adminEvents: readonly AdminEventView[]): Control[] {
   const byScope = new Map<string, Control>();
   for (const event of adminEvents) {
     if (event.result !== "applied") continue;
-    if (event.action_type !== "pause" && event.action_type !== "drain" && event.action_type !== "resume") continue;
+    if (!CONTROL_ACTIONS.includes(event.action_type)) continue;
     for (const target of event.targets) {
       const scope = scopeOf(target);
       if (event.action_type === "resume") byScope.delete(scope);

@@ -14,6 +14,9 @@ const TRANSITIONS = {
 } as const satisfies Record<string, { to: OperatorStatus; from: readonly (OperatorStatus | undefined)[] }>;
 export type LifecycleAction = keyof typeof TRANSITIONS;
 
+/** The admin actions that move an operator along its lifecycle: the admin events lifecyclesFrom folds. */
+export const LIFECYCLE_ACTIONS = Object.keys(TRANSITIONS) as readonly LifecycleAction[];
+
 /** Violations after which a quarantined operator is removed for good (seed 001 §8.4: repeated violations). */
 export const VIOLATIONS_BEFORE_REMOVAL = 3;
 

@@ -1,6 +1,6 @@
 import { RunledgerError } from "../core/errors.js";
 import { adminEvent } from "../governance/admin-event.js";
-import { controlsFrom, scopeOf } from "../governance/controls.js";
+import { CONTROL_ACTIONS, controlsFrom, scopeOf } from "../governance/controls.js";
 import type { ReadDeps, RecordDeps } from "./deps.js";
 
 /** pause: no task starts in the scope; drain: running runs finish, no new run starts; resume: lifts either. */
@@ -24,7 +24,7 @@ const STATE_AFTER: Record<ControlAction, ControlState> = { pause: "paused", drai
 export async function changeControl(deps: RecordDeps & ReadDeps, input: ChangeControlInput): Promise<{ scope: string; state: ControlState }> {
   const target = input.pipeline === undefined ? { kind: "project", id: deps.project } : { kind: "pipeline", id: input.pipeline };
   const scope = scopeOf(target);
-  const controls = await (await deps.readModels()).adminEvents({ kinds: ["pause", "drain", "resume"] });
+  const controls = await (await deps.readModels()).adminEvents({ kinds: CONTROL_ACTIONS });
   const before = controlsFrom(controls).find((c) => c.scope === scope);
   const state = STATE_AFTER[input.action];
   if (input.action === "resume" && !before) throw new RunledgerError("ERR_USAGE", { detail: `${scope} is neither paused nor draining` });

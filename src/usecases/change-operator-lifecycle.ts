@@ -1,5 +1,5 @@
 import { adminEvent } from "../governance/admin-event.js";
-import { assertTransition, lifecyclesFrom, type LifecycleAction, type OperatorStatus } from "../governance/operator-lifecycle.js";
+import { assertTransition, LIFECYCLE_ACTIONS, lifecyclesFrom, type LifecycleAction, type OperatorStatus } from "../governance/operator-lifecycle.js";
 import type { ReadDeps, RecordDeps } from "./deps.js";
 
 /**
@@ -12,7 +12,7 @@ export async function changeOperatorLifecycle(
 ): Promise<{ ref: string; from: OperatorStatus | undefined; to: OperatorStatus }> {
   const { ref, action } = input;
   const models = await deps.readModels();
-  const history = await models.adminEvents({ kinds: ["operator_register", "operator_activate", "operator_deprecate", "operator_remove"] });
+  const history = await models.adminEvents({ kinds: LIFECYCLE_ACTIONS });
   const from = lifecyclesFrom(history, await models.violations()).get(ref)?.status;
   const to = assertTransition(ref, from, action);
   await deps.ledger.append([
