@@ -17,12 +17,21 @@ const SAME_ROLES: [Role, (typeof ADMIN_ROLES)[number]] extends [(typeof ADMIN_RO
 void SAME_ROLES;
 
 /**
+ * The reason of an admin action, trimmed; a blank one fails with ERR_REASON_REQUIRED. A use case
+ * that changes something before it records its action checks it first, with this.
+ */
+export function requireReason(actionType: string, reason: string | undefined): string {
+  const trimmed = reason?.trim() ?? "";
+  if (trimmed === "") throw new RunledgerError("ERR_REASON_REQUIRED", { detail: `${actionType} needs --reason "…"` });
+  return trimmed;
+}
+
+/**
  * The append-only record of one admin action (seed 004 AdminEvent) as a ledger event by `actor`.
  * A reason is mandatory: a blank one fails with ERR_REASON_REQUIRED before anything is recorded.
  */
 export function adminEvent(project: string, actor: Actor, action: AdminAction): NewEvent {
-  const reason = action.reason?.trim() ?? "";
-  if (reason === "") throw new RunledgerError("ERR_REASON_REQUIRED", { detail: `${action.action_type} needs --reason "…"` });
+  const reason = requireReason(action.action_type, action.reason);
   return {
     type: "admin.recorded",
     project,

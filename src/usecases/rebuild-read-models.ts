@@ -1,6 +1,6 @@
 import type { ReadModelRebuild } from "../contracts/admin-control.js";
 import { RunledgerError } from "../core/errors.js";
-import { adminEvent } from "../governance/admin-event.js";
+import { adminEvent, requireReason } from "../governance/admin-event.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { RecordDeps } from "./deps.js";
 
@@ -24,7 +24,7 @@ export interface RebuildReadModelsInput {
  * no read models refuses with ERR_CONFIG, a blank reason with ERR_REASON_REQUIRED, before anything changes.
  */
 export async function rebuildReadModels(deps: RebuildReadModelsDeps, input: RebuildReadModelsInput): Promise<ReadModelRebuild> {
-  if ((input.reason?.trim() ?? "") === "") throw new RunledgerError("ERR_REASON_REQUIRED", { detail: 'read_models_rebuild needs --reason "…"' });
+  requireReason("read_models_rebuild", input.reason);
   const models = deps.ledger.readModels;
   if (!models) throw new RunledgerError("ERR_CONFIG", { detail: "this ledger keeps no read models: every read replays the events" });
   const before = await models.status();
