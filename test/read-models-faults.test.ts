@@ -166,8 +166,9 @@ describe("read models under faults, through the CLI", () => {
       probe.close();
     }
     expect(child.signalCode).toBe("SIGKILL");
-    // The rebuild's transaction never committed: the old models are still there, as they were.
-    expect(storedVersion(root)).toBe("0");
+    // Killed while the old version's tables were being dropped (that commits on its own) or while the
+    // rebuild ran: either way no models of the new version were left half built.
+    expect(["0", undefined]).toContain(storedVersion(root));
 
     const verified = json<VerifyJson>(root, ["verify"]);
     expect(verified.verify.read_models).toMatchObject({ version: READ_MODEL_VERSION, events: verified.verify.events });
